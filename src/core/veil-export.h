@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "veil-types.h"
+
+G_BEGIN_DECLS
+
+/* The export pipeline: a scanned dataset in, its protected copy and veil-manifest.json out.
+ * Used as is by veil-cli and by the application. */
+
+#define VEIL_MANIFEST_NAME "veil-manifest.json"
+
+typedef struct {
+  VeilKey          *key;            /* borrowed */
+  guint             k;              /* 3…31, odd */
+  double            pb;             /* (0, 1] */
+  double            mix;            /* fraction of images protected, [0, 1]; 1.0 by default */
+  guint             training_res;   /* VEIL_TRAINING_RES_NATIVE or a short side in pixels */
+  VeilOutputFormat  format;
+  int               jpeg_quality;   /* 1…100, 95 by default */
+  guint             n_threads;      /* 0 = all cores */
+  gboolean          resume;         /* skip outputs the manifest journal records as complete */
+  gboolean          copy_other;     /* copy files that are not images too */
+  guint             shard_index;    /* 0-based; shard_count 0 or 1 = no sharding */
+  guint             shard_count;
+} VeilExportOptions;
+
+void veil_export_options_init (VeilExportOptions *options); /* the defaults above */
+
+typedef struct {
+  guint   n_done;        /* images finished, whatever the outcome */
+  guint   n_total;       /* images in this run (this shard) */
+  guint   n_failed;
+  guint64 bytes_read;
+  double  images_per_second;
+  double  eta_seconds;   /* < 0 while unknown */
+  const char *current_path; /* relative path of a file being worked on, may be NULL */
+} VeilExportProgress;
+
+/* Called at most a few times a second, and once at the end. From veil_export_run() it is called
+ * on the calling thread; from veil_export_async() on the caller's main context. */
+typedef void (*VeilExportProgressFunc) (const VeilExportProgress *progress, gpointer user_data);
+
+typedef struct _VeilExportReport VeilExportReport;
+
+/* Runs the export to completion on the calling thread (plus its worker threads). Returns NULL
+ * with an error only for fatal problems (output overlaps input, unwritable output, full disk,
+ * cancelled); bad input files are recorded in the report and the export goes on. */
+VeilExportReport *veil_export_run    (VeilDataset               *dataset,
+                                      const char                *output_dir,
+                                      const VeilExportOptions   *options,
+                                      VeilExportProgressFunc     progress,
+                                      gpointer                   user_data,
+                                      GCancellable              *cancellable,
+                                      GError                   **error);
+void              veil_export_async  (VeilDataset               *dataset,
+                                      const char                *output_dir,
+                                      const VeilExportOptions   *options,
+                                      VeilExportProgressFunc     progress,
+                                      gpointer                   progress_data,
+                                      GDestroyNotify             progress_data_destroy,
+                                      GCancellable              *cancellable,
+                                      GAsyncReadyCallback        callback,
+                                      gpointer                   user_data);
+VeilExportReport *veil_export_finish (GAsyncResult              *result,
+                                      GError                   **error);
+
+/* Refuses an output that is the input, lies inside it or contains it
+ * (VEIL_ERROR_OUTPUT_OVERLAPS_INPUT), resolving symbolic links. */
+gboolean veil_export_check_output    (const char *input_dir,
+                                      const char *output_dir,
+                                      GError    **error);
+
+/* Whether @output_dir holds an unfinished export that veil_export_run(resume) can continue. */
+gboolean veil_export_can_resume      (const char *output_dir);
+
+/* The report: counts and per-file problems. */
+guint        veil_export_report_get_n_protected (const VeilExportReport *report);
+guint        veil_export_report_get_n_unchanged (const VeilExportReport *report); /* mix < 1 */
+guint        veil_export_report_get_n_skipped   (const VeilExportReport *report); /* resumed */
+guint        veil_export_report_get_n_failed    (const VeilExportReport *report);
+guint        veil_export_report_get_n_copied    (const VeilExportReport *report);
+/* Failed files: relative path and reason, in dataset order. */
+const char  *veil_export_report_get_failed_path   (const VeilExportReport *report, guint i);
+const char  *veil_export_report_get_failed_reason (const VeilExportReport *report, guint i);
+const char  *veil_export_report_get_manifest_path (const VeilExportReport *report);
+void         veil_export_report_free (VeilExportReport *report);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilExportReport, veil_export_report_free)
+
+G_END_DECLS

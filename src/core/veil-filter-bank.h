@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "veil-types.h"
+
+G_BEGIN_DECLS
+
+/* One k×k filter per class, derived from a key. Build once per (key, classes, k, p_b) and share:
+ * the bank is immutable and reference counted, safe to read from many threads.
+ *
+ * @class_names must be in dataset order (sorted by name, as VeilDataset gives them). With a
+ * seed key the i-th class gets the i-th draws of the reference implementation (bit for bit);
+ * with a secret key each class's filter depends only on the key, the class name and k, and p_b
+ * scales the same draws. Errors: VEIL_ERROR_INVALID_ARGUMENT for k even or outside 3…31, p_b
+ * outside (0, 1], or no classes. */
+VeilFilterBank *veil_filter_bank_new        (VeilKey              *key,
+                                             const char * const   *class_names,
+                                             guint                 n_classes,
+                                             guint                 k,
+                                             double                pb,
+                                             GError              **error);
+VeilFilterBank *veil_filter_bank_ref        (VeilFilterBank       *bank);
+void            veil_filter_bank_unref      (VeilFilterBank       *bank);
+
+guint           veil_filter_bank_get_k          (const VeilFilterBank *bank);
+double          veil_filter_bank_get_pb         (const VeilFilterBank *bank);
+guint           veil_filter_bank_get_n_classes  (const VeilFilterBank *bank);
+const char     *veil_filter_bank_get_class_name (const VeilFilterBank *bank,
+                                                 guint                 class_index);
+/* -1 when the bank has no class of that name. */
+int             veil_filter_bank_lookup         (const VeilFilterBank *bank,
+                                                 const char           *class_name);
+/* k*k float32 weights, row-major (row = y), owned by the bank. */
+const float    *veil_filter_bank_get_filter     (const VeilFilterBank *bank,
+                                                 guint                 class_index);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilFilterBank, veil_filter_bank_unref)
+
+G_END_DECLS

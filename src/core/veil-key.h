@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "veil-types.h"
+
+G_BEGIN_DECLS
+
+#define VEIL_KEY_SECRET_LENGTH 32
+
+/* A key: either a 256-bit secret or the paper's integer seed. Reference counted, immutable
+ * except for its name. The secret is wiped from memory when the last reference goes. */
+
+VeilKey     *veil_key_new_random      (const char    *name,
+                                       GError       **error);
+VeilKey     *veil_key_new_from_secret (const char    *name,
+                                       const guint8  *secret, /* VEIL_KEY_SECRET_LENGTH bytes */
+                                       GDateTime     *created);
+VeilKey     *veil_key_new_from_seed   (guint32        seed);
+VeilKey     *veil_key_ref             (VeilKey       *key);
+void         veil_key_unref           (VeilKey       *key);
+
+const char  *veil_key_get_name        (const VeilKey *key);
+void         veil_key_set_name        (VeilKey       *key,
+                                       const char    *name);
+VeilKeyKind  veil_key_get_kind        (const VeilKey *key);
+GDateTime   *veil_key_get_created     (const VeilKey *key);
+/* Only for VEIL_KEY_KIND_SEED. */
+guint32      veil_key_get_seed        (const VeilKey *key);
+/* Only for VEIL_KEY_KIND_SECRET; never log, show or write these bytes anywhere but a key file. */
+const guint8 *veil_key_get_secret     (const VeilKey *key);
+
+/* A one-way, grouped hex digest such as "3f2a 91bc 07d4 e812", safe to show and record.
+ * For a seed key it is prefixed "seed:" so it is never mistaken for a secret key's. */
+char        *veil_key_dup_fingerprint (const VeilKey *key);
+
+/* Key files (GKeyFile format). save writes atomically with mode 0600; load checks format,
+ * length and permissions (VEIL_ERROR_KEY_INVALID / VEIL_ERROR_KEY_PERMISSIONS) and names the
+ * file and the problem in the message. */
+gboolean     veil_key_save            (const VeilKey *key,
+                                       const char    *path,
+                                       GError       **error);
+VeilKey     *veil_key_load            (const char    *path,
+                                       GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilKey, veil_key_unref)
+
+G_END_DECLS

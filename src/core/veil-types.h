@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _VeilKey VeilKey;
+typedef struct _VeilFilterBank VeilFilterBank;
+typedef struct _VeilDataset VeilDataset;
+typedef struct _VeilImage VeilImage;
+
+typedef enum {
+  VEIL_KEY_KIND_SECRET, /* 256-bit secret from the OS CSPRNG */
+  VEIL_KEY_KIND_SEED,   /* the paper's integer seed: reproducible, guessable */
+} VeilKeyKind;
+
+typedef enum {
+  VEIL_OUTPUT_FORMAT_KEEP, /* the source's own format when it can be written, else PNG */
+  VEIL_OUTPUT_FORMAT_PNG,
+} VeilOutputFormat;
+
+/* Training resolution meaning "apply the filter as is", the paper's behaviour. */
+#define VEIL_TRAINING_RES_NATIVE 0u
+
+#define VEIL_KERNEL_SIZE_MIN 3u
+#define VEIL_KERNEL_SIZE_MAX 31u
+
+G_END_DECLS

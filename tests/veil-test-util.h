@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A fresh temporary folder for one test, removed with everything in it by veil_test_rm_rf(). */
+char    *veil_test_make_tmpdir (const char *name_template);
+void     veil_test_rm_rf       (const char *path);
+/* Fills @buf with deterministic pseudo-random bytes from @seed (not for keys). */
+void     veil_test_fill_random (guint8 *buf, gsize len, guint32 seed);
+/* SHA-256 of a file's contents as hex, or NULL when unreadable. */
+char    *veil_test_file_sha256 (const char *path);
+
+G_END_DECLS
