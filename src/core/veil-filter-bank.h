@@ -13,8 +13,9 @@ G_BEGIN_DECLS
  * @class_names must be in dataset order (sorted by name, as VeilDataset gives them). With a
  * seed key the i-th class gets the i-th draws of the reference implementation (bit for bit);
  * with a secret key each class's filter depends only on the key, the class name and k, and p_b
- * scales the same draws. Errors: VEIL_ERROR_INVALID_ARGUMENT for k even or outside 3…31, p_b
- * outside (0, 1], or no classes. */
+ * scales the same draws (doc/filter-derivation.md). Errors: VEIL_ERROR_INVALID_ARGUMENT for k
+ * even or outside 3…31, p_b outside (0, 1], no classes, or a class name that is NULL or given
+ * twice. */
 VeilFilterBank *veil_filter_bank_new        (VeilKey              *key,
                                              const char * const   *class_names,
                                              guint                 n_classes,

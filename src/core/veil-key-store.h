@@ -9,7 +9,9 @@ G_BEGIN_DECLS
 
 /* The folder of a person's keys: $XDG_DATA_HOME/veil/keys (created 0700 on first save).
  * Every function takes the folder so tests and tools can point elsewhere; pass NULL for the
- * default. Key names are free text; file names are derived from them safely. */
+ * default. Key names are free text (see veil_key_check_name); file names are derived from them
+ * safely (an ASCII slug plus a hash of the name), and a key file copied into the folder under any
+ * *.key name is found by its Name too. */
 
 char      *veil_key_store_default_dir (void);
 /* Keys sorted by name; files that fail to load are reported in @problems (one message each,
@@ -35,7 +37,7 @@ gboolean   veil_key_store_delete      (const char  *dir,
 VeilKey   *veil_key_store_import      (const char  *dir,
                                        const char  *path,
                                        GError     **error);
-/* Writes a copy of a stored key to @path, mode 0600. */
+/* Writes a copy of a stored key to @path, mode 0600, replacing a file already there. */
 gboolean   veil_key_store_export      (const char  *dir,
                                        const char  *name,
                                        const char  *path,

@@ -35,14 +35,24 @@ const guint8 *veil_key_get_secret     (const VeilKey *key);
  * For a seed key it is prefixed "seed:" so it is never mistaken for a secret key's. */
 char        *veil_key_dup_fingerprint (const VeilKey *key);
 
-/* Key files (GKeyFile format). save writes atomically with mode 0600; load checks format,
- * length and permissions (VEIL_ERROR_KEY_INVALID / VEIL_ERROR_KEY_PERMISSIONS) and names the
- * file and the problem in the message. */
+/* Key files (GKeyFile format, doc/filter-derivation.md). save writes atomically with mode 0600,
+ * replacing an existing file (VEIL_ERROR_WRITE on failure); load checks format, length and
+ * permissions (VEIL_ERROR_KEY_INVALID / VEIL_ERROR_KEY_PERMISSIONS; VEIL_ERROR_KEY_NOT_FOUND for
+ * a missing file) and names the file and the problem in the message. */
 gboolean     veil_key_save            (const VeilKey *key,
                                        const char    *path,
                                        GError       **error);
 VeilKey     *veil_key_load            (const char    *path,
                                        GError       **error);
+
+/* Whether @name can name a key: not empty, at most 255 bytes of valid UTF-8, no control
+ * characters and no '/'. Fails with VEIL_ERROR_INVALID_ARGUMENT saying what is wrong. */
+gboolean     veil_key_check_name      (const char    *name,
+                                       GError       **error);
+/* Same kind and same secret or seed (names and dates are not compared). Constant time over
+ * the secret. */
+gboolean     veil_key_equal           (const VeilKey *a,
+                                       const VeilKey *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilKey, veil_key_unref)
 

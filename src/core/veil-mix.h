@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 
 /* Which images are protected when only a fraction @mix (0…1) is.
  *
- * Secret key: decided from the key and the image's path relative to the dataset root alone,
- * so the answer does not depend on order, threads or sharding. */
+ * Secret key (VEIL_KEY_KIND_SECRET only): decided from the key and the image's path relative to
+ * the dataset root alone ('/'-separated, no leading "./"), so the answer does not depend on
+ * order, threads or sharding, and a larger @mix only adds images (doc/filter-derivation.md). */
 gboolean  veil_mix_decide_keyed  (const VeilKey *key,
                                   const char    *relative_path,
                                   double         mix);
