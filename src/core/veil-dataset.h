@@ -12,7 +12,26 @@ G_BEGIN_DECLS
  * Classes are sorted by name (byte order, as Python's sorted() on the names); images are in
  * torchvision's order: for each class, directories in sorted order of their path (as
  * sorted(os.walk(...)) gives), and the file names sorted within each directory. Paths are
- * file-system bytes (possibly not UTF-8), relative to the root, separated by '/'. */
+ * file-system bytes (possibly not UTF-8), relative to the root, separated by '/'.
+ *
+ * Details a caller may rely on:
+ * - Image files: extensions .png .jpg .jpeg .webp .tif .tiff .bmp, any case. Symbolic links
+ *   to files and to folders are followed (torchvision's followlinks=True); a link to a folder
+ *   already on the current walk path (an ancestor or the root) is listed as
+ *   VEIL_SKIP_SYMLINK_LOOP and not entered, so scans always end.
+ * - Hidden names (leading '.') are skipped and listed, folders as a whole (contents not
+ *   listed). Unlike torchvision, hidden images inside a class are not used.
+ * - Classes are the non-hidden folders directly in the root. A class folder without images is
+ *   KEPT as a class with 0 images (torchvision refuses such a dataset), so the class indices
+ *   (and, with a seed, the filter each class gets) follow the folders the user sees; it is not
+ *   in the skipped list: check veil_dataset_get_class_n_images() == 0 to warn about it.
+ * - VEIL_SKIP_UNREADABLE: a folder that cannot be opened or listed, a broken link, or a file
+ *   that is neither a regular file nor a folder (FIFO, device: reading it would block), with
+ *   the OS reason in the message. Whether an image file can be opened is not checked by the
+ *   scan (one syscall more per file): veil_image_load() reports that, naming the file.
+ * - The skipped list is sorted by relative path (byte order).
+ * - veil_dataset_get_root() is the absolute, canonical form of the path given (links not
+ *   resolved). */
 
 typedef enum {
   VEIL_SKIP_HIDDEN,        /* a name starting with '.' */

@@ -24,7 +24,17 @@ struct _VeilImage {
 
 /* Loads a whole image. Errors name the file: VEIL_ERROR_IMAGE_TOO_LARGE (checked from the
  * header, before decoding), VEIL_ERROR_IMAGE_CORRUPT, VEIL_ERROR_IMAGE_UNSUPPORTED, or a
- * G_IO_ERROR from reading. */
+ * G_IO_ERROR from reading.
+ * - The format is found from the contents, not the name (a PNG named .jpg loads as "png").
+ *   Raster formats only: png, jpeg, webp, tiff, bmp, gif, pnm, tga; others (svg, xpm, ...)
+ *   give VEIL_ERROR_IMAGE_UNSUPPORTED.
+ * - CORRUPT: empty file, truncated or damaged data (a truncated JPEG is an error, never a
+ *   grey-filled picture), contents no loader recognises. UNSUPPORTED: the name's extension is a
+ *   format whose GdkPixbuf loader is not installed.
+ * - The EXIF/TIFF orientation is applied; "orientation" is then no longer meaningful.
+ * - 16-bit sources arrive as 8 bits per sample (GdkPixbuf). An opaque TIFF is given as RGB
+ *   (its loader always produces RGBA).
+ * - The file is read in chunks; @cancellable is checked between them. */
 VeilImage *veil_image_load             (const char   *path,
                                         GCancellable *cancellable,
                                         GError      **error);
@@ -42,12 +52,27 @@ gboolean   veil_image_format_is_writable (const char *format);
 /* The format a KEEP/PNG export writes for a source of @source_format. */
 const char *veil_image_output_format   (const char       *source_format,
                                         VeilOutputFormat  requested);
-/* The file extension (without dot) to use for @format, e.g. "png", or NULL to keep the source's. */
+/* The file extension (without dot) an output file written in @format gets when its source's
+ * name does not already have one of that format: "png", "jpg", "tif", "webp", "bmp"; NULL for a
+ * format Veil does not write (then the source's name is kept). */
 const char *veil_image_format_extension (const char *format);
+/* The output file name for a source file @path written in @output_format: @path unchanged when
+ * its extension already belongs to that format (case kept: "a/IMG.JPEG" stays), else the
+ * extension replaced ("a/x.tif" → "a/x.png"). Newly allocated. */
+char      *veil_image_output_path      (const char *path,
+                                        const char *output_format);
 
 /* Encodes @pixels (same dimensions as @image or any) in @format ("jpeg" with @jpeg_quality
  * 1…100, "png", ...), keeping @image's ICC profile and the alpha channel when the format can
- * hold them. Returns the encoded file's bytes. */
+ * hold them. Returns the encoded file's bytes. @image may be NULL (no profile).
+ * - ICC profile: embedded in PNG, JPEG, TIFF and WebP; BMP cannot hold one.
+ * - Alpha: kept in PNG, TIFF and WebP. JPEG and BMP cannot hold it: the alpha channel is
+ *   dropped (not composited onto a background). KEEP never asks for that, since a JPEG or
+ *   BMP source has no alpha worth keeping; ask for PNG to keep it.
+ * - @jpeg_quality is also the WebP quality: the installed WebP saver is lossy only.
+ * - TIFF is written LZW-compressed. Output carries no EXIF: pixels are already upright.
+ * Fails with VEIL_ERROR_IMAGE_UNSUPPORTED for a format veil_image_format_is_writable() refuses,
+ * VEIL_ERROR_FAILED when the saver fails. */
 GBytes    *veil_image_encode           (const VeilImage *image,
                                         GdkPixbuf       *pixels,
                                         const char      *format,
