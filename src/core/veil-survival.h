@@ -2,11 +2,148 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <json-glib/json-glib.h>
 
 #include "veil-types.h"
 
 G_BEGIN_DECLS
 
-/* Filled in by the survival-report work (issue 6). */
+/* Does the protection survive what a scraper does to a photo before training on it?
+ *
+ * A scraper shrinks each image to a training size (area downscale to short side R) and stores
+ * it as a JPEG of moderate quality. For a class, the report takes pairs (original, protected),
+ * does exactly that to both, and measures
+ *  (a) the PSNR of protected vs original at R: how strong the protection is where it counts
+ *      (the paper's setting gives about 22 dB; above 40 dB practically nothing is left). It is
+ *      taken after the downscale but before the JPEG (whose own noise is no protection), and
+ *      after the least-squares brightness gain between the two (the per-image division by the
+ *      maximum brightens photos without highlights, which is not protection either), and
+ *  (b) whether the class is still recognisable by its filter: a k×k filter h estimated by
+ *      least squares from protected ≈ c · (original ⋆ h) + d at R over all pairs, compared by
+ *      cosine similarity with every class's filter.
+ * A class passes when its own filter is the most similar and the PSNR is at most
+ * VEIL_SURVIVAL_MAX_PSNR. */
+
+#define VEIL_SURVIVAL_DEFAULT_RES      224u /* used when the protection was made "native" */
+#define VEIL_SURVIVAL_JPEG_QUALITY     75
+#define VEIL_SURVIVAL_MAX_PSNR         35.0
+#define VEIL_SURVIVAL_DEFAULT_SAMPLE   8u   /* pairs per class for an export check */
+
+/* The size a scraper shrinks a @width×@height image to: short side @res, the long side in
+ * proportion (rounded), never enlarged. */
+void       veil_survival_size_at         (int           width,
+                                          int           height,
+                                          guint         res,
+                                          int          *out_width,
+                                          int          *out_height);
+
+/* Area (box) resampling to a smaller size: each output value is the mean of the source area it
+ * covers, partial pixels weighted by the covered fraction, rounded to nearest. Any strides;
+ * @n_channels 1…4, all channels (alpha too) resampled alike. */
+void       veil_survival_downscale_area  (const guint8 *src,
+                                          int           src_stride,
+                                          int           width,
+                                          int           height,
+                                          int           n_channels,
+                                          guint8       *dst,
+                                          int           dst_stride,
+                                          int           dst_width,
+                                          int           dst_height);
+
+/* The image as a model sees it: area-downscaled to short side @res (unless already that small)
+ * and, with @jpeg, through a JPEG of quality 75 and back. A new RGB(A) pixbuf. */
+GdkPixbuf *veil_survival_as_scraper_sees (GdkPixbuf    *pixbuf,
+                                          guint         res,
+                                          gboolean      jpeg,
+                                          GError      **error);
+
+typedef struct _VeilSurvivalReport VeilSurvivalReport;
+
+typedef struct {
+  guint    n_samples;          /* pairs measured */
+  double   psnr;               /* dB at R (downscaled, best gain); INFINITY when identical */
+  double   cosine_own;         /* estimated filter vs the class's own filter */
+  double   cosine_best_other;  /* the most similar other class's filter; NAN with one class */
+  int      best_other;         /* its class index, -1 with one class */
+  gboolean pass;               /* n_samples > 0, own filter most similar, psnr ≤ MAX_PSNR */
+} VeilSurvivalClassResult;
+
+/* A report for the classes of @bank, evaluated at @training_res (VEIL_TRAINING_RES_NATIVE
+ * means VEIL_SURVIVAL_DEFAULT_RES, a typical scraper's size). Adding pairs is thread-safe. */
+VeilSurvivalReport *veil_survival_report_new   (VeilFilterBank     *bank,
+                                                guint               training_res);
+VeilSurvivalReport *veil_survival_report_ref   (VeilSurvivalReport *report);
+void                veil_survival_report_unref (VeilSurvivalReport *report);
+
+/* Adds one pair given as 8-bit RGB/RGBA buffers of the same size (full resolution, as
+ * exported). VEIL_ERROR_INVALID_ARGUMENT for a bad class index; VEIL_ERROR_FAILED when the
+ * JPEG round trip fails. */
+gboolean veil_survival_report_add_pixels   (VeilSurvivalReport *report,
+                                            guint               class_index,
+                                            const guint8       *original,
+                                            int                 original_stride,
+                                            const guint8       *protected_pixels,
+                                            int                 protected_stride,
+                                            int                 width,
+                                            int                 height,
+                                            int                 n_channels,
+                                            GError            **error);
+/* The same for two pixbufs; VEIL_ERROR_INVALID_ARGUMENT when their sizes differ. */
+gboolean veil_survival_report_add_pixbufs  (VeilSurvivalReport *report,
+                                            guint               class_index,
+                                            GdkPixbuf          *original,
+                                            GdkPixbuf          *protected_pixels,
+                                            GError            **error);
+/* The same for two image files (loaded upright, as the export read them). Errors name the
+ * file. */
+gboolean veil_survival_report_add_files    (VeilSurvivalReport *report,
+                                            guint               class_index,
+                                            const char         *original_path,
+                                            const char         *protected_path,
+                                            GCancellable       *cancellable,
+                                            GError            **error);
+
+/* The resolution the report measures at (the short side R). */
+guint    veil_survival_report_get_resolution (VeilSurvivalReport *report);
+guint    veil_survival_report_get_n_classes  (VeilSurvivalReport *report);
+const char *veil_survival_report_get_class_name (VeilSurvivalReport *report,
+                                                 guint               class_index);
+/* Computes (once per change) and fills @result for a class. */
+void     veil_survival_report_get_result     (VeilSurvivalReport      *report,
+                                              guint                    class_index,
+                                              VeilSurvivalClassResult *result);
+/* TRUE when at least one class was measured and every measured class passes. */
+gboolean veil_survival_report_get_all_pass   (VeilSurvivalReport *report);
+/* A sentence for a photographer about one class, or about the whole collection. */
+char    *veil_survival_report_dup_class_summary (VeilSurvivalReport *report,
+                                                 guint               class_index);
+char    *veil_survival_report_dup_summary    (VeilSurvivalReport *report);
+
+/* Writes the report as the value of a member: call with @builder inside an object, after
+ * json_builder_set_member_name(). The value is
+ *   {"resolution", "jpeg_quality", "max_psnr", "all_pass", "summary",
+ *    "classes": [{"class", "samples", "psnr" (null if identical), "cosine_own",
+ *                 "cosine_best_other" (null with one class), "best_other_class", "pass",
+ *                 "summary"}...]} */
+void      veil_survival_report_to_json_builder (VeilSurvivalReport *report,
+                                                JsonBuilder        *builder);
+JsonNode *veil_survival_report_to_json         (VeilSurvivalReport *report);
+
+/* Checks an export: for each class up to @sample_per_class protected images (spread evenly
+ * over the class), each with its original from @input. Which outputs are protected, and their
+ * names, come from @output_dir's veil-manifest.json when present; otherwise outputs are matched
+ * by relative path (or the same path ending in .png) and pairs that are pixel-identical to the
+ * original are skipped (left unprotected by mix < 1). Files that cannot be read are skipped,
+ * not fatal. Errors: G_IO_ERROR_CANCELLED; VEIL_ERROR_MANIFEST for a damaged manifest. */
+VeilSurvivalReport *veil_survival_check_export (const char      *output_dir,
+                                                VeilDataset     *input,
+                                                VeilFilterBank  *bank,
+                                                guint            training_res,
+                                                guint            sample_per_class,
+                                                GCancellable    *cancellable,
+                                                GError         **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilSurvivalReport, veil_survival_report_unref)
 
 G_END_DECLS

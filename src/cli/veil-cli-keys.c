@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "veil-cli-private.h"
+
+/* Key material never reaches the terminal: only names, kinds, fingerprints and dates. */
+
+static const char *
+kind_name (const VeilKey *key)
+{
+  return veil_key_get_kind (key) == VEIL_KEY_KIND_SEED ? _("seed") : _("secret");
+}
+
+static char *
+created_text (const VeilKey *key)
+{
+  GDateTime *created = veil_key_get_created (key);
+
+  if (created == NULL)
+    return g_strdup ("-");
+  return g_date_time_format_iso8601 (created);
+}
+
+int
+veil_cli_keygen_main (int    argc,
+                      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  context = _veil_cli_option_context_new ("keygen", _("NAME"),
+                                          _("Creates a new 256-bit secret key called NAME in "
+                                            "your key store. Keep a copy somewhere safe (veil-cli "
+                                            "keys export): without it nobody, you included, can "
+                                            "repeat the protection."));
+  if (!_veil_cli_parse (context, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return _veil_cli_usage_error ("keygen", _("give the new key's NAME"));
+  if (!veil_key_check_name (argv[1], &error))
+    return _veil_cli_usage_error ("keygen", "%s", error->message);
+
+  key = veil_key_new_random (argv[1], &error);
+  if (key == NULL || !veil_key_store_add (NULL, key, &error))
+    return _veil_cli_fatal (error);
+
+  fingerprint = veil_key_dup_fingerprint (key);
+  printf (_("Created the key “%s”."), argv[1]);
+  putchar ('\n');
+  printf (_("Fingerprint: %s"), fingerprint);
+  putchar ('\n');
+  printf (_("Keep a copy in a safe place: veil-cli keys export “%s” FILE"), argv[1]);
+  putchar ('\n');
+  return VEIL_CLI_EXIT_OK;
+}
+
+static int
+keys_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) keys = veil_key_store_list (NULL, &problems, &error);
+
+  if (keys == NULL)
+    return _veil_cli_fatal (error);
+
+  if (keys->len == 0)
+    {
+      printf ("%s\n", _("No keys yet. Create one with “veil-cli keygen NAME”."));
+    }
+  else
+    {
+      for (guint i = 0; i < keys->len; i++)
+        {
+          VeilKey *key = g_ptr_array_index (keys, i);
+          g_autofree char *fingerprint = veil_key_dup_fingerprint (key);
+          g_autofree char *created = created_text (key);
+
+          printf ("%s\t%s\t%s\t%s\n", veil_key_get_name (key), kind_name (key), fingerprint,
+                  created);
+        }
+    }
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    fprintf (stderr, "veil-cli: %s\n", (const char *) g_ptr_array_index (problems, i));
+  return problems != NULL && problems->len > 0 ? VEIL_CLI_EXIT_SOME_FAILED : VEIL_CLI_EXIT_OK;
+}
+
+static int
+keys_show (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilKey) key = veil_key_store_lookup (NULL, name, &error);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *created = NULL;
+
+  if (key == NULL)
+    return _veil_cli_fatal (error);
+  fingerprint = veil_key_dup_fingerprint (key);
+  created = created_text (key);
+  printf ("%s %s\n", _("Name:"), veil_key_get_name (key));
+  printf ("%s %s\n", _("Kind:"), kind_name (key));
+  printf ("%s %s\n", _("Fingerprint:"), fingerprint);
+  printf ("%s %s\n", _("Created:"), created);
+  return VEIL_CLI_EXIT_OK;
+}
+
+int
+veil_cli_keys_main (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *action;
+
+  context = _veil_cli_option_context_new ("keys", _("list | show NAME | export NAME FILE | "
+                                                    "import FILE | delete NAME"),
+                                          _("Manages the keys in your key store "
+                                            "($XDG_DATA_HOME/veil/keys). Key files are written "
+                                            "with mode 0600; the key itself is never printed."));
+  if (!_veil_cli_parse (context, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  if (argc < 2)
+    return _veil_cli_usage_error ("keys", _("give an action: list, show, export, import or "
+                                            "delete"));
+
+  action = argv[1];
+  if (strcmp (action, "list") == 0)
+    {
+      if (argc != 2)
+        return _veil_cli_usage_error ("keys", _("“list” takes no arguments"));
+      return keys_list ();
+    }
+  if (strcmp (action, "show") == 0)
+    {
+      if (argc != 3)
+        return _veil_cli_usage_error ("keys", _("give the NAME of the key to show"));
+      return keys_show (argv[2]);
+    }
+  if (strcmp (action, "export") == 0)
+    {
+      if (argc != 4)
+        return _veil_cli_usage_error ("keys", _("give the key's NAME and the FILE to write"));
+      if (!veil_key_store_export (NULL, argv[2], argv[3], &error))
+        return _veil_cli_fatal (error);
+      {
+        g_autofree char *display = g_filename_display_name (argv[3]);
+        printf (_("Wrote the key “%s” to “%s”. Keep this file private."), argv[2], display);
+        putchar ('\n');
+      }
+      return VEIL_CLI_EXIT_OK;
+    }
+  if (strcmp (action, "import") == 0)
+    {
+      g_autoptr(VeilKey) key = NULL;
+      g_autofree char *fingerprint = NULL;
+
+      if (argc != 3)
+        return _veil_cli_usage_error ("keys", _("give the key FILE to import"));
+      key = veil_key_store_import (NULL, argv[2], &error);
+      if (key == NULL)
+        return _veil_cli_fatal (error);
+      fingerprint = veil_key_dup_fingerprint (key);
+      printf (_("Imported the key “%s” (fingerprint %s)."), veil_key_get_name (key), fingerprint);
+      putchar ('\n');
+      return VEIL_CLI_EXIT_OK;
+    }
+  if (strcmp (action, "delete") == 0)
+    {
+      if (argc != 3)
+        return _veil_cli_usage_error ("keys", _("give the NAME of the key to delete"));
+      if (!veil_key_store_delete (NULL, argv[2], &error))
+        return _veil_cli_fatal (error);
+      printf (_("Deleted the key “%s”."), argv[2]);
+      putchar ('\n');
+      return VEIL_CLI_EXIT_OK;
+    }
+  return _veil_cli_usage_error ("keys", _("“%s” is not an action: use list, show, export, "
+                                          "import or delete"), action);
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "veil-cli-private.h"
+
+/* Joining shards: every shard wrote its files and veil-manifest.shard-I-of-N.json, either into
+ * one shared folder or into folders of their own. merge copies the files of shards kept
+ * elsewhere into OUTPUT (checking each against its recorded SHA-256), writes the
+ * veil-manifest.json that one unsharded run would have written, and removes the shard
+ * manifests from OUTPUT: the result is byte for byte the export of a single run. */
+
+typedef struct {
+  char         *dir;
+  char         *path;
+  VeilManifest *manifest;
+} ShardFile;
+
+static void
+shard_file_free (ShardFile *shard)
+{
+  g_free (shard->dir);
+  g_free (shard->path);
+  veil_manifest_free (shard->manifest);
+  g_free (shard);
+}
+
+static gboolean
+collect_shards (const char  *dir,
+                GPtrArray   *shards,
+                GError     **error)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, error);
+  const char *name;
+
+  if (handle == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      ShardFile *shard;
+
+      if (veil_shard_is_journal_name (name))
+        {
+          g_autofree char *display = g_filename_display_name (dir);
+          g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+                       _("“%s” holds an unfinished shard (%s): resume it first"), display, name);
+          return FALSE;
+        }
+      if (!veil_shard_is_manifest_name (name) || strcmp (name, VEIL_MANIFEST_NAME) == 0)
+        continue;
+      shard = g_new0 (ShardFile, 1);
+      shard->dir = g_strdup (dir);
+      shard->path = g_build_filename (dir, name, NULL);
+      g_ptr_array_add (shards, shard);
+      shard->manifest = veil_manifest_load (shard->path, error);
+      if (shard->manifest == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+copy_outputs (const ShardFile *shard,
+              GPtrArray       *entries,
+              const char      *output,
+              GError         **error)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VeilManifestEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *source = NULL;
+      g_autofree char *sha256 = NULL;
+
+      if (entry->output == NULL)
+        continue;
+      source = g_build_filename (shard->dir, entry->output, NULL);
+      if (!veil_paths_copy_atomic (source, output, entry->output, &sha256, NULL, NULL, error))
+        return FALSE;
+      if (g_strcmp0 (sha256, entry->sha256) != 0)
+        {
+          g_autofree char *display = g_filename_display_name (source);
+          g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+                       _("“%s” differs from what its shard manifest records"), display);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+int
+veil_cli_merge_main (int    argc,
+                     char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) shards = g_ptr_array_new_with_free_func ((GDestroyNotify) shard_file_free);
+  g_autoptr(GPtrArray) manifests = g_ptr_array_new ();
+  g_autoptr(VeilManifest) merged = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *merged_path = NULL;
+
+  context = _veil_cli_option_context_new ("merge", _("OUTPUT [SHARD_DIR…]"),
+                                          _("Joins the shards of an export made with “veil-cli "
+                                            "protect --shard I/N” into OUTPUT. Shards written "
+                                            "into OUTPUT itself need no SHARD_DIR; files of "
+                                            "shards written elsewhere are copied in and checked. "
+                                            "The shard manifests in OUTPUT are replaced by one "
+                                            "veil-manifest.json, the same as one run would have "
+                                            "written."));
+  if (!_veil_cli_parse (context, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  if (argc < 2)
+    return _veil_cli_usage_error ("merge", _("give the OUTPUT folder"));
+
+  output = veil_paths_canonicalize (argv[1], &error);
+  if (output == NULL)
+    return _veil_cli_fatal (error);
+  merged_path = g_build_filename (argv[1], VEIL_MANIFEST_NAME, NULL);
+  if (g_file_test (merged_path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *display = g_filename_display_name (argv[1]);
+      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+                   _("“%s” already holds a finished export"), display);
+      return _veil_cli_fatal (error);
+    }
+
+  if (argc == 2)
+    {
+      if (!collect_shards (argv[1], shards, &error))
+        return _veil_cli_fatal (error);
+    }
+  for (int i = 2; i < argc; i++)
+    if (!collect_shards (argv[i], shards, &error))
+      return _veil_cli_fatal (error);
+
+  for (guint i = 0; i < shards->len; i++)
+    g_ptr_array_add (manifests, ((ShardFile *) g_ptr_array_index (shards, i))->manifest);
+  merged = veil_manifest_merge (manifests, &error);
+  if (merged == NULL)
+    return _veil_cli_fatal (error);
+
+  if (g_mkdir_with_parents (argv[1], 0755) != 0)
+    {
+      g_autofree char *display = g_filename_display_name (argv[1]);
+      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not create “%s”"), display);
+      return _veil_cli_fatal (error);
+    }
+  for (guint i = 0; i < shards->len; i++)
+    {
+      const ShardFile *shard = g_ptr_array_index (shards, i);
+      g_autofree char *dir = veil_paths_canonicalize (shard->dir, &error);
+
+      if (dir == NULL)
+        return _veil_cli_fatal (error);
+      if (strcmp (dir, output) == 0)
+        continue;
+      if (!copy_outputs (shard, shard->manifest->images, argv[1], &error)
+          || !copy_outputs (shard, shard->manifest->other, argv[1], &error))
+        return _veil_cli_fatal (error);
+    }
+
+  if (!veil_paths_sync_tree (argv[1], &error) || !veil_manifest_save (merged, merged_path, &error))
+    return _veil_cli_fatal (error);
+
+  /* The merged manifest says everything the shard manifests said. */
+  for (guint i = 0; i < shards->len; i++)
+    {
+      const ShardFile *shard = g_ptr_array_index (shards, i);
+      g_autofree char *dir = veil_paths_canonicalize (shard->dir, NULL);
+
+      if (g_strcmp0 (dir, output) == 0)
+        g_unlink (shard->path);
+    }
+
+  {
+    g_autofree char *display = g_filename_display_name (merged_path);
+    printf (_("Merged %u shards: %u images. Manifest: %s"), shards->len, merged->images->len,
+            display);
+    putchar ('\n');
+  }
+  return VEIL_CLI_EXIT_OK;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "veil-cli-private.h"
+
+/* With a secret key a class's filter depends only on the key, the class name and k, so the
+ * class name alone is enough. With a seed the i-th class gets the i-th draws, so the whole
+ * class list is needed: from --classes or from --dataset. */
+
+#define SIDE_BY_SIDE_GAP 8
+
+static const char *
+format_for_output (const char *path)
+{
+  static const struct { const char *extension; const char *format; } formats[] = {
+    { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
+    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" },
+  };
+  const char *dot = strrchr (path, '.');
+
+  if (dot == NULL || strchr (dot, '/') != NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (g_ascii_strcasecmp (dot + 1, formats[i].extension) == 0)
+      return veil_image_format_is_writable (formats[i].format) ? formats[i].format : NULL;
+  return NULL;
+}
+
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static GdkPixbuf *
+side_by_side (GdkPixbuf *left,
+              GdkPixbuf *right)
+{
+  int width = gdk_pixbuf_get_width (left);
+  int height = gdk_pixbuf_get_height (left);
+  GdkPixbuf *both = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (left), 8,
+                                    2 * width + SIDE_BY_SIDE_GAP, height);
+
+  if (both == NULL)
+    return NULL;
+  gdk_pixbuf_fill (both, 0xffffffff);
+  gdk_pixbuf_copy_area (left, 0, 0, width, height, both, 0, 0);
+  gdk_pixbuf_copy_area (right, 0, 0, width, height, both, width + SIDE_BY_SIDE_GAP, 0);
+  return both;
+}
+
+int
+veil_cli_preview_main (int    argc,
+                       char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilDataset) dataset = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(VeilImage) image = NULL;
+  g_autoptr(GdkPixbuf) protected = NULL;
+  g_autoptr(GdkPixbuf) shown = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  g_auto(GStrv) classes = NULL;
+  g_autofree char *class_name = NULL;
+  g_autofree char *class_list = NULL;
+  g_autofree char *dataset_dir = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *training_res = NULL;
+  g_autofree char *input_path = NULL;
+  g_autofree char *output_path = NULL;
+  VeilCliKeyOptions key_options = { 0 };
+  guint res = 224;
+  int k = 3;
+  double pb = 0.3;
+  int quality = 95;
+  gboolean both = FALSE;
+  gboolean usage = FALSE;
+  const char *format;
+  int class_index;
+  GdkPixbuf *pixels;
+  const GOptionEntry entries[] = {
+    { "class", 'c', 0, G_OPTION_ARG_STRING, &class_name,
+      N_("The image's class (required)"), N_("NAME") },
+    { "classes", 0, 0, G_OPTION_ARG_STRING, &class_list,
+      N_("All class names, comma-separated, in any order (needed with --seed)"), N_("A,B,…") },
+    { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &dataset_dir,
+      N_("Take the class names from this labeled folder"), N_("DIR") },
+    { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &k,
+      N_("Filter size, odd, 3 to 31 (default 3)"), N_("K") },
+    { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &pb,
+      N_("Filter strength, above 0 and at most 1 (default 0.3)"), N_("PB") },
+    { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
+      N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
+    { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
+      N_("JPEG quality of OUT, 1 to 100 (default 95)"), N_("Q") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Write the result to OUT (.png, .jpg, .webp, .tif or .bmp; required)"), N_("OUT") },
+    { "side-by-side", 0, 0, G_OPTION_ARG_NONE, &both,
+      N_("Write the original and the protected image next to each other"), NULL },
+    { NULL }
+  };
+
+  context = _veil_cli_option_context_new ("preview", _("IMAGE"),
+                                          _("Protects the single image IMAGE with the filter of "
+                                            "its class and writes the result to OUT. IMAGE is "
+                                            "never changed."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  _veil_cli_key_options_add (context, &key_options);
+  if (!_veil_cli_parse (context, &argc, &argv))
+    {
+      _veil_cli_key_options_clear (&key_options);
+      return VEIL_CLI_EXIT_USAGE;
+    }
+  key = _veil_cli_key_options_load (&key_options, &usage, &error);
+  _veil_cli_key_options_clear (&key_options);
+
+  if (argc != 2)
+    return _veil_cli_usage_error ("preview", _("give one IMAGE"));
+  if (class_name == NULL)
+    return _veil_cli_usage_error ("preview", _("give the image's class with --class NAME"));
+  if (output == NULL)
+    return _veil_cli_usage_error ("preview", _("give the output file with -o OUT"));
+  if (class_list != NULL && dataset_dir != NULL)
+    return _veil_cli_usage_error ("preview", _("give only one of --classes and --dataset"));
+  if (k < 3 || k > 31 || k % 2 == 0)
+    return _veil_cli_usage_error ("preview", _("-k must be an odd number from 3 to 31"));
+  if (!(pb > 0 && pb <= 1))
+    return _veil_cli_usage_error ("preview", _("--pb must be above 0 and at most 1"));
+  if (quality < 1 || quality > 100)
+    return _veil_cli_usage_error ("preview", _("--quality must be from 1 to 100"));
+  if (training_res != NULL && !_veil_cli_parse_training_res (training_res, &res, &error))
+    return _veil_cli_usage_error ("preview", "%s", error->message);
+  format = format_for_output (output);
+  if (format == NULL)
+    return _veil_cli_usage_error ("preview", _("OUT must end in .png, .jpg, .webp, .tif or .bmp"));
+  if (key == NULL)
+    return usage ? _veil_cli_usage_error ("preview", "%s", error->message)
+                 : _veil_cli_fatal (error);
+
+  if (dataset_dir != NULL)
+    {
+      dataset = veil_dataset_scan (dataset_dir, NULL, NULL, NULL, &error);
+      if (dataset == NULL)
+        return _veil_cli_fatal (error);
+      classes = g_strdupv ((char **) veil_dataset_get_class_names (dataset));
+    }
+  else if (class_list != NULL)
+    {
+      classes = g_strsplit (class_list, ",", -1);
+      /* Dataset order is byte order of the names, whatever order they were typed in. */
+      qsort (classes, g_strv_length (classes), sizeof (char *), compare_names);
+    }
+  else if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
+    return _veil_cli_usage_error ("preview", _("with --seed the filters depend on all classes: "
+                                               "give --classes or --dataset"));
+  else
+    {
+      classes = g_new0 (char *, 2);
+      classes[0] = g_strdup (class_name);
+    }
+
+  bank = veil_filter_bank_new (key, (const char * const *) classes, g_strv_length (classes),
+                               (guint) k, pb, &error);
+  if (bank == NULL)
+    return _veil_cli_fatal (error);
+  class_index = veil_filter_bank_lookup (bank, class_name);
+  if (class_index < 0)
+    return _veil_cli_usage_error ("preview", _("“%s” is not one of the classes"), class_name);
+
+  /* Never write over the input. */
+  input_path = veil_paths_canonicalize (argv[1], &error);
+  output_path = input_path != NULL ? veil_paths_canonicalize (output, &error) : NULL;
+  if (output_path == NULL)
+    return _veil_cli_fatal (error);
+  if (strcmp (input_path, output_path) == 0)
+    return _veil_cli_usage_error ("preview", _("OUT must not be IMAGE itself"));
+
+  image = veil_image_load (argv[1], NULL, &error);
+  if (image == NULL)
+    return _veil_cli_fatal (error);
+  pixels = image->pixbuf;
+  protected = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixels), 8,
+                              gdk_pixbuf_get_width (pixels), gdk_pixbuf_get_height (pixels));
+  if (protected == NULL)
+    {
+      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_IMAGE_TOO_LARGE, _("Out of memory"));
+      return _veil_cli_fatal (error);
+    }
+  if (!veil_protect_pixels (bank, (guint) class_index, res, gdk_pixbuf_read_pixels (pixels),
+                            gdk_pixbuf_get_rowstride (pixels), gdk_pixbuf_get_pixels (protected),
+                            gdk_pixbuf_get_rowstride (protected), gdk_pixbuf_get_width (pixels),
+                            gdk_pixbuf_get_height (pixels), gdk_pixbuf_get_n_channels (pixels), 0,
+                            NULL, &error))
+    return _veil_cli_fatal (error);
+
+  shown = both ? side_by_side (pixels, protected) : g_object_ref (protected);
+  if (shown == NULL)
+    {
+      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_IMAGE_TOO_LARGE, _("Out of memory"));
+      return _veil_cli_fatal (error);
+    }
+  encoded = veil_image_encode (image, shown, format, quality, &error);
+  if (encoded == NULL)
+    return _veil_cli_fatal (error);
+  if (!g_file_set_contents_full (output, g_bytes_get_data (encoded, NULL),
+                                 (gssize) g_bytes_get_size (encoded),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+    return _veil_cli_fatal (error);
+  return VEIL_CLI_EXIT_OK;
+}

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <signal.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "veil-cli-private.h"
+#include "veil-cli-progress.h"
+
+typedef struct {
+  GMainLoop        *loop;
+  GCancellable     *cancellable;
+  VeilCliProgress  *progress;
+  VeilExportReport *report;
+  GError           *error;
+} ProtectRun;
+
+static void
+on_progress (const VeilExportProgress *state,
+             gpointer                  user_data)
+{
+  veil_cli_progress_update (user_data, state);
+}
+
+static void
+on_export_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ProtectRun *run = user_data;
+
+  run->report = veil_export_finish (result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  ProtectRun *run = user_data;
+
+  /* The journal stays consistent: the export can be resumed. */
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_report_json (const VeilExportReport *report)
+{
+  guint n_failed = veil_export_report_get_n_failed (report);
+
+  for (guint i = 0; i < n_failed; i++)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "event");
+      json_builder_add_string_value (builder, "failed");
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, veil_export_report_get_failed_path (report, i));
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, veil_export_report_get_failed_reason (report, i));
+      json_builder_end_object (builder);
+      _veil_cli_print_json (builder);
+    }
+
+  {
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autofree char *manifest = veil_paths_display (veil_export_report_get_manifest_path (report));
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "event");
+    json_builder_add_string_value (builder, "done");
+    json_builder_set_member_name (builder, "protected");
+    json_builder_add_int_value (builder, veil_export_report_get_n_protected (report));
+    json_builder_set_member_name (builder, "unchanged");
+    json_builder_add_int_value (builder, veil_export_report_get_n_unchanged (report));
+    json_builder_set_member_name (builder, "copied");
+    json_builder_add_int_value (builder, veil_export_report_get_n_copied (report));
+    json_builder_set_member_name (builder, "failed");
+    json_builder_add_int_value (builder, n_failed);
+    json_builder_set_member_name (builder, "resumed");
+    json_builder_add_int_value (builder, veil_export_report_get_n_skipped (report));
+    json_builder_set_member_name (builder, "manifest");
+    json_builder_add_string_value (builder, manifest);
+    json_builder_end_object (builder);
+    _veil_cli_print_json (builder);
+  }
+}
+
+static void
+print_report (const VeilExportReport *report)
+{
+  guint n_failed = veil_export_report_get_n_failed (report);
+  g_autofree char *manifest = veil_paths_display (veil_export_report_get_manifest_path (report));
+
+  printf (_("Protected: %u images"), veil_export_report_get_n_protected (report));
+  putchar ('\n');
+  if (veil_export_report_get_n_unchanged (report) > 0)
+    {
+      printf (_("Left unprotected (mix): %u images"), veil_export_report_get_n_unchanged (report));
+      putchar ('\n');
+    }
+  if (veil_export_report_get_n_copied (report) > 0)
+    {
+      printf (_("Other files copied: %u"), veil_export_report_get_n_copied (report));
+      putchar ('\n');
+    }
+  if (veil_export_report_get_n_skipped (report) > 0)
+    {
+      printf (_("Already done by the earlier run: %u"), veil_export_report_get_n_skipped (report));
+      putchar ('\n');
+    }
+  if (n_failed > 0)
+    {
+      printf (_("Failed: %u files"), n_failed);
+      putchar ('\n');
+      for (guint i = 0; i < n_failed; i++)
+        printf ("  %s: %s\n", veil_export_report_get_failed_path (report, i),
+                veil_export_report_get_failed_reason (report, i));
+    }
+  printf (_("Manifest: %s"), manifest);
+  putchar ('\n');
+}
+
+static void
+print_error_json (const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, "error");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_end_object (builder);
+  _veil_cli_print_json (builder);
+}
+
+int
+veil_cli_protect_main (int    argc,
+                       char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilDataset) dataset = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(VeilCliProgress) progress = NULL;
+  g_autoptr(VeilExportReport) report = NULL;
+  g_autofree char *training_res = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *shard = NULL;
+  VeilCliKeyOptions key_options = { 0 };
+  VeilExportOptions options;
+  ProtectRun run = { 0 };
+  int k = 3;
+  double pb = 0.3;
+  double mix = 1.0;
+  int quality = 95;
+  int threads = 0;
+  gboolean resume = FALSE;
+  gboolean copy_other = FALSE;
+  gboolean json = FALSE;
+  gboolean quiet = FALSE;
+  gboolean usage = FALSE;
+  guint sigint_id, sigterm_id;
+  int status;
+  const GOptionEntry entries[] = {
+    { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &k,
+      N_("Filter size, odd, 3 to 31 (default 3)"), N_("K") },
+    { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &pb,
+      N_("Filter strength, above 0 and at most 1 (default 0.3)"), N_("PB") },
+    { "mix", 0, 0, G_OPTION_ARG_DOUBLE, &mix,
+      N_("Fraction of images to protect, 0 to 1 (default 1)"), N_("FRACTION") },
+    { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
+      N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      N_("“keep” each image's format (default) or write all as “png”"), N_("FORMAT") },
+    { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
+      N_("JPEG quality, 1 to 100 (default 95)"), N_("Q") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      N_("Threads to use (default: all cores)"), N_("N") },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
+      N_("Continue an interrupted export into OUTPUT, skipping finished files"), NULL },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      N_("Do only part I of N of the files (see veil-cli merge)"), N_("I/N") },
+    { "copy-other", 0, 0, G_OPTION_ARG_NONE, &copy_other,
+      N_("Copy files that are not images too"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_("Print one JSON event per line instead of text"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
+    { NULL }
+  };
+
+  context = _veil_cli_option_context_new ("protect", _("INPUT OUTPUT"),
+                                          _("Writes a protected copy of the labeled folder INPUT "
+                                            "(one subfolder per class) to the new folder OUTPUT, "
+                                            "with the manifest veil-manifest.json. INPUT is never "
+                                            "changed."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  _veil_cli_key_options_add (context, &key_options);
+  if (!_veil_cli_parse (context, &argc, &argv))
+    {
+      _veil_cli_key_options_clear (&key_options);
+      return VEIL_CLI_EXIT_USAGE;
+    }
+
+  veil_export_options_init (&options);
+  if (argc != 3)
+    status = _veil_cli_usage_error ("protect", _("give an INPUT and an OUTPUT folder"));
+  else if (k < 3 || k > 31 || k % 2 == 0)
+    status = _veil_cli_usage_error ("protect", _("-k must be an odd number from 3 to 31"));
+  else if (!(pb > 0 && pb <= 1))
+    status = _veil_cli_usage_error ("protect", _("--pb must be above 0 and at most 1"));
+  else if (!(mix >= 0 && mix <= 1))
+    status = _veil_cli_usage_error ("protect", _("--mix must be from 0 to 1"));
+  else if (quality < 1 || quality > 100)
+    status = _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
+  else if (threads < 0 || threads > 1024)
+    status = _veil_cli_usage_error ("protect", _("--threads must be from 1 to 1024"));
+  else if (format != NULL && g_strcmp0 (format, "keep") != 0 && g_strcmp0 (format, "png") != 0)
+    status = _veil_cli_usage_error ("protect", _("--format must be “keep” or “png”"));
+  else if (training_res != NULL
+           && !_veil_cli_parse_training_res (training_res, &options.training_res, &error))
+    status = _veil_cli_usage_error ("protect", "%s", error->message);
+  else if (shard != NULL
+           && !veil_shard_parse (shard, &options.shard_index, &options.shard_count, &error))
+    status = _veil_cli_usage_error ("protect", "%s", error->message);
+  else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
+    status = usage ? _veil_cli_usage_error ("protect", "%s", error->message)
+                   : _veil_cli_fatal (error);
+  else
+    status = -1;
+  _veil_cli_key_options_clear (&key_options);
+  if (status >= 0)
+    return status;
+
+  options.key = key;
+  options.k = (guint) k;
+  options.pb = pb;
+  options.mix = mix;
+  options.format = g_strcmp0 (format, "png") == 0 ? VEIL_OUTPUT_FORMAT_PNG
+                                                  : VEIL_OUTPUT_FORMAT_KEEP;
+  options.jpeg_quality = quality;
+  options.n_threads = (guint) threads;
+  options.resume = resume;
+  options.copy_other = copy_other;
+
+  /* Refuse a bad output before spending time scanning a large input. */
+  if (!veil_export_check_output (argv[1], argv[2], &error)
+      || (dataset = veil_dataset_scan (argv[1], NULL, NULL, NULL, &error)) == NULL)
+    {
+      if (json)
+        print_error_json (error);
+      return _veil_cli_fatal (error);
+    }
+
+  progress = veil_cli_progress_new (json, quiet);
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  run.loop = loop;
+  run.cancellable = cancellable;
+  run.progress = progress;
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &run);
+
+  veil_export_async (dataset, argv[2], &options, on_progress, progress, NULL, cancellable,
+                     on_export_done, &run);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  veil_cli_progress_finish (progress);
+
+  report = run.report;
+  if (report == NULL)
+    {
+      if (json)
+        print_error_json (run.error);
+      if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *display = g_filename_display_name (argv[2]);
+          fprintf (stderr, _("veil-cli: cancelled; continue with “veil-cli protect --resume … %s”"),
+                   display);
+          fputc ('\n', stderr);
+          g_error_free (run.error);
+          return VEIL_CLI_EXIT_FATAL;
+        }
+      status = _veil_cli_fatal (run.error);
+      g_error_free (run.error);
+      return status;
+    }
+
+  if (json)
+    print_report_json (report);
+  else
+    print_report (report);
+  return veil_export_report_get_n_failed (report) > 0 ? VEIL_CLI_EXIT_SOME_FAILED
+                                                      : VEIL_CLI_EXIT_OK;
+}

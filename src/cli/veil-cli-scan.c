@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "veil-cli-private.h"
+
+static const char *
+reason_name (VeilSkipReason reason)
+{
+  switch (reason)
+    {
+    case VEIL_SKIP_HIDDEN: return "hidden";
+    case VEIL_SKIP_NOT_IMAGE: return "not-image";
+    case VEIL_SKIP_OUTSIDE_CLASS: return "outside-class";
+    case VEIL_SKIP_SYMLINK_LOOP: return "symlink-loop";
+    case VEIL_SKIP_UNREADABLE: return "unreadable";
+    default: return "other";
+    }
+}
+
+static void
+print_json (VeilDataset *dataset)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n_classes = veil_dataset_get_n_classes (dataset);
+  guint n_skipped = veil_dataset_get_n_skipped (dataset);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "images");
+  json_builder_add_int_value (builder, veil_dataset_get_n_images (dataset));
+  json_builder_set_member_name (builder, "classes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_classes; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, veil_dataset_get_class_name (dataset, i));
+      json_builder_set_member_name (builder, "images");
+      json_builder_add_int_value (builder, veil_dataset_get_class_n_images (dataset, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "skipped");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_skipped; i++)
+    {
+      const VeilDatasetSkipped *skipped = veil_dataset_get_skipped (dataset, i);
+      g_autofree char *path = veil_paths_display (skipped->relative_path);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, path);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reason_name (skipped->reason));
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, skipped->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  _veil_cli_print_json (builder);
+}
+
+static void
+print_text (VeilDataset *dataset)
+{
+  guint n_classes = veil_dataset_get_n_classes (dataset);
+  guint n_skipped = veil_dataset_get_n_skipped (dataset);
+
+  printf (_("%u images in %u classes"), veil_dataset_get_n_images (dataset), n_classes);
+  putchar ('\n');
+  for (guint i = 0; i < n_classes; i++)
+    printf ("  %-24s %u\n", veil_dataset_get_class_name (dataset, i),
+            veil_dataset_get_class_n_images (dataset, i));
+  if (n_skipped > 0)
+    {
+      printf (_("Skipped: %u files"), n_skipped);
+      putchar ('\n');
+      for (guint i = 0; i < n_skipped; i++)
+        {
+          const VeilDatasetSkipped *skipped = veil_dataset_get_skipped (dataset, i);
+          g_autofree char *path = veil_paths_display (skipped->relative_path);
+
+          printf ("  %s (%s): %s\n", path, reason_name (skipped->reason), skipped->message);
+        }
+    }
+}
+
+int
+veil_cli_scan_main (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilDataset) dataset = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  context = _veil_cli_option_context_new ("scan", _("INPUT"),
+                                          _("Lists the classes (subfolders) of the labeled folder "
+                                            "INPUT with their image counts, and the files that "
+                                            "would be skipped, with the reason. Changes "
+                                            "nothing."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!_veil_cli_parse (context, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return _veil_cli_usage_error ("scan", _("give the INPUT folder"));
+
+  dataset = veil_dataset_scan (argv[1], NULL, NULL, NULL, &error);
+  if (dataset == NULL)
+    return _veil_cli_fatal (error);
+
+  if (json)
+    print_json (dataset);
+  else
+    print_text (dataset);
+
+  for (guint i = 0; i < veil_dataset_get_n_skipped (dataset); i++)
+    if (veil_dataset_get_skipped (dataset, i)->reason == VEIL_SKIP_UNREADABLE)
+      return VEIL_CLI_EXIT_SOME_FAILED;
+  return VEIL_CLI_EXIT_OK;
+}

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-export"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "veil-error.h"
+#include "veil-export-private.h"
+#include "veil-image-io.h"
+#include "veil-paths.h"
+#include "veil-protect.h"
+
+/* Each worker runs a whole image (decode → protect → encode → write), which keeps every core
+ * busy on folders of many small files without any hand-over between threads. Memory is bounded
+ * by admitting images by pixel count: at most this many decoded pixels are in flight (two
+ * 24-megapixel photos), except that one image alone is always admitted. */
+#define PIXEL_BUDGET (50u * 1000u * 1000u)
+/* Files this small cannot hold enough pixels to matter; larger ones are measured from their
+ * header before they are admitted. */
+#define SMALL_FILE_BYTES (64u * 1024u)
+/* Images this large are protected with every thread (OpenMP inside the convolution); smaller
+ * ones with one thread each, the workers providing the parallelism. */
+#define LARGE_IMAGE_PIXELS (1u << 20)
+
+struct _VeilExportPipeline {
+  VeilExportContext    context;
+  const VeilExportJob *jobs;
+  guint                n_jobs;
+  GPtrArray           *threads;
+  GAsyncQueue         *results;
+  char                *input_prefix; /* "<input root>/" as error messages show it */
+
+  gint                 next_job;     /* atomic */
+  gint                 stopped;      /* atomic */
+  gint                 n_running;    /* atomic: workers not yet exited */
+
+  GMutex               lock;
+  GCond                admitted;
+  guint64              pixels_in_flight;
+};
+
+void
+_veil_export_result_free (VeilExportResult *result)
+{
+  if (result == NULL)
+    return;
+  veil_manifest_entry_free (result->entry);
+  g_clear_error (&result->fatal);
+  g_free (result);
+}
+
+static guint64
+acquire_pixels (VeilExportPipeline *pipeline,
+                guint64             pixels)
+{
+  pixels = MIN (pixels, PIXEL_BUDGET);
+  if (pixels == 0)
+    return 0;
+
+  g_mutex_lock (&pipeline->lock);
+  while (pipeline->pixels_in_flight > 0
+         && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET
+         && !g_atomic_int_get (&pipeline->stopped))
+    g_cond_wait (&pipeline->admitted, &pipeline->lock);
+  pipeline->pixels_in_flight += pixels;
+  g_mutex_unlock (&pipeline->lock);
+  return pixels;
+}
+
+static void
+release_pixels (VeilExportPipeline *pipeline,
+                guint64             pixels)
+{
+  if (pixels == 0)
+    return;
+  g_mutex_lock (&pipeline->lock);
+  pipeline->pixels_in_flight -= pixels;
+  g_cond_broadcast (&pipeline->admitted);
+  g_mutex_unlock (&pipeline->lock);
+}
+
+static guint64
+estimate_pixels (const char *path,
+                 guint64     size)
+{
+  int width = 0, height = 0;
+
+  if (size < SMALL_FILE_BYTES)
+    return 0;
+  if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL || width <= 0 || height <= 0)
+    return 0;
+  return (guint64) width * (guint64) height;
+}
+
+/* Error messages name files by absolute path; the manifest keeps them relative so that it does
+ * not depend on where the input lies (shards may run on different machines). */
+static char *
+relative_message (VeilExportPipeline *pipeline,
+                  const char         *message)
+{
+  GString *text = g_string_new (message);
+
+  g_string_replace (text, pipeline->input_prefix, "", 0);
+  return g_string_free (text, FALSE);
+}
+
+static void
+fail_entry (VeilExportPipeline *pipeline,
+            VeilManifestEntry  *entry,
+            const GError       *error)
+{
+  entry->status = VEIL_MANIFEST_STATUS_FAILED;
+  g_clear_pointer (&entry->output, g_free);
+  g_clear_pointer (&entry->sha256, g_free);
+  entry->message = relative_message (pipeline, error->message);
+}
+
+static gboolean
+is_fatal (const GError *error)
+{
+  return g_error_matches (error, VEIL_ERROR, VEIL_ERROR_WRITE)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static char *
+output_name_for (VeilExportPipeline *pipeline,
+                 const char         *relative_path,
+                 const char         *output_format)
+{
+  g_autofree char *plain = veil_image_output_path (relative_path, output_format);
+  const char *extension;
+
+  /* A name that already fits the format stays; otherwise the extension changes, in a way
+   * that cannot collide with another input file (see veil_paths_output_name()). */
+  if (strcmp (plain, relative_path) == 0)
+    return g_steal_pointer (&plain);
+  extension = veil_image_format_extension (output_format);
+  if (extension == NULL)
+    return g_strdup (relative_path);
+  return veil_paths_output_name (pipeline->context.stems, relative_path, extension);
+}
+
+/* Decodes, protects (or not) and re-encodes one image. FALSE with @error only for problems
+ * that stop the export; a bad image is recorded in @entry. */
+static gboolean
+encode_image (VeilExportPipeline      *pipeline,
+              const VeilExportJob     *job,
+              const VeilDatasetImage  *image,
+              const char              *source_path,
+              VeilManifestEntry       *entry,
+              GError                 **error)
+{
+  const VeilExportOptions *options = pipeline->context.options;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(VeilImage) decoded = NULL;
+  g_autoptr(GdkPixbuf) protected = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  const char *format;
+  GdkPixbuf *pixels;
+
+  decoded = veil_image_load (source_path, pipeline->context.cancellable, &local_error);
+  if (decoded == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
+      fail_entry (pipeline, entry, local_error);
+      return TRUE;
+    }
+
+  pixels = decoded->pixbuf;
+  if (job->protect)
+    {
+      int width = gdk_pixbuf_get_width (pixels);
+      int height = gdk_pixbuf_get_height (pixels);
+      guint64 n_pixels = (guint64) width * (guint64) height;
+      int n_threads = n_pixels >= LARGE_IMAGE_PIXELS ? (int) options->n_threads : 1;
+
+      protected = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixels), 8,
+                                  width, height);
+      if (protected == NULL)
+        {
+          g_autofree char *display = g_filename_display_name (image->relative_path);
+          g_set_error (&local_error, VEIL_ERROR, VEIL_ERROR_IMAGE_TOO_LARGE,
+                       _("“%s” is too large to protect: out of memory"), display);
+          fail_entry (pipeline, entry, local_error);
+          return TRUE;
+        }
+      if (!veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
+                                gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
+                                gdk_pixbuf_get_pixels (protected),
+                                gdk_pixbuf_get_rowstride (protected), width, height,
+                                gdk_pixbuf_get_n_channels (pixels), n_threads,
+                                pipeline->context.cancellable, &local_error))
+        {
+          if (is_fatal (local_error))
+            return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
+          fail_entry (pipeline, entry, local_error);
+          return TRUE;
+        }
+      pixels = protected;
+    }
+
+  format = veil_image_output_format (decoded->format, options->format);
+  encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
+  if (encoded == NULL)
+    {
+      fail_entry (pipeline, entry, local_error);
+      return TRUE;
+    }
+
+  entry->output = output_name_for (pipeline, image->relative_path, format);
+  if (!veil_paths_write_atomic (pipeline->context.output_root, entry->output, encoded,
+                                &entry->sha256, error))
+    return FALSE;
+  entry->status = job->protect ? VEIL_MANIFEST_STATUS_PROTECTED : VEIL_MANIFEST_STATUS_UNCHANGED;
+  return TRUE;
+}
+
+static VeilExportResult *
+run_image_job (VeilExportPipeline  *pipeline,
+               const VeilExportJob *job)
+{
+  VeilDataset *dataset = pipeline->context.dataset;
+  const VeilDatasetImage *image = veil_dataset_get_image (dataset, job->index);
+  g_autofree char *source_path = g_build_filename (veil_dataset_get_root (dataset),
+                                                   image->relative_path, NULL);
+  VeilExportResult *result = g_new0 (VeilExportResult, 1);
+  g_autoptr(VeilManifestEntry) entry = veil_manifest_entry_new ();
+  g_autoptr(GError) error = NULL;
+
+  result->job = job;
+  entry->is_image = TRUE;
+  entry->index = job->index;
+  entry->source = g_strdup (image->relative_path);
+  entry->class_name = g_strdup (veil_dataset_get_class_name (dataset, image->class_index));
+
+  if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
+    {
+      /* An image the mix leaves clean is the original file, byte for byte: decoding and
+       * re-encoding it would only lose quality and metadata. */
+      entry->output = g_strdup (image->relative_path);
+      if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
+                                  &entry->sha256, &result->bytes_read,
+                                  pipeline->context.cancellable, &error))
+        entry->status = VEIL_MANIFEST_STATUS_UNCHANGED;
+      else if (!is_fatal (error))
+        fail_entry (pipeline, entry, error);
+    }
+  else
+    {
+      guint64 pixels = acquire_pixels (pipeline, estimate_pixels (source_path, image->size));
+
+      result->bytes_read = image->size;
+      encode_image (pipeline, job, image, source_path, entry, &error);
+      release_pixels (pipeline, pixels);
+    }
+
+  if (error != NULL && is_fatal (error))
+    result->fatal = g_steal_pointer (&error);
+  else
+    result->entry = g_steal_pointer (&entry);
+  return result;
+}
+
+static const char *
+skip_reason_name (VeilSkipReason reason)
+{
+  switch (reason)
+    {
+    case VEIL_SKIP_HIDDEN: return "hidden";
+    case VEIL_SKIP_NOT_IMAGE: return "not-image";
+    case VEIL_SKIP_OUTSIDE_CLASS: return "outside-class";
+    case VEIL_SKIP_SYMLINK_LOOP: return "symlink-loop";
+    case VEIL_SKIP_UNREADABLE: return "unreadable";
+    default: return "other";
+    }
+}
+
+/* The manifest entry of a file the scan set aside, before any copy. */
+VeilManifestEntry *
+_veil_export_other_entry (VeilDataset *dataset,
+                          guint        index)
+{
+  const VeilDatasetSkipped *skipped = veil_dataset_get_skipped (dataset, index);
+  VeilManifestEntry *entry = veil_manifest_entry_new ();
+  g_autofree char *prefix = NULL;
+  GString *message;
+
+  entry->is_image = FALSE;
+  entry->index = index;
+  entry->source = g_strdup (skipped->relative_path);
+  entry->reason = g_strdup (skip_reason_name (skipped->reason));
+  entry->status = skipped->reason == VEIL_SKIP_UNREADABLE ? VEIL_MANIFEST_STATUS_FAILED
+                                                          : VEIL_MANIFEST_STATUS_SKIPPED;
+
+  prefix = g_strconcat (veil_dataset_get_root (dataset), G_DIR_SEPARATOR_S, NULL);
+  message = g_string_new (skipped->message);
+  {
+    g_autofree char *display = g_filename_display_name (prefix);
+    g_string_replace (message, display, "", 0);
+  }
+  entry->message = g_string_free (message, FALSE);
+  return entry;
+}
+
+static VeilExportResult *
+run_other_job (VeilExportPipeline  *pipeline,
+               const VeilExportJob *job)
+{
+  VeilDataset *dataset = pipeline->context.dataset;
+  g_autoptr(VeilManifestEntry) entry = _veil_export_other_entry (dataset, job->index);
+  g_autofree char *source_path = g_build_filename (veil_dataset_get_root (dataset), entry->source,
+                                                   NULL);
+  VeilExportResult *result = g_new0 (VeilExportResult, 1);
+  g_autoptr(GError) error = NULL;
+
+  result->job = job;
+  g_clear_pointer (&entry->message, g_free);
+  entry->output = g_strdup (entry->source);
+  if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
+                              &entry->sha256, &result->bytes_read,
+                              pipeline->context.cancellable, &error))
+    entry->status = VEIL_MANIFEST_STATUS_COPIED;
+  else if (!is_fatal (error))
+    fail_entry (pipeline, entry, error);
+
+  if (error != NULL && is_fatal (error))
+    result->fatal = g_steal_pointer (&error);
+  else
+    result->entry = g_steal_pointer (&entry);
+  return result;
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  VeilExportPipeline *pipeline = data;
+
+  for (;;)
+    {
+      guint i;
+      VeilExportResult *result;
+
+      if (g_atomic_int_get (&pipeline->stopped)
+          || g_cancellable_is_cancelled (pipeline->context.cancellable))
+        break;
+      i = (guint) g_atomic_int_add (&pipeline->next_job, 1);
+      if (i >= pipeline->n_jobs)
+        break;
+
+      if (pipeline->jobs[i].is_image)
+        result = run_image_job (pipeline, &pipeline->jobs[i]);
+      else
+        result = run_other_job (pipeline, &pipeline->jobs[i]);
+      g_async_queue_push (pipeline->results, result);
+    }
+
+  g_atomic_int_dec_and_test (&pipeline->n_running);
+  /* Wake the collector so it notices the end without waiting for its timeout. */
+  g_async_queue_push (pipeline->results, g_new0 (VeilExportResult, 1));
+  return NULL;
+}
+
+VeilExportPipeline *
+_veil_export_pipeline_new (const VeilExportContext *context,
+                           const VeilExportJob     *jobs,
+                           guint                    n_jobs,
+                           guint                    n_workers)
+{
+  VeilExportPipeline *pipeline = g_new0 (VeilExportPipeline, 1);
+  g_autofree char *root = g_strconcat (veil_dataset_get_root (context->dataset),
+                                       G_DIR_SEPARATOR_S, NULL);
+
+  pipeline->context = *context;
+  pipeline->jobs = jobs;
+  pipeline->n_jobs = n_jobs;
+  pipeline->results = g_async_queue_new_full ((GDestroyNotify) _veil_export_result_free);
+  pipeline->input_prefix = g_filename_display_name (root);
+  pipeline->threads = g_ptr_array_new ();
+  g_mutex_init (&pipeline->lock);
+  g_cond_init (&pipeline->admitted);
+
+  n_workers = CLAMP (n_workers, 1, MAX (n_jobs, 1));
+  g_atomic_int_set (&pipeline->n_running, (gint) n_workers);
+  for (guint i = 0; i < n_workers; i++)
+    g_ptr_array_add (pipeline->threads, g_thread_new ("veil-export", worker_main, pipeline));
+  return pipeline;
+}
+
+VeilExportResult *
+_veil_export_pipeline_pop (VeilExportPipeline *pipeline,
+                           gint64              timeout_us)
+{
+  VeilExportResult *result;
+
+  g_return_val_if_fail (pipeline != NULL, NULL);
+
+  result = g_async_queue_timeout_pop (pipeline->results, timeout_us);
+  /* A worker's end-of-work marker carries no job. */
+  while (result != NULL && result->job == NULL)
+    {
+      _veil_export_result_free (result);
+      result = g_async_queue_try_pop (pipeline->results);
+    }
+  return result;
+}
+
+void
+_veil_export_pipeline_stop (VeilExportPipeline *pipeline)
+{
+  g_return_if_fail (pipeline != NULL);
+
+  g_atomic_int_set (&pipeline->stopped, 1);
+  g_mutex_lock (&pipeline->lock);
+  g_cond_broadcast (&pipeline->admitted);
+  g_mutex_unlock (&pipeline->lock);
+}
+
+gboolean
+_veil_export_pipeline_finished (VeilExportPipeline *pipeline)
+{
+  g_return_val_if_fail (pipeline != NULL, TRUE);
+
+  return g_atomic_int_get (&pipeline->n_running) == 0
+         && g_async_queue_length (pipeline->results) <= 0;
+}
+
+void
+_veil_export_pipeline_free (VeilExportPipeline *pipeline)
+{
+  if (pipeline == NULL)
+    return;
+
+  _veil_export_pipeline_stop (pipeline);
+  for (guint i = 0; i < pipeline->threads->len; i++)
+    g_thread_join (g_ptr_array_index (pipeline->threads, i));
+  g_ptr_array_unref (pipeline->threads);
+  g_async_queue_unref (pipeline->results);
+  g_mutex_clear (&pipeline->lock);
+  g_cond_clear (&pipeline->admitted);
+  g_free (pipeline->input_prefix);
+  g_free (pipeline);
+}

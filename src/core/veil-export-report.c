@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-export"
+
+#include "veil-export-private.h"
+#include "veil-paths.h"
+
+VeilExportReport *
+_veil_export_report_new (void)
+{
+  VeilExportReport *report = g_new0 (VeilExportReport, 1);
+
+  report->failed_paths = g_ptr_array_new_with_free_func (g_free);
+  report->failed_reasons = g_ptr_array_new_with_free_func (g_free);
+  return report;
+}
+
+void
+_veil_export_report_add_failure (VeilExportReport *report,
+                                 const char       *relative_path,
+                                 const char       *reason)
+{
+  g_assert (report != NULL);
+
+  report->n_failed++;
+  g_ptr_array_add (report->failed_paths, veil_paths_display (relative_path));
+  g_ptr_array_add (report->failed_reasons, g_strdup (reason != NULL ? reason : ""));
+}
+
+guint
+veil_export_report_get_n_protected (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->n_protected;
+}
+
+guint
+veil_export_report_get_n_unchanged (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->n_unchanged;
+}
+
+guint
+veil_export_report_get_n_skipped (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->n_skipped;
+}
+
+guint
+veil_export_report_get_n_failed (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->n_failed;
+}
+
+guint
+veil_export_report_get_n_copied (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->n_copied;
+}
+
+const char *
+veil_export_report_get_failed_path (const VeilExportReport *report,
+                                    guint                   i)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (i < report->failed_paths->len, NULL);
+  return g_ptr_array_index (report->failed_paths, i);
+}
+
+const char *
+veil_export_report_get_failed_reason (const VeilExportReport *report,
+                                      guint                   i)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (i < report->failed_reasons->len, NULL);
+  return g_ptr_array_index (report->failed_reasons, i);
+}
+
+const char *
+veil_export_report_get_manifest_path (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  return report->manifest_path;
+}
+
+void
+veil_export_report_free (VeilExportReport *report)
+{
+  if (report == NULL)
+    return;
+  g_ptr_array_unref (report->failed_paths);
+  g_ptr_array_unref (report->failed_reasons);
+  g_free (report->manifest_path);
+  g_free (report);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* File-system helpers of the export: where outputs may go, what they are called, and how they
+ * are written so that a file with its final name is always complete.
+ *
+ * Relative paths are file-system bytes separated by '/', as VeilDataset gives them. */
+
+/* Prefix of the hidden temporary files written next to each output before the rename. */
+#define VEIL_PATHS_TEMP_PREFIX ".veil-tmp-"
+
+/* The absolute, symlink-free path of @path. A path that does not exist yet is resolved through
+ * its nearest existing ancestor, the missing components appended. */
+char     *veil_paths_canonicalize     (const char  *path,
+                                       GError     **error);
+/* Whether canonical @child equals canonical @parent or lies inside it. */
+gboolean  veil_paths_is_within        (const char  *parent,
+                                       const char  *child);
+
+/* A UTF-8 rendering of @raw for people and for the manifest; invalid bytes become U+FFFD.
+ * Returns NULL-safe, newly allocated text. */
+char     *veil_paths_display          (const char  *raw);
+
+/* Counts, per folder, how many files share each name stem ("cat/a.jpg" and "cat/a.png" both
+ * count for "cat/a"), so that an output whose extension changes never collides with another
+ * file: see veil_paths_output_name(). Free with g_hash_table_unref(). */
+GHashTable *veil_paths_stem_table_new (void);
+void      veil_paths_stem_table_add   (GHashTable  *stems,
+                                       const char  *relative_path);
+/* The output's relative path: @relative_path itself when @new_extension is NULL, else the
+ * name with its extension replaced ("a.webp" → "a.png"), or, when another input file in the
+ * same folder has the same stem, the extension appended ("a.webp" → "a.webp.png"). The choice
+ * depends on the whole input tree only, so every shard and every resumed run agrees. */
+char     *veil_paths_output_name      (GHashTable  *stems,
+                                       const char  *relative_path,
+                                       const char  *new_extension);
+
+/* Writes @contents to @root/@relative_path through a hidden temporary file in the same folder
+ * and a rename, creating folders as needed. Returns the SHA-256 (hex) of what was written.
+ * Failures are VEIL_ERROR_WRITE, naming the file and the cause. */
+gboolean  veil_paths_write_atomic     (const char  *root,
+                                       const char  *relative_path,
+                                       GBytes      *contents,
+                                       char       **out_sha256,
+                                       GError     **error);
+/* Copies @source byte for byte to @root/@relative_path the same way. A problem reading
+ * @source is a G_IO_ERROR naming it; a problem writing is VEIL_ERROR_WRITE. */
+gboolean  veil_paths_copy_atomic      (const char  *source,
+                                       const char  *root,
+                                       const char  *relative_path,
+                                       char       **out_sha256,
+                                       guint64     *out_bytes_read,
+                                       GCancellable *cancellable,
+                                       GError     **error);
+/* SHA-256 (hex) of a file, or NULL with an error. */
+char     *veil_paths_file_sha256      (const char  *path,
+                                       GError     **error);
+/* Removes temporary files an interrupted export left below @root (only names starting with
+ * VEIL_PATHS_TEMP_PREFIX). */
+void      veil_paths_remove_temps     (const char  *root);
+/* Flushes everything written below @root to stable storage (syncfs on Linux). */
+gboolean  veil_paths_sync_tree        (const char  *root,
+                                       GError     **error);
+
+G_END_DECLS

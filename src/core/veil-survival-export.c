@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-survival"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "veil-dataset.h"
+#include "veil-error.h"
+#include "veil-export.h"
+#include "veil-filter-bank.h"
+#include "veil-image-io.h"
+#include "veil-manifest.h"
+#include "veil-survival.h"
+
+/* The survival check run over a finished export (veil_survival_check_export() in
+ * veil-survival.h): finding protected outputs and their originals, sampling them per class and
+ * feeding them to a report. */
+
+/* Above this PSNR at full resolution an output is taken as left unprotected (mix < 1) when no
+ * manifest says so: a protected image is 20–35 dB from its original at full size, a JPEG
+ * re-encode of an unchanged one 40 dB or more. */
+#define UNCHANGED_FULL_PSNR 45.0
+
+typedef struct {
+  guint     class_index;
+  char     *original;
+  char     *output;
+  gboolean  check_unchanged;
+} Pair;
+
+static void
+pair_free (Pair *pair)
+{
+  g_free (pair->original);
+  g_free (pair->output);
+  g_free (pair);
+}
+
+static double
+full_psnr (GdkPixbuf *a,
+           GdkPixbuf *b)
+{
+  int w = gdk_pixbuf_get_width (a), h = gdk_pixbuf_get_height (a);
+  int as = gdk_pixbuf_get_rowstride (a), bs = gdk_pixbuf_get_rowstride (b);
+  int an = gdk_pixbuf_get_n_channels (a), bn = gdk_pixbuf_get_n_channels (b);
+  const guint8 *pa = gdk_pixbuf_read_pixels (a), *pb = gdk_pixbuf_read_pixels (b);
+  double sse = 0.0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          double d = (double) pa[(gsize) y * as + x * an + c] - pb[(gsize) y * bs + x * bn + c];
+
+          sse += d * d;
+        }
+  return sse > 0.0 ? 10.0 * log10 (255.0 * 255.0 * 3.0 * w * h / sse) : INFINITY;
+}
+
+/* The output written for @relative without a manifest: the same path, or the same path with
+ * the extension of a PNG written for a format Veil cannot write. */
+static char *
+find_output (const char *output_dir,
+             const char *relative)
+{
+  g_autofree char *same = g_build_filename (output_dir, relative, NULL);
+  g_autofree char *base = NULL;
+  const char *dot, *slash;
+
+  if (g_file_test (same, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&same);
+
+  dot = strrchr (relative, '.');
+  slash = strrchr (relative, '/');
+  if (dot == NULL || (slash != NULL && dot < slash))
+    return NULL;
+  base = g_strndup (relative, dot - relative);
+  {
+    g_autofree char *png_rel = g_strconcat (base, ".png", NULL);
+    g_autofree char *png = g_build_filename (output_dir, png_rel, NULL);
+
+    if (g_file_test (png, G_FILE_TEST_IS_REGULAR))
+      return g_steal_pointer (&png);
+  }
+  return NULL;
+}
+
+/* Candidates per class from the manifest: only images it records as protected. */
+static gboolean
+pairs_from_manifest (const char      *manifest_path,
+                     const char      *output_dir,
+                     const char      *input_root,
+                     VeilFilterBank  *bank,
+                     GPtrArray      **per_class,
+                     GError         **error)
+{
+  g_autoptr(VeilManifest) manifest = veil_manifest_load (manifest_path, error);
+
+  if (manifest == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < manifest->images->len; i++)
+    {
+      const VeilManifestEntry *e = g_ptr_array_index (manifest->images, i);
+      int class_index;
+      Pair *pair;
+
+      if (e->status != VEIL_MANIFEST_STATUS_PROTECTED || e->output == NULL ||
+          e->class_name == NULL)
+        continue;
+      class_index = veil_filter_bank_lookup (bank, e->class_name);
+      if (class_index < 0)
+        continue;
+      pair = g_new0 (Pair, 1);
+      pair->class_index = class_index;
+      pair->original = g_build_filename (input_root, e->source, NULL);
+      pair->output = g_build_filename (output_dir, e->output, NULL);
+      g_ptr_array_add (per_class[class_index], pair);
+    }
+  return TRUE;
+}
+
+static void
+pairs_by_path (const char      *output_dir,
+               VeilDataset     *input,
+               VeilFilterBank  *bank,
+               GPtrArray      **per_class)
+{
+  const char *root = veil_dataset_get_root (input);
+
+  for (guint i = 0; i < veil_dataset_get_n_images (input); i++)
+    {
+      const VeilDatasetImage *image = veil_dataset_get_image (input, i);
+      const char *name = veil_dataset_get_class_name (input, image->class_index);
+      int class_index = veil_filter_bank_lookup (bank, name);
+      char *output;
+      Pair *pair;
+
+      if (class_index < 0)
+        continue;
+      output = find_output (output_dir, image->relative_path);
+      if (output == NULL)
+        continue;
+      pair = g_new0 (Pair, 1);
+      pair->class_index = class_index;
+      pair->original = g_build_filename (root, image->relative_path, NULL);
+      pair->output = output;
+      pair->check_unchanged = TRUE;
+      g_ptr_array_add (per_class[class_index], pair);
+    }
+}
+
+VeilSurvivalReport *
+veil_survival_check_export (const char      *output_dir,
+                            VeilDataset     *input,
+                            VeilFilterBank  *bank,
+                            guint            training_res,
+                            guint            sample_per_class,
+                            GCancellable    *cancellable,
+                            GError         **error)
+{
+  g_autoptr(VeilSurvivalReport) report = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autoptr(GPtrArray) chosen = NULL;
+  guint n_classes;
+  GPtrArray **per_class;
+  gint cancelled = 0;
+
+  g_return_val_if_fail (output_dir != NULL, NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (bank != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (sample_per_class == 0)
+    sample_per_class = VEIL_SURVIVAL_DEFAULT_SAMPLE;
+  report = veil_survival_report_new (bank, training_res);
+  n_classes = veil_filter_bank_get_n_classes (bank);
+  per_class = g_new0 (GPtrArray *, n_classes);
+  for (guint c = 0; c < n_classes; c++)
+    per_class[c] = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+
+  manifest_path = g_build_filename (output_dir, VEIL_MANIFEST_NAME, NULL);
+  if (g_file_test (manifest_path, G_FILE_TEST_EXISTS))
+    {
+      if (!pairs_from_manifest (manifest_path, output_dir, veil_dataset_get_root (input), bank,
+                                per_class, error))
+        {
+          for (guint c = 0; c < n_classes; c++)
+            g_ptr_array_unref (per_class[c]);
+          g_free (per_class);
+          return NULL;
+        }
+    }
+  else
+    pairs_by_path (output_dir, input, bank, per_class);
+
+  /* Spread evenly over each class, deterministically. */
+  chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+  for (guint c = 0; c < n_classes; c++)
+    {
+      guint n = per_class[c]->len, m = MIN (n, sample_per_class);
+
+      for (guint i = 0; i < m; i++)
+        {
+          guint pick = (guint) ((guint64) i * n / m);
+
+          g_ptr_array_add (chosen, g_ptr_array_index (per_class[c], pick));
+          per_class[c]->pdata[pick] = NULL;
+        }
+      g_ptr_array_set_free_func (per_class[c], NULL);
+      for (guint i = 0; i < n; i++)
+        if (per_class[c]->pdata[i] != NULL)
+          pair_free (per_class[c]->pdata[i]);
+      g_ptr_array_unref (per_class[c]);
+    }
+  g_free (per_class);
+
+  /* Decoding full-size photos dominates; two at a time keep both cores busy without holding
+   * more than four decoded photos. */
+#pragma omp parallel for schedule (dynamic, 1) num_threads (2)
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      const Pair *pair = g_ptr_array_index (chosen, i);
+      g_autoptr(VeilImage) original = NULL;
+      g_autoptr(VeilImage) output = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_atomic_int_get (&cancelled) || g_cancellable_is_cancelled (cancellable))
+        {
+          g_atomic_int_set (&cancelled, 1);
+          continue;
+        }
+      original = veil_image_load (pair->original, cancellable, &local_error);
+      if (original != NULL)
+        output = veil_image_load (pair->output, cancellable, &local_error);
+      if (output == NULL)
+        {
+          g_debug ("Survival check skips a pair: %s", local_error->message);
+          continue;
+        }
+      if (pair->check_unchanged &&
+          gdk_pixbuf_get_width (original->pixbuf) == gdk_pixbuf_get_width (output->pixbuf) &&
+          gdk_pixbuf_get_height (original->pixbuf) == gdk_pixbuf_get_height (output->pixbuf) &&
+          full_psnr (original->pixbuf, output->pixbuf) > UNCHANGED_FULL_PSNR)
+        continue;
+      if (!veil_survival_report_add_pixbufs (report, pair->class_index, original->pixbuf,
+                                             output->pixbuf, &local_error))
+        g_debug ("Survival check skips a pair: %s", local_error->message);
+    }
+
+  if (cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+      return NULL;
+    }
+  return g_steal_pointer (&report);
+}

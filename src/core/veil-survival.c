@@ -1,0 +1,704 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-survival"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "veil-error.h"
+#include "veil-filter-bank.h"
+#include "veil-image-io.h"
+#include "veil-survival.h"
+#include "veil-survival-private.h"
+
+/* Pixels per image that enter the least-squares fit (every pixel of a 224-px image; a grid
+ * sample of larger ones). The normal equations cost k⁴/2 per pixel (3400 multiply-adds for
+ * k = 9), about 0.15 s per image at this size. */
+#define FIT_VALUES_PER_IMAGE 70000
+
+typedef struct {
+  guint    n_samples;
+  double   sse;        /* squared differences at R, colour values */
+  guint64  n_values;
+  double  *ata;        /* normal equations, n_unknowns², upper triangle filled; lazily made */
+  double  *atb;
+  gboolean valid;      /* result below is up to date */
+  VeilSurvivalClassResult result;
+} ClassData;
+
+struct _VeilSurvivalReport {
+  gatomicrefcount  ref_count;
+  VeilFilterBank  *bank;
+  guint            res;
+  int              k;
+  int              n_unknowns; /* k² weights and an offset */
+  GMutex           lock;
+  guint            n_classes;
+  ClassData       *classes;
+};
+
+VeilSurvivalReport *
+veil_survival_report_new (VeilFilterBank *bank,
+                          guint           training_res)
+{
+  VeilSurvivalReport *report;
+
+  g_return_val_if_fail (bank != NULL, NULL);
+
+  report = g_new0 (VeilSurvivalReport, 1);
+  g_atomic_ref_count_init (&report->ref_count);
+  report->bank = veil_filter_bank_ref (bank);
+  report->res = training_res == VEIL_TRAINING_RES_NATIVE ? VEIL_SURVIVAL_DEFAULT_RES
+                                                         : training_res;
+  report->k = veil_filter_bank_get_k (bank);
+  report->n_unknowns = report->k * report->k + 1;
+  g_mutex_init (&report->lock);
+  report->n_classes = veil_filter_bank_get_n_classes (bank);
+  report->classes = g_new0 (ClassData, report->n_classes);
+  return report;
+}
+
+VeilSurvivalReport *
+veil_survival_report_ref (VeilSurvivalReport *report)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+
+  g_atomic_ref_count_inc (&report->ref_count);
+  return report;
+}
+
+void
+veil_survival_report_unref (VeilSurvivalReport *report)
+{
+  g_return_if_fail (report != NULL);
+
+  if (!g_atomic_ref_count_dec (&report->ref_count))
+    return;
+  for (guint i = 0; i < report->n_classes; i++)
+    {
+      g_free (report->classes[i].ata);
+      g_free (report->classes[i].atb);
+    }
+  g_free (report->classes);
+  g_mutex_clear (&report->lock);
+  veil_filter_bank_unref (report->bank);
+  g_free (report);
+}
+
+guint
+veil_survival_report_get_resolution (VeilSurvivalReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->res;
+}
+
+guint
+veil_survival_report_get_n_classes (VeilSurvivalReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->n_classes;
+}
+
+const char *
+veil_survival_report_get_class_name (VeilSurvivalReport *report,
+                                     guint               class_index)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (class_index < report->n_classes, NULL);
+  return veil_filter_bank_get_class_name (report->bank, class_index);
+}
+
+/* The fit looks at luma only: JPEG keeps it at full resolution and quantises it finely, while
+ * chroma is halved and quantised coarsely, so per-channel R, G, B targets carry the chroma
+ * errors (measured: cosine with the own filter 0.65–0.8 instead of 0.5–0.7). Luma is a fixed
+ * linear mix of the channels, so it obeys the same model. (Whitening both sides to condition
+ * the system better made no measurable difference.) */
+static float *
+luma (const GdkPixbuf *pixbuf,
+      double           scale)
+{
+  int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf), nc = gdk_pixbuf_get_n_channels (pixbuf);
+  const guint8 *px = gdk_pixbuf_read_pixels (pixbuf);
+  float *out = g_new (float, (gsize) w * h);
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guint8 *q = px + (gsize) y * stride + x * nc;
+
+        out[(gsize) y * w + x] = scale * (0.299 * q[0] + 0.587 * q[1] + 0.114 * q[2]);
+      }
+  return out;
+}
+
+/* Accumulates the normal equations of protected ≈ Σ h_q · original(p + q) + d over a grid of
+ * interior pixels of one pair at R. The target is rescaled so that its mean matches the
+ * original's: each image was divided by its own maximum, and this puts all images of a class
+ * on one scale (h then sums to about 1) so they can share one fit. */
+static void
+accumulate_fit (const GdkPixbuf *original,
+                const GdkPixbuf *protected_pixels,
+                int              k,
+                double          *ata,
+                double          *atb)
+{
+  int w = gdk_pixbuf_get_width (original), h = gdk_pixbuf_get_height (original);
+  int os = gdk_pixbuf_get_rowstride (original), ps = gdk_pixbuf_get_rowstride (protected_pixels);
+  int onc = gdk_pixbuf_get_n_channels (original);
+  int pnc = gdk_pixbuf_get_n_channels (protected_pixels);
+  const guint8 *o8 = gdk_pixbuf_read_pixels (original);
+  const guint8 *p8 = gdk_pixbuf_read_pixels (protected_pixels);
+  int m = k / 2, n = k * k + 1;
+  int iw = w - 2 * m, ih = h - 2 * m;
+  int step;
+  double sum_o = 0.0, sum_p = 0.0;
+  g_autofree float *o = NULL;
+  g_autofree float *p = NULL;
+  g_autofree double *r = g_new (double, n);
+
+  if (iw < 1 || ih < 1)
+    return;
+  step = MAX (1, (int) ceil (sqrt ((double) iw * ih / FIT_VALUES_PER_IMAGE)));
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int ch = 0; ch < 3; ch++)
+        {
+          sum_o += o8[(gsize) y * os + x * onc + ch];
+          sum_p += p8[(gsize) y * ps + x * pnc + ch];
+        }
+  if (sum_p <= 0.0 || sum_o <= 0.0)
+    return;
+  o = luma (original, 1.0);
+  p = luma (protected_pixels, sum_o / sum_p);
+
+  for (int y = m; y < h - m; y += step)
+    for (int x = m; x < w - m; x += step)
+      {
+        double t = p[(gsize) y * w + x];
+
+        for (int dy = 0; dy < k; dy++)
+          for (int dx = 0; dx < k; dx++)
+            r[dy * k + dx] = o[(gsize) (y + dy - m) * w + (x + dx - m)];
+        r[n - 1] = 255.0;
+        for (int i = 0; i < n; i++)
+          {
+            double ri = r[i];
+            double *row = ata + (gsize) i * n;
+
+            for (int j = i; j < n; j++)
+              row[j] += ri * r[j];
+            atb[i] += ri * t;
+          }
+      }
+}
+
+static gboolean
+add_pair (VeilSurvivalReport *report,
+          guint               class_index,
+          const guint8       *original,
+          int                 original_stride,
+          int                 original_channels,
+          const guint8       *protected_pixels,
+          int                 protected_stride,
+          int                 protected_channels,
+          int                 width,
+          int                 height,
+          GError            **error)
+{
+  g_autoptr(GdkPixbuf) orig_small = NULL;
+  g_autoptr(GdkPixbuf) prot_small = NULL;
+  g_autoptr(GdkPixbuf) prot_jpeg = NULL;
+  g_autofree double *ata = NULL;
+  g_autofree double *atb = NULL;
+  double sse = 0.0;
+  guint64 n_values = 0;
+  int n, w, h, os, ps, onc, pnc;
+  const guint8 *o, *p;
+  ClassData *cd;
+
+  if (class_index >= report->n_classes)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("There is no class number %u in this protection"), class_index);
+      return FALSE;
+    }
+
+  /* The PSNR compares the two at R before the JPEG: it measures the protection's own strength
+   * where a model looks; two JPEG encodings differ by a noise of their own (about 36 dB on a
+   * finely textured photo) that would hide the difference between "nothing left" and "weak".
+   * The fit uses what the scraper keeps, the protected image after the JPEG, against the
+   * original before it: noise in the regressors would bias the estimate towards zero. */
+  orig_small = _veil_survival_downscale_rgb (original, original_stride, width, height, original_channels,
+                              report->res);
+  prot_small = _veil_survival_downscale_rgb (protected_pixels, protected_stride, width, height,
+                              protected_channels, report->res);
+  prot_jpeg = _veil_survival_jpeg_round_trip (prot_small, error);
+  if (prot_jpeg == NULL)
+    return FALSE;
+
+  w = gdk_pixbuf_get_width (orig_small);
+  h = gdk_pixbuf_get_height (orig_small);
+  os = gdk_pixbuf_get_rowstride (orig_small);
+  ps = gdk_pixbuf_get_rowstride (prot_small);
+  onc = gdk_pixbuf_get_n_channels (orig_small);
+  pnc = gdk_pixbuf_get_n_channels (prot_small);
+  o = gdk_pixbuf_read_pixels (orig_small);
+  p = gdk_pixbuf_read_pixels (prot_small);
+  /* Protection divides each image by its own maximum, which also changes its overall
+   * brightness by a factor that depends on the photo (how close its highlights come to white),
+   * not on the class. Models normalise brightness away, so that factor is not protection: the
+   * PSNR is taken after the least-squares gain between the two images, else a photo without
+   * highlights would look protected by a mere brightening. */
+  {
+    double op = 0.0, pp = 0.0, gain;
+
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        for (int c = 0; c < 3; c++)
+          {
+            double ov = o[(gsize) y * os + x * onc + c], pv = p[(gsize) y * ps + x * pnc + c];
+
+            op += ov * pv;
+            pp += pv * pv;
+          }
+    gain = pp > 0.0 ? op / pp : 1.0;
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        for (int c = 0; c < 3; c++)
+          {
+            double d = o[(gsize) y * os + x * onc + c] - gain * p[(gsize) y * ps + x * pnc + c];
+
+            sse += d * d;
+            n_values++;
+          }
+  }
+
+  n = report->n_unknowns;
+  ata = g_new0 (double, (gsize) n * n);
+  atb = g_new0 (double, n);
+  accumulate_fit (orig_small, prot_jpeg, report->k, ata, atb);
+
+  g_mutex_lock (&report->lock);
+  cd = &report->classes[class_index];
+  if (cd->ata == NULL)
+    {
+      cd->ata = g_new0 (double, (gsize) n * n);
+      cd->atb = g_new0 (double, n);
+    }
+  for (int i = 0; i < n * n; i++)
+    cd->ata[i] += ata[i];
+  for (int i = 0; i < n; i++)
+    cd->atb[i] += atb[i];
+  cd->sse += sse;
+  cd->n_values += n_values;
+  cd->n_samples++;
+  cd->valid = FALSE;
+  g_mutex_unlock (&report->lock);
+
+  return TRUE;
+}
+
+gboolean
+veil_survival_report_add_pixels (VeilSurvivalReport *report,
+                                 guint               class_index,
+                                 const guint8       *original,
+                                 int                 original_stride,
+                                 const guint8       *protected_pixels,
+                                 int                 protected_stride,
+                                 int                 width,
+                                 int                 height,
+                                 int                 n_channels,
+                                 GError            **error)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (original != NULL && protected_pixels != NULL, FALSE);
+  g_return_val_if_fail (width > 0 && height > 0, FALSE);
+  g_return_val_if_fail (n_channels == 3 || n_channels == 4, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return add_pair (report, class_index, original, original_stride, n_channels,
+                   protected_pixels, protected_stride, n_channels, width, height, error);
+}
+
+gboolean
+veil_survival_report_add_pixbufs (VeilSurvivalReport *report,
+                                  guint               class_index,
+                                  GdkPixbuf          *original,
+                                  GdkPixbuf          *protected_pixels,
+                                  GError            **error)
+{
+  int w, h;
+
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (GDK_IS_PIXBUF (original) && GDK_IS_PIXBUF (protected_pixels), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  w = gdk_pixbuf_get_width (original);
+  h = gdk_pixbuf_get_height (original);
+  if (w != gdk_pixbuf_get_width (protected_pixels) ||
+      h != gdk_pixbuf_get_height (protected_pixels) ||
+      gdk_pixbuf_get_bits_per_sample (original) != 8 ||
+      gdk_pixbuf_get_bits_per_sample (protected_pixels) != 8)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("The protected image is %d×%d but its original is %d×%d"),
+                   gdk_pixbuf_get_width (protected_pixels),
+                   gdk_pixbuf_get_height (protected_pixels), w, h);
+      return FALSE;
+    }
+
+  /* Only the colour channels are compared, so an RGBA original may have an RGB output. */
+  return add_pair (report, class_index,
+                   gdk_pixbuf_read_pixels (original), gdk_pixbuf_get_rowstride (original),
+                   gdk_pixbuf_get_n_channels (original),
+                   gdk_pixbuf_read_pixels (protected_pixels),
+                   gdk_pixbuf_get_rowstride (protected_pixels),
+                   gdk_pixbuf_get_n_channels (protected_pixels), w, h, error);
+}
+
+gboolean
+veil_survival_report_add_files (VeilSurvivalReport *report,
+                                guint               class_index,
+                                const char         *original_path,
+                                const char         *protected_path,
+                                GCancellable       *cancellable,
+                                GError            **error)
+{
+  g_autoptr(VeilImage) original = NULL;
+  g_autoptr(VeilImage) protected_image = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (original_path != NULL && protected_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  original = veil_image_load (original_path, cancellable, error);
+  if (original == NULL)
+    return FALSE;
+  protected_image = veil_image_load (protected_path, cancellable, error);
+  if (protected_image == NULL)
+    return FALSE;
+
+  if (!veil_survival_report_add_pixbufs (report, class_index, original->pixbuf,
+                                         protected_image->pixbuf, &local_error))
+    {
+      shown = g_filename_display_name (protected_path);
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s",
+                   shown, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Solves the symmetric positive definite system (upper triangle of @a given) in place by
+ * Cholesky, with a tiny ridge so that flat images (a singular system) fail cleanly. */
+static gboolean
+solve_spd (double *a,
+           double *b,
+           int     n)
+{
+  double trace = 0.0;
+
+  for (int i = 0; i < n; i++)
+    {
+      trace += a[i * n + i];
+      for (int j = 0; j < i; j++)
+        a[i * n + j] = a[j * n + i];
+    }
+  if (!(trace > 0.0))
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    a[i * n + i] += 1e-9 * trace / n;
+
+  for (int j = 0; j < n; j++)
+    {
+      double d = a[j * n + j];
+
+      for (int m = 0; m < j; m++)
+        d -= a[j * n + m] * a[j * n + m];
+      if (!(d > 1e-12 * trace / n))
+        return FALSE;
+      d = sqrt (d);
+      a[j * n + j] = d;
+      for (int i = j + 1; i < n; i++)
+        {
+          double s = a[i * n + j];
+
+          for (int m = 0; m < j; m++)
+            s -= a[i * n + m] * a[j * n + m];
+          a[i * n + j] = s / d;
+        }
+    }
+  for (int i = 0; i < n; i++)
+    {
+      double s = b[i];
+
+      for (int m = 0; m < i; m++)
+        s -= a[i * n + m] * b[m];
+      b[i] = s / a[i * n + i];
+    }
+  for (int i = n - 1; i >= 0; i--)
+    {
+      double s = b[i];
+
+      for (int m = i + 1; m < n; m++)
+        s -= a[m * n + i] * b[m];
+      b[i] = s / a[i * n + i];
+    }
+  return TRUE;
+}
+
+static double
+cosine (const double *h,
+        const float  *w,
+        int           n)
+{
+  double dot = 0.0, hh = 0.0, ww = 0.0;
+
+  for (int i = 0; i < n; i++)
+    {
+      dot += h[i] * w[i];
+      hh += h[i] * h[i];
+      ww += (double) w[i] * w[i];
+    }
+  if (hh <= 0.0 || ww <= 0.0)
+    return NAN;
+  return dot / sqrt (hh * ww);
+}
+
+/* Called with the lock held. */
+static void
+update_result (VeilSurvivalReport *report,
+               guint               class_index)
+{
+  ClassData *cd = &report->classes[class_index];
+  VeilSurvivalClassResult *r = &cd->result;
+  int n = report->n_unknowns, kk = report->k * report->k;
+  g_autofree double *a = NULL;
+  g_autofree double *h = NULL;
+
+  if (cd->valid)
+    return;
+  cd->valid = TRUE;
+
+  *r = (VeilSurvivalClassResult) { cd->n_samples, NAN, NAN, NAN, -1, FALSE };
+  if (cd->n_samples == 0)
+    return;
+
+  r->psnr = cd->sse > 0.0 ? 10.0 * log10 (255.0 * 255.0 * cd->n_values / cd->sse) : INFINITY;
+
+  a = g_memdup2 (cd->ata, sizeof (double) * n * n);
+  h = g_memdup2 (cd->atb, sizeof (double) * n);
+  if (cd->ata != NULL && solve_spd (a, h, n))
+    {
+      r->cosine_own = cosine (h, veil_filter_bank_get_filter (report->bank, class_index), kk);
+      for (guint j = 0; j < report->n_classes; j++)
+        {
+          double cj;
+
+          if (j == class_index)
+            continue;
+          cj = cosine (h, veil_filter_bank_get_filter (report->bank, j), kk);
+          if (r->best_other < 0 || cj > r->cosine_best_other)
+            {
+              r->cosine_best_other = cj;
+              r->best_other = j;
+            }
+        }
+    }
+
+  r->pass = isfinite (r->cosine_own) &&
+            (r->best_other < 0 || r->cosine_own > r->cosine_best_other) &&
+            r->psnr <= VEIL_SURVIVAL_MAX_PSNR;
+}
+
+void
+veil_survival_report_get_result (VeilSurvivalReport      *report,
+                                 guint                    class_index,
+                                 VeilSurvivalClassResult *result)
+{
+  g_return_if_fail (report != NULL);
+  g_return_if_fail (class_index < report->n_classes);
+  g_return_if_fail (result != NULL);
+
+  g_mutex_lock (&report->lock);
+  update_result (report, class_index);
+  *result = report->classes[class_index].result;
+  g_mutex_unlock (&report->lock);
+}
+
+gboolean
+veil_survival_report_get_all_pass (VeilSurvivalReport *report)
+{
+  guint n_measured = 0;
+  gboolean all = TRUE;
+
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  for (guint i = 0; i < report->n_classes; i++)
+    {
+      VeilSurvivalClassResult r;
+
+      veil_survival_report_get_result (report, i, &r);
+      if (r.n_samples == 0)
+        continue;
+      n_measured++;
+      all = all && r.pass;
+    }
+  return n_measured > 0 && all;
+}
+
+char *
+veil_survival_report_dup_class_summary (VeilSurvivalReport *report,
+                                        guint               class_index)
+{
+  VeilSurvivalClassResult r;
+
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (class_index < report->n_classes, NULL);
+
+  veil_survival_report_get_result (report, class_index, &r);
+  if (r.n_samples == 0)
+    return g_strdup (_("Not checked: no protected image of this class was found."));
+  if (r.pass)
+    /* Translators: %u is a size in pixels, %.1f a PSNR in decibels. */
+    return g_strdup_printf (_("Protected: shrunk to the %u-pixel size AI training uses and "
+                              "saved as JPEG, the images still carry this class’s pattern "
+                              "(%.1f dB from the originals)."),
+                            report->res, r.psnr);
+  if (!(r.psnr <= VEIL_SURVIVAL_MAX_PSNR))
+    {
+      if (!isfinite (r.psnr))
+        return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size "
+                                  "AI training uses, the images are identical to the "
+                                  "originals."), report->res);
+      /* Translators: %u is a size in pixels, the first %.1f a PSNR in decibels, the second
+       * the largest PSNR that still counts as protected. */
+      return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size AI "
+                                "training uses, the images are almost identical to the "
+                                "originals (%.1f dB; %.0f dB or less is needed)."),
+                              report->res, r.psnr, VEIL_SURVIVAL_MAX_PSNR);
+    }
+  return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size AI "
+                            "training uses and saved as JPEG, this class’s pattern can no "
+                            "longer be told apart from other classes’."), report->res);
+}
+
+char *
+veil_survival_report_dup_summary (VeilSurvivalReport *report)
+{
+  guint n_measured = 0, n_failed = 0;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  for (guint i = 0; i < report->n_classes; i++)
+    {
+      VeilSurvivalClassResult r;
+
+      veil_survival_report_get_result (report, i, &r);
+      if (r.n_samples == 0)
+        continue;
+      n_measured++;
+      n_failed += !r.pass;
+    }
+
+  if (n_measured == 0)
+    return g_strdup (_("The protection could not be checked: no protected image was found."));
+  if (n_failed == 0)
+    return g_strdup_printf (ngettext ("The protection survives being shrunk to the %u-pixel "
+                                      "size AI training uses: the checked class passes.",
+                                      "The protection survives being shrunk to the %u-pixel "
+                                      "size AI training uses: all %u checked classes pass.",
+                                      n_measured),
+                            report->res, n_measured);
+  return g_strdup_printf (ngettext ("%u of %u checked classes loses its protection when shrunk "
+                                    "to the %u-pixel size AI training uses: protect again with "
+                                    "that training resolution.",
+                                    "%u of %u checked classes lose their protection when "
+                                    "shrunk to the %u-pixel size AI training uses: protect "
+                                    "again with that training resolution.",
+                                    n_failed),
+                          n_failed, n_measured, report->res);
+}
+
+static void
+add_double_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, round (value * 1000.0) / 1000.0);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+veil_survival_report_to_json_builder (VeilSurvivalReport *report,
+                                      JsonBuilder        *builder)
+{
+  g_autofree char *summary = NULL;
+
+  g_return_if_fail (report != NULL);
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  summary = veil_survival_report_dup_summary (report);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resolution");
+  json_builder_add_int_value (builder, report->res);
+  json_builder_set_member_name (builder, "jpeg_quality");
+  json_builder_add_int_value (builder, VEIL_SURVIVAL_JPEG_QUALITY);
+  json_builder_set_member_name (builder, "max_psnr");
+  json_builder_add_double_value (builder, VEIL_SURVIVAL_MAX_PSNR);
+  json_builder_set_member_name (builder, "all_pass");
+  json_builder_add_boolean_value (builder, veil_survival_report_get_all_pass (report));
+  json_builder_set_member_name (builder, "summary");
+  json_builder_add_string_value (builder, summary);
+  json_builder_set_member_name (builder, "classes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->n_classes; i++)
+    {
+      VeilSurvivalClassResult r;
+      g_autofree char *class_summary = veil_survival_report_dup_class_summary (report, i);
+
+      veil_survival_report_get_result (report, i, &r);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "class");
+      json_builder_add_string_value (builder, veil_filter_bank_get_class_name (report->bank, i));
+      json_builder_set_member_name (builder, "samples");
+      json_builder_add_int_value (builder, r.n_samples);
+      add_double_or_null (builder, "psnr", r.psnr);
+      add_double_or_null (builder, "cosine_own", r.cosine_own);
+      add_double_or_null (builder, "cosine_best_other", r.cosine_best_other);
+      json_builder_set_member_name (builder, "best_other_class");
+      if (r.best_other >= 0)
+        json_builder_add_string_value (builder,
+                                       veil_filter_bank_get_class_name (report->bank,
+                                                                        r.best_other));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "pass");
+      json_builder_add_boolean_value (builder, r.pass);
+      json_builder_set_member_name (builder, "summary");
+      json_builder_add_string_value (builder, class_summary);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+veil_survival_report_to_json (VeilSurvivalReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  veil_survival_report_to_json_builder (report, builder);
+  return json_builder_get_root (builder);
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-test"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include "cli-test-util.h"
+#include "veil-test-util.h"
+
+static GSubprocessLauncher *
+new_launcher (const char     *home,
+              GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  if (home != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  /* Messages in English whatever the machine's language, so the tests can read them. */
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  return launcher;
+}
+
+static GPtrArray *
+collect_args (va_list args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  const char *cli = g_getenv ("VEIL_CLI");
+  const char *arg;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+int
+cli_run (const char  *home,
+         char       **out_stdout,
+         char       **out_stderr,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+
+  va_start (args, out_stderr);
+  argv = collect_args (args);
+  va_end (args);
+
+  launcher = new_launcher (home, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("veil-cli %s → stdout:\n%s\nstderr:\n%s", (const char *) argv->pdata[1],
+                  out, err);
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  if (!g_subprocess_get_if_exited (process))
+    return -1;
+  return g_subprocess_get_exit_status (process);
+}
+
+GSubprocess *
+cli_spawn (const char *home,
+           ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  va_list args;
+
+  va_start (args, home);
+  argv = collect_args (args);
+  va_end (args);
+
+  launcher = new_launcher (home, G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static GdkPixbuf *
+random_pixbuf (int     width,
+               int     height,
+               guint32 seed)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    veil_test_fill_random (pixels + (gsize) y * stride, (gsize) width * 3, seed * 7919u + y);
+  return pixbuf;
+}
+
+static void
+ensure_parent (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+}
+
+void
+cli_write_png (const char *path,
+               int         width,
+               int         height,
+               guint32     seed)
+{
+  g_autoptr(GdkPixbuf) pixbuf = random_pixbuf (width, height, seed);
+  g_autoptr(GError) error = NULL;
+
+  ensure_parent (path);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+}
+
+void
+cli_write_jpeg (const char *path,
+                int         width,
+                int         height,
+                guint32     seed)
+{
+  g_autoptr(GdkPixbuf) pixbuf = random_pixbuf (width, height, seed);
+  g_autoptr(GError) error = NULL;
+
+  ensure_parent (path);
+  gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "90", NULL);
+  g_assert_no_error (error);
+}
+
+void
+cli_write_file (const char *path,
+                const void *data,
+                gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  ensure_parent (path);
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+snapshot_dir (const char *root,
+              const char *relative,
+              gboolean    with_mtime,
+              GHashTable *table)
+{
+  g_autofree char *dir_path = relative[0] != '\0' ? g_build_filename (root, relative, NULL)
+                                                  : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *rel = relative[0] != '\0' ? g_build_filename (relative, name, NULL)
+                                                 : g_strdup (name);
+      g_autofree char *path = g_build_filename (root, rel, NULL);
+      GStatBuf st;
+
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        snapshot_dir (root, rel, with_mtime, table);
+      else if (S_ISREG (st.st_mode))
+        {
+          g_autofree char *sha = veil_test_file_sha256 (path);
+          char *value;
+
+          if (sha == NULL)
+            sha = g_strdup ("unreadable");
+          if (with_mtime)
+            value = g_strdup_printf ("%s %" G_GINT64_FORMAT ".%09ld", sha, (gint64) st.st_mtime,
+                                     (long) st.st_mtim.tv_nsec);
+          else
+            value = g_strdup (sha);
+          g_hash_table_insert (table, g_steal_pointer (&rel), value);
+        }
+    }
+}
+
+GHashTable *
+cli_tree_snapshot (const char *root,
+                   gboolean    with_mtime)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  snapshot_dir (root, "", with_mtime, table);
+  return table;
+}
+
+void
+cli_assert_same_tree (GHashTable *a,
+                      GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *other = g_hash_table_lookup (b, key);
+
+      if (other == NULL)
+        g_error ("“%s” is only in the first tree", (const char *) key);
+      if (strcmp (other, value) != 0)
+        g_error ("“%s” differs: %s vs %s", (const char *) key, (const char *) value, other);
+    }
+  g_hash_table_iter_init (&iter, b);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (a, key))
+      g_error ("“%s” is only in the second tree", (const char *) key);
+}
+
+guint
+cli_count_files (const char *root,
+                 const char *suffix)
+{
+  g_autoptr(GHashTable) table = cli_tree_snapshot (root, FALSE);
+  GHashTableIter iter;
+  gpointer key;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_str_has_suffix (key, suffix))
+      n++;
+  return n;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Helpers of the veil-cli tests: they run the real program (path in $VEIL_CLI) on trees made
+ * here. */
+
+/* Runs veil-cli with the NULL-terminated arguments; returns its exit status (or -1 when it was
+ * killed by a signal) and its output when asked. XDG_DATA_HOME is pointed at @home when given,
+ * so the key store is the test's own. */
+int         cli_run               (const char  *home,
+                                   char       **out_stdout,
+                                   char       **out_stderr,
+                                   ...) G_GNUC_NULL_TERMINATED;
+/* Starts veil-cli without waiting. */
+GSubprocess *cli_spawn            (const char  *home,
+                                   ...) G_GNUC_NULL_TERMINATED;
+
+/* Writes test images: random pixels from @seed. */
+void        cli_write_png         (const char  *path,
+                                   int          width,
+                                   int          height,
+                                   guint32      seed);
+void        cli_write_jpeg        (const char  *path,
+                                   int          width,
+                                   int          height,
+                                   guint32      seed);
+void        cli_write_file        (const char  *path,
+                                   const void  *data,
+                                   gsize        len);
+
+/* Every regular file below @root, relative path → "sha256" (and "sha256 mtime" when
+ * @with_mtime). */
+GHashTable *cli_tree_snapshot     (const char  *root,
+                                   gboolean     with_mtime);
+/* Asserts the two snapshots are equal, naming the first difference. */
+void        cli_assert_same_tree  (GHashTable  *a,
+                                   GHashTable  *b);
+/* Number of regular files below @root whose name ends in @suffix. */
+guint       cli_count_files       (const char  *root,
+                                   const char  *suffix);
+
+G_END_DECLS

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-test"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include "veil.h"
+#include "veil-manifest.h"
+#include "veil-test-util.h"
+
+/* The export pipeline through its C API: output checks, identical results at any thread
+ * count and shard split, progress, cancellation and the asynchronous form. */
+
+#define N_IMAGES 24
+
+static char *
+make_dataset (const char *base)
+{
+  char *root = g_build_filename (base, "in", NULL);
+
+  for (guint i = 0; i < N_IMAGES; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/img%02u.png", root,
+                                               i % 3 == 0 ? "ant" : i % 3 == 1 ? "bee" : "cow",
+                                               i);
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, i % 5 == 0, 8,
+                                                    20 + i, 18 + (i % 4));
+      g_autoptr(GError) error = NULL;
+      int stride = gdk_pixbuf_get_rowstride (pixbuf);
+      int row = gdk_pixbuf_get_width (pixbuf) * gdk_pixbuf_get_n_channels (pixbuf);
+
+      for (int y = 0; y < gdk_pixbuf_get_height (pixbuf); y++)
+        veil_test_fill_random (gdk_pixbuf_get_pixels (pixbuf) + y * stride, row, i * 131 + y);
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+      g_assert_no_error (error);
+    }
+  return root;
+}
+
+static VeilDataset *
+scan (const char *root)
+{
+  g_autoptr(GError) error = NULL;
+  VeilDataset *dataset = veil_dataset_scan (root, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return dataset;
+}
+
+static VeilKey *
+test_key (void)
+{
+  guint8 secret[VEIL_KEY_SECRET_LENGTH];
+
+  veil_test_fill_random (secret, sizeof secret, 42);
+  return veil_key_new_from_secret ("test", secret, NULL);
+}
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Every file below @root as "relative path=sha256" lines, sorted. */
+static char *
+tree_digest (const char *root,
+             const char *relative)
+{
+  g_autofree char *path = relative != NULL ? g_build_filename (root, relative, NULL)
+                                           : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *rel = relative != NULL ? g_build_filename (relative, name, NULL)
+                                              : g_strdup (name);
+      g_autofree char *full = g_build_filename (root, rel, NULL);
+
+      if (g_file_test (full, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (lines, tree_digest (root, rel));
+      else
+        {
+          g_autofree char *sha = veil_test_file_sha256 (full);
+          g_ptr_array_add (lines, g_strdup_printf ("%s=%s\n", rel, sha));
+        }
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append (out, g_ptr_array_index (lines, i));
+  return g_string_free (out, FALSE);
+}
+
+typedef struct {
+  const char *output; /* relative to the test folder */
+  int         code;   /* VEIL_ERROR_* or -1 for success */
+} OutputCase;
+
+static const OutputCase output_cases[] = {
+  { "in", VEIL_ERROR_OUTPUT_OVERLAPS_INPUT },
+  { "in/ant", VEIL_ERROR_OUTPUT_OVERLAPS_INPUT },
+  { "in/new/deeper", VEIL_ERROR_OUTPUT_OVERLAPS_INPUT },
+  { ".", VEIL_ERROR_OUTPUT_OVERLAPS_INPUT },
+  { "link-to-in", VEIL_ERROR_OUTPUT_OVERLAPS_INPUT },
+  { "link-to-in/ant/x", VEIL_ERROR_OUTPUT_OVERLAPS_INPUT },
+  { "in-sibling", -1 },
+  { "out/not/yet", -1 },
+};
+
+static void
+test_check_output (gconstpointer data)
+{
+  const OutputCase *c = data;
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *input = g_build_filename (base, "in", "ant", NULL);
+  g_autofree char *root = g_build_filename (base, "in", NULL);
+  g_autofree char *link = g_build_filename (base, "link-to-in", NULL);
+  g_autofree char *output = g_build_filename (base, c->output, NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_assert_cmpint (g_mkdir_with_parents (input, 0755), ==, 0);
+  g_assert_cmpint (symlink (root, link), ==, 0);
+  ok = veil_export_check_output (root, output, &error);
+  if (c->code < 0)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+  else
+    {
+      g_assert_false (ok);
+      g_assert_error (error, VEIL_ERROR, c->code);
+    }
+  veil_test_rm_rf (base);
+}
+
+static VeilExportReport *
+export (VeilDataset       *dataset,
+        const char        *output,
+        VeilExportOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  VeilExportReport *report = veil_export_run (dataset, output, options, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static void
+test_threads_and_shards (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *root = make_dataset (base);
+  g_autoptr(VeilDataset) dataset = scan (root);
+  g_autoptr(VeilKey) key = test_key ();
+  g_autofree char *digest1 = NULL;
+  const guint threads[] = { 1, 2, 5 };
+  VeilExportOptions options;
+
+  veil_export_options_init (&options);
+  options.key = key;
+  options.mix = 0.5;
+
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      g_autofree char *output = g_strdup_printf ("%s/out-%u", base, threads[t]);
+      g_autoptr(VeilExportReport) report = NULL;
+      g_autofree char *digest = NULL;
+
+      options.n_threads = threads[t];
+      report = export (dataset, output, &options);
+      g_assert_cmpuint (veil_export_report_get_n_failed (report), ==, 0);
+      g_assert_cmpuint (veil_export_report_get_n_protected (report)
+                        + veil_export_report_get_n_unchanged (report), ==, N_IMAGES);
+      /* A fair coin over 24 images: both outcomes occur. */
+      g_assert_cmpuint (veil_export_report_get_n_protected (report), >, 0);
+      g_assert_cmpuint (veil_export_report_get_n_unchanged (report), >, 0);
+      digest = tree_digest (output, NULL);
+      if (digest1 == NULL)
+        digest1 = g_steal_pointer (&digest);
+      else
+        g_assert_cmpstr (digest, ==, digest1);
+    }
+
+  /* Three shards: disjoint image sets whose manifests merge into the single run's. */
+  {
+    g_autoptr(GPtrArray) manifests = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) veil_manifest_free);
+    g_autoptr(VeilManifest) merged = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *merged_path = g_build_filename (base, "merged.json", NULL);
+    g_autofree char *single_path = g_build_filename (base, "out-1", VEIL_MANIFEST_NAME, NULL);
+    g_autofree char *merged_text = NULL;
+    g_autofree char *single_text = NULL;
+    guint n_total = 0;
+
+    options.n_threads = 2;
+    options.shard_count = 3;
+    for (guint s = 0; s < 3; s++)
+      {
+        g_autofree char *output = g_strdup_printf ("%s/shard-%u", base, s);
+        g_autofree char *name = g_strdup_printf ("veil-manifest.shard-%u-of-3.json", s + 1);
+        g_autofree char *manifest_path = g_build_filename (output, name, NULL);
+        g_autoptr(VeilExportReport) report = NULL;
+        VeilManifest *manifest;
+
+        options.shard_index = s;
+        report = export (dataset, output, &options);
+        n_total += veil_export_report_get_n_protected (report)
+                   + veil_export_report_get_n_unchanged (report);
+        manifest = veil_manifest_load (manifest_path, &error);
+        g_assert_no_error (error);
+        g_ptr_array_add (manifests, manifest);
+      }
+    g_assert_cmpuint (n_total, ==, N_IMAGES);
+    merged = veil_manifest_merge (manifests, &error);
+    g_assert_no_error (error);
+    g_assert_true (veil_manifest_save (merged, merged_path, &error));
+    g_assert_true (g_file_get_contents (merged_path, &merged_text, NULL, NULL));
+    g_assert_true (g_file_get_contents (single_path, &single_text, NULL, NULL));
+    g_assert_cmpstr (merged_text, ==, single_text);
+  }
+  veil_test_rm_rf (base);
+}
+
+typedef struct {
+  guint  n_calls;
+  guint  last_done;
+  guint  last_total;
+  GThread *thread;
+  gboolean wrong_thread;
+} ProgressLog;
+
+static void
+on_progress (const VeilExportProgress *progress,
+             gpointer                  user_data)
+{
+  ProgressLog *log = user_data;
+
+  log->n_calls++;
+  g_assert_cmpuint (progress->n_done, >=, log->last_done);
+  g_assert_cmpuint (progress->n_done, <=, progress->n_total);
+  log->last_done = progress->n_done;
+  log->last_total = progress->n_total;
+  if (g_thread_self () != log->thread)
+    log->wrong_thread = TRUE;
+}
+
+static void
+test_progress_and_cancel (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *root = make_dataset (base);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *cancelled_output = g_build_filename (base, "cancelled", NULL);
+  g_autoptr(VeilDataset) dataset = scan (root);
+  g_autoptr(VeilKey) key = veil_key_new_from_seed (3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(VeilExportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  ProgressLog log = { .thread = g_thread_self () };
+  VeilExportOptions options;
+
+  veil_export_options_init (&options);
+  options.key = key;
+  report = veil_export_run (dataset, output, &options, on_progress, &log, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (log.n_calls, >=, 2);
+  g_assert_cmpuint (log.last_done, ==, N_IMAGES);
+  g_assert_cmpuint (log.last_total, ==, N_IMAGES);
+  g_assert_false (log.wrong_thread);
+  g_assert_false (veil_export_can_resume (output));
+
+  /* Cancelled: an error, a journal to resume from, and no manifest. */
+  g_cancellable_cancel (cancellable);
+  g_assert_null (veil_export_run (dataset, cancelled_output, &options, NULL, NULL, cancellable,
+                                  &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (veil_export_can_resume (cancelled_output));
+  g_clear_error (&error);
+
+  /* Resumed, it ends up identical to the export that ran through. */
+  g_clear_pointer (&report, veil_export_report_free);
+  options.resume = TRUE;
+  report = veil_export_run (dataset, cancelled_output, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *a = tree_digest (output, NULL);
+    g_autofree char *b = tree_digest (cancelled_output, NULL);
+    g_assert_cmpstr (a, ==, b);
+  }
+  veil_test_rm_rf (base);
+}
+
+typedef struct {
+  GMainLoop        *loop;
+  VeilExportReport *report;
+  GError           *error;
+  ProgressLog       log;
+  gboolean          destroyed;
+} AsyncState;
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncState *state = user_data;
+
+  state->report = veil_export_finish (result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+on_destroy (gpointer data)
+{
+  ((AsyncState *) data)->destroyed = TRUE;
+}
+
+static void
+async_progress (const VeilExportProgress *progress,
+                gpointer                  user_data)
+{
+  on_progress (progress, &((AsyncState *) user_data)->log);
+}
+
+static void
+test_async (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *root = make_dataset (base);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autoptr(VeilDataset) dataset = scan (root);
+  g_autoptr(VeilKey) key = test_key ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncState state = { .loop = loop, .log.thread = g_thread_self () };
+  VeilExportOptions options;
+
+  veil_export_options_init (&options);
+  options.key = key;
+  veil_export_async (dataset, output, &options, async_progress, &state, on_destroy, NULL,
+                     on_async_done, &state);
+  g_main_loop_run (loop);
+  g_assert_no_error (state.error);
+  g_assert_nonnull (state.report);
+  g_assert_cmpuint (veil_export_report_get_n_protected (state.report), ==, N_IMAGES);
+  /* Progress came to this thread, and all of it before the result. */
+  g_assert_false (state.log.wrong_thread);
+  g_assert_cmpuint (state.log.last_done, ==, N_IMAGES);
+  veil_export_report_free (state.report);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (state.destroyed);
+  veil_test_rm_rf (base);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (output_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/export/check-output/%u", i);
+      g_test_add_data_func (path, &output_cases[i], test_check_output);
+    }
+  g_test_add_func ("/core/export/threads-and-shards", test_threads_and_shards);
+  g_test_add_func ("/core/export/progress-and-cancel", test_progress_and_cancel);
+  g_test_add_func ("/core/export/async", test_async);
+  return g_test_run ();
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-test"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "veil.h"
+#include "veil-manifest.h"
+#include "veil-paths.h"
+#include "veil-shard.h"
+#include "veil-test-util.h"
+
+/* The manifest and journal formats, shard assignment and the path helpers of the export. */
+
+static VeilManifest *
+sample_manifest (guint shard_index,
+                 guint shard_count)
+{
+  VeilManifest *manifest = veil_manifest_new ();
+  const char *classes[] = { "cat", "dog", NULL };
+
+  manifest->tool_version = g_strdup ("1.2.3");
+  manifest->k = 5;
+  manifest->pb = 0.25;
+  manifest->mix = 0.5;
+  manifest->training_res = 224;
+  manifest->format = VEIL_OUTPUT_FORMAT_PNG;
+  manifest->jpeg_quality = 90;
+  manifest->copy_other = TRUE;
+  manifest->key_kind = VEIL_KEY_KIND_SECRET;
+  manifest->key_fingerprint = g_strdup ("0123 4567 89ab cdef");
+  manifest->classes = g_strdupv ((char **) classes);
+  manifest->shard_index = shard_index;
+  manifest->shard_count = shard_count;
+  return manifest;
+}
+
+static VeilManifestEntry *
+image_entry (guint               index,
+             const char         *source,
+             VeilManifestStatus  status)
+{
+  VeilManifestEntry *entry = veil_manifest_entry_new ();
+
+  entry->is_image = TRUE;
+  entry->index = index;
+  entry->source = g_strdup (source);
+  entry->class_name = g_strdup ("cat");
+  entry->status = status;
+  if (status == VEIL_MANIFEST_STATUS_FAILED)
+    entry->message = g_strdup ("“x” is damaged");
+  else
+    {
+      entry->output = g_strdup (source);
+      entry->sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, source, -1);
+    }
+  return entry;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  g_autoptr(VeilManifest) manifest = sample_manifest (0, 0);
+  g_autoptr(VeilManifest) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  const char *odd = "cat/caf\xe9-\xff.png"; /* Latin-1 bytes: not UTF-8 */
+
+  /* Added out of order: written in index order. */
+  veil_manifest_add (manifest, image_entry (2, odd, VEIL_MANIFEST_STATUS_PROTECTED));
+  veil_manifest_add (manifest, image_entry (0, "cat/a.png", VEIL_MANIFEST_STATUS_UNCHANGED));
+  veil_manifest_add (manifest, image_entry (1, "cat/b.png", VEIL_MANIFEST_STATUS_FAILED));
+
+  g_assert_true (veil_manifest_save (manifest, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &first, NULL, NULL));
+  g_assert_true (g_utf8_validate (first, -1, NULL));
+  g_assert_null (strstr (first, "\"shard\""));
+  g_assert_true (strstr (first, "cat/a.png") < strstr (first, "cat/b.png"));
+
+  loaded = veil_manifest_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_manifest_same_settings (manifest, loaded, &error));
+  g_assert_cmpuint (loaded->images->len, ==, 3);
+  {
+    const VeilManifestEntry *entry = g_ptr_array_index (loaded->images, 2);
+    const VeilManifestEntry *failed = g_ptr_array_index (loaded->images, 1);
+
+    /* The exact bytes come back. */
+    g_assert_cmpstr (entry->source, ==, odd);
+    g_assert_cmpstr (entry->output, ==, odd);
+    g_assert_cmpint (failed->status, ==, VEIL_MANIFEST_STATUS_FAILED);
+    g_assert_cmpstr (failed->message, ==, "“x” is damaged");
+    g_assert_null (failed->output);
+  }
+
+  /* Saving what was loaded writes the same bytes. */
+  g_assert_true (veil_manifest_save (loaded, path, &error));
+  g_assert_true (g_file_get_contents (path, &second, NULL, NULL));
+  g_assert_cmpstr (first, ==, second);
+  veil_test_rm_rf (dir);
+}
+
+static void
+test_damaged (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  const char *cases[] = {
+    "",
+    "not json",
+    "[1, 2]",
+    "{\"format\": \"something-else\", \"version\": 1}",
+    "{\"format\": \"veil-manifest\", \"version\": 99}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VeilManifest) manifest = NULL;
+
+      g_assert_true (g_file_set_contents (path, cases[i], -1, NULL));
+      manifest = veil_manifest_load (path, &error);
+      g_assert_null (manifest);
+      g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+      g_assert_nonnull (strstr (error->message, "m.json"));
+    }
+  veil_test_rm_rf (dir);
+}
+
+static void
+test_journal (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "j", NULL);
+  g_autoptr(VeilManifest) header = sample_manifest (1, 4);
+  g_autoptr(VeilManifest) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *line = NULL;
+
+  line = veil_manifest_journal_header (header);
+  g_assert_nonnull (strchr (line, '\n'));
+  g_assert_true (strchr (line, '\n') == line + strlen (line) - 1);
+  g_string_append (text, line);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(VeilManifestEntry) entry = image_entry (i, "cat/x.png",
+                                                        VEIL_MANIFEST_STATUS_PROTECTED);
+      g_autofree char *entry_line = veil_manifest_journal_entry (entry);
+      g_string_append (text, entry_line);
+    }
+  /* A crash in the middle of the last line. */
+  {
+    g_autoptr(VeilManifestEntry) entry = image_entry (3, "cat/y.png",
+                                                      VEIL_MANIFEST_STATUS_PROTECTED);
+    g_autofree char *entry_line = veil_manifest_journal_entry (entry);
+    g_string_append_len (text, entry_line, (gssize) strlen (entry_line) / 2);
+  }
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+
+  loaded = veil_manifest_load_journal (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->images->len, ==, 3);
+  g_assert_true (veil_manifest_same_settings (header, loaded, &error));
+  g_assert_cmpuint (loaded->shard_index, ==, 1);
+  g_assert_cmpuint (loaded->shard_count, ==, 4);
+
+  /* Damage in the middle is not a torn end: refused. */
+  g_string_insert (text, strlen (line), "{oops\n");
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+  g_clear_pointer (&loaded, veil_manifest_free);
+  loaded = veil_manifest_load_journal (path, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+  veil_test_rm_rf (dir);
+}
+
+typedef struct {
+  const char *what;
+  void      (*change) (VeilManifest *manifest);
+} SettingCase;
+
+static void change_k (VeilManifest *m) { m->k = 7; }
+static void change_pb (VeilManifest *m) { m->pb = 0.3; }
+static void change_mix (VeilManifest *m) { m->mix = 1.0; }
+static void change_res (VeilManifest *m) { m->training_res = VEIL_TRAINING_RES_NATIVE; }
+static void change_format (VeilManifest *m) { m->format = VEIL_OUTPUT_FORMAT_KEEP; }
+static void change_key (VeilManifest *m) { g_free (m->key_fingerprint);
+                                           m->key_fingerprint = g_strdup ("other"); }
+static void change_classes (VeilManifest *m) { g_free (m->classes[1]);
+                                               m->classes[1] = g_strdup ("emu"); }
+static void change_shard (VeilManifest *m) { m->shard_count = 3; }
+
+static const SettingCase setting_cases[] = {
+  { "filter size", change_k },
+  { "filter strength", change_pb },
+  { "fraction protected", change_mix },
+  { "training resolution", change_res },
+  { "output format", change_format },
+  { "key", change_key },
+  { "class list", change_classes },
+  { "shard", change_shard },
+};
+
+static void
+test_settings (gconstpointer data)
+{
+  const SettingCase *c = data;
+  g_autoptr(VeilManifest) a = sample_manifest (0, 2);
+  g_autoptr(VeilManifest) b = sample_manifest (0, 2);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (veil_manifest_same_settings (a, b, NULL));
+  c->change (b);
+  g_assert_false (veil_manifest_same_settings (a, b, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+  g_assert_nonnull (strstr (error->message, c->what));
+}
+
+static void
+test_merge (void)
+{
+  g_autoptr(VeilManifest) s1 = sample_manifest (0, 2);
+  g_autoptr(VeilManifest) s2 = sample_manifest (1, 2);
+  g_autoptr(VeilManifest) single = sample_manifest (0, 0);
+  g_autoptr(VeilManifest) merged = NULL;
+  g_autoptr(GPtrArray) shards = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *merged_text = NULL;
+  g_autofree char *single_text = NULL;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cat/%u.png", i);
+
+      veil_manifest_add (i % 3 == 0 ? s1 : s2,
+                         image_entry (i, name, VEIL_MANIFEST_STATUS_PROTECTED));
+      veil_manifest_add (single, image_entry (i, name, VEIL_MANIFEST_STATUS_PROTECTED));
+    }
+
+  /* One shard is not enough. */
+  g_ptr_array_add (shards, s2);
+  g_assert_null (veil_manifest_merge (shards, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+  g_clear_error (&error);
+
+  /* The same shard twice is refused. */
+  g_ptr_array_add (shards, s2);
+  g_assert_null (veil_manifest_merge (shards, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+  g_clear_error (&error);
+
+  g_ptr_array_set_size (shards, 1);
+  g_ptr_array_add (shards, s1);
+  merged = veil_manifest_merge (shards, &error);
+  g_assert_no_error (error);
+  merged_text = veil_manifest_to_data (merged, NULL);
+  single_text = veil_manifest_to_data (single, NULL);
+  g_assert_cmpstr (merged_text, ==, single_text);
+}
+
+static void
+test_shard_assignment (void)
+{
+  guint counts[4] = { 0 };
+  guint index, count;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  /* Stable: a fixed path always lands in the same shard; spread over all shards. */
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("class%u/image%04u.jpg", i % 7, i);
+      guint s = veil_shard_of_path (path, 4);
+
+      g_assert_cmpuint (s, <, 4);
+      g_assert_cmpuint (s, ==, veil_shard_of_path (path, 4));
+      counts[s]++;
+    }
+  for (guint s = 0; s < 4; s++)
+    g_assert_cmpuint (counts[s], >, 60);
+  g_assert_cmpuint (veil_shard_of_path ("anything", 1), ==, 0);
+
+  g_assert_true (veil_shard_parse ("2/8", &index, &count, &error));
+  g_assert_cmpuint (index, ==, 1);
+  g_assert_cmpuint (count, ==, 8);
+  g_assert_false (veil_shard_parse ("0/8", &index, &count, NULL));
+  g_assert_false (veil_shard_parse ("9/8", &index, &count, NULL));
+  g_assert_false (veil_shard_parse ("1/", &index, &count, NULL));
+  g_assert_false (veil_shard_parse ("a/b", &index, &count, NULL));
+  g_assert_false (veil_shard_parse ("1/2x", &index, &count, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT);
+
+  name = veil_shard_manifest_name (1, 8);
+  g_assert_cmpstr (name, ==, "veil-manifest.shard-2-of-8.json");
+  g_assert_true (veil_shard_is_manifest_name (name));
+  g_assert_true (veil_shard_is_manifest_name ("veil-manifest.json"));
+  g_assert_false (veil_shard_is_manifest_name ("veil-manifest.shard-9-of-8.json"));
+  g_assert_true (veil_shard_is_journal_name ("veil-manifest.journal"));
+  g_assert_true (veil_shard_is_journal_name ("veil-manifest.shard-1-of-2.journal"));
+  g_assert_false (veil_shard_is_journal_name ("veil-manifest.json"));
+}
+
+typedef struct {
+  const char *path;
+  const char *extension;
+  const char *expected;
+} NameCase;
+
+static const NameCase name_cases[] = {
+  { "cat/a.webp", NULL, "cat/a.webp" },
+  { "cat/a.webp", "png", "cat/a.png" },
+  { "cat/b.tif", "png", "cat/b.tif.png" },  /* cat/b.png exists in the input */
+  { "cat/b.png", NULL, "cat/b.png" },
+  { "dog/b.tif", "png", "dog/b.png" },      /* another folder: no collision */
+  { "cat/.hidden", "png", "cat/.hidden.png" },
+};
+
+static void
+test_output_names (gconstpointer data)
+{
+  const NameCase *c = data;
+  g_autoptr(GHashTable) stems = veil_paths_stem_table_new ();
+  g_autofree char *name = NULL;
+  const char *inputs[] = { "cat/a.webp", "cat/b.tif", "cat/b.png", "dog/b.tif", "cat/.hidden" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    veil_paths_stem_table_add (stems, inputs[i]);
+  name = veil_paths_output_name (stems, c->path, c->extension);
+  g_assert_cmpstr (name, ==, c->expected);
+}
+
+static void
+test_canonicalize (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-paths-XXXXXX");
+  g_autofree char *real = g_build_filename (dir, "real", NULL);
+  g_autofree char *link = g_build_filename (dir, "link", NULL);
+  g_autofree char *through = g_build_filename (link, "not", "yet", "..", "there", NULL);
+  g_autofree char *resolved_dir = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (real, 0755), ==, 0);
+  g_assert_cmpint (symlink (real, link), ==, 0);
+  resolved_dir = veil_paths_canonicalize (dir, &error);
+  g_assert_no_error (error);
+  resolved = veil_paths_canonicalize (through, &error);
+  g_assert_no_error (error);
+  expected = g_build_filename (resolved_dir, "real", "not", "there", NULL);
+  g_assert_cmpstr (resolved, ==, expected);
+
+  g_assert_true (veil_paths_is_within ("/a/b", "/a/b"));
+  g_assert_true (veil_paths_is_within ("/a/b", "/a/b/c"));
+  g_assert_false (veil_paths_is_within ("/a/b", "/a/bc"));
+  g_assert_false (veil_paths_is_within ("/a/b/c", "/a/b"));
+  g_assert_true (veil_paths_is_within ("/", "/a"));
+  veil_test_rm_rf (dir);
+}
+
+static void
+test_atomic_write (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-paths-XXXXXX");
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("hello", 5);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *path = g_build_filename (dir, "a", "b", "c.txt", NULL);
+  g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "hello", 5);
+  g_autofree char *read_only = g_build_filename (dir, "ro", NULL);
+  g_autofree char *stale = g_build_filename (dir, "a", VEIL_PATHS_TEMP_PREFIX "abc", NULL);
+
+  g_assert_true (veil_paths_write_atomic (dir, "a/b/c.txt", bytes, &sha, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sha, ==, expected);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (g_file_set_contents (stale, "x", 1, NULL));
+  veil_paths_remove_temps (dir);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  if (geteuid () != 0)
+    {
+      g_assert_cmpint (g_mkdir (read_only, 0555), ==, 0);
+      g_assert_false (veil_paths_write_atomic (read_only, "x.png", bytes, NULL, &error));
+      g_assert_error (error, VEIL_ERROR, VEIL_ERROR_WRITE);
+      g_assert_nonnull (strstr (error->message, "x.png"));
+    }
+  else
+    g_test_message ("root writes anywhere: the unwritable case is left out");
+  veil_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/manifest/round-trip", test_round_trip);
+  g_test_add_func ("/core/manifest/damaged", test_damaged);
+  g_test_add_func ("/core/manifest/journal", test_journal);
+  for (guint i = 0; i < G_N_ELEMENTS (setting_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/manifest/settings/%u", i);
+      g_test_add_data_func (path, &setting_cases[i], test_settings);
+    }
+  g_test_add_func ("/core/manifest/merge", test_merge);
+  g_test_add_func ("/core/shard/assignment", test_shard_assignment);
+  for (guint i = 0; i < G_N_ELEMENTS (name_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/paths/output-name/%u", i);
+      g_test_add_data_func (path, &name_cases[i], test_output_names);
+    }
+  g_test_add_func ("/core/paths/canonicalize", test_canonicalize);
+  g_test_add_func ("/core/paths/atomic-write", test_atomic_write);
+  return g_test_run ();
+}
