@@ -6,9 +6,12 @@
  * all measured in one run so the ratios share the machine's state.
  *
  *   bench-convolve [--width 6000] [--height 4000] [--repeats 3] [--crop-rows 200]
+ *                  [--k 3|9] [--threads 1|2] [--image photo|noise]
  *
- * Every figure is the best of --repeats runs (the least disturbed by other processes). The naive
- * loop is far too slow for 24 MP, so it runs on the first --crop-rows rows at full width and is
+ * Two images: a photo-like one with clipped highlights (the usual case, where the search for the
+ * maximum skips most of the image) and noise (the worst case, where it skips nothing). Every
+ * figure is the best of --repeats runs (the least disturbed by other processes). The naive loop
+ * is far too slow for 24 MP, so it runs on the first --crop-rows rows at full width and is
  * reported per pixel; the optimised path is timed on that same crop too, for a like-for-like
  * ratio next to the full-image one. */
 

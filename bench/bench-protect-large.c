@@ -155,7 +155,8 @@ main (int argc, char **argv)
   printf ("%d×%d JPEG, R = %d, k = 9 → effective kernel %d×%d (%s backend), %d threads\n",
           w, h, opt_res, ksize, ksize, veil_protect_prefers_fft (w, h, ksize) ? "FFT" : "direct",
           opt_threads);
-  printf ("| decode | protect | encode q95 | total | peak RSS |\n");
+  printf ("| decode | protect | encode q95 (%.1f MB) | total | peak RSS |\n",
+          g_bytes_get_size (encoded) / 1e6);
   printf ("| %.2f s | %.2f s | %.2f s | **%.2f s** | **%ld MB** |\n", t_decode, t_protect,
           t_encode, t_decode + t_protect + t_encode, peak_rss_mb ());
 

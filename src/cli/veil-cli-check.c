@@ -34,9 +34,9 @@ print_text (VeilSurvivalReport *report)
       if (r.n_samples > 0)
         {
           /* Translators: the details behind the verdict; "similarity" is a cosine, 1 at best. */
-          printf (_("  %u images, %.1f dB from the originals, filter similarity %.2f "
-                    "(best other class %.2f)"),
-                  r.n_samples, r.psnr, r.cosine_own,
+          printf (_("  %u images, %.1f dB from the originals on average and %.1f dB for the "
+                    "least protected one, filter similarity %.2f (best other class %.2f)"),
+                  r.n_samples, r.psnr_mean, r.psnr, r.cosine_own,
                   isfinite (r.cosine_best_other) ? r.cosine_best_other : 0.0);
           putchar ('\n');
         }

@@ -108,7 +108,8 @@ veil_cli_progress_update (VeilCliProgress          *progress,
         bar[i] = i < filled ? '#' : '.';
       bar[BAR_WIDTH] = '\0';
       /* TRANSLATORS: the live progress line: bar, done/total, rate, time left, failures */
-      fprintf (stderr, _("\r[%s] %u/%u  %.1f images/s  %s left  %u failed"), bar, state->n_done,
+      fputc ('\r', stderr);
+      fprintf (stderr, _("[%s] %u/%u  %.1f images/s  %s left  %u failed"), bar, state->n_done,
                state->n_total, state->images_per_second, eta, state->n_failed);
       fputs ("\033[K", stderr);
       fflush (stderr);

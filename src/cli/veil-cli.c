@@ -218,7 +218,9 @@ main (int    argc,
   const char *name;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* VEIL_LOCALEDIR lets an uninstalled build (and its tests) find the catalogues it built. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VEIL_LOCALEDIR") ? g_getenv ("VEIL_LOCALEDIR")
+                                                               : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("veil-cli");

@@ -15,4 +15,63 @@ _veil_convolve_byte_to_float (guint8 b)
   return (float) (3 * (int) b) * (1.0f / 765.0f);
 }
 
+/* Output floats per register block of _veil_convolve_blocks(): eight vectors of eight. */
+#define VEIL_CONVOLVE_BLOCK 64
+
+/* Above this many output bytes the result cannot stay in the caches anyway, and writing it with
+ * streaming stores saves the memory reads a normal store makes first: a third of the traffic. */
+#define VEIL_CONVOLVE_STREAM_THRESHOLD (16u << 20)
+
+gboolean _veil_convolve_have_avx2     (void);
+
+/* Computes @n_blocks × VEIL_CONVOLVE_BLOCK output floats of one image row into @out from the kh
+ * padded, channel-interleaved float rows @rows (a tap kx reads its row shifted by 3·kx floats).
+ * Also prefetches a share of the @prefetch row (NULL for none), @prefetch_step bytes per block. */
+void     _veil_convolve_blocks        (const float *const *rows,
+                                       const float        *kernel,
+                                       int                 kw,
+                                       int                 kh,
+                                       gsize               n_blocks,
+                                       float              *out,
+                                       const guint8       *prefetch,
+                                       gsize               prefetch_step);
+
+/* @n_px pixels of 3 or 4 bytes to channel-interleaved RGB floats, dropping alpha. */
+void     _veil_convolve_convert_pixels (const guint8 *src,
+                                        int           n_px,
+                                        int           n_channels,
+                                        float        *f);
+
+/* The largest of @m and the @n floats at @y. */
+float    _veil_convolve_floats_max    (const float *y,
+                                       gsize        n,
+                                       float        m);
+
+/* One row of results @y (width × 3 floats) to bytes in @dst exactly as the reference quantises
+ * them, with @src's alpha for RGBA. @exact_only when some weight is negative (y may be < 0).
+ * @streaming (RGB and AVX2 only) writes with streaming stores; see
+ * _veil_convolve_finish_writes(). */
+void     _veil_convolve_quantise_row  (const float  *y,
+                                       float         m,
+                                       int           width,
+                                       int           n_channels,
+                                       gboolean      exact_only,
+                                       const guint8 *src,
+                                       guint8       *dst,
+                                       gboolean      streaming);
+
+/* Copies a finished output row; @streaming (only with AVX2) bypasses the caches. */
+void     _veil_convolve_write_row     (guint8       *dst,
+                                       const guint8 *line,
+                                       gsize         n,
+                                       gboolean      streaming);
+/* To be called by each thread after its last streaming write. */
+void     _veil_convolve_finish_writes (gboolean      streaming);
+
+/* Raises *@max to the largest of the @n bytes at @p and adds them to *@sum. */
+void     _veil_convolve_scan_bytes    (const guint8 *p,
+                                       int           n,
+                                       guint8       *max,
+                                       guint64      *sum);
+
 G_END_DECLS

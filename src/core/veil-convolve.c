@@ -7,19 +7,18 @@
 #include <string.h>
 #include <stdlib.h>
 #include <omp.h>
-#include <immintrin.h>
 #include <glib/gi18n-lib.h>
 
 #include "veil-convolve.h"
 #include "veil-convolve-private.h"
 #include "veil-error.h"
 
-/* The optimised path. It must write exactly the bytes of veil-convolve-reference.c (whose header
- * comment fixes the arithmetic), so each output value is still the float32 sum
- * 0 + w[0]·x + w[1]·x + … in kernel row-major order; what changes is only that eight neighbouring
- * output values are summed side by side in one vector register (never a reordering inside one
- * value), and that the conversion of a byte to float happens once per source row instead of once
- * per tap.
+/* The optimised path (its row kernels are in veil-convolve-rows.c). It must write exactly the
+ * bytes of veil-convolve-reference.c (whose header comment fixes the arithmetic), so each output
+ * value is still the float32 sum 0 + w[0]·x + w[1]·x + … in kernel row-major order; what changes
+ * is only that eight neighbouring output values are summed side by side in one vector register
+ * (never a reordering inside one value), and that the conversion of a byte to float happens once
+ * per source row instead of once per tap.
  *
  * The normalisation needs the maximum over the whole image before the first byte can be written,
  * and a full-image float copy of a 24-megapixel photo would be 288 MB, so there are two passes:
@@ -41,476 +40,11 @@
  * Memory: the input, the output and, per thread, kh padded float rows, one tile's rows for
  * pass 1 and a few bytes per 256×32 tile. */
 
-/* Output floats computed per register block: eight vectors of eight, enough independent sums to
- * hide the latency of the vector adds. */
-#define VEC_LEN 8
-#define BLOCK (8 * VEC_LEN)
+#define BLOCK VEIL_CONVOLVE_BLOCK
 /* Rows between two looks at the cancellable. */
 #define CANCEL_BAND 16
 
-typedef float v8f __attribute__ ((vector_size (VEC_LEN * sizeof (float))));
-typedef gint32 v8i __attribute__ ((vector_size (VEC_LEN * sizeof (gint32))));
-
-/* The same vector as it may sit anywhere in a float array: unaligned, aliasing floats. */
-typedef float v8f_u __attribute__ ((vector_size (VEC_LEN * sizeof (float)), aligned (4),
-                                    may_alias));
-
-#define LOAD(p) (*(const v8f_u *) (p))
-#define STORE(p, v) (*(v8f_u *) (p) = (v))
-
-/* Lane-wise maximum without a vector ?: (C has none) and without intrinsics (the default clone
- * has no AVX): a select through the comparison mask. The maximum is exact, so lanes may be
- * combined in any order. */
-#define MAX_V8F(a, b) ((v8f) (((v8i) (a) & ((a) > (b))) | ((v8i) (b) & ~((a) > (b)))))
-
-/* For the few loops written with AVX2 intrinsics; the others are cloned by the compiler. */
-static gboolean
-have_avx2 (void)
-{
-  static int result = -1;
-
-  if (g_atomic_int_get (&result) < 0)
-    g_atomic_int_set (&result, __builtin_cpu_supports ("avx2") ? 1 : 0);
-  return g_atomic_int_get (&result) == 1;
-}
-
-/* Computes @n_blocks × BLOCK output floats of one image row into @out. @rows are the kh padded
- * source rows (row ky of the kernel reads rows[ky]); a kernel tap kx reads the same row shifted
- * by kx pixels, i.e. 3·kx floats. The AVX2 clone only widens the vectors; it has no FMA, so every
- * clone computes the same bits. */
-__attribute__ ((target_clones ("avx2", "default")))
-static void
-convolve_blocks (const float *const *rows,
-              const float        *kernel,
-              int                 kw,
-              int                 kh,
-              gsize               n_blocks,
-              float              *out,
-              const guint8       *prefetch,
-              gsize               prefetch_step)
-{
-  for (gsize b = 0; b < n_blocks; b++)
-    {
-      /* A bit of the next source row per block: a burst of prefetches for a whole row would
-       * mostly be dropped for lack of line fill buffers. */
-      if (prefetch != NULL)
-        {
-          __builtin_prefetch (prefetch + b * prefetch_step);
-          __builtin_prefetch (prefetch + (b + 1) * prefetch_step - 1);
-        }
-
-      v8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
-      v8f a4 = { 0 }, a5 = { 0 }, a6 = { 0 }, a7 = { 0 };
-
-      for (int ky = 0; ky < kh; ky++)
-        {
-          const float *r = rows[ky] + b * BLOCK;
-
-          for (int kx = 0; kx < kw; kx++, r += 3)
-            {
-              const float k = kernel[ky * kw + kx];
-              const v8f w = { k, k, k, k, k, k, k, k };
-
-              a0 = a0 + w * LOAD (r + 0 * VEC_LEN);
-              a1 = a1 + w * LOAD (r + 1 * VEC_LEN);
-              a2 = a2 + w * LOAD (r + 2 * VEC_LEN);
-              a3 = a3 + w * LOAD (r + 3 * VEC_LEN);
-              a4 = a4 + w * LOAD (r + 4 * VEC_LEN);
-              a5 = a5 + w * LOAD (r + 5 * VEC_LEN);
-              a6 = a6 + w * LOAD (r + 6 * VEC_LEN);
-              a7 = a7 + w * LOAD (r + 7 * VEC_LEN);
-            }
-        }
-
-      float *o = out + b * BLOCK;
-      STORE (o + 0 * VEC_LEN, a0);
-      STORE (o + 1 * VEC_LEN, a1);
-      STORE (o + 2 * VEC_LEN, a2);
-      STORE (o + 3 * VEC_LEN, a3);
-      STORE (o + 4 * VEC_LEN, a4);
-      STORE (o + 5 * VEC_LEN, a5);
-      STORE (o + 6 * VEC_LEN, a6);
-      STORE (o + 7 * VEC_LEN, a7);
-    }
-}
-
-#define BYTE_TO_FLOAT(b) _veil_convolve_byte_to_float (b)
-
-/* One run of @n_px pixels to floats at @f (channel-interleaved RGB), dropping alpha. */
-__attribute__ ((target_clones ("avx2", "default")))
-static void
-convert_pixels (const guint8 *src,
-                int           n_px,
-                int           n_channels,
-                float        *f)
-{
-  if (n_channels == 3)
-    {
-#pragma omp simd
-      for (int i = 0; i < n_px * 3; i++)
-        f[i] = BYTE_TO_FLOAT (src[i]);
-    }
-  else
-    {
-#pragma omp simd
-      for (int x = 0; x < n_px; x++)
-        {
-          f[3 * x + 0] = BYTE_TO_FLOAT (src[4 * x + 0]);
-          f[3 * x + 1] = BYTE_TO_FLOAT (src[4 * x + 1]);
-          f[3 * x + 2] = BYTE_TO_FLOAT (src[4 * x + 2]);
-        }
-    }
-}
-
-/* The largest of @m and the @n floats at @y. */
-__attribute__ ((target_clones ("avx2", "default")))
-static float
-floats_max (const float *y,
-            gsize        n,
-            float        m)
-{
-  v8f vm = { m, m, m, m, m, m, m, m };
-  gsize i = 0;
-
-  for (; i + VEC_LEN <= n; i += VEC_LEN)
-    vm = MAX_V8F (LOAD (y + i), vm);
-  for (int j = 0; j < VEC_LEN; j++)
-    m = MAX (m, vm[j]);
-  for (; i < n; i++)
-    m = MAX (m, y[i]);
-  return m;
-}
-
-/* The reference's quantisation of one value, exactly as written there. */
-static inline guint8
-quantise_exact (float y,
-                float m)
-{
-  float q = y / m * 255.0f;
-
-  q = q > 255.0f ? 255.0f : q;
-  q = q > 0.0f ? q : 0.0f;
-  return (guint8) q;
-}
-
-/* How far either side of the estimate the exact value is looked for; see quantise_row_avx2(). */
-#define QUANTISE_MARGIN 1.5e-4f
-
-/* The plain quantisation of one row, for CPUs without AVX2 and for negative weights. */
-static void
-quantise_row_exact (const float *y,
-                    float        m,
-                    int          n,
-                    guint8      *q)
-{
-  for (int i = 0; i < n; i++)
-    q[i] = quantise_exact (y[i], m);
-}
-
-/* The bytes of quantise_exact() for one row at a fraction of the cost of a division per value.
- * The estimate t = y · fl(255/m) and the reference's r = fl(fl(y/m) · 255) both lie within
- * 2^-23 relative of the real y·255/m ≤ 255, so |r - t| < 6.1e-5; fl(t ± QUANTISE_MARGIN) are
- * still more than that away from t (their rounding moves them by at most 1.6e-5), so r lies
- * between them, and when both truncate to the same integer so does r. Otherwise (about 1 % of
- * groups of 32 values) the group is redone exactly, except where y == m: then r is exactly 255,
- * and so is the upper truncation; this case is frequent in photos with clipped highlights.
- * Truncation toward zero makes y == 0 agree on 0 without a special case. Needs 0 ≤ y ≤ m. */
-__attribute__ ((target ("avx2")))
-static void
-quantise_row_avx2 (const float *y,
-                   float        m,
-                   int          n,
-                   guint8      *q)
-{
-  const __m256 vs = _mm256_set1_ps (255.0f / m);
-  const __m256 vm = _mm256_set1_ps (m);
-  const __m256 margin = _mm256_set1_ps (QUANTISE_MARGIN);
-  const __m256i ones = _mm256_set1_epi32 (-1);
-  /* packus works within 128-bit lanes; this puts the eight groups of bytes back in order. */
-  const __m256i order = _mm256_setr_epi32 (0, 4, 1, 5, 2, 6, 3, 7);
-  int i = 0;
-
-/* One group of eight: the upper truncation into @e, lanes that need the exact path into @unsure. */
-#define QUANTISE_8(offset, e)                                                                   \
-  G_STMT_START {                                                                                \
-    __m256 v_ = _mm256_loadu_ps (y + i + (offset));                                             \
-    __m256 t_ = _mm256_mul_ps (v_, vs);                                                         \
-    __m256i hi_ = _mm256_cvttps_epi32 (_mm256_add_ps (t_, margin));                             \
-    __m256i lo_ = _mm256_cvttps_epi32 (_mm256_sub_ps (t_, margin));                             \
-    __m256i sure_ = _mm256_or_si256 (_mm256_cmpeq_epi32 (hi_, lo_),                             \
-                                     _mm256_castps_si256 (_mm256_cmp_ps (v_, vm, _CMP_EQ_OQ))); \
-    unsure = _mm256_or_si256 (unsure, _mm256_xor_si256 (sure_, ones));                          \
-    (e) = hi_;                                                                                  \
-  } G_STMT_END
-
-  for (; i + 32 <= n; i += 32)
-    {
-      __m256i e0, e1, e2, e3;
-      __m256i unsure = _mm256_setzero_si256 ();
-
-      /* Written out: a loop over an array of four here ends up on the stack. */
-      QUANTISE_8 (0, e0);
-      QUANTISE_8 (8, e1);
-      QUANTISE_8 (16, e2);
-      QUANTISE_8 (24, e3);
-
-      if (!_mm256_testz_si256 (unsure, unsure))
-        quantise_row_exact (y + i, m, 32, q + i);
-      else
-        {
-          __m256i w01 = _mm256_packus_epi32 (e0, e1);
-          __m256i w23 = _mm256_packus_epi32 (e2, e3);
-          __m256i b = _mm256_packus_epi16 (w01, w23);
-
-          _mm256_storeu_si256 ((__m256i *) (q + i), _mm256_permutevar8x32_epi32 (b, order));
-        }
-    }
-  quantise_row_exact (y + i, m, n - i, q + i);
-#undef QUANTISE_8
-}
-
-/* Pass 2's row in one go for AVX2: the same sums as convolve_blocks(), quantised as
- * quantise_row_avx2() does while they are still in registers, into @q. @y is scratch for the
- * groups that need the exact path and for the last, partial block. */
-__attribute__ ((target ("avx2")))
-static void
-convolve_quantise_avx2 (const float *const *rows,
-                        const float        *kernel,
-                        int                 kw,
-                        int                 kh,
-                        int                 n,
-                        float               m,
-                        float              *y,
-                        guint8             *q,
-                        const guint8       *prefetch,
-                        gsize               prefetch_step)
-{
-  const __m256 vs = _mm256_set1_ps (255.0f / m);
-  const __m256 vm = _mm256_set1_ps (m);
-  const __m256 margin = _mm256_set1_ps (QUANTISE_MARGIN);
-  const __m256i ones = _mm256_set1_epi32 (-1);
-  const __m256i order = _mm256_setr_epi32 (0, 4, 1, 5, 2, 6, 3, 7);
-  const gsize n_full = (gsize) n / BLOCK;
-
-#define QUANTISE_V(v, e)                                                                        \
-  G_STMT_START {                                                                                \
-    __m256 t_ = _mm256_mul_ps ((v), vs);                                                        \
-    __m256i hi_ = _mm256_cvttps_epi32 (_mm256_add_ps (t_, margin));                             \
-    __m256i lo_ = _mm256_cvttps_epi32 (_mm256_sub_ps (t_, margin));                             \
-    __m256i sure_ = _mm256_or_si256 (_mm256_cmpeq_epi32 (hi_, lo_),                             \
-                                     _mm256_castps_si256 (_mm256_cmp_ps ((v), vm, _CMP_EQ_OQ))); \
-    unsure = _mm256_or_si256 (unsure, _mm256_xor_si256 (sure_, ones));                          \
-    (e) = hi_;                                                                                  \
-  } G_STMT_END
-
-  for (gsize b = 0; b < n_full; b++)
-    {
-      __m256 a0 = _mm256_setzero_ps (), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
-      __m256 a7 = a0;
-      __m256i e0, e1, e2, e3, e4, e5, e6, e7;
-      __m256i unsure = _mm256_setzero_si256 ();
-
-      if (prefetch != NULL)
-        {
-          __builtin_prefetch (prefetch + b * prefetch_step);
-          __builtin_prefetch (prefetch + (b + 1) * prefetch_step - 1);
-        }
-      for (int ky = 0; ky < kh; ky++)
-        {
-          const float *r = rows[ky] + b * BLOCK;
-
-          for (int kx = 0; kx < kw; kx++, r += 3)
-            {
-              const __m256 w = _mm256_set1_ps (kernel[ky * kw + kx]);
-
-              a0 = _mm256_add_ps (a0, _mm256_mul_ps (w, _mm256_loadu_ps (r + 0)));
-              a1 = _mm256_add_ps (a1, _mm256_mul_ps (w, _mm256_loadu_ps (r + 8)));
-              a2 = _mm256_add_ps (a2, _mm256_mul_ps (w, _mm256_loadu_ps (r + 16)));
-              a3 = _mm256_add_ps (a3, _mm256_mul_ps (w, _mm256_loadu_ps (r + 24)));
-              a4 = _mm256_add_ps (a4, _mm256_mul_ps (w, _mm256_loadu_ps (r + 32)));
-              a5 = _mm256_add_ps (a5, _mm256_mul_ps (w, _mm256_loadu_ps (r + 40)));
-              a6 = _mm256_add_ps (a6, _mm256_mul_ps (w, _mm256_loadu_ps (r + 48)));
-              a7 = _mm256_add_ps (a7, _mm256_mul_ps (w, _mm256_loadu_ps (r + 56)));
-            }
-        }
-
-      QUANTISE_V (a0, e0);
-      QUANTISE_V (a1, e1);
-      QUANTISE_V (a2, e2);
-      QUANTISE_V (a3, e3);
-      QUANTISE_V (a4, e4);
-      QUANTISE_V (a5, e5);
-      QUANTISE_V (a6, e6);
-      QUANTISE_V (a7, e7);
-
-      if (!_mm256_testz_si256 (unsure, unsure))
-        {
-          _mm256_storeu_ps (y + 0, a0);
-          _mm256_storeu_ps (y + 8, a1);
-          _mm256_storeu_ps (y + 16, a2);
-          _mm256_storeu_ps (y + 24, a3);
-          _mm256_storeu_ps (y + 32, a4);
-          _mm256_storeu_ps (y + 40, a5);
-          _mm256_storeu_ps (y + 48, a6);
-          _mm256_storeu_ps (y + 56, a7);
-          quantise_row_exact (y, m, BLOCK, q + b * BLOCK);
-        }
-      else
-        {
-          __m256i lo = _mm256_packus_epi16 (_mm256_packus_epi32 (e0, e1),
-                                            _mm256_packus_epi32 (e2, e3));
-          __m256i hi = _mm256_packus_epi16 (_mm256_packus_epi32 (e4, e5),
-                                            _mm256_packus_epi32 (e6, e7));
-
-          _mm256_storeu_si256 ((__m256i *) (q + b * BLOCK),
-                               _mm256_permutevar8x32_epi32 (lo, order));
-          _mm256_storeu_si256 ((__m256i *) (q + b * BLOCK + 32),
-                               _mm256_permutevar8x32_epi32 (hi, order));
-        }
-    }
-#undef QUANTISE_V
-
-  if (n_full * BLOCK < (gsize) n)
-    {
-      const float *tail_rows[kh];
-
-      for (int ky = 0; ky < kh; ky++)
-        tail_rows[ky] = rows[ky] + n_full * BLOCK;
-      convolve_blocks (tail_rows, kernel, kw, kh, 1, y, NULL, 0);
-      quantise_row_exact (y, m, n - (int) (n_full * BLOCK), q + n_full * BLOCK);
-    }
-}
-
-/* Turns a row of packed RGB bytes at the front of @dst into RGBA with the alpha of @src, from the
- * back so that nothing is overwritten before it is read. */
-static void
-spread_alpha (guint8       *dst,
-              const guint8 *src,
-              int           width)
-{
-  for (int x = width - 1; x >= 0; x--)
-    {
-      guint8 r = dst[3 * x], g = dst[3 * x + 1], b = dst[3 * x + 2];
-
-      dst[4 * x + 0] = r;
-      dst[4 * x + 1] = g;
-      dst[4 * x + 2] = b;
-      dst[4 * x + 3] = src[4 * x + 3];
-    }
-}
-
-/* Writes one row of results. For RGBA the colour bytes are first written packed to the front of
- * the output row (3 ≤ 4 bytes per pixel, so nothing is overwritten before it is read) and then
- * spread out from the back, next to the copied alpha. */
-static void
-quantise_row (const float  *y,
-              float         m,
-              int           width,
-              int           n_channels,
-              gboolean      exact_only,
-              const guint8 *src,
-              guint8       *dst)
-{
-  if (exact_only || !have_avx2 ())
-    quantise_row_exact (y, m, width * 3, dst);
-  else
-    quantise_row_avx2 (y, m, width * 3, dst);
-  if (n_channels == 4)
-    spread_alpha (dst, src, width);
-}
-
-/* Above this many output bytes the result cannot stay in the caches anyway, and writing it with
- * streaming stores saves the memory reads a normal store makes first: a third of the traffic. */
-#define STREAM_THRESHOLD (16u << 20)
-
-__attribute__ ((target ("avx2")))
-static void
-copy_streaming_avx2 (guint8       *dst,
-                     const guint8 *src,
-                     gsize         n)
-{
-  gsize head = MIN (n, (32 - ((guintptr) dst & 31)) & 31);
-  gsize i = head;
-
-  memcpy (dst, src, head);
-  for (; i + 32 <= n; i += 32)
-    _mm256_stream_si256 ((__m256i *) (dst + i), _mm256_loadu_si256 ((const __m256i *) (src + i)));
-  memcpy (dst + i, src + i, n - i);
-}
-
-/* Copies one finished output row out of the thread's scratch. */
-static void
-write_row (guint8       *dst,
-           const guint8 *line,
-           gsize         n,
-           gboolean      streaming)
-{
-  if (streaming)
-    copy_streaming_avx2 (dst, line, n);
-  else
-    memcpy (dst, line, n);
-}
-
-/* Raises *@max to the largest of @n bytes at @p and adds them to *@sum. */
-static void
-scan_bytes_plain (const guint8 *p,
-                  int           n,
-                  guint8       *max,
-                  guint64      *sum)
-{
-  guint8 m = *max;
-  guint64 s = 0;
-
-  for (int i = 0; i < n; i++)
-    {
-      m = MAX (m, p[i]);
-      s += p[i];
-    }
-  *max = m;
-  *sum += s;
-}
-
-__attribute__ ((target ("avx2")))
-static void
-scan_bytes_avx2 (const guint8 *p,
-                 int           n,
-                 guint8       *max,
-                 guint64      *sum)
-{
-  __m256i vmax = _mm256_setzero_si256 ();
-  __m256i vsum = _mm256_setzero_si256 ();
-  guint8 lanes[32];
-  guint64 sums[4];
-  int i = 0;
-
-  for (; i + 32 <= n; i += 32)
-    {
-      __m256i v = _mm256_loadu_si256 ((const __m256i *) (p + i));
-
-      vmax = _mm256_max_epu8 (vmax, v);
-      vsum = _mm256_add_epi64 (vsum, _mm256_sad_epu8 (v, _mm256_setzero_si256 ()));
-    }
-  _mm256_storeu_si256 ((__m256i *) lanes, vmax);
-  _mm256_storeu_si256 ((__m256i *) sums, vsum);
-  for (int j = 0; j < 32; j++)
-    *max = MAX (*max, lanes[j]);
-  *sum += sums[0] + sums[1] + sums[2] + sums[3];
-  scan_bytes_plain (p + i, n - i, max, sum);
-}
-
-static void
-scan_bytes (const guint8 *p,
-            int           n,
-            guint8       *max,
-            guint64      *sum)
-{
-  if (have_avx2 ())
-    scan_bytes_avx2 (p, n, max, sum);
-  else
-    scan_bytes_plain (p, n, max, sum);
-}
-
-/* Pass 1 works on tiles so that it can skip most of the image; see find_max(). */
+/* Pass 1 works on tiles so that it can skip most of the image (see the top of this file). */
 #define TILE_W 256   /* pixels: 768 floats, a whole number of register blocks */
 #define TILE_H 32
 
@@ -597,16 +131,20 @@ convert_segment (const Job *job,
   const int n_px = (int) (job->seg_len / 3);
   const int from = MAX (first, 0);
   const int to = MIN (first + n_px, job->width);
+  const guint8 *row = job->src + (gsize) sy * job->src_stride;
+  gsize lead, end;
 
   if (to <= from)
     {
       memset (f, 0, job->seg_len * sizeof (float));
       return;
     }
-  memset (f, 0, (gsize) (from - first) * 3 * sizeof (float));
-  convert_pixels (job->src + (gsize) sy * job->src_stride + (gsize) from * job->n_channels,
-                  to - from, job->n_channels, f + (gsize) (from - first) * 3);
-  memset (f + (gsize) (to - first) * 3, 0, (job->seg_len - (gsize) (to - first) * 3) * sizeof (float));
+  lead = (gsize) (from - first) * 3;
+  end = (gsize) (to - first) * 3;
+  memset (f, 0, lead * sizeof (float));
+  _veil_convolve_convert_pixels (row + (gsize) from * job->n_channels, to - from, job->n_channels,
+                                 f + lead);
+  memset (f + end, 0, (job->seg_len - end) * sizeof (float));
 }
 
 /* The largest result in one tile. @seg holds TILE_H + kh - 1 segments, @y one tile row. */
@@ -640,8 +178,8 @@ tile_max (const Job     *job,
 
   for (int r = 0; r < n_rows; r++)
     {
-      convolve_blocks (seg_rows + r, job->kernel, job->kw, job->kh, n_blocks, y, NULL, 0);
-      m = floats_max (y, n_floats, m);
+      _veil_convolve_blocks (seg_rows + r, job->kernel, job->kw, job->kh, n_blocks, y, NULL, 0);
+      m = _veil_convolve_floats_max (y, n_floats, m);
     }
   return m;
 }
@@ -669,8 +207,8 @@ gather_rows (const Job     *job,
       slot = sy % job->kh;
       if (ring_row[slot] != sy)
         {
-          convert_pixels (job->src + (gsize) sy * job->src_stride, job->width, job->n_channels,
-                          ring + slot * job->row_len + pad);
+          _veil_convolve_convert_pixels (job->src + (gsize) sy * job->src_stride, job->width,
+                                         job->n_channels, ring + slot * job->row_len + pad);
           ring_row[slot] = sy;
         }
       rows[ky] = ring + slot * job->row_len;
@@ -684,7 +222,7 @@ static float
 bound_for_byte (const Job *job,
                 int        b)
 {
-  const float x = BYTE_TO_FLOAT (b);
+  const float x = _veil_convolve_byte_to_float (b);
   float acc = 0.0f;
 
   for (int i = 0; i < job->kw * job->kh; i++)
@@ -784,11 +322,9 @@ veil_convolve_protect (const guint8  *src,
     g_autofree float *buf = NULL;
     g_autofree int *ring_row = g_new (int, kh);
     g_autofree guint8 *line = g_malloc ((gsize) width * n_channels);
-    /* Quantising straight from the registers needs the fast quantisation's premise, y ≥ 0. */
-    const gboolean fused = have_avx2 () && !job.negative_weights;
     const gsize prefetch_step = ((gsize) width * n_channels + job.n_blocks - 1) / job.n_blocks;
-    const gboolean streaming = have_avx2 () &&
-                               (gsize) width * height * n_channels > STREAM_THRESHOLD;
+    const gboolean streaming = _veil_convolve_have_avx2 () &&
+                               (gsize) width * height * n_channels > VEIL_CONVOLVE_STREAM_THRESHOLD;
     float m;
 
     /* Pass 1, step 1: the largest byte and the byte sum of every tile. Reading the image once
@@ -807,8 +343,8 @@ veil_convolve_protect (const guint8  *src,
               const guint8 *p = src + (gsize) yy * src_stride + (gsize) tx * TILE_W * n_channels;
               const int n_bytes = MIN (TILE_W, width - tx * TILE_W) * n_channels;
 
-              scan_bytes (p, n_bytes, &tile_bytes[ty * job.n_tx + tx],
-                          &tile_sums[ty * job.n_tx + tx]);
+              _veil_convolve_scan_bytes (p, n_bytes, &tile_bytes[ty * job.n_tx + tx],
+                                         &tile_sums[ty * job.n_tx + tx]);
             }
       }
 
@@ -892,19 +428,15 @@ veil_convolve_protect (const guint8  *src,
             const guint8 *prefetch = next < height ? src + (gsize) next * src_stride : NULL;
 
             gather_rows (&job, buf, ring_row, row, rows);
-            if (fused)
-              {
-                convolve_quantise_avx2 (rows, kernel, kw, kh, width * 3, m, y, line, prefetch,
-                                        prefetch_step);
-                if (n_channels == 4)
-                  spread_alpha (line, in, width);
-              }
+            _veil_convolve_blocks (rows, kernel, kw, kh, job.n_blocks, y, prefetch, prefetch_step);
+            if (n_channels == 3 && streaming && !job.negative_weights)
+              _veil_convolve_quantise_row (y, m, width, 3, FALSE, in, out, TRUE);
             else
               {
-                convolve_blocks (rows, kernel, kw, kh, job.n_blocks, y, prefetch, prefetch_step);
-                quantise_row (y, m, width, n_channels, job.negative_weights, in, line);
+                _veil_convolve_quantise_row (y, m, width, n_channels, job.negative_weights, in,
+                                             line, FALSE);
+                _veil_convolve_write_row (out, line, (gsize) width * n_channels, streaming);
               }
-            write_row (out, line, (gsize) width * n_channels, streaming);
           }
         else if (n_channels == 3)
           memset (out, 0, (gsize) width * 3);
@@ -915,9 +447,7 @@ veil_convolve_protect (const guint8  *src,
               out[4 * x + 3] = in[4 * x + 3];
             }
       }
-    /* Streaming stores are weakly ordered: make them visible before the threads join. */
-    if (streaming)
-      _mm_sfence ();
+    _veil_convolve_finish_writes (streaming);
   }
 
   if (cancelled)

@@ -14,9 +14,13 @@ G_BEGIN_DECLS
  * truncation. Alpha is copied unchanged. An all-black result stays black.
  *
  * Runs with OpenMP across rows on @n_threads threads (0 = OpenMP's default); the bytes written
- * do not depend on the thread count. Needs no full-image float buffer: only per-row scratch.
- * Returns FALSE with G_IO_ERROR_CANCELLED if @cancellable fires (checked per band of rows);
- * @dst is then incomplete. @src and @dst must not overlap. */
+ * do not depend on the thread count or the CPU, and equal veil_convolve_protect_reference()'s,
+ * whose source comment fixes the float32 arithmetic (summation order included). Needs no
+ * full-image float buffer: only per-row scratch. Returns FALSE with G_IO_ERROR_CANCELLED if
+ * @cancellable fires (checked per band of rows); @dst is then incomplete. A weight that is not
+ * finite is VEIL_ERROR_INVALID_ARGUMENT; negative weights work (results below 0 clip to 0) but
+ * are slower. Bytes of @dst past width × n_channels in each row are never written. @src and
+ * @dst must not overlap. */
 gboolean veil_convolve_protect           (const guint8  *src,
                                           int            src_stride,
                                           guint8        *dst,

@@ -10,8 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* Shared between veil-export.c (setup, journal, manifest), veil-export-pipeline.c (the worker
- * threads) and veil-export-report.c. */
+/* Shared between the files of the export: veil-export.c (setup and the run loop),
+ * veil-export-output.c (what the output folder may hold), veil-export-plan.c (what a run does),
+ * veil-export-journal.c, veil-export-pipeline.c (the worker threads) and veil-export-report.c. */
 
 struct _VeilExportReport {
   guint      n_protected;
@@ -28,6 +29,40 @@ VeilExportReport *_veil_export_report_new         (void);
 void              _veil_export_report_add_failure (VeilExportReport *report,
                                                    const char       *relative_path,
                                                    const char       *reason);
+/* Counts every entry of the finished @manifest; @n_resumed of them an earlier run did. */
+VeilExportReport *_veil_export_report_from_manifest (VeilManifest *manifest,
+                                                     const char   *manifest_path,
+                                                     guint         n_resumed);
+
+/* Checks what @output_dir holds against @options (see veil-export-output.c). With resume,
+ * @out_previous receives the earlier run's journal or manifest; NULL for a fresh export. */
+gboolean _veil_export_inspect_output (const char               *output_dir,
+                                      const VeilExportOptions  *options,
+                                      const char               *manifest_path,
+                                      const char               *journal_path,
+                                      VeilManifest            **out_previous,
+                                      GError                  **error);
+
+/* The journal being appended to (see veil-export-journal.c). */
+typedef struct {
+  int     fd;
+  char   *path;
+  gint64  last_sync;
+} VeilExportJournal;
+
+/* Writes the header and the @kept entries atomically, then opens the journal for appending. */
+gboolean _veil_export_journal_open   (VeilExportJournal        *journal,
+                                      const char               *path,
+                                      const VeilManifest       *header,
+                                      GPtrArray                *kept,
+                                      GError                  **error);
+/* Appends one line; syncs now and then. A full disk is VEIL_ERROR_WRITE saying so. */
+gboolean _veil_export_journal_append (VeilExportJournal        *journal,
+                                      const VeilManifestEntry  *entry,
+                                      GError                  **error);
+gboolean _veil_export_journal_sync   (VeilExportJournal        *journal,
+                                      GError                  **error);
+void     _veil_export_journal_close  (VeilExportJournal        *journal);
 
 /* One unit of work: an image to protect or keep, or another file to copy. */
 typedef struct {
@@ -57,6 +92,17 @@ typedef struct {
   GHashTable              *stems;        /* see veil_paths_output_name() */
   GCancellable            *cancellable;  /* the caller's, may be NULL */
 } VeilExportContext;
+
+/* What this run does (see veil-export-plan.c): the earlier run's entries (from @previous, which
+ * may be NULL) that still hold go to @kept, borrowed; the work left to @jobs; files set aside
+ * and not copied straight into @manifest. */
+void _veil_export_plan (VeilDataset             *dataset,
+                        const VeilExportOptions *options,
+                        const char              *output_dir,
+                        VeilManifest            *previous,
+                        VeilManifest            *manifest,
+                        GPtrArray               *kept,
+                        GArray                  *jobs);
 
 typedef struct _VeilExportPipeline VeilExportPipeline;
 

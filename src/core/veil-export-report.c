@@ -96,3 +96,41 @@ veil_export_report_free (VeilExportReport *report)
   g_free (report->manifest_path);
   g_free (report);
 }
+
+/* The report of a finished run, counted from its manifest so that it covers the files an
+ * earlier, resumed run did too. */
+VeilExportReport *
+_veil_export_report_from_manifest (VeilManifest *manifest,
+                                   const char   *manifest_path,
+                                   guint         n_resumed)
+{
+  VeilExportReport *report = _veil_export_report_new ();
+  GPtrArray *lists[] = { manifest->images, manifest->other };
+
+  report->n_skipped = n_resumed;
+  report->manifest_path = g_strdup (manifest_path);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        const VeilManifestEntry *entry = g_ptr_array_index (lists[l], i);
+
+        switch (entry->status)
+          {
+          case VEIL_MANIFEST_STATUS_PROTECTED:
+            report->n_protected++;
+            break;
+          case VEIL_MANIFEST_STATUS_UNCHANGED:
+            report->n_unchanged++;
+            break;
+          case VEIL_MANIFEST_STATUS_COPIED:
+            report->n_copied++;
+            break;
+          case VEIL_MANIFEST_STATUS_FAILED:
+            _veil_export_report_add_failure (report, entry->source, entry->message);
+            break;
+          case VEIL_MANIFEST_STATUS_SKIPPED:
+          default:
+            break;
+          }
+      }
+  return report;}

@@ -714,9 +714,9 @@ parse_key_file (const char  *path,
       if (len != 2 * VEIL_KEY_SECRET_LENGTH)
         {
           g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
-                       _("Key file “%s” has a secret of %" G_GSIZE_FORMAT " hexadecimal digits "
+                       _("Key file “%s” has a secret of %lu hexadecimal digits "
                          "instead of %d; it is truncated or damaged"),
-                       path, len, 2 * VEIL_KEY_SECRET_LENGTH);
+                       path, (gulong) len, 2 * VEIL_KEY_SECRET_LENGTH);
           free_wiped (hex);
           return NULL;
         }

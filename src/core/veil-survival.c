@@ -20,8 +20,10 @@
 
 typedef struct {
   guint    n_samples;
-  double   sse;        /* squared differences at R, colour values */
+  double   sse;        /* squared differences at R, colour values, all images */
   guint64  n_values;
+  double   weakest;    /* the highest PSNR of one image */
+  guint    n_weak;     /* images above VEIL_SURVIVAL_MAX_PSNR */
   double  *ata;        /* normal equations, n_unknowns², upper triangle filled; lazily made */
   double  *atb;
   gboolean valid;      /* result below is up to date */
@@ -293,6 +295,12 @@ add_pair (VeilSurvivalReport *report,
     cd->ata[i] += ata[i];
   for (int i = 0; i < n; i++)
     cd->atb[i] += atb[i];
+  {
+    double image_psnr = sse > 0.0 ? 10.0 * log10 (255.0 * 255.0 * n_values / sse) : INFINITY;
+
+    cd->weakest = cd->n_samples == 0 ? image_psnr : MAX (cd->weakest, image_psnr);
+    cd->n_weak += !(image_psnr <= VEIL_SURVIVAL_MAX_PSNR);
+  }
   cd->sse += sse;
   cd->n_values += n_values;
   cd->n_samples++;
@@ -486,11 +494,16 @@ update_result (VeilSurvivalReport *report,
     return;
   cd->valid = TRUE;
 
-  *r = (VeilSurvivalClassResult) { cd->n_samples, NAN, NAN, NAN, -1, FALSE };
+  *r = (VeilSurvivalClassResult) { cd->n_samples, NAN, NAN, NAN, NAN, -1, 0, FALSE };
   if (cd->n_samples == 0)
     return;
 
-  r->psnr = cd->sse > 0.0 ? 10.0 * log10 (255.0 * 255.0 * cd->n_values / cd->sse) : INFINITY;
+  /* A class is as protected as its least protected image: pooling would let a class of small
+   * images (protected alike at any setting) hide its large photos that lost their protection. */
+  r->psnr = cd->weakest;
+  r->psnr_mean = cd->sse > 0.0 ? 10.0 * log10 (255.0 * 255.0 * cd->n_values / cd->sse)
+                               : INFINITY;
+  r->n_weak = cd->n_weak;
 
   a = g_memdup2 (cd->ata, sizeof (double) * n * n);
   h = g_memdup2 (cd->atb, sizeof (double) * n);
@@ -569,20 +582,27 @@ veil_survival_report_dup_class_summary (VeilSurvivalReport *report,
     /* Translators: %u is a size in pixels, %.1f a PSNR in decibels. */
     return g_strdup_printf (_("Protected: shrunk to the %u-pixel size AI training uses and "
                               "saved as JPEG, the images still carry this class’s pattern "
-                              "(%.1f dB from the originals)."),
-                            report->res, r.psnr);
+                              "(%.1f dB from the originals on average)."),
+                            report->res, r.psnr_mean);
   if (!(r.psnr <= VEIL_SURVIVAL_MAX_PSNR))
     {
       if (!isfinite (r.psnr))
         return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size "
                                   "AI training uses, the images are identical to the "
                                   "originals."), report->res);
-      /* Translators: %u is a size in pixels, the first %.1f a PSNR in decibels, the second
-       * the largest PSNR that still counts as protected. */
-      return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size AI "
-                                "training uses, the images are almost identical to the "
-                                "originals (%.1f dB; %.0f dB or less is needed)."),
-                              report->res, r.psnr, VEIL_SURVIVAL_MAX_PSNR);
+      /* Translators: the first two %u count images, the third is a size in pixels, %.1f a
+       * PSNR in decibels, %.0f the largest PSNR that still counts as protected. */
+      return g_strdup_printf (ngettext ("Not protected where it counts: %u of %u checked images, "
+                                        "shrunk to the %u-pixel size AI training uses, is almost "
+                                        "identical to its original (up to %.1f dB; %.0f dB or "
+                                        "less is needed).",
+                                        "Not protected where it counts: %u of %u checked images, "
+                                        "shrunk to the %u-pixel size AI training uses, are "
+                                        "almost identical to their originals (up to %.1f dB; "
+                                        "%.0f dB or less is needed).",
+                                        r.n_weak),
+                              r.n_weak, r.n_samples, report->res, r.psnr,
+                              VEIL_SURVIVAL_MAX_PSNR);
     }
   return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size AI "
                             "training uses and saved as JPEG, this class’s pattern can no "
@@ -673,6 +693,9 @@ veil_survival_report_to_json_builder (VeilSurvivalReport *report,
       json_builder_set_member_name (builder, "samples");
       json_builder_add_int_value (builder, r.n_samples);
       add_double_or_null (builder, "psnr", r.psnr);
+      add_double_or_null (builder, "psnr_mean", r.psnr_mean);
+      json_builder_set_member_name (builder, "weak_images");
+      json_builder_add_int_value (builder, r.n_weak);
       add_double_or_null (builder, "cosine_own", r.cosine_own);
       add_double_or_null (builder, "cosine_best_other", r.cosine_best_other);
       json_builder_set_member_name (builder, "best_other_class");

@@ -22,8 +22,8 @@ G_BEGIN_DECLS
  *  (b) whether the class is still recognisable by its filter: a k×k filter h estimated by
  *      least squares from protected ≈ c · (original ⋆ h) + d at R over all pairs, compared by
  *      cosine similarity with every class's filter.
- * A class passes when its own filter is the most similar and the PSNR is at most
- * VEIL_SURVIVAL_MAX_PSNR. */
+ * A class passes when its own filter is the most similar and the PSNR of every checked image is
+ * at most VEIL_SURVIVAL_MAX_PSNR. */
 
 #define VEIL_SURVIVAL_DEFAULT_RES      224u /* used when the protection was made "native" */
 #define VEIL_SURVIVAL_JPEG_QUALITY     75
@@ -62,11 +62,14 @@ typedef struct _VeilSurvivalReport VeilSurvivalReport;
 
 typedef struct {
   guint    n_samples;          /* pairs measured */
-  double   psnr;               /* dB at R (downscaled, best gain); INFINITY when identical */
+  double   psnr;               /* dB at R (downscaled, best gain) of the least protected
+                                * image; INFINITY when identical */
+  double   psnr_mean;          /* the same over all the class's images pooled */
   double   cosine_own;         /* estimated filter vs the class's own filter */
   double   cosine_best_other;  /* the most similar other class's filter; NAN with one class */
   int      best_other;         /* its class index, -1 with one class */
-  gboolean pass;               /* n_samples > 0, own filter most similar, psnr ≤ MAX_PSNR */
+  guint    n_weak;             /* images above VEIL_SURVIVAL_MAX_PSNR */
+  gboolean pass;               /* n_samples > 0, own filter most similar, n_weak = 0 */
 } VeilSurvivalClassResult;
 
 /* A report for the classes of @bank, evaluated at @training_res (VEIL_TRAINING_RES_NATIVE
@@ -123,7 +126,8 @@ char    *veil_survival_report_dup_summary    (VeilSurvivalReport *report);
 /* Writes the report as the value of a member: call with @builder inside an object, after
  * json_builder_set_member_name(). The value is
  *   {"resolution", "jpeg_quality", "max_psnr", "all_pass", "summary",
- *    "classes": [{"class", "samples", "psnr" (null if identical), "cosine_own",
+ *    "classes": [{"class", "samples", "psnr" (the least protected image; null if identical),
+ *                 "psnr_mean", "weak_images", "cosine_own",
  *                 "cosine_best_other" (null with one class), "best_other_class", "pass",
  *                 "summary"}...]} */
 void      veil_survival_report_to_json_builder (VeilSurvivalReport *report,
