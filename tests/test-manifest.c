@@ -106,6 +106,70 @@ test_round_trip (void)
   veil_test_rm_rf (dir);
 }
 
+typedef struct {
+  double      value;
+  const char *text;  /* how it must read in the manifest; NULL: any form, as long as it is exact */
+} NumberCase;
+
+static const NumberCase number_cases[] = {
+  { 0.3, "0.3" },
+  { 0.06, "0.06" },
+  { 1.0, "1" },
+  { 0.5, "0.5" },
+  { 0.1 + 0.2, "0.30000000000000004" },
+  { 1.0 / 3.0, "0.3333333333333333" },
+  { 1e-5, "1e-05" },
+  { 0.123456789, "0.123456789" },
+  { 4.9406564584124654e-324, NULL }, /* the smallest double */
+  { 0.9999999999999999, "0.9999999999999999" },
+};
+
+/* pb and mix are written as the shortest decimal that reads back bit for bit: readable, and a
+ * resumed run compares them exactly. Checked in the manifest and in the journal header. */
+static void
+test_numbers (gconstpointer data)
+{
+  const NumberCase *c = data;
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  g_autofree char *journal = g_build_filename (dir, "m.journal", NULL);
+  g_autoptr(VeilManifest) manifest = sample_manifest (0, 0);
+  g_autoptr(VeilManifest) loaded = NULL;
+  g_autoptr(VeilManifest) from_journal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *header = NULL;
+
+  manifest->pb = c->value;
+  manifest->mix = c->value;
+  g_assert_true (veil_manifest_save (manifest, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  if (c->text != NULL)
+    {
+      g_autofree char *pb = g_strdup_printf ("\"pb\" : %s,\n", c->text);
+      g_autofree char *mix = g_strdup_printf ("\"mix\" : %s,\n", c->text);
+
+      g_assert_nonnull (strstr (text, pb));
+      g_assert_nonnull (strstr (text, mix));
+    }
+  g_assert_null (strstr (text, "@"));
+
+  loaded = veil_manifest_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (memcmp (&loaded->pb, &c->value, sizeof (double)) == 0);
+  g_assert_true (memcmp (&loaded->mix, &c->value, sizeof (double)) == 0);
+  g_assert_true (veil_manifest_same_settings (manifest, loaded, &error));
+
+  header = veil_manifest_journal_header (manifest);
+  g_assert_true (g_file_set_contents (journal, header, -1, NULL));
+  from_journal = veil_manifest_load_journal (journal, &error);
+  g_assert_no_error (error);
+  g_assert_true (memcmp (&from_journal->pb, &c->value, sizeof (double)) == 0);
+  g_assert_true (veil_manifest_same_settings (manifest, from_journal, &error));
+  veil_test_rm_rf (dir);
+}
+
 static void
 test_damaged (void)
 {
@@ -407,6 +471,11 @@ main (int    argc,
 
   g_test_add_func ("/core/manifest/round-trip", test_round_trip);
   g_test_add_func ("/core/manifest/damaged", test_damaged);
+  for (guint i = 0; i < G_N_ELEMENTS (number_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/manifest/numbers/%u", i);
+      g_test_add_data_func (path, &number_cases[i], test_numbers);
+    }
   g_test_add_func ("/core/manifest/journal", test_journal);
   for (guint i = 0; i < G_N_ELEMENTS (setting_cases); i++)
     {

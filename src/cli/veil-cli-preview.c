@@ -176,7 +176,14 @@ veil_cli_preview_main (int    argc,
     return _veil_cli_fatal (error);
   class_index = veil_filter_bank_lookup (bank, class_name);
   if (class_index < 0)
-    return _veil_cli_usage_error ("preview", _("“%s” is not one of the classes"), class_name);
+    {
+      g_autofree char *list = g_strjoinv (", ", classes);
+      g_autofree char *list_display = veil_paths_display (list);
+      g_autofree char *class_display = veil_paths_display (class_name);
+
+      return _veil_cli_usage_error ("preview", _("“%s” is not one of the classes (%s)"),
+                                    class_display, list_display);
+    }
 
   /* Never write over the input. */
   input_path = veil_paths_canonicalize (argv[1], &error);
@@ -213,9 +220,23 @@ veil_cli_preview_main (int    argc,
   encoded = veil_image_encode (image, shown, format, quality, &error);
   if (encoded == NULL)
     return _veil_cli_fatal (error);
-  if (!g_file_set_contents_full (output, g_bytes_get_data (encoded, NULL),
-                                 (gssize) g_bytes_get_size (encoded),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
-    return _veil_cli_fatal (error);
+  /* Through a temporary file and a rename, like every output: an interrupted preview never
+   * leaves half an image under the name asked for. */
+  {
+    g_autofree char *dir = g_path_get_dirname (output);
+    g_autofree char *name = g_path_get_basename (output);
+
+    if (!veil_paths_write_atomic (dir, name, encoded, NULL, &error))
+      return _veil_cli_fatal (error);
+  }
+
+  {
+    g_autofree char *display = g_filename_display_name (output);
+    g_autofree char *class_display = veil_paths_display (class_name);
+
+    printf (both ? _("Wrote “%s”: the original on the left, protected as class “%s” on the right")
+                 : _("Wrote “%s”: the image protected as class “%s”"), display, class_display);
+    putchar ('\n');
+  }
   return VEIL_CLI_EXIT_OK;
 }

@@ -11,15 +11,18 @@
 #include "veil-cli-progress.h"
 
 #define BAR_WIDTH 24
-/* Without a terminal nobody watches a line being redrawn: one line now and then is enough. */
+/* Without a terminal nobody watches a line being redrawn: one line now and then is enough. A
+ * script reading JSON events wants to follow closely, but not at a line per image. */
 #define PLAIN_INTERVAL_US (5 * G_USEC_PER_SEC)
+#define JSON_INTERVAL_US G_USEC_PER_SEC
 
 struct _VeilCliProgress {
   gboolean json;
   gboolean quiet;
   gboolean tty;
   gboolean bar_shown;
-  gint64   last_plain;
+  gint64   last_line;
+  guint    last_done;
 };
 
 VeilCliProgress *
@@ -51,31 +54,42 @@ veil_cli_format_duration (double seconds)
   return g_strdup_printf (_("%u s"), (guint) s);
 }
 
+/* Written by hand rather than with json-glib, whose doubles read "12.300000000000001": a rate
+ * to a tenth and a whole number of seconds are all a script needs. */
 static void
 print_json (const VeilExportProgress *state)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  char rate[G_ASCII_DTOSTR_BUF_SIZE];
+  char eta[G_ASCII_DTOSTR_BUF_SIZE] = "null";
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, "progress");
-  json_builder_set_member_name (builder, "done");
-  json_builder_add_int_value (builder, state->n_done);
-  json_builder_set_member_name (builder, "total");
-  json_builder_add_int_value (builder, state->n_total);
-  json_builder_set_member_name (builder, "failed");
-  json_builder_add_int_value (builder, state->n_failed);
-  json_builder_set_member_name (builder, "bytes_read");
-  json_builder_add_int_value (builder, (gint64) state->bytes_read);
-  json_builder_set_member_name (builder, "images_per_second");
-  json_builder_add_double_value (builder, state->images_per_second);
-  json_builder_set_member_name (builder, "eta_seconds");
+  g_ascii_formatd (rate, sizeof rate, "%.1f", state->images_per_second);
   if (state->eta_seconds >= 0)
-    json_builder_add_double_value (builder, state->eta_seconds);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  _veil_cli_print_json (builder);
+    g_ascii_formatd (eta, sizeof eta, "%.0f", state->eta_seconds);
+  fprintf (stdout, "{\"event\":\"progress\",\"done\":%u,\"total\":%u,\"failed\":%u,"
+           "\"bytes_read\":%" G_GUINT64_FORMAT ",\"images_per_second\":%s,"
+           "\"eta_seconds\":%s}\n",
+           state->n_done, state->n_total, state->n_failed, state->bytes_read, rate, eta);
+  fflush (stdout);
+}
+
+/* Whether a line is due: the first, the last, and otherwise one per @interval_us. */
+static gboolean
+line_due (VeilCliProgress          *progress,
+          const VeilExportProgress *state,
+          gint64                    interval_us)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (progress->last_line != 0 && now - progress->last_line < interval_us
+      && state->n_done < state->n_total)
+    return FALSE;
+  /* The end may be reported twice (last file, then the finish): say it once. */
+  if (progress->last_line != 0 && state->n_done == state->n_total
+      && progress->last_done == state->n_done)
+    return FALSE;
+  progress->last_line = now;
+  progress->last_done = state->n_done;
+  return TRUE;
 }
 
 void
@@ -90,7 +104,8 @@ veil_cli_progress_update (VeilCliProgress          *progress,
 
   if (progress->json)
     {
-      print_json (state);
+      if (line_due (progress, state, JSON_INTERVAL_US))
+        print_json (state);
       return;
     }
   if (progress->quiet)
@@ -107,29 +122,33 @@ veil_cli_progress_update (VeilCliProgress          *progress,
       for (guint i = 0; i < BAR_WIDTH; i++)
         bar[i] = i < filled ? '#' : '.';
       bar[BAR_WIDTH] = '\0';
-      /* TRANSLATORS: the live progress line: bar, done/total, rate, time left, failures */
+      /* The export reports a few times a second: redrawing the line each time is fine. */
       fputc ('\r', stderr);
-      fprintf (stderr, _("[%s] %u/%u  %.1f images/s  %s left  %u failed"), bar, state->n_done,
-               state->n_total, state->images_per_second, eta, state->n_failed);
+      if (state->eta_seconds >= 0)
+        /* TRANSLATORS: the live progress line: bar, done/total, rate, time left, failures */
+        fprintf (stderr, _("[%s] %u/%u  %.1f images/s  %s left  %u failed"), bar, state->n_done,
+                 state->n_total, state->images_per_second, eta, state->n_failed);
+      else
+        /* TRANSLATORS: the live progress line before the time left is known */
+        fprintf (stderr, _("[%s] %u/%u  %.1f images/s  %u failed"), bar, state->n_done,
+                 state->n_total, state->images_per_second, state->n_failed);
       fputs ("\033[K", stderr);
       fflush (stderr);
       progress->bar_shown = TRUE;
       return;
     }
 
-  {
-    gint64 now = g_get_monotonic_time ();
-
-    if (progress->last_plain != 0 && now - progress->last_plain < PLAIN_INTERVAL_US
-        && state->n_done < state->n_total)
-      return;
-    progress->last_plain = now;
+  if (!line_due (progress, state, PLAIN_INTERVAL_US))
+    return;
+  if (state->eta_seconds >= 0)
     fprintf (stderr, _("%u of %u images (%.0f%%), %.1f images/s, %s left, %u failed"),
              state->n_done, state->n_total, fraction * 100.0, state->images_per_second, eta,
              state->n_failed);
-    fputc ('\n', stderr);
-    fflush (stderr);
-  }
+  else
+    fprintf (stderr, _("%u of %u images (%.0f%%), %u failed"), state->n_done, state->n_total,
+             fraction * 100.0, state->n_failed);
+  fputc ('\n', stderr);
+  fflush (stderr);
 }
 
 void

@@ -3,8 +3,9 @@
 
 #include "config.h"
 
-#include <stdio.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
@@ -92,6 +93,20 @@ print_report_json (const VeilExportReport *report)
   }
 }
 
+/* Reasons usually name their file already ("“cat/a.png” is empty"): then the reason alone
+ * reads best; otherwise the path goes first. */
+static void
+print_failure (const char *path,
+               const char *reason)
+{
+  g_autofree char *quoted = g_strdup_printf ("“%s”", path);
+
+  if (strstr (reason, quoted) != NULL)
+    printf ("  %s\n", reason);
+  else
+    printf ("  %s: %s\n", path, reason);
+}
+
 static void
 print_report (const VeilExportReport *report)
 {
@@ -120,8 +135,8 @@ print_report (const VeilExportReport *report)
       printf (_("Failed: %u files"), n_failed);
       putchar ('\n');
       for (guint i = 0; i < n_failed; i++)
-        printf ("  %s: %s\n", veil_export_report_get_failed_path (report, i),
-                veil_export_report_get_failed_reason (report, i));
+        print_failure (veil_export_report_get_failed_path (report, i),
+                       veil_export_report_get_failed_reason (report, i));
     }
   printf (_("Manifest: %s"), manifest);
   putchar ('\n');
@@ -185,7 +200,7 @@ veil_cli_protect_main (int    argc,
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
       N_("JPEG quality, 1 to 100 (default 95)"), N_("Q") },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
-      N_("Threads to use (default: all cores)"), N_("N") },
+      N_("Threads to use, 0 for all cores (default 0)"), N_("N") },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
       N_("Continue an interrupted export into OUTPUT, skipping finished files"), NULL },
     { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
@@ -223,7 +238,7 @@ veil_cli_protect_main (int    argc,
   else if (quality < 1 || quality > 100)
     status = _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
   else if (threads < 0 || threads > 1024)
-    status = _veil_cli_usage_error ("protect", _("--threads must be from 1 to 1024"));
+    status = _veil_cli_usage_error ("protect", _("--threads must be from 0 (all cores) to 1024"));
   else if (format != NULL && g_strcmp0 (format, "keep") != 0 && g_strcmp0 (format, "png") != 0)
     status = _veil_cli_usage_error ("protect", _("--format must be “keep” or “png”"));
   else if (training_res != NULL
@@ -292,6 +307,14 @@ veil_cli_protect_main (int    argc,
           return VEIL_CLI_EXIT_FATAL;
         }
       status = _veil_cli_fatal (run.error);
+      if (g_error_matches (run.error, VEIL_ERROR, VEIL_ERROR_WRITE)
+          && veil_export_can_resume (argv[2]))
+        {
+          g_autofree char *display = g_filename_display_name (argv[2]);
+          fprintf (stderr, _("veil-cli: the files finished so far are kept; once the problem is "
+                             "solved, continue with “veil-cli protect --resume … %s”"), display);
+          fputc ('\n', stderr);
+        }
       g_error_free (run.error);
       return status;
     }

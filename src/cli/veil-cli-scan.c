@@ -37,9 +37,11 @@ print_json (VeilDataset *dataset)
   json_builder_begin_array (builder);
   for (guint i = 0; i < n_classes; i++)
     {
+      g_autofree char *name = veil_paths_display (veil_dataset_get_class_name (dataset, i));
+
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, veil_dataset_get_class_name (dataset, i));
+      json_builder_add_string_value (builder, name);
       json_builder_set_member_name (builder, "images");
       json_builder_add_int_value (builder, veil_dataset_get_class_n_images (dataset, i));
       json_builder_end_object (builder);
@@ -75,8 +77,21 @@ print_text (VeilDataset *dataset)
   printf (_("%u images in %u classes"), veil_dataset_get_n_images (dataset), n_classes);
   putchar ('\n');
   for (guint i = 0; i < n_classes; i++)
-    printf ("  %-24s %u\n", veil_dataset_get_class_name (dataset, i),
-            veil_dataset_get_class_n_images (dataset, i));
+    {
+      g_autofree char *name = veil_paths_display (veil_dataset_get_class_name (dataset, i));
+
+      printf ("  %-24s %u\n", name, veil_dataset_get_class_n_images (dataset, i));
+    }
+  /* An empty class folder still counts as a class: with a seed it shifts every filter after
+   * it, so say so rather than let it pass unnoticed. */
+  for (guint i = 0; i < n_classes; i++)
+    if (veil_dataset_get_class_n_images (dataset, i) == 0)
+      {
+        g_autofree char *name = veil_paths_display (veil_dataset_get_class_name (dataset, i));
+
+        printf (_("Note: the class folder “%s” has no images"), name);
+        putchar ('\n');
+      }
   if (n_skipped > 0)
     {
       printf (_("Skipped: %u files"), n_skipped);
@@ -84,9 +99,9 @@ print_text (VeilDataset *dataset)
       for (guint i = 0; i < n_skipped; i++)
         {
           const VeilDatasetSkipped *skipped = veil_dataset_get_skipped (dataset, i);
-          g_autofree char *path = veil_paths_display (skipped->relative_path);
 
-          printf ("  %s (%s): %s\n", path, reason_name (skipped->reason), skipped->message);
+          /* The scan's message names the file and says why, in words. */
+          printf ("  %s\n", skipped->message);
         }
     }
 }

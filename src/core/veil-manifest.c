@@ -14,6 +14,8 @@
 #define MANIFEST_FORMAT "veil-manifest"
 #define JOURNAL_FORMAT "veil-journal"
 #define FORMAT_VERSION 1
+#define PB_PLACEHOLDER "@pb@"
+#define MIX_PLACEHOLDER "@mix@"
 
 static const char *status_names[] = {
   [VEIL_MANIFEST_STATUS_PROTECTED] = "protected",
@@ -250,10 +252,9 @@ build_header (JsonBuilder        *builder,
   json_builder_set_member_name (builder, "parameters");
   json_builder_begin_object (builder);
   add_int (builder, "k", manifest->k);
-  json_builder_set_member_name (builder, "pb");
-  json_builder_add_double_value (builder, manifest->pb);
-  json_builder_set_member_name (builder, "mix");
-  json_builder_add_double_value (builder, manifest->mix);
+  /* Placeholders, replaced by the numbers' shortest exact form: see node_to_data(). */
+  add_string (builder, "pb", PB_PLACEHOLDER);
+  add_string (builder, "mix", MIX_PLACEHOLDER);
   if (manifest->training_res == VEIL_TRAINING_RES_NATIVE)
     add_string (builder, "training_res", "native");
   else
@@ -286,24 +287,65 @@ build_header (JsonBuilder        *builder,
     }
 }
 
+/* The shortest decimal text that reads back as exactly @value ("0.3", not json-glib's
+ * "0.29999999999999999"), so that the manifest is pleasant to read and a resumed run, which
+ * compares parameters bit for bit, sees the same numbers. */
+static void
+format_shortest (char   buffer[G_ASCII_DTOSTR_BUF_SIZE],
+                 double value)
+{
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        return;
+    }
+}
+
+/* Replaces the first "@placeholder@" string token of @text by @value as a JSON number. The
+ * parameters come before anything read from the file system, so the first match is ours. */
+static void
+substitute_number (GString    *text,
+                   const char *placeholder,
+                   double      value)
+{
+  g_autofree char *token = g_strconcat ("\"", placeholder, "\"", NULL);
+  const char *found = strstr (text->str, token);
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_assert (found != NULL);
+  format_shortest (number, value);
+  g_string_erase (text, found - text->str, (gssize) strlen (token));
+  g_string_insert (text, found - text->str, number);
+}
+
+/* @header: the manifest whose header @root holds, to fill in its numbers; NULL for an entry. */
 static char *
-node_to_data (JsonNode *root,
-              gboolean  pretty,
-              gsize    *out_length)
+node_to_data (JsonNode           *root,
+              const VeilManifest *header,
+              gboolean            pretty,
+              gsize              *out_length)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  GString *text;
 
   json_generator_set_pretty (generator, pretty);
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  {
-    char *line = g_strconcat (text, "\n", NULL);
-    if (out_length != NULL)
-      *out_length = strlen (line);
-    return line;
-  }
+  text = g_string_new (NULL);
+  json_generator_to_gstring (generator, text);
+  if (header != NULL)
+    {
+      substitute_number (text, PB_PLACEHOLDER, header->pb);
+      substitute_number (text, MIX_PLACEHOLDER, header->mix);
+    }
+  g_string_append_c (text, '\n');
+  if (out_length != NULL)
+    *out_length = text->len;
+  return g_string_free (text, FALSE);
 }
 
 char *
@@ -351,7 +393,7 @@ veil_manifest_to_data (VeilManifest *manifest,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  return node_to_data (root, TRUE, out_length);
+  return node_to_data (root, manifest, TRUE, out_length);
 }
 
 gboolean
@@ -371,7 +413,15 @@ veil_manifest_save (VeilManifest *manifest,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0644, &local_error))
     {
-      g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE, "%s", local_error->message);
+      g_autofree char *display = g_filename_display_name (path);
+
+      /* GLib's message names the temporary file; a person wants the manifest named. */
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+        g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE,
+                     _("Could not write “%s”: the disk is full"), display);
+      else
+        g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not write “%s”: %s"), display,
+                     local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -389,7 +439,7 @@ veil_manifest_journal_header (const VeilManifest *manifest)
   build_header (builder, manifest, JOURNAL_FORMAT);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  return node_to_data (root, FALSE, NULL);
+  return node_to_data (root, manifest, FALSE, NULL);
 }
 
 char *
@@ -402,7 +452,7 @@ veil_manifest_journal_entry (const VeilManifestEntry *entry)
 
   build_entry (builder, entry, TRUE);
   root = json_builder_get_root (builder);
-  return node_to_data (root, FALSE, NULL);
+  return node_to_data (root, NULL, FALSE, NULL);
 }
 
 /* Reading */

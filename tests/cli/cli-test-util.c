@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
@@ -24,19 +25,85 @@ new_launcher (const char     *home,
   return launcher;
 }
 
-static GPtrArray *
-collect_args (va_list args)
+static char *
+setpriv_path (void)
 {
-  GPtrArray *argv = g_ptr_array_new ();
+  return g_find_program_in_path ("setpriv");
+}
+
+gboolean
+cli_can_run_unprivileged (void)
+{
+  g_autofree char *setpriv = NULL;
+
+  if (geteuid () != 0)
+    return TRUE;
+  setpriv = setpriv_path ();
+  return setpriv != NULL;
+}
+
+static GPtrArray *
+collect_args (gboolean unprivileged,
+              va_list  args)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
   const char *cli = g_getenv ("VEIL_CLI");
   const char *arg;
 
   g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
+  if (unprivileged && geteuid () == 0)
+    {
+      char *setpriv = setpriv_path ();
+
+      g_assert_nonnull (setpriv);
+      g_ptr_array_add (argv, setpriv);
+      g_ptr_array_add (argv, g_strdup_printf ("--reuid=%u", CLI_UNPRIVILEGED_ID));
+      g_ptr_array_add (argv, g_strdup_printf ("--regid=%u", CLI_UNPRIVILEGED_ID));
+      g_ptr_array_add (argv, g_strdup ("--clear-groups"));
+    }
+  g_ptr_array_add (argv, g_strdup (cli));
   while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
+    g_ptr_array_add (argv, g_strdup (arg));
   g_ptr_array_add (argv, NULL);
   return argv;
+}
+
+static int
+run_argv (const char          *home,
+          const char * const  *env,
+          GPtrArray           *argv,
+          char               **out_stdout,
+          char               **out_stderr)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  launcher = new_launcher (home, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+
+      g_assert_nonnull (pair[1]);
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
+    g_test_message ("%s → stdout:\n%s\nstderr:\n%s", command, out, err);
+  }
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&err);
+  if (!g_subprocess_get_if_exited (process))
+    return -1;
+  return g_subprocess_get_exit_status (process);
 }
 
 int
@@ -45,32 +112,57 @@ cli_run (const char  *home,
          char       **out_stderr,
          ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   va_list args;
 
   va_start (args, out_stderr);
-  argv = collect_args (args);
+  argv = collect_args (FALSE, args);
   va_end (args);
+  return run_argv (home, NULL, argv, out_stdout, out_stderr);
+}
 
-  launcher = new_launcher (home, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_test_message ("veil-cli %s → stdout:\n%s\nstderr:\n%s", (const char *) argv->pdata[1],
-                  out, err);
-  if (out_stdout != NULL)
-    *out_stdout = g_steal_pointer (&out);
-  if (out_stderr != NULL)
-    *out_stderr = g_steal_pointer (&err);
-  if (!g_subprocess_get_if_exited (process))
-    return -1;
-  return g_subprocess_get_exit_status (process);
+int
+cli_run_full (const char          *home,
+              const char * const  *env,
+              gboolean             unprivileged,
+              char               **out_stdout,
+              char               **out_stderr,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  va_list args;
+
+  va_start (args, out_stderr);
+  argv = collect_args (unprivileged, args);
+  va_end (args);
+  return run_argv (home, env, argv, out_stdout, out_stderr);
+}
+
+void
+cli_share (const char *path,
+           gboolean    writable)
+{
+  g_autofree char *current = g_strdup (path);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  if (writable && geteuid () == 0)
+    g_assert_cmpint (chown (path, CLI_UNPRIVILEGED_ID, CLI_UNPRIVILEGED_ID), ==, 0);
+  g_assert_cmpint (g_chmod (path, S_ISDIR (st.st_mode) ? 0755 : 0644), ==, 0);
+
+  /* Every folder above must let others through (temporary folders are made 0700). */
+  for (;;)
+    {
+      char *parent = g_path_get_dirname (current);
+
+      g_free (current);
+      current = parent;
+      if (strcmp (current, "/") == 0 || strcmp (current, ".") == 0)
+        break;
+      g_assert_cmpint (g_stat (current, &st), ==, 0);
+      if ((st.st_mode & 0001) == 0 && st.st_uid == geteuid ())
+        g_assert_cmpint (g_chmod (current, (st.st_mode & 07777) | 0005), ==, 0);
+    }
 }
 
 GSubprocess *
@@ -84,7 +176,7 @@ cli_spawn (const char *home,
   va_list args;
 
   va_start (args, home);
-  argv = collect_args (args);
+  argv = collect_args (FALSE, args);
   va_end (args);
 
   launcher = new_launcher (home, G_SUBPROCESS_FLAGS_STDOUT_SILENCE

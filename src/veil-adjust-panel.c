@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-adjust-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "veil-adjust-panel.h"
+
+#define DEFAULT_TRAINING_RES 224
+
+enum { RES_DEFAULT, RES_NATIVE, RES_CUSTOM };
+
+struct _VeilAdjustPanel
+{
+  GtkWidget      parent_instance;
+
+  GSettings     *settings;
+  gboolean       syncing;
+
+  GtkAdjustment *blur_adjustment;
+  GtkAdjustment *kernel_adjustment;
+  GtkAdjustment *mix_adjustment;
+  GtkAdjustment *resolution_adjustment;
+  GtkToggleButton *small_preset_button;
+  GtkToggleButton *photo_preset_button;
+  GtkDropDown   *resolution_dropdown;
+  GtkSpinButton *resolution_spin;
+  GtkLabel      *mix_value_label;
+  GtkScale      *mix_scale;
+  GtkScale      *blur_scale;
+};
+
+G_DEFINE_FINAL_TYPE (VeilAdjustPanel, veil_adjust_panel, GTK_TYPE_WIDGET)
+
+static const struct
+{
+  int    k;
+  double pb;
+  int    training_res;
+} presets[] = {
+  [VEIL_PRESET_SMALL_IMAGES] = { 3, 0.3, 0 },
+  [VEIL_PRESET_PHOTOGRAPHS] = { 9, 0.06, DEFAULT_TRAINING_RES },
+};
+
+void
+veil_adjust_panel_apply_preset (GSettings  *settings,
+                                VeilPreset  preset)
+{
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (preset <= VEIL_PRESET_PHOTOGRAPHS);
+
+  /* One batch, so listeners see a consistent set of values. */
+  g_settings_delay (settings);
+  g_settings_set_int (settings, "kernel-size", presets[preset].k);
+  g_settings_set_double (settings, "blur", presets[preset].pb);
+  g_settings_set_int (settings, "training-resolution", presets[preset].training_res);
+  g_settings_apply (settings);
+}
+
+static gboolean
+preset_matches (GSettings *settings,
+                VeilPreset preset)
+{
+  return g_settings_get_int (settings, "kernel-size") == presets[preset].k
+         && fabs (g_settings_get_double (settings, "blur") - presets[preset].pb) < 1e-6
+         && g_settings_get_int (settings, "training-resolution") == presets[preset].training_res;
+}
+
+static void
+sync_from_settings (VeilAdjustPanel *self)
+{
+  int res = g_settings_get_int (self->settings, "training-resolution");
+  double mix = g_settings_get_double (self->settings, "mix");
+  g_autofree char *percent = NULL;
+  guint selected;
+
+  self->syncing = TRUE;
+
+  gtk_toggle_button_set_active (self->small_preset_button,
+                                preset_matches (self->settings, VEIL_PRESET_SMALL_IMAGES));
+  gtk_toggle_button_set_active (self->photo_preset_button,
+                                preset_matches (self->settings, VEIL_PRESET_PHOTOGRAPHS));
+
+  selected = res == 0 ? RES_NATIVE : res == DEFAULT_TRAINING_RES ? RES_DEFAULT : RES_CUSTOM;
+  /* "Custom" stays chosen while the person types a value that happens to be 224. */
+  if (!(selected == RES_DEFAULT && gtk_drop_down_get_selected (self->resolution_dropdown) == RES_CUSTOM))
+    gtk_drop_down_set_selected (self->resolution_dropdown, selected);
+  if (res > 0)
+    gtk_adjustment_set_value (self->resolution_adjustment, res);
+  gtk_widget_set_visible (GTK_WIDGET (self->resolution_spin),
+                          gtk_drop_down_get_selected (self->resolution_dropdown) == RES_CUSTOM);
+
+  /* Translators: a percentage, e.g. "80 %". */
+  percent = g_strdup_printf (_("%.0f %%"), mix * 100.0);
+  gtk_label_set_label (self->mix_value_label, percent);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->mix_scale),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, percent, -1);
+
+  self->syncing = FALSE;
+}
+
+static void
+on_settings_changed_cb (VeilAdjustPanel *self)
+{
+  sync_from_settings (self);
+}
+
+static void
+on_small_preset_clicked_cb (GtkButton       *button,
+                            VeilAdjustPanel *self)
+{
+  if (self->syncing)
+    return;
+  veil_adjust_panel_apply_preset (self->settings, VEIL_PRESET_SMALL_IMAGES);
+  sync_from_settings (self);
+}
+
+static void
+on_photo_preset_clicked_cb (GtkButton       *button,
+                            VeilAdjustPanel *self)
+{
+  if (self->syncing)
+    return;
+  veil_adjust_panel_apply_preset (self->settings, VEIL_PRESET_PHOTOGRAPHS);
+  sync_from_settings (self);
+}
+
+static void
+on_resolution_selected_cb (GtkDropDown     *dropdown,
+                           GParamSpec      *pspec,
+                           VeilAdjustPanel *self)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  int value;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->resolution_spin), selected == RES_CUSTOM);
+  if (self->syncing)
+    return;
+
+  if (selected == RES_NATIVE)
+    value = 0;
+  else if (selected == RES_DEFAULT)
+    value = DEFAULT_TRAINING_RES;
+  else
+    value = (int) gtk_adjustment_get_value (self->resolution_adjustment);
+  g_settings_set_int (self->settings, "training-resolution", value);
+}
+
+static void
+on_resolution_spin_changed_cb (GtkSpinButton   *spin,
+                               VeilAdjustPanel *self)
+{
+  if (self->syncing || gtk_drop_down_get_selected (self->resolution_dropdown) != RES_CUSTOM)
+    return;
+  g_settings_set_int (self->settings, "training-resolution",
+                      (int) gtk_spin_button_get_value (spin));
+}
+
+/* k is stored as an int; the adjustment holds a double and may pass even values while typing. */
+static gboolean
+kernel_get_mapping (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_int32 (variant));
+  return TRUE;
+}
+
+static GVariant *
+kernel_set_mapping (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  int k = (int) lround (g_value_get_double (value));
+
+  if (k % 2 == 0)
+    k += 1;
+  return g_variant_new_int32 (CLAMP (k, 3, 31));
+}
+
+static void
+veil_adjust_panel_dispose (GObject *object)
+{
+  VeilAdjustPanel *self = VEIL_ADJUST_PANEL (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_ADJUST_PANEL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (veil_adjust_panel_parent_class)->dispose (object);
+}
+
+static void
+veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = veil_adjust_panel_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/unlearnable/Veil/veil-adjust-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, blur_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, kernel_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, small_preset_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, photo_preset_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_spin);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_value_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_scale);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, blur_scale);
+  gtk_widget_class_bind_template_callback (widget_class, on_small_preset_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_photo_preset_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_resolution_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_resolution_spin_changed_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "adjust-panel");
+}
+
+static void
+veil_adjust_panel_init (VeilAdjustPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "blur", self->blur_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "mix", self->mix_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "kernel-size", self->kernel_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, kernel_get_mapping, kernel_set_mapping,
+                                NULL, NULL);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  sync_from_settings (self);
+}
+
+GtkWidget *
+veil_adjust_panel_new (void)
+{
+  return g_object_new (VEIL_TYPE_ADJUST_PANEL, NULL);
+}

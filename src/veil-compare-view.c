@@ -1,0 +1,779 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-compare-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "veil-compare-view.h"
+
+#define GAP          8.0  /* between the two sides */
+#define DIVIDER_GRAB 14.0 /* how close to the divider a drag moves it */
+
+typedef enum { MODE_SIDE_BY_SIDE, MODE_SPLIT, MODE_DIFFERENCE } Mode;
+
+static const char * const mode_names[] = { "side-by-side", "split", "difference" };
+
+struct _VeilCompareView
+{
+  GtkWidget   parent_instance;
+
+  GdkTexture *original;
+  GdkTexture *protected_image;
+  GdkTexture *difference;
+  int         source_width;
+  int         source_height;
+  char       *captions[3];
+
+  Mode        mode;
+  double      zoom;       /* VEIL_ZOOM_FIT or a fixed scale */
+  double      pan_x;      /* offset of the image centre from the pane centre, logical px */
+  double      pan_y;
+  double      split;      /* divider position across the image area, 0…1 */
+
+  /* Gesture state. */
+  gboolean    dragging_divider;
+  double      drag_start_pan_x;
+  double      drag_start_pan_y;
+  double      drag_start_x;
+  double      pinch_start_zoom;
+  double      pointer_x;
+  double      pointer_y;
+
+  guint       resized_id;
+  int         last_width;
+  int         last_height;
+};
+
+G_DEFINE_FINAL_TYPE (VeilCompareView, veil_compare_view, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_MODE, PROP_ZOOM, PROP_SPLIT, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_RESIZED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* ---- Geometry ---------------------------------------------------------------------------- */
+
+static gboolean
+stacked (VeilCompareView *self)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double h = gtk_widget_get_height (GTK_WIDGET (self));
+  double beside, above;
+
+  if (self->source_width <= 0 || self->source_height <= 0)
+    return w < h;
+  /* Whichever arrangement shows the two images larger: wide photos in a wide view usually fit
+   * better one above the other. */
+  beside = MIN ((w - GAP) / 2.0 / self->source_width, h / self->source_height);
+  above = MIN (w / self->source_width, (h - GAP) / 2.0 / self->source_height);
+  return above > beside;
+}
+
+static guint
+get_panes (VeilCompareView *self,
+           graphene_rect_t  panes[2])
+{
+  float w = gtk_widget_get_width (GTK_WIDGET (self));
+  float h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (self->mode != MODE_SIDE_BY_SIDE)
+    {
+      graphene_rect_init (&panes[0], 0, 0, w, h);
+      return 1;
+    }
+  if (stacked (self))
+    {
+      float ph = MAX (0.f, (h - GAP) / 2.f);
+
+      graphene_rect_init (&panes[0], 0, 0, w, ph);
+      graphene_rect_init (&panes[1], 0, ph + GAP, w, ph);
+    }
+  else
+    {
+      float pw = MAX (0.f, (w - GAP) / 2.f);
+
+      graphene_rect_init (&panes[0], 0, 0, pw, h);
+      graphene_rect_init (&panes[1], pw + GAP, 0, pw, h);
+    }
+  return 2;
+}
+
+static double
+fit_zoom (VeilCompareView *self)
+{
+  graphene_rect_t panes[2];
+
+  get_panes (self, panes);
+  if (self->source_width <= 0 || self->source_height <= 0
+      || panes[0].size.width <= 0 || panes[0].size.height <= 0)
+    return 1.0;
+  return MIN (panes[0].size.width / self->source_width,
+              panes[0].size.height / self->source_height);
+}
+
+double
+veil_compare_view_get_fit_zoom (VeilCompareView *self)
+{
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), 1.0);
+  return fit_zoom (self);
+}
+
+double
+veil_compare_view_get_effective_zoom (VeilCompareView *self)
+{
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), 1.0);
+  return self->zoom == VEIL_ZOOM_FIT ? fit_zoom (self) : self->zoom;
+}
+
+static void
+clamp_pan (VeilCompareView *self)
+{
+  graphene_rect_t panes[2];
+  double z = veil_compare_view_get_effective_zoom (self);
+  double max_x, max_y;
+
+  get_panes (self, panes);
+  max_x = MAX (0.0, (self->source_width * z - panes[0].size.width) / 2.0);
+  max_y = MAX (0.0, (self->source_height * z - panes[0].size.height) / 2.0);
+  self->pan_x = CLAMP (self->pan_x, -max_x, max_x);
+  self->pan_y = CLAMP (self->pan_y, -max_y, max_y);
+}
+
+/* Where the image lies in @pane. */
+static graphene_rect_t
+image_rect (VeilCompareView       *self,
+            const graphene_rect_t *pane)
+{
+  double z = veil_compare_view_get_effective_zoom (self);
+  double w = self->source_width * z;
+  double h = self->source_height * z;
+  graphene_rect_t r;
+
+  graphene_rect_init (&r,
+                      pane->origin.x + (pane->size.width - w) / 2.0 + self->pan_x,
+                      pane->origin.y + (pane->size.height - h) / 2.0 + self->pan_y,
+                      w, h);
+  return r;
+}
+
+static double
+divider_x (VeilCompareView *self)
+{
+  graphene_rect_t panes[2];
+  graphene_rect_t r;
+  double left, right;
+
+  get_panes (self, panes);
+  r = image_rect (self, &panes[0]);
+  /* The divider stays within the visible part of the image. */
+  left = MAX (r.origin.x, 0.0);
+  right = MIN (r.origin.x + r.size.width, panes[0].size.width);
+  return left + (right - left) * self->split;
+}
+
+/* ---- Drawing ----------------------------------------------------------------------------- */
+
+static void
+draw_caption (VeilCompareView       *self,
+              GtkSnapshot           *snapshot,
+              const graphene_rect_t *pane,
+              const char            *text,
+              gboolean               at_end)
+{
+  PangoLayout *layout;
+  int tw, th;
+  float x, y;
+  GdkRGBA bg = { 0, 0, 0, 0.6f };
+  GdkRGBA fg = { 1, 1, 1, 1 };
+  GskRoundedRect rounded;
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  x = at_end ? pane->origin.x + pane->size.width - tw - 20 : pane->origin.x + 8;
+  y = pane->origin.y + 8;
+
+  gsk_rounded_rect_init_from_rect (&rounded, &GRAPHENE_RECT_INIT (x, y, tw + 12, th + 6),
+                                   (th + 6) / 2.f);
+  gtk_snapshot_push_rounded_clip (snapshot, &rounded);
+  gtk_snapshot_append_color (snapshot, &bg, &rounded.bounds);
+  gtk_snapshot_pop (snapshot);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 6, y + 3));
+  gtk_snapshot_append_layout (snapshot, layout, &fg);
+  gtk_snapshot_restore (snapshot);
+  g_object_unref (layout);
+}
+
+static void
+draw_texture_in (VeilCompareView       *self,
+                 GtkSnapshot           *snapshot,
+                 const graphene_rect_t *clip,
+                 const graphene_rect_t *pane,
+                 GdkTexture            *texture)
+{
+  graphene_rect_t r;
+
+  if (texture == NULL)
+    return;
+  r = image_rect (self, pane);
+  gtk_snapshot_push_clip (snapshot, clip);
+  gtk_snapshot_append_texture (snapshot, texture, &r);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+veil_compare_view_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  VeilCompareView *self = VEIL_COMPARE_VIEW (widget);
+  graphene_rect_t panes[2];
+
+  if (self->original == NULL || self->source_width <= 0)
+    return;
+
+  get_panes (self, panes);
+  switch (self->mode)
+    {
+    case MODE_SIDE_BY_SIDE:
+      draw_texture_in (self, snapshot, &panes[0], &panes[0], self->original);
+      draw_texture_in (self, snapshot, &panes[1], &panes[1], self->protected_image);
+      draw_caption (self, snapshot, &panes[0], self->captions[0], FALSE);
+      draw_caption (self, snapshot, &panes[1], self->captions[1], FALSE);
+      break;
+
+    case MODE_SPLIT:
+      {
+        double dx = divider_x (self);
+        graphene_rect_t left = GRAPHENE_RECT_INIT (0, 0, dx, panes[0].size.height);
+        graphene_rect_t right = GRAPHENE_RECT_INIT (dx, 0, panes[0].size.width - dx,
+                                                    panes[0].size.height);
+        GdkRGBA line = { 1, 1, 1, 0.9f };
+        GdkRGBA shadow = { 0, 0, 0, 0.4f };
+        GskRoundedRect handle;
+
+        draw_texture_in (self, snapshot, &left, &panes[0], self->original);
+        draw_texture_in (self, snapshot, &right, &panes[0], self->protected_image);
+        gtk_snapshot_append_color (snapshot, &shadow,
+                                   &GRAPHENE_RECT_INIT (dx - 2, 0, 4, panes[0].size.height));
+        gtk_snapshot_append_color (snapshot, &line,
+                                   &GRAPHENE_RECT_INIT (dx - 1, 0, 2, panes[0].size.height));
+        gsk_rounded_rect_init_from_rect (&handle,
+                                         &GRAPHENE_RECT_INIT (dx - 8, panes[0].size.height / 2 - 20,
+                                                              16, 40), 8);
+        gtk_snapshot_push_rounded_clip (snapshot, &handle);
+        gtk_snapshot_append_color (snapshot, &line, &handle.bounds);
+        gtk_snapshot_pop (snapshot);
+        draw_caption (self, snapshot, &panes[0], self->captions[0], FALSE);
+        draw_caption (self, snapshot, &panes[0], self->captions[1], TRUE);
+      }
+      break;
+
+    case MODE_DIFFERENCE:
+    default:
+      draw_texture_in (self, snapshot, &panes[0], &panes[0], self->difference);
+      draw_caption (self, snapshot, &panes[0], self->captions[2], FALSE);
+      break;
+    }
+}
+
+static gboolean
+emit_resized_cb (gpointer user_data)
+{
+  VeilCompareView *self = VEIL_COMPARE_VIEW (user_data);
+
+  self->resized_id = 0;
+  g_signal_emit (self, signals[SIGNAL_RESIZED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* "resized" is emitted from an idle: its handlers change labels, and changing the size of other
+ * widgets in the middle of an allocation leaves them unallocated for a frame. */
+static void
+queue_resized (VeilCompareView *self)
+{
+  if (self->resized_id == 0)
+    self->resized_id = g_idle_add (emit_resized_cb, self);
+}
+
+static void
+veil_compare_view_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  VeilCompareView *self = VEIL_COMPARE_VIEW (widget);
+
+  clamp_pan (self);
+  if (width != self->last_width || height != self->last_height)
+    {
+      self->last_width = width;
+      self->last_height = height;
+      queue_resized (self);
+    }
+}
+
+static void
+veil_compare_view_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  *minimum = 120;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 360;
+}
+
+/* ---- Gestures ---------------------------------------------------------------------------- */
+
+static void
+zoom_around (VeilCompareView *self,
+             double           new_zoom,
+             double           cx,
+             double           cy)
+{
+  graphene_rect_t panes[2];
+  double old = veil_compare_view_get_effective_zoom (self);
+  double f;
+  guint n = get_panes (self, panes);
+  const graphene_rect_t *pane = &panes[0];
+
+  new_zoom = CLAMP (new_zoom, VEIL_ZOOM_MIN, VEIL_ZOOM_MAX);
+  f = new_zoom / old;
+  if (n == 2 && graphene_rect_contains_point (&panes[1], &GRAPHENE_POINT_INIT (cx, cy)))
+    pane = &panes[1];
+
+  /* Keep the image point under the pointer where it is. */
+  cx -= pane->origin.x + pane->size.width / 2.0;
+  cy -= pane->origin.y + pane->size.height / 2.0;
+  self->pan_x = cx - (cx - self->pan_x) * f;
+  self->pan_y = cy - (cy - self->pan_y) * f;
+  self->zoom = new_zoom;
+  clamp_pan (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_scroll_cb (GtkEventControllerScroll *controller,
+              double                    dx,
+              double                    dy,
+              VeilCompareView          *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (
+    GTK_EVENT_CONTROLLER (controller));
+  /* Zoom around the pointer, tracked by the motion controller. */
+  double x = self->pointer_x;
+  double y = self->pointer_y;
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      zoom_around (self, veil_compare_view_get_effective_zoom (self) * pow (1.1, -dy), x, y);
+      return TRUE;
+    }
+  if (self->zoom == VEIL_ZOOM_FIT)
+    return FALSE;
+  /* Plain scrolling pans a zoomed image. */
+  self->pan_x -= dx * 20;
+  self->pan_y -= dy * 20;
+  clamp_pan (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+on_drag_begin_cb (GtkGestureDrag  *gesture,
+                  double           x,
+                  double           y,
+                  VeilCompareView *self)
+{
+  self->dragging_divider = self->mode == MODE_SPLIT && fabs (x - divider_x (self)) < DIVIDER_GRAB;
+  self->drag_start_pan_x = self->pan_x;
+  self->drag_start_pan_y = self->pan_y;
+  self->drag_start_x = x;
+  if (self->dragging_divider)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "col-resize");
+  else if (self->zoom != VEIL_ZOOM_FIT)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+}
+
+static void
+on_drag_update_cb (GtkGestureDrag  *gesture,
+                   double           ox,
+                   double           oy,
+                   VeilCompareView *self)
+{
+  if (self->dragging_divider)
+    {
+      graphene_rect_t panes[2];
+      graphene_rect_t r;
+      double left, right;
+
+      get_panes (self, panes);
+      r = image_rect (self, &panes[0]);
+      left = MAX (r.origin.x, 0.0);
+      right = MIN (r.origin.x + r.size.width, panes[0].size.width);
+      if (right > left)
+        veil_compare_view_set_split (self, (self->drag_start_x + ox - left) / (right - left));
+      return;
+    }
+  self->pan_x = self->drag_start_pan_x + ox;
+  self->pan_y = self->drag_start_pan_y + oy;
+  clamp_pan (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end_cb (GtkGestureDrag  *gesture,
+                double           ox,
+                double           oy,
+                VeilCompareView *self)
+{
+  self->dragging_divider = FALSE;
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+}
+
+static void
+on_motion_cb (GtkEventControllerMotion *controller,
+              double                    x,
+              double                    y,
+              VeilCompareView          *self)
+{
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (self->dragging_divider)
+    return;
+  if (self->mode == MODE_SPLIT && fabs (x - divider_x (self)) < DIVIDER_GRAB)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "col-resize");
+  else
+    gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+}
+
+static void
+on_pinch_begin_cb (GtkGesture       *gesture,
+                   GdkEventSequence *sequence,
+                   VeilCompareView  *self)
+{
+  self->pinch_start_zoom = veil_compare_view_get_effective_zoom (self);
+}
+
+static void
+on_pinch_scale_changed_cb (GtkGestureZoom  *gesture,
+                           double           scale,
+                           VeilCompareView *self)
+{
+  double cx, cy;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
+    {
+      cx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+      cy = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+    }
+  zoom_around (self, self->pinch_start_zoom * scale, cx, cy);
+}
+
+/* ---- GObject ----------------------------------------------------------------------------- */
+
+static void
+veil_compare_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  VeilCompareView *self = VEIL_COMPARE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_string (value, veil_compare_view_get_mode (self));
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    case PROP_SPLIT:
+      g_value_set_double (value, self->split);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_compare_view_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  VeilCompareView *self = VEIL_COMPARE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      veil_compare_view_set_mode (self, g_value_get_string (value));
+      break;
+    case PROP_ZOOM:
+      veil_compare_view_set_zoom (self, g_value_get_double (value));
+      break;
+    case PROP_SPLIT:
+      veil_compare_view_set_split (self, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+veil_compare_view_finalize (GObject *object)
+{
+  VeilCompareView *self = VEIL_COMPARE_VIEW (object);
+
+  g_clear_handle_id (&self->resized_id, g_source_remove);
+  g_clear_object (&self->original);
+  g_clear_object (&self->protected_image);
+  g_clear_object (&self->difference);
+  for (guint i = 0; i < G_N_ELEMENTS (self->captions); i++)
+    g_clear_pointer (&self->captions[i], g_free);
+  G_OBJECT_CLASS (veil_compare_view_parent_class)->finalize (object);
+}
+
+static void
+veil_compare_view_class_init (VeilCompareViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = veil_compare_view_finalize;
+  object_class->get_property = veil_compare_view_get_property;
+  object_class->set_property = veil_compare_view_set_property;
+  widget_class->snapshot = veil_compare_view_snapshot;
+  widget_class->measure = veil_compare_view_measure;
+  widget_class->size_allocate = veil_compare_view_size_allocate;
+
+  properties[PROP_MODE] =
+    g_param_spec_string ("mode", NULL, NULL, "side-by-side",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, 0.0, VEIL_ZOOM_MAX, VEIL_ZOOM_FIT,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SPLIT] =
+    g_param_spec_double ("split", NULL, NULL, 0.0, 1.0, 0.5,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_RESIZED] =
+    g_signal_new ("resized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_css_name (widget_class, "compare-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+veil_compare_view_init (VeilCompareView *self)
+{
+  GtkEventController *scroll;
+  GtkEventController *motion;
+  GtkGesture *drag;
+  GtkGesture *pinch;
+
+  self->zoom = VEIL_ZOOM_FIT;
+  self->split = 0.5;
+  self->captions[0] = g_strdup (_("Original"));
+  self->captions[1] = g_strdup (_("Protected"));
+  self->captions[2] = g_strdup (_("Difference"));
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Original and protected image"), -1);
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  pinch = gtk_gesture_zoom_new ();
+  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin_cb), self);
+  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
+}
+
+GtkWidget *
+veil_compare_view_new (void)
+{
+  return g_object_new (VEIL_TYPE_COMPARE_VIEW, NULL);
+}
+
+void
+veil_compare_view_set_images (VeilCompareView *self,
+                              GdkTexture      *original,
+                              GdkTexture      *protected_image,
+                              GdkTexture      *difference,
+                              int              source_width,
+                              int              source_height)
+{
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+
+  if (source_width != self->source_width || source_height != self->source_height)
+    {
+      /* Another image: start again from the whole picture. */
+      self->pan_x = self->pan_y = 0;
+      self->source_width = source_width;
+      self->source_height = source_height;
+    }
+  g_set_object (&self->original, original);
+  g_set_object (&self->protected_image, protected_image);
+  g_set_object (&self->difference, difference);
+  clamp_pan (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+veil_compare_view_set_captions (VeilCompareView *self,
+                                const char      *original,
+                                const char      *protected_image,
+                                const char      *difference)
+{
+  const char *texts[3] = { original, protected_image, difference };
+
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_free (self->captions[i]);
+      self->captions[i] = g_strdup (texts[i]);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+veil_compare_view_get_mode (VeilCompareView *self)
+{
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), NULL);
+  return mode_names[self->mode];
+}
+
+void
+veil_compare_view_set_mode (VeilCompareView *self,
+                            const char      *mode)
+{
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
+    if (g_strcmp0 (mode, mode_names[i]) == 0 && self->mode != (Mode) i)
+      {
+        self->mode = i;
+        clamp_pan (self);
+        gtk_widget_queue_draw (GTK_WIDGET (self));
+        queue_resized (self);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+      }
+}
+
+double
+veil_compare_view_get_zoom (VeilCompareView *self)
+{
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), VEIL_ZOOM_FIT);
+  return self->zoom;
+}
+
+void
+veil_compare_view_set_zoom (VeilCompareView *self,
+                            double           zoom)
+{
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+
+  if (zoom != VEIL_ZOOM_FIT)
+    {
+      zoom_around (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                   gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+      return;
+    }
+  self->zoom = VEIL_ZOOM_FIT;
+  self->pan_x = self->pan_y = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+veil_compare_view_zoom_by (VeilCompareView *self,
+                           double           factor)
+{
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+  veil_compare_view_set_zoom (self, veil_compare_view_get_effective_zoom (self) * factor);
+}
+
+double
+veil_compare_view_get_split (VeilCompareView *self)
+{
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), 0.5);
+  return self->split;
+}
+
+void
+veil_compare_view_set_split (VeilCompareView *self,
+                             double           fraction)
+{
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+
+  fraction = CLAMP (fraction, 0.0, 1.0);
+  if (fraction == self->split)
+    return;
+  self->split = fraction;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPLIT]);
+}
+
+void
+veil_compare_view_get_pan (VeilCompareView *self,
+                           double          *x,
+                           double          *y)
+{
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+  *x = self->pan_x;
+  *y = self->pan_y;
+}
+
+void
+veil_compare_view_set_pan (VeilCompareView *self,
+                           double           x,
+                           double           y)
+{
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+  self->pan_x = x;
+  self->pan_y = y;
+  clamp_pan (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+veil_compare_view_get_pane_size (VeilCompareView *self,
+                                 int             *width,
+                                 int             *height)
+{
+  graphene_rect_t panes[2];
+  int scale;
+
+  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
+
+  get_panes (self, panes);
+  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  *width = (int) ceilf (panes[0].size.width) * scale;
+  *height = (int) ceilf (panes[0].size.height) * scale;
+}

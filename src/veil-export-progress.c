@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-export-progress"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "veil-dataset.h"
+#include "veil-export-progress.h"
+#include "veil-filter-bank.h"
+#include "veil-key.h"
+
+char *
+veil_export_progress_format_time_left (double seconds)
+{
+  guint minutes;
+  guint hours;
+
+  if (seconds < 0 || !isfinite (seconds))
+    return g_strdup (_("estimating time left…"));
+
+  if (seconds < 1.5)
+    return g_strdup (_("almost done"));
+
+  if (seconds < 60)
+    {
+      guint s = (guint) lround (seconds);
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u second left",
+                                           "about %u seconds left", s), s);
+    }
+
+  minutes = (guint) lround (seconds / 60.0);
+  if (minutes < 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %u minute left",
+                                         "about %u minutes left", minutes), minutes);
+
+  hours = minutes / 60;
+  minutes %= 60;
+  /* TRANSLATORS: hours and minutes of an export still to go */
+  return g_strdup_printf (_("about %u h %02u min left"), hours, minutes);
+}
+
+char *
+veil_export_progress_format_count (const VeilExportProgress *progress)
+{
+  g_return_val_if_fail (progress != NULL, NULL);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u image", "%u of %u images",
+                                       progress->n_total),
+                          progress->n_done, progress->n_total);
+}
+
+char *
+veil_export_progress_format_status (const VeilExportProgress *progress)
+{
+  GString *s;
+  g_autofree char *left = NULL;
+
+  g_return_val_if_fail (progress != NULL, NULL);
+
+  s = g_string_new (NULL);
+
+  if (progress->images_per_second > 0)
+    g_string_append_printf (s, _("%.1f images per second"), progress->images_per_second);
+
+  left = veil_export_progress_format_time_left (progress->eta_seconds);
+  if (s->len > 0)
+    g_string_append (s, " · ");
+  g_string_append (s, left);
+
+  if (progress->n_failed > 0)
+    {
+      g_string_append (s, " · ");
+      g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u failed", "%u failed",
+                                              progress->n_failed),
+                              progress->n_failed);
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+char *
+veil_export_progress_format_training_res (guint training_res)
+{
+  if (training_res == VEIL_TRAINING_RES_NATIVE)
+    return g_strdup (_("Native (as in the paper)"));
+
+  return g_strdup_printf (_("%u px on the short side"), training_res);
+}
+
+static const char *
+outcome_heading (VeilExportOutcome outcome)
+{
+  switch (outcome)
+    {
+    case VEIL_EXPORT_OUTCOME_CANCELLED:
+      return _("Export cancelled: the output folder is INCOMPLETE");
+    case VEIL_EXPORT_OUTCOME_FAILED:
+      return _("Export stopped by an error: the output folder is INCOMPLETE");
+    case VEIL_EXPORT_OUTCOME_COMPLETE:
+    default:
+      return _("Export complete");
+    }
+}
+
+char *
+veil_export_progress_format_report (const VeilExportParams *params,
+                                    VeilExportOutcome       outcome,
+                                    const VeilExportReport *report,
+                                    const GError           *error,
+                                    const char             *extra)
+{
+  GString *s;
+  g_autofree char *input = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *res = NULL;
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  s = g_string_new (NULL);
+  input = g_filename_display_name (params->input_dir);
+  output = g_filename_display_name (params->output_dir);
+  res = veil_export_progress_format_training_res (params->training_res);
+
+  g_string_append_printf (s, "%s\n\n", outcome_heading (outcome));
+  if (error != NULL)
+    g_string_append_printf (s, "%s\n\n", error->message);
+
+  g_string_append_printf (s, _("Input: %s\n"), input);
+  g_string_append_printf (s, _("Output: %s\n"), output);
+  /* Only the fingerprint identifies the key: the report may be shared. */
+  if (params->key_is_seed)
+    g_string_append_printf (s, _("Key: integer seed (guessable), fingerprint %s\n"),
+                            params->key_fingerprint);
+  else
+    g_string_append_printf (s, _("Key: %s, fingerprint %s\n"),
+                            params->key_name != NULL ? params->key_name : "",
+                            params->key_fingerprint);
+  g_string_append_printf (s, _("Filter size k: %u\n"), params->k);
+  g_string_append_printf (s, _("Filter strength p_b: %.2f\n"), params->pb);
+  g_string_append_printf (s, _("Protected fraction: %.0f %%\n"), params->mix * 100.0);
+  g_string_append_printf (s, _("Training resolution: %s\n"), res);
+  if (params->format == VEIL_OUTPUT_FORMAT_PNG)
+    g_string_append (s, _("Format: PNG\n"));
+  else
+    g_string_append_printf (s, _("Format: same as the original (JPEG quality %d)\n"),
+                            params->jpeg_quality);
+
+  if (report != NULL)
+    {
+      guint n_failed = veil_export_report_get_n_failed (report);
+
+      g_string_append_c (s, '\n');
+      g_string_append_printf (s, _("Protected: %u\n"),
+                              veil_export_report_get_n_protected (report));
+      g_string_append_printf (s, _("Left unchanged by the protected fraction: %u\n"),
+                              veil_export_report_get_n_unchanged (report));
+      g_string_append_printf (s, _("Already done by an earlier run: %u\n"),
+                              veil_export_report_get_n_skipped (report));
+      g_string_append_printf (s, _("Failed: %u\n"), n_failed);
+
+      if (n_failed > 0)
+        {
+          g_string_append_printf (s, "\n%s\n", _("Files that could not be protected:"));
+          for (guint i = 0; i < n_failed; i++)
+            {
+              g_autofree char *path =
+                g_filename_display_name (veil_export_report_get_failed_path (report, i));
+
+              g_string_append_printf (s, "  %s: %s\n", path,
+                                      veil_export_report_get_failed_reason (report, i));
+            }
+        }
+    }
+
+  if (extra != NULL && *extra != '\0')
+    g_string_append_printf (s, "\n%s\n", extra);
+
+  return g_string_free (s, FALSE);
+}
+
+typedef struct {
+  VeilDataset *dataset;
+  char        *output_dir;
+  VeilKey     *key;
+  guint        k;
+  double       pb;
+  guint        training_res;
+} SurvivalJob;
+
+static void
+survival_job_free (SurvivalJob *job)
+{
+  g_clear_pointer (&job->dataset, veil_dataset_unref);
+  g_clear_pointer (&job->key, veil_key_unref);
+  g_free (job->output_dir);
+  g_free (job);
+}
+
+static void
+check_survival_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  SurvivalJob *job = task_data;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  VeilSurvivalReport *report;
+  GError *error = NULL;
+
+  bank = veil_filter_bank_new (job->key, veil_dataset_get_class_names (job->dataset),
+                               veil_dataset_get_n_classes (job->dataset), job->k, job->pb,
+                               &error);
+  if (bank == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  report = veil_survival_check_export (job->output_dir, job->dataset, bank, job->training_res,
+                                       VEIL_SURVIVAL_DEFAULT_SAMPLE, cancellable, &error);
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) veil_survival_report_unref);
+}
+
+void
+veil_export_progress_check_survival_async (VeilDataset         *dataset,
+                                           const char          *output_dir,
+                                           VeilKey             *key,
+                                           guint                k,
+                                           double               pb,
+                                           guint                training_res,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SurvivalJob *job;
+
+  g_return_if_fail (dataset != NULL);
+  g_return_if_fail (output_dir != NULL);
+  g_return_if_fail (key != NULL);
+
+  job = g_new0 (SurvivalJob, 1);
+  job->dataset = veil_dataset_ref (dataset);
+  job->output_dir = g_strdup (output_dir);
+  job->key = veil_key_ref (key);
+  job->k = k;
+  job->pb = pb;
+  job->training_res = training_res;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, veil_export_progress_check_survival_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) survival_job_free);
+  g_task_run_in_thread (task, check_survival_thread);
+}
+
+VeilSurvivalReport *
+veil_export_progress_check_survival_finish (GAsyncResult  *result,
+                                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == veil_export_progress_check_survival_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+veil_export_progress_format_survival (VeilSurvivalReport *report)
+{
+  GString *s;
+  g_autofree char *summary = NULL;
+  guint n;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  s = g_string_new (_("Will the protection survive training?"));
+  g_string_append_c (s, '\n');
+  summary = veil_survival_report_dup_summary (report);
+  g_string_append_printf (s, "%s\n", summary);
+
+  n = veil_survival_report_get_n_classes (report);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *line = veil_survival_report_dup_class_summary (report, i);
+      VeilSurvivalClassResult result;
+
+      veil_survival_report_get_result (report, i, &result);
+      if (result.n_samples == 0)
+        continue;
+      g_string_append_printf (s, "  %s: %s %s\n", veil_survival_report_get_class_name (report, i),
+                              result.pass ? _("[passes]") : _("[FAILS]"), line);
+    }
+
+  return g_string_free (s, FALSE);
+}

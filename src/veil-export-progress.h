@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "veil-export.h"
+#include "veil-survival.h"
+
+G_BEGIN_DECLS
+
+/* The words the export dialog shows while an export runs and after it ends. Kept apart from
+ * the dialog's widgets so the same text goes into the window, the saved report and the tests. */
+
+/* What an export was asked to do; strings are owned by the caller. */
+typedef struct {
+  const char       *input_dir;
+  const char       *output_dir;
+  const char       *key_name;         /* NULL for a seed */
+  const char       *key_fingerprint;
+  gboolean          key_is_seed;
+  guint             k;
+  double            pb;
+  double            mix;
+  guint             training_res;
+  VeilOutputFormat  format;
+  int               jpeg_quality;
+} VeilExportParams;
+
+typedef enum {
+  VEIL_EXPORT_OUTCOME_COMPLETE,  /* every image handled; some may have failed */
+  VEIL_EXPORT_OUTCOME_CANCELLED, /* stopped by the person: the output is incomplete */
+  VEIL_EXPORT_OUTCOME_FAILED,    /* stopped by a fatal error: the output is incomplete */
+} VeilExportOutcome;
+
+/* "about 3 minutes left", "less than a minute left"; @seconds < 0 means not known yet. */
+char *veil_export_progress_format_time_left (double seconds);
+/* "34 of 120 images" */
+char *veil_export_progress_format_count     (const VeilExportProgress *progress);
+/* "12.5 images per second · about 8 seconds left · 1 failed" */
+char *veil_export_progress_format_status    (const VeilExportProgress *progress);
+/* "Training size 224 px" or "Native (as in the paper)" */
+char *veil_export_progress_format_training_res (guint training_res);
+
+/* The whole outcome as plain text for "Save Report": parameters, counts, each failed file with
+ * its reason, and @extra (the survival report, may be NULL). @report is NULL when the export
+ * stopped before writing one; @error says why. */
+char *veil_export_progress_format_report    (const VeilExportParams *params,
+                                             VeilExportOutcome       outcome,
+                                             const VeilExportReport *report,
+                                             const GError           *error,
+                                             const char             *extra);
+
+/* Whether the protection of a finished export survives a scraper's downscale and JPEG
+ * (veil_survival_check_export() with the export's key and parameters), in a worker thread. */
+void                veil_export_progress_check_survival_async  (VeilDataset         *dataset,
+                                                                const char          *output_dir,
+                                                                VeilKey             *key,
+                                                                guint                k,
+                                                                double               pb,
+                                                                guint                training_res,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+VeilSurvivalReport *veil_export_progress_check_survival_finish (GAsyncResult        *result,
+                                                                GError             **error);
+/* The survival report as text: the overall sentence, then one line per class. */
+char               *veil_export_progress_format_survival       (VeilSurvivalReport  *report);
+
+G_END_DECLS

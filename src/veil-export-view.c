@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-export-view"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "veil-export-view.h"
+
+struct _VeilExportView
+{
+  GtkWidget            parent_instance;
+
+  GPtrArray           *failed_rows;
+  GPtrArray           *survival_rows;
+
+  GtkStack            *stack;
+  GtkLabel            *progress_title;
+  GtkProgressBar      *progress_bar;
+  GtkLabel            *progress_count;
+  GtkLabel            *progress_status;
+  GtkLabel            *progress_file;
+  GtkImage            *summary_icon;
+  GtkLabel            *summary_title;
+  GtkLabel            *summary_description;
+  GtkWidget           *resume_button;
+  GtkWidget           *open_button;
+  GtkWidget           *results_group;
+  GtkLabel            *protected_label;
+  GtkWidget           *unchanged_row;
+  GtkLabel            *unchanged_label;
+  GtkWidget           *skipped_row;
+  GtkLabel            *skipped_label;
+  GtkWidget           *failed_none_row;
+  AdwExpanderRow      *failed_row;
+  AdwPreferencesGroup *survival_group;
+};
+
+G_DEFINE_FINAL_TYPE (VeilExportView, veil_export_view, GTK_TYPE_WIDGET)
+
+void
+veil_export_view_show_running (VeilExportView *self,
+                               gboolean        resume)
+{
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_label_set_label (self->progress_title,
+                       resume ? _("Resuming the Export…") : _("Protecting Photos…"));
+  gtk_label_set_label (self->progress_count, "");
+  gtk_label_set_label (self->progress_status, _("Starting…"));
+  gtk_label_set_label (self->progress_file, "");
+  gtk_stack_set_visible_child_name (self->stack, "progress");
+}
+
+void
+veil_export_view_set_progress (VeilExportView           *self,
+                               const VeilExportProgress *progress)
+{
+  g_autofree char *count = NULL;
+  g_autofree char *status = NULL;
+
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+  g_return_if_fail (progress != NULL);
+
+  count = veil_export_progress_format_count (progress);
+  status = veil_export_progress_format_status (progress);
+
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 progress->n_total > 0
+                                 ? (double) progress->n_done / progress->n_total : 0.0);
+  gtk_label_set_label (self->progress_count, count);
+  gtk_label_set_label (self->progress_status, status);
+  if (progress->current_path != NULL)
+    {
+      g_autofree char *display = g_filename_display_name (progress->current_path);
+
+      gtk_label_set_label (self->progress_file, display);
+    }
+}
+
+void
+veil_export_view_show_stopping (VeilExportView *self)
+{
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+
+  gtk_label_set_label (self->progress_title, _("Stopping…"));
+}
+
+static void
+clear_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      GtkWidget *parent = gtk_widget_get_parent (row);
+
+      /* Rows sit in an expander's or a group's inner list box. */
+      if (GTK_IS_LIST_BOX (parent))
+        gtk_list_box_remove (GTK_LIST_BOX (parent), row);
+    }
+  g_ptr_array_set_size (rows, 0);
+}
+
+static void
+set_count (GtkLabel *label,
+           guint     n)
+{
+  g_autofree char *text = g_strdup_printf ("%u", n);
+
+  gtk_label_set_label (label, text);
+}
+
+static void
+show_results (VeilExportView         *self,
+              const VeilExportParams *params,
+              const VeilExportReport *report)
+{
+  guint n_failed = veil_export_report_get_n_failed (report);
+  guint n_unchanged = veil_export_report_get_n_unchanged (report);
+  guint n_skipped = veil_export_report_get_n_skipped (report);
+  g_autofree char *failed_subtitle = NULL;
+
+  set_count (self->protected_label, veil_export_report_get_n_protected (report));
+  set_count (self->unchanged_label, n_unchanged);
+  set_count (self->skipped_label, n_skipped);
+  gtk_widget_set_visible (self->unchanged_row, n_unchanged > 0 || params->mix < 1.0);
+  gtk_widget_set_visible (self->skipped_row, n_skipped > 0);
+
+  gtk_widget_set_visible (self->failed_none_row, n_failed == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->failed_row), n_failed > 0);
+  failed_subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%u file could not be protected and is "
+                                                  "not in the output",
+                                                  "%u files could not be protected and are "
+                                                  "not in the output", n_failed),
+                                     n_failed);
+  adw_expander_row_set_subtitle (self->failed_row, failed_subtitle);
+  /* A few failures are worth seeing at once; a long list stays folded. */
+  adw_expander_row_set_expanded (self->failed_row, n_failed > 0 && n_failed <= 5);
+
+  for (guint i = 0; i < n_failed; i++)
+    {
+      g_autofree char *path =
+        g_filename_display_name (veil_export_report_get_failed_path (report, i));
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), path);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   veil_export_report_get_failed_reason (report, i));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_expander_row_add_row (self->failed_row, row);
+      g_ptr_array_add (self->failed_rows, row);
+    }
+}
+
+void
+veil_export_view_show_summary (VeilExportView         *self,
+                               VeilExportOutcome       outcome,
+                               const VeilExportParams *params,
+                               const VeilExportReport *report,
+                               const GError           *error,
+                               guint                   n_done,
+                               guint                   n_total,
+                               gboolean                resumable,
+                               gboolean                output_exists)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *folder = NULL;
+  const char *icon = "emblem-ok-symbolic";
+  const char *icon_class = "success";
+  guint n_failed;
+
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+  g_return_if_fail (params != NULL);
+
+  folder = g_filename_display_name (params->output_dir);
+  n_failed = report != NULL ? veil_export_report_get_n_failed (report) : 0;
+
+  switch (outcome)
+    {
+    case VEIL_EXPORT_OUTCOME_COMPLETE:
+      {
+        guint n_written = 0;
+
+        if (report != NULL)
+          n_written = veil_export_report_get_n_protected (report)
+                      + veil_export_report_get_n_unchanged (report);
+        if (n_failed > 0)
+          {
+            title = g_strdup (_("Export Finished With Problems"));
+            icon = "dialog-warning-symbolic";
+            icon_class = "warning";
+          }
+        else
+          title = g_strdup (_("Export Complete"));
+        description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "%u image is in %s.",
+                                                    "%u images are in %s.", n_written),
+                                       n_written, folder);
+      }
+      break;
+
+    case VEIL_EXPORT_OUTCOME_CANCELLED:
+      title = g_strdup (_("Export Cancelled: Incomplete"));
+      icon = "dialog-warning-symbolic";
+      icon_class = "warning";
+      description = g_strdup_printf (_("%u of %u images were done when you stopped. The folder "
+                                       "%s is incomplete: do not share it yet. Resume to "
+                                       "finish it; what is done is kept."),
+                                     n_done, n_total, folder);
+      break;
+
+    case VEIL_EXPORT_OUTCOME_FAILED:
+    default:
+      title = g_strdup (_("Export Stopped"));
+      icon = "dialog-error-symbolic";
+      icon_class = "error";
+      description = g_strdup_printf (_("%s\n\nThe folder %s is incomplete. Fix the problem, "
+                                       "then resume to finish it."),
+                                     error != NULL ? error->message : "", folder);
+      break;
+    }
+
+  gtk_image_set_from_icon_name (self->summary_icon, icon);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_icon), icon_class);
+  gtk_label_set_label (self->summary_title, title);
+  gtk_label_set_label (self->summary_description, description);
+
+  gtk_widget_set_visible (self->resume_button, resumable);
+  gtk_widget_set_visible (self->open_button, output_exists);
+
+  clear_rows (self->failed_rows);
+  gtk_widget_set_visible (self->results_group, report != NULL);
+  if (report != NULL)
+    show_results (self, params, report);
+
+  veil_export_view_hide_survival (self);
+  gtk_stack_set_visible_child_name (self->stack, "summary");
+}
+
+void
+veil_export_view_hide_survival (VeilExportView *self)
+{
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+
+  clear_rows (self->survival_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->survival_group), FALSE);
+}
+
+static void
+add_survival_row (VeilExportView *self,
+                  GtkWidget      *row)
+{
+  adw_preferences_group_add (self->survival_group, row);
+  g_ptr_array_add (self->survival_rows, row);
+}
+
+void
+veil_export_view_show_survival_checking (VeilExportView *self)
+{
+  GtkWidget *row;
+  GtkWidget *spinner;
+
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+
+  clear_rows (self->survival_rows);
+  adw_preferences_group_set_description (self->survival_group,
+                                         _("A scraper shrinks photos and saves them as JPEG "
+                                           "before training. Veil does the same to a few "
+                                           "protected photos per class and checks that the "
+                                           "protection is still there."));
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Checking…"));
+  spinner = gtk_spinner_new ();
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
+  add_survival_row (self, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
+}
+
+void
+veil_export_view_show_survival_error (VeilExportView *self,
+                                      const GError   *error)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+  g_return_if_fail (error != NULL);
+
+  clear_rows (self->survival_rows);
+  row = adw_action_row_new ();
+  /* The export itself is fine; only the check could not run. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("The check could not be run"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  add_survival_row (self, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
+}
+
+void
+veil_export_view_show_survival (VeilExportView     *self,
+                                VeilSurvivalReport *report)
+{
+  g_autofree char *summary = NULL;
+  guint n;
+
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+  g_return_if_fail (report != NULL);
+
+  clear_rows (self->survival_rows);
+  summary = veil_survival_report_dup_summary (report);
+  adw_preferences_group_set_description (self->survival_group, summary);
+
+  n = veil_survival_report_get_n_classes (report);
+  for (guint i = 0; i < n; i++)
+    {
+      VeilSurvivalClassResult result;
+      g_autofree char *line = NULL;
+      GtkWidget *row;
+      GtkWidget *icon;
+
+      veil_survival_report_get_result (report, i, &result);
+      if (result.n_samples == 0)
+        continue;
+
+      line = veil_survival_report_dup_class_summary (report, i);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     veil_survival_report_get_class_name (report, i));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), line);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      icon = gtk_image_new_from_icon_name (result.pass ? "emblem-ok-symbolic"
+                                                       : "dialog-warning-symbolic");
+      gtk_widget_add_css_class (icon, result.pass ? "success" : "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      result.pass ? _("Passes") : _("Fails"),
+                                      -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+      add_survival_row (self, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
+}
+
+static void
+veil_export_view_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), VEIL_TYPE_EXPORT_VIEW);
+
+  G_OBJECT_CLASS (veil_export_view_parent_class)->dispose (object);
+}
+
+static void
+veil_export_view_finalize (GObject *object)
+{
+  VeilExportView *self = VEIL_EXPORT_VIEW (object);
+
+  g_clear_pointer (&self->failed_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->survival_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (veil_export_view_parent_class)->finalize (object);
+}
+
+static void
+veil_export_view_class_init (VeilExportViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = veil_export_view_dispose;
+  object_class->finalize = veil_export_view_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/unlearnable/Veil/veil-export-view.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, VeilExportView, name)
+  BIND (stack);
+  BIND (progress_title);
+  BIND (progress_bar);
+  BIND (progress_count);
+  BIND (progress_status);
+  BIND (progress_file);
+  BIND (summary_icon);
+  BIND (summary_title);
+  BIND (summary_description);
+  BIND (resume_button);
+  BIND (open_button);
+  BIND (results_group);
+  BIND (protected_label);
+  BIND (unchanged_row);
+  BIND (unchanged_label);
+  BIND (skipped_row);
+  BIND (skipped_label);
+  BIND (failed_none_row);
+  BIND (failed_row);
+  BIND (survival_group);
+#undef BIND
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+veil_export_view_init (VeilExportView *self)
+{
+  self->failed_rows = g_ptr_array_new ();
+  self->survival_rows = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-preview-job"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "veil-error.h"
+#include "veil-image-io.h"
+#include "veil-preview-job.h"
+#include "veil-protect.h"
+
+/* ---- The computation ------------------------------------------------------------------- */
+
+static GdkPixbuf *
+new_like (GdkPixbuf *pixbuf)
+{
+  return gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixbuf), 8,
+                         gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));
+}
+
+/* Shrinks to a short side of @short_side by averaging (GdkPixbuf's TILES filter is a box
+ * filter when reducing), as the area resize of a training pipeline does. */
+static GdkPixbuf *
+shrink_to (GdkPixbuf *pixbuf,
+           guint      short_side)
+{
+  int w = gdk_pixbuf_get_width (pixbuf);
+  int h = gdk_pixbuf_get_height (pixbuf);
+  int s = MIN (w, h);
+
+  if (short_side == 0 || (guint) s <= short_side)
+    return g_object_ref (pixbuf);
+  return gdk_pixbuf_scale_simple (pixbuf,
+                                  MAX (1, (int) lround ((double) w * short_side / s)),
+                                  MAX (1, (int) lround ((double) h * short_side / s)),
+                                  GDK_INTERP_TILES);
+}
+
+static GdkPixbuf *
+difference_of (GdkPixbuf *a,
+               GdkPixbuf *b,
+               double    *gain_out)
+{
+  int w = gdk_pixbuf_get_width (a);
+  int h = gdk_pixbuf_get_height (a);
+  int na = gdk_pixbuf_get_n_channels (a);
+  int nb = gdk_pixbuf_get_n_channels (b);
+  int sa = gdk_pixbuf_get_rowstride (a);
+  int sb = gdk_pixbuf_get_rowstride (b);
+  const guint8 *pa = gdk_pixbuf_read_pixels (a);
+  const guint8 *pb = gdk_pixbuf_read_pixels (b);
+  g_autoptr(GdkPixbuf) out = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, w, h);
+  guint8 *po = gdk_pixbuf_get_pixels (out);
+  int so = gdk_pixbuf_get_rowstride (out);
+  guint64 histogram[256] = { 0 };
+  guint64 n = (guint64) w * h * 3;
+  guint64 seen = 0;
+  int p99 = 0;
+  double gain;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w * 3; x++)
+      {
+        int d = abs ((int) pa[y * sa + (x / 3) * na + x % 3] - pb[y * sb + (x / 3) * nb + x % 3]);
+        po[y * so + x] = d;
+        histogram[d]++;
+      }
+
+  /* Amplified so that most changes (up to the 99th percentile) fill the range: the largest
+   * changes sit on a few edges and would otherwise leave everything else black. Never more
+   * than 8×, so that an almost unchanged image does not look strongly changed. */
+  for (p99 = 0; p99 < 255; p99++)
+    {
+      seen += histogram[p99];
+      if (seen * 100 >= n * 99)
+        break;
+    }
+  gain = CLAMP (255.0 / MAX (p99, 1), 1.0, 8.0);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w * 3; x++)
+      po[y * so + x] = (guint8) MIN (255.0, po[y * so + x] * gain);
+
+  *gain_out = gain;
+  return g_steal_pointer (&out);
+}
+
+void
+veil_preview_result_free (VeilPreviewResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_object (&result->original);
+  g_clear_object (&result->protected_image);
+  g_clear_object (&result->difference);
+  g_free (result);
+}
+
+VeilPreviewResult *
+veil_preview_compute (const VeilPreviewRequest *request,
+                      GCancellable             *cancellable,
+                      GError                  **error)
+{
+  g_autoptr(VeilPreviewResult) result = g_new0 (VeilPreviewResult, 1);
+  g_autoptr(GdkPixbuf) protected_image = NULL;
+  GdkPixbuf *src;
+
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (GDK_IS_PIXBUF (request->original), NULL);
+  g_return_val_if_fail (request->bank != NULL || !request->protect, NULL);
+
+  src = request->original;
+  if (request->protect)
+    {
+      protected_image = new_like (src);
+#ifdef HAVE_VEIL_PROTECT_PIXELS_SCALED
+      {
+        /* The filter is enlarged by max(1, S/R) at the source's size; the decode is smaller
+         * than the source by display/source, and so is every filter cell on it. */
+        int s_source = MIN (request->source_width, request->source_height);
+        int s_display = MIN (gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src));
+        double enlarge = 1.0;
+        double cell_scale;
+
+        if (request->training_res != VEIL_TRAINING_RES_NATIVE
+            && (guint) s_source > request->training_res)
+          enlarge = (double) s_source / request->training_res;
+        cell_scale = enlarge * s_display / MAX (1, s_source);
+
+        if (!veil_protect_pixels_scaled (request->bank, request->class_index, cell_scale,
+                                         gdk_pixbuf_read_pixels (src),
+                                         gdk_pixbuf_get_rowstride (src),
+                                         gdk_pixbuf_get_pixels (protected_image),
+                                         gdk_pixbuf_get_rowstride (protected_image),
+                                         gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src),
+                                         gdk_pixbuf_get_n_channels (src), 0, cancellable,
+                                         error))
+          return NULL;
+      }
+#else
+      /* Without a cell scale, protecting the display-size image at R enlarges the filter by
+       * display/R: the same as the source's S/R shrunk by display/S, whenever display ≥ R. */
+      if (!veil_protect_pixels (request->bank, request->class_index, request->training_res,
+                                gdk_pixbuf_read_pixels (src), gdk_pixbuf_get_rowstride (src),
+                                gdk_pixbuf_get_pixels (protected_image),
+                                gdk_pixbuf_get_rowstride (protected_image),
+                                gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src),
+                                gdk_pixbuf_get_n_channels (src), 0, cancellable, error))
+        return NULL;
+#endif
+    }
+  else
+    protected_image = g_object_ref (src);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (request->model_view && request->training_res != VEIL_TRAINING_RES_NATIVE)
+    {
+      result->original = shrink_to (src, request->training_res);
+      result->protected_image = shrink_to (protected_image, request->training_res);
+    }
+  else
+    {
+      result->original = g_object_ref (src);
+      result->protected_image = g_object_ref (protected_image);
+    }
+  result->difference = difference_of (result->original, result->protected_image,
+                                      &result->difference_gain);
+  return g_steal_pointer (&result);
+}
+
+/* ---- The live controller ----------------------------------------------------------------- */
+
+struct _VeilPreviewJob
+{
+  GObject         parent_instance;
+
+  /* The selected image and its decode, kept across parameter changes. */
+  char           *path;
+  int             display_width;
+  int             display_height;
+  VeilImage      *image;
+  GCancellable   *decode_cancellable;
+
+  /* Parameters of the next update. */
+  VeilFilterBank *bank;
+  guint           class_index;
+  guint           training_res;
+  gboolean        protect;
+  gboolean        model_view;
+
+  guint           debounce_id;
+  GCancellable   *compute_cancellable;
+  gint64          last_start;           /* monotonic µs of the last update started */
+
+  GdkTexture     *original;
+  GdkTexture     *protected_image;
+  GdkTexture     *difference;
+  double          difference_gain;
+};
+
+G_DEFINE_FINAL_TYPE (VeilPreviewJob, veil_preview_job, G_TYPE_OBJECT)
+
+enum { SIGNAL_UPDATED, SIGNAL_FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  char *path;
+  int   width;
+  int   height;
+} DecodeData;
+
+static void
+decode_data_free (DecodeData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void schedule_update (VeilPreviewJob *self, guint delay_ms);
+
+static void
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  DecodeData *data = task_data;
+  GError *error = NULL;
+  VeilImage *image;
+
+  image = veil_image_load_at_size (data->path, data->width, data->height, cancellable, &error);
+  if (image == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, image, (GDestroyNotify) veil_image_free);
+}
+
+static void
+decode_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  VeilPreviewJob *self = VEIL_PREVIEW_JOB (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  VeilImage *image;
+
+  image = g_task_propagate_pointer (G_TASK (result), &error);
+  if (cancellable != self->decode_cancellable)
+    {
+      /* A newer selection replaced this one. */
+      g_clear_pointer (&image, veil_image_free);
+      g_debug ("Stale preview decode dropped");
+      return;
+    }
+  g_clear_object (&self->decode_cancellable);
+
+  if (image == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[SIGNAL_FAILED], 0, error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->image, veil_image_free);
+  self->image = image;
+  schedule_update (self, 0);
+}
+
+static void
+compute_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  VeilPreviewResult *result = veil_preview_compute (task_data, cancellable, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) veil_preview_result_free);
+}
+
+static void
+request_free (VeilPreviewRequest *request)
+{
+  g_clear_object (&request->original);
+  g_clear_pointer (&request->bank, veil_filter_bank_unref);
+  g_free (request);
+}
+
+static void
+compute_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  VeilPreviewJob *self = VEIL_PREVIEW_JOB (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilPreviewResult) preview = NULL;
+
+  preview = g_task_propagate_pointer (G_TASK (result), &error);
+  if (cancellable != self->compute_cancellable)
+    {
+      g_debug ("Stale preview update dropped");
+      return;
+    }
+  g_clear_object (&self->compute_cancellable);
+
+  if (preview == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[SIGNAL_FAILED], 0, error->message);
+      return;
+    }
+
+  g_clear_object (&self->original);
+  g_clear_object (&self->protected_image);
+  g_clear_object (&self->difference);
+  self->original = gdk_texture_new_for_pixbuf (preview->original);
+  self->protected_image = gdk_texture_new_for_pixbuf (preview->protected_image);
+  self->difference = gdk_texture_new_for_pixbuf (preview->difference);
+  self->difference_gain = preview->difference_gain;
+  g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
+}
+
+static gboolean
+debounce_cb (gpointer user_data)
+{
+  VeilPreviewJob *self = VEIL_PREVIEW_JOB (user_data);
+  g_autoptr(GTask) task = NULL;
+  VeilPreviewRequest *request;
+
+  self->debounce_id = 0;
+  if (self->image == NULL || (self->protect && self->bank == NULL))
+    return G_SOURCE_REMOVE;
+
+  /* Cancel and replace: only the newest parameters matter. */
+  g_cancellable_cancel (self->compute_cancellable);
+  g_clear_object (&self->compute_cancellable);
+  self->compute_cancellable = g_cancellable_new ();
+
+  /* The job gets its own references: the decode is never written to, the bank is immutable. */
+  request = g_new0 (VeilPreviewRequest, 1);
+  request->original = g_object_ref (self->image->pixbuf);
+  request->source_width = self->image->source_width;
+  request->source_height = self->image->source_height;
+  request->bank = self->bank != NULL ? veil_filter_bank_ref (self->bank) : NULL;
+  request->class_index = self->class_index;
+  request->training_res = self->training_res;
+  request->protect = self->protect;
+  request->model_view = self->model_view;
+
+  self->last_start = g_get_monotonic_time ();
+  task = g_task_new (self, self->compute_cancellable, compute_done_cb, NULL);
+  g_task_set_source_tag (task, debounce_cb);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, compute_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_update (VeilPreviewJob *self,
+                 guint           delay_ms)
+{
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  self->debounce_id = g_timeout_add (delay_ms, debounce_cb, self);
+}
+
+static void
+veil_preview_job_dispose (GObject *object)
+{
+  VeilPreviewJob *self = VEIL_PREVIEW_JOB (object);
+
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_cancellable_cancel (self->decode_cancellable);
+  g_cancellable_cancel (self->compute_cancellable);
+  g_clear_object (&self->decode_cancellable);
+  g_clear_object (&self->compute_cancellable);
+  g_clear_object (&self->original);
+  g_clear_object (&self->protected_image);
+  g_clear_object (&self->difference);
+  G_OBJECT_CLASS (veil_preview_job_parent_class)->dispose (object);
+}
+
+static void
+veil_preview_job_finalize (GObject *object)
+{
+  VeilPreviewJob *self = VEIL_PREVIEW_JOB (object);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->image, veil_image_free);
+  g_clear_pointer (&self->bank, veil_filter_bank_unref);
+  G_OBJECT_CLASS (veil_preview_job_parent_class)->finalize (object);
+}
+
+static void
+veil_preview_job_class_init (VeilPreviewJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = veil_preview_job_dispose;
+  object_class->finalize = veil_preview_job_finalize;
+
+  signals[SIGNAL_UPDATED] =
+    g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+veil_preview_job_init (VeilPreviewJob *self)
+{
+  self->protect = TRUE;
+}
+
+VeilPreviewJob *
+veil_preview_job_new (void)
+{
+  return g_object_new (VEIL_TYPE_PREVIEW_JOB, NULL);
+}
+
+void
+veil_preview_job_set_image (VeilPreviewJob *self,
+                            const char     *path,
+                            int             display_width,
+                            int             display_height)
+{
+  g_autoptr(GTask) task = NULL;
+  DecodeData *data;
+
+  g_return_if_fail (VEIL_IS_PREVIEW_JOB (self));
+
+  display_width = MAX (display_width, 64);
+  display_height = MAX (display_height, 64);
+
+  if (g_strcmp0 (path, self->path) == 0)
+    {
+      /* Same file: decode again only if the view grew well beyond the decode and the file has
+       * more pixels to give. */
+      gboolean grew = self->image != NULL
+        && (display_width > gdk_pixbuf_get_width (self->image->pixbuf) * 5 / 4
+            || display_height > gdk_pixbuf_get_height (self->image->pixbuf) * 5 / 4)
+        && (self->image->source_width > gdk_pixbuf_get_width (self->image->pixbuf)
+            || self->image->source_height > gdk_pixbuf_get_height (self->image->pixbuf));
+
+      if (!grew)
+        return;
+    }
+
+  g_free (self->path);
+  self->path = g_strdup (path);
+  self->display_width = display_width;
+  self->display_height = display_height;
+
+  g_cancellable_cancel (self->decode_cancellable);
+  g_clear_object (&self->decode_cancellable);
+  g_cancellable_cancel (self->compute_cancellable);
+  g_clear_object (&self->compute_cancellable);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+
+  if (path == NULL)
+    {
+      g_clear_pointer (&self->image, veil_image_free);
+      g_clear_object (&self->original);
+      g_clear_object (&self->protected_image);
+      g_clear_object (&self->difference);
+      g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
+      return;
+    }
+
+  self->decode_cancellable = g_cancellable_new ();
+  data = g_new0 (DecodeData, 1);
+  data->path = g_strdup (path);
+  data->width = display_width;
+  data->height = display_height;
+  task = g_task_new (self, self->decode_cancellable, decode_done_cb, NULL);
+  g_task_set_source_tag (task, veil_preview_job_set_image);
+  g_task_set_task_data (task, data, (GDestroyNotify) decode_data_free);
+  g_task_run_in_thread (task, decode_thread);
+}
+
+void
+veil_preview_job_set_parameters (VeilPreviewJob *self,
+                                 VeilFilterBank *bank,
+                                 guint           class_index,
+                                 guint           training_res,
+                                 gboolean        protect,
+                                 gboolean        model_view)
+{
+  g_return_if_fail (VEIL_IS_PREVIEW_JOB (self));
+
+  if (bank != self->bank)
+    {
+      g_clear_pointer (&self->bank, veil_filter_bank_unref);
+      self->bank = bank != NULL ? veil_filter_bank_ref (bank) : NULL;
+    }
+  self->class_index = class_index;
+  self->training_res = training_res;
+  self->protect = protect;
+  self->model_view = model_view;
+
+  if (self->image == NULL)
+    return;
+
+  /* A lone change starts at once (the preview follows a click without delay); changes that
+   * come in a burst, as while dragging a slider, are coalesced to one update per debounce. */
+  if (self->debounce_id == 0 && self->compute_cancellable == NULL
+      && g_get_monotonic_time () - self->last_start >= VEIL_PREVIEW_DEBOUNCE_MS * 1000)
+    schedule_update (self, 0);
+  else if (self->debounce_id == 0)
+    schedule_update (self, VEIL_PREVIEW_DEBOUNCE_MS);
+}
+
+GdkTexture *
+veil_preview_job_get_original (VeilPreviewJob *self)
+{
+  g_return_val_if_fail (VEIL_IS_PREVIEW_JOB (self), NULL);
+  return self->original;
+}
+
+GdkTexture *
+veil_preview_job_get_protected (VeilPreviewJob *self)
+{
+  g_return_val_if_fail (VEIL_IS_PREVIEW_JOB (self), NULL);
+  return self->protected_image;
+}
+
+GdkTexture *
+veil_preview_job_get_difference (VeilPreviewJob *self)
+{
+  g_return_val_if_fail (VEIL_IS_PREVIEW_JOB (self), NULL);
+  return self->difference;
+}
+
+double
+veil_preview_job_get_difference_gain (VeilPreviewJob *self)
+{
+  g_return_val_if_fail (VEIL_IS_PREVIEW_JOB (self), 1.0);
+  return self->difference_gain;
+}
+
+void
+veil_preview_job_get_source_size (VeilPreviewJob *self,
+                                  int            *width,
+                                  int            *height)
+{
+  g_return_if_fail (VEIL_IS_PREVIEW_JOB (self));
+
+  *width = self->image != NULL ? self->image->source_width : 0;
+  *height = self->image != NULL ? self->image->source_height : 0;
+}
+
+gboolean
+veil_preview_job_is_busy (VeilPreviewJob *self)
+{
+  g_return_val_if_fail (VEIL_IS_PREVIEW_JOB (self), FALSE);
+  return self->debounce_id != 0 || self->decode_cancellable != NULL
+         || self->compute_cancellable != NULL;
+}

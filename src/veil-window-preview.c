@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "veil-class-item.h"
+#include "veil-mix.h"
+#include "veil-protect.h"
+#include "veil-window-private.h"
+
+#ifdef HAVE_VEIL_KEY_LIST
+# include "veil-key-list.h"
+#endif
+
+/* ---- Key and filter bank ----------------------------------------------------------------- */
+
+static void
+refresh_key (VeilWindow *self)
+{
+  VeilKey *key = NULL;
+
+#ifdef HAVE_VEIL_KEY_LIST
+  key = veil_key_list_dup_active_key (veil_key_list_get_default ());
+#endif
+  if (key != NULL)
+    {
+      g_clear_pointer (&self->key, veil_key_unref);
+      self->key = key;
+      self->key_is_temporary = FALSE;
+      return;
+    }
+
+  /* No key yet: previews still show what protection looks like, with a key that lives only in
+   * memory for this session. Exports need a real key (the export dialog asks for one). */
+  if (self->key == NULL || !self->key_is_temporary)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_clear_pointer (&self->key, veil_key_unref);
+      self->key = veil_key_new_random (_("Preview key"), &error);
+      self->key_is_temporary = TRUE;
+      if (self->key == NULL)
+        g_warning ("No preview key: %s", error->message);
+    }
+}
+
+void
+_veil_window_rebuild_bank (VeilWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_classes;
+  guint k;
+  double pb;
+  double mix;
+
+  g_return_if_fail (VEIL_IS_WINDOW (self));
+
+  g_clear_pointer (&self->bank, veil_filter_bank_unref);
+  g_clear_pointer (&self->seed_mix, g_free);
+  if (self->dataset == NULL || self->key == NULL)
+    goto out;
+
+  n_classes = veil_dataset_get_n_classes (self->dataset);
+  k = g_settings_get_int (self->settings, "kernel-size") | 1;
+  pb = g_settings_get_double (self->settings, "blur");
+  mix = g_settings_get_double (self->settings, "mix");
+
+  self->bank = veil_filter_bank_new (self->key, veil_dataset_get_class_names (self->dataset),
+                                     n_classes, k, pb, &error);
+  if (self->bank == NULL)
+    {
+      veil_window_add_toast (self, error->message);
+      goto out;
+    }
+
+  /* With a seed, which images are protected depends on the draw order over the whole set. */
+  if (veil_key_get_kind (self->key) == VEIL_KEY_KIND_SEED && mix < 1.0)
+    self->seed_mix = veil_mix_decide_seeded (veil_key_get_seed (self->key), n_classes, k,
+                                             veil_dataset_get_n_images (self->dataset), mix);
+
+out:
+  if (self->class_store != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->class_store));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(VeilClassItem) item = g_list_model_get_item (G_LIST_MODEL (self->class_store), i);
+
+          if (self->bank != NULL)
+            veil_class_item_set_filter (item, veil_filter_bank_get_filter (self->bank, i),
+                                        veil_filter_bank_get_k (self->bank));
+          else
+            veil_class_item_set_filter (item, NULL, 0);
+        }
+    }
+  _veil_window_update_preview (self);
+}
+
+/* ---- The preview ------------------------------------------------------------------------- */
+
+static gboolean
+image_is_protected (VeilWindow *self)
+{
+  double mix = g_settings_get_double (self->settings, "mix");
+
+  if (mix >= 1.0)
+    return TRUE;
+  if (self->seed_mix != NULL)
+    return self->seed_mix[veil_image_item_get_index (self->selected_image)];
+  return veil_mix_decide_keyed (self->key, veil_image_item_get_relative_path (self->selected_image),
+                                mix);
+}
+
+static void
+update_captions (VeilWindow *self,
+                 gboolean    protect)
+{
+  guint res = g_settings_get_int (self->settings, "training-resolution");
+  gboolean model_view = g_settings_get_boolean (self->settings, "model-view") && res != 0;
+  g_autofree char *original = NULL;
+  g_autofree char *protected_text = NULL;
+  g_autofree char *difference = NULL;
+  double gain = veil_preview_job_get_difference_gain (self->preview_job);
+
+  if (model_view)
+    {
+      /* Translators: %u is the training resolution in pixels. */
+      original = g_strdup_printf (_("Original, as a model sees it (%u px)"), res);
+      protected_text = protect ? g_strdup_printf (_("Protected, as a model sees it (%u px)"), res)
+                               : g_strdup (_("Left unprotected (outside the protected fraction)"));
+    }
+  else
+    {
+      original = g_strdup (_("Original"));
+      protected_text = g_strdup (protect ? _("Protected")
+                                         : _("Left unprotected (outside the protected fraction)"));
+    }
+  /* Translators: the difference view's caption; %.0f is how much it is amplified. */
+  difference = g_strdup_printf (_("Difference, amplified ×%.0f"), gain > 0 ? gain : 1.0);
+  veil_compare_view_set_captions (self->compare_view, original, protected_text, difference);
+}
+
+static void
+update_info (VeilWindow *self)
+{
+  GString *info = g_string_new (NULL);
+  int width, height;
+  guint res = g_settings_get_int (self->settings, "training-resolution");
+
+  if (self->selected_image != NULL)
+    {
+      veil_preview_job_get_source_size (self->preview_job, &width, &height);
+      g_string_append (info, veil_image_item_get_display_name (self->selected_image));
+      if (width > 0)
+        {
+          double scale = veil_protect_scale_factor (res, width, height);
+
+          g_string_append_printf (info, " · %d × %d px", width, height);
+          if (scale > 1.0 && self->bank != NULL)
+            {
+              /* Translators: how the filter is applied to a large photo. */
+              g_string_append_printf (info, _(" · filter enlarged %.1f× to survive shrinking to "
+                                              "%u px"), scale, res);
+            }
+          else
+            g_string_append (info, _(" · filter applied as is"));
+        }
+    }
+  if (self->key_is_temporary)
+    {
+      if (info->len > 0)
+        g_string_append (info, " · ");
+      g_string_append (info, _("No key chosen: previews use a temporary key"));
+    }
+  gtk_label_set_label (self->preview_info_label, info->str);
+  g_string_free (info, TRUE);
+}
+
+/* The size to decode at: the view's, or more when zoomed in beyond "fit" so that 100 % shows
+ * real detail (capped: a preview never decodes more than about 4096 px across). */
+static void
+get_decode_size (VeilWindow *self,
+                 int        *width,
+                 int        *height)
+{
+  double zoom = veil_compare_view_get_effective_zoom (self->compare_view);
+  double fit;
+  double factor = 1.0;
+
+  veil_compare_view_get_pane_size (self->compare_view, width, height);
+  fit = veil_compare_view_get_fit_zoom (self->compare_view);
+  if (fit > 0 && zoom > fit)
+    factor = CLAMP (zoom / fit, 1.0, MAX (1.0, 4096.0 / MAX (1, MAX (*width, *height))));
+  *width = (int) (*width * factor);
+  *height = (int) (*height * factor);
+}
+
+void
+_veil_window_update_preview (VeilWindow *self)
+{
+  g_autofree char *path = NULL;
+  int width, height;
+  gboolean protect;
+
+  g_return_if_fail (VEIL_IS_WINDOW (self));
+
+  if (self->preview_job == NULL)
+    return;
+
+  if (self->selected_image == NULL)
+    {
+      veil_preview_job_set_image (self->preview_job, NULL, 0, 0);
+      update_info (self);
+      return;
+    }
+
+  path = veil_image_item_dup_path (self->selected_image);
+  get_decode_size (self, &width, &height);
+  veil_preview_job_set_image (self->preview_job, path, width, height);
+
+  protect = image_is_protected (self);
+  veil_preview_job_set_parameters (self->preview_job, self->bank,
+                                   veil_image_item_get_class_index (self->selected_image),
+                                   g_settings_get_int (self->settings, "training-resolution"),
+                                   protect,
+                                   g_settings_get_boolean (self->settings, "model-view"));
+  gtk_spinner_start (self->preview_spinner);
+  update_captions (self, protect);
+  update_info (self);
+}
+
+static void
+on_preview_updated_cb (VeilPreviewJob *job,
+                       VeilWindow     *self)
+{
+  int width, height;
+
+  veil_preview_job_get_source_size (job, &width, &height);
+  veil_compare_view_set_images (self->compare_view,
+                                veil_preview_job_get_original (job),
+                                veil_preview_job_get_protected (job),
+                                veil_preview_job_get_difference (job),
+                                width, height);
+  if (!veil_preview_job_is_busy (job))
+    gtk_spinner_stop (self->preview_spinner);
+  if (self->selected_image != NULL)
+    update_captions (self, image_is_protected (self));
+  update_info (self);
+  _veil_window_update_zoom_label (self);
+}
+
+static void
+on_preview_failed_cb (VeilPreviewJob *job,
+                      const char     *message,
+                      VeilWindow     *self)
+{
+  gtk_spinner_stop (self->preview_spinner);
+  veil_compare_view_set_images (self->compare_view, NULL, NULL, NULL, 0, 0);
+  adw_status_page_set_title (self->compare_status, _("This Image Cannot Be Shown"));
+  adw_status_page_set_description (self->compare_status, message);
+  gtk_stack_set_visible_child_name (self->compare_stack, "empty");
+  veil_window_add_toast (self, message);
+}
+
+void
+_veil_window_update_zoom_label (VeilWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (veil_compare_view_get_zoom (self->compare_view) == VEIL_ZOOM_FIT)
+    text = g_strdup_printf (_("Fit (%.0f %%)"),
+                            veil_compare_view_get_effective_zoom (self->compare_view) * 100);
+  else
+    text = g_strdup_printf (_("%.0f %%"),
+                            veil_compare_view_get_effective_zoom (self->compare_view) * 100);
+  gtk_label_set_label (self->zoom_label, text);
+}
+
+static void
+on_compare_resized_cb (VeilCompareView *view,
+                       VeilWindow      *self)
+{
+  /* A bigger view may need a bigger decode; set_image ignores small changes. */
+  if (self->selected_image != NULL)
+    {
+      g_autofree char *path = veil_image_item_dup_path (self->selected_image);
+      int width, height;
+
+      get_decode_size (self, &width, &height);
+      veil_preview_job_set_image (self->preview_job, path, width, height);
+    }
+  _veil_window_update_zoom_label (self);
+}
+
+static void
+on_compare_zoom_cb (VeilCompareView *view,
+                    GParamSpec      *pspec,
+                    VeilWindow      *self)
+{
+  on_compare_resized_cb (view, self);
+}
+
+static void
+on_parameters_changed_cb (GSettings  *settings,
+                          const char *key,
+                          VeilWindow *self)
+{
+  if (g_str_equal (key, "kernel-size") || g_str_equal (key, "blur") || g_str_equal (key, "mix"))
+    _veil_window_rebuild_bank (self);
+  else if (g_str_equal (key, "training-resolution") || g_str_equal (key, "model-view"))
+    _veil_window_update_preview (self);
+  else if (g_str_equal (key, "active-key") || g_str_equal (key, "use-seed")
+           || g_str_equal (key, "seed"))
+    {
+      refresh_key (self);
+      _veil_window_rebuild_bank (self);
+    }
+}
+
+#ifdef HAVE_VEIL_KEY_LIST
+static void
+on_active_key_changed_cb (VeilKeyList *list,
+                          VeilWindow  *self)
+{
+  refresh_key (self);
+  _veil_window_rebuild_bank (self);
+}
+#endif
+
+void
+_veil_window_preview_init (VeilWindow *self)
+{
+  self->preview_job = veil_preview_job_new ();
+  g_signal_connect (self->preview_job, "updated", G_CALLBACK (on_preview_updated_cb), self);
+  g_signal_connect (self->preview_job, "failed", G_CALLBACK (on_preview_failed_cb), self);
+  g_signal_connect (self->compare_view, "resized", G_CALLBACK (on_compare_resized_cb), self);
+  g_signal_connect_swapped (self->compare_view, "notify::zoom",
+                            G_CALLBACK (_veil_window_update_zoom_label), self);
+  /* Zooming in may need a larger decode: handled like a resize. */
+  g_signal_connect (self->compare_view, "notify::zoom", G_CALLBACK (on_compare_zoom_cb), self);
+  g_settings_bind (self->settings, "compare-mode", self->compare_view, "mode",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_parameters_changed_cb),
+                           self, 0);
+#ifdef HAVE_VEIL_KEY_LIST
+  g_signal_connect_object (veil_key_list_get_default (), "active-key-changed",
+                           G_CALLBACK (on_active_key_changed_cb), self, 0);
+#endif
+  refresh_key (self);
+  _veil_window_update_zoom_label (self);
+}
+
+void
+_veil_window_preview_dispose (VeilWindow *self)
+{
+  if (self->preview_job != NULL)
+    g_signal_handlers_disconnect_by_data (self->preview_job, self);
+  g_clear_object (&self->preview_job);
+  g_clear_pointer (&self->bank, veil_filter_bank_unref);
+  g_clear_pointer (&self->key, veil_key_unref);
+  g_clear_pointer (&self->seed_mix, g_free);
+}

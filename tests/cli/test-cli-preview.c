@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-test"
+
+#include <string.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
+
+#include "cli-test-util.h"
+#include "veil-test-util.h"
+
+/* veil-cli preview: one image protected exactly as an export protects it, alone or beside its
+ * original, and clear refusals of what cannot work. */
+
+#define WIDTH 30
+#define HEIGHT 22
+
+static char *
+make_tree (const char *base)
+{
+  char *input = g_build_filename (base, "in", NULL);
+  const char *files[] = { "cat/c0.png", "cat/c1.png", "dog/d0.png", "eel/e0.png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (input, files[i], NULL);
+      cli_write_png (path, WIDTH, HEIGHT, i + 40);
+    }
+  return input;
+}
+
+/* Asserts that the @width×@height area of @a at (@ax, 0) holds the same pixels as @b. */
+static void
+assert_same_pixels (GdkPixbuf *a,
+                    int        ax,
+                    GdkPixbuf *b)
+{
+  int width = gdk_pixbuf_get_width (b);
+  int height = gdk_pixbuf_get_height (b);
+  int channels = gdk_pixbuf_get_n_channels (b);
+
+  g_assert_cmpint (gdk_pixbuf_get_n_channels (a), ==, channels);
+  g_assert_cmpint (gdk_pixbuf_get_height (a), ==, height);
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *row_a = gdk_pixbuf_read_pixels (a) + (gsize) y * gdk_pixbuf_get_rowstride (a)
+                            + (gsize) ax * channels;
+      const guint8 *row_b = gdk_pixbuf_read_pixels (b) + (gsize) y * gdk_pixbuf_get_rowstride (b);
+
+      g_assert_cmpmem (row_a, (gsize) width * channels, row_b, (gsize) width * channels);
+    }
+}
+
+static GdkPixbuf *
+load (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  GdkPixbuf *pixbuf = gdk_pixbuf_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return pixbuf;
+}
+
+/* With a seed the filters depend on the whole class list: from --classes (any order) or from
+ * --dataset, the preview equals what protect writes for that image. */
+static void
+test_equals_export (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *image = g_build_filename (input, "dog", "d0.png", NULL);
+  g_autofree char *exported = g_build_filename (output, "dog", "d0.png", NULL);
+  g_autofree char *from_list = g_build_filename (base, "list.png", NULL);
+  g_autofree char *from_dataset = g_build_filename (base, "dataset.png", NULL);
+  g_autofree char *wrong_list = g_build_filename (base, "wrong.png", NULL);
+  g_autoptr(GdkPixbuf) reference = NULL;
+  g_autoptr(GdkPixbuf) original = NULL;
+  g_autoptr(GdkPixbuf) shown = NULL;
+  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) after = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "protect", "--seed", "8", "-k", "5", "--pb", "0.2",
+                            "-q", input, output, NULL), ==, 0);
+  reference = load (exported);
+  original = load (image);
+
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "preview", image, "--class", "dog", "--seed", "8",
+                            "-k", "5", "--pb", "0.2", "--classes", "eel,cat,dog", "-o", from_list,
+                            NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "list.png"));
+  shown = load (from_list);
+  g_assert_cmpint (gdk_pixbuf_get_width (shown), ==, WIDTH);
+  assert_same_pixels (shown, 0, reference);
+  g_clear_object (&shown);
+
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "preview", image, "--class", "dog", "--seed", "8",
+                            "-k", "5", "--pb", "0.2", "--dataset", input, "-o", from_dataset,
+                            NULL), ==, 0);
+  shown = load (from_dataset);
+  assert_same_pixels (shown, 0, reference);
+  g_clear_object (&shown);
+
+  /* A class list that is not the dataset's gives other filters: the check above can fail. */
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "preview", image, "--class", "dog", "--seed", "8",
+                            "-k", "5", "--pb", "0.2", "--classes", "dog,eel", "-o", wrong_list,
+                            NULL), ==, 0);
+  shown = load (wrong_list);
+  g_assert_false (memcmp (gdk_pixbuf_read_pixels (shown), gdk_pixbuf_read_pixels (reference),
+                          (gsize) gdk_pixbuf_get_rowstride (reference) * (HEIGHT - 1)) == 0);
+
+  after = cli_tree_snapshot (input, TRUE);
+  cli_assert_same_tree (before, after);
+  veil_test_rm_rf (base);
+}
+
+/* With a secret key the class name alone decides the filter; --side-by-side puts the
+ * original on the left and the protected image on the right. */
+static void
+test_side_by_side (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *key = g_build_filename (base, "k.key", NULL);
+  g_autofree char *image = g_build_filename (input, "cat", "c1.png", NULL);
+  g_autofree char *exported = g_build_filename (output, "cat", "c1.png", NULL);
+  g_autofree char *both = g_build_filename (base, "both.png", NULL);
+  g_autofree char *jpeg = g_build_filename (base, "p.jpg", NULL);
+  g_autoptr(GdkPixbuf) reference = NULL;
+  g_autoptr(GdkPixbuf) original = NULL;
+  g_autoptr(GdkPixbuf) shown = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_cmpint (cli_run (base, NULL, NULL, "keygen", "k", NULL), ==, 0);
+  g_assert_cmpint (cli_run (base, NULL, NULL, "keys", "export", "k", key, NULL), ==, 0);
+  g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--key-file", key, "-q", input, output,
+                            NULL), ==, 0);
+  reference = load (exported);
+  original = load (image);
+
+  g_assert_cmpint (cli_run (base, NULL, NULL, "preview", image, "--class", "cat", "--key", "k",
+                            "--side-by-side", "-o", both, NULL), ==, 0);
+  shown = load (both);
+  g_assert_cmpint (gdk_pixbuf_get_width (shown), >, 2 * WIDTH);
+  assert_same_pixels (shown, 0, original);
+  assert_same_pixels (shown, gdk_pixbuf_get_width (shown) - WIDTH, reference);
+
+  /* The output's format follows its name. */
+  g_assert_cmpint (cli_run (base, NULL, NULL, "preview", image, "--class", "cat", "--key", "k",
+                            "-o", jpeg, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (jpeg, &data, &len, NULL));
+  g_assert_cmpuint (len, >, 3);
+  g_assert_cmpmem (data, 3, "\xff\xd8\xff", 3);
+  veil_test_rm_rf (base);
+}
+
+typedef struct {
+  const char *args[14];
+  int         status;
+  const char *message; /* in stderr */
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+  { { "@IMAGE@", "--seed", "1", "--classes", "cat,dog", "-o", "@BASE@/p.png", NULL }, 2,
+    "--class" },
+  { { "@IMAGE@", "--class", "cat", "--seed", "1", "--classes", "cat,dog", NULL }, 2, "-o OUT" },
+  { { "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o", "@BASE@/p.png", NULL }, 2,
+    "IMAGE" },
+  { { "@IMAGE@", "--class", "owl", "--seed", "1", "--classes", "cat,dog", "-o", "@BASE@/p.png",
+      NULL }, 2, "“owl” is not one of the classes" },
+  { { "@IMAGE@", "--class", "cat", "--seed", "1", "-o", "@BASE@/p.png", NULL }, 2,
+    "--classes or --dataset" },
+  { { "@IMAGE@", "--class", "cat", "--classes", "cat,dog", "-o", "@BASE@/p.png", NULL }, 2,
+    "no key given" },
+  { { "@IMAGE@", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o", "@BASE@/p.gif",
+      NULL }, 2, "OUT must end in" },
+  { { "@IMAGE@", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o", "@IMAGE@",
+      NULL }, 2, "must not be IMAGE" },
+  { { "@IMAGE@", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-k", "4", "-o",
+      "@BASE@/p.png", NULL }, 2, "-k must be" },
+  { { "@BASE@/in/cat/notes.png", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o",
+      "@BASE@/p.png", NULL }, 1, "cat/notes.png" },
+  { { "@BASE@/in/cat/none.png", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o",
+      "@BASE@/p.png", NULL }, 1, "cat/none.png" },
+};
+
+static void
+test_errors (gconstpointer data)
+{
+  const ErrorCase *c = data;
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *image = g_build_filename (input, "cat", "c0.png", NULL);
+  g_autofree char *notes = g_build_filename (input, "cat", "notes.png", NULL);
+  g_autofree char *preview = g_build_filename (base, "p.png", NULL);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *err = NULL;
+
+  cli_write_file (notes, "these are notes\n", 16);
+  before = cli_tree_snapshot (input, TRUE);
+  g_ptr_array_add (args, g_strdup ("preview"));
+  for (guint i = 0; c->args[i] != NULL; i++)
+    {
+      GString *arg = g_string_new (c->args[i]);
+
+      g_string_replace (arg, "@BASE@", base, 0);
+      g_string_replace (arg, "@IMAGE@", image, 0);
+      g_ptr_array_add (args, g_string_free (arg, FALSE));
+    }
+  while (args->len < 14)
+    g_ptr_array_add (args, NULL);
+  g_assert_cmpint (cli_run (NULL, NULL, &err, args->pdata[0], args->pdata[1], args->pdata[2],
+                            args->pdata[3], args->pdata[4], args->pdata[5], args->pdata[6],
+                            args->pdata[7], args->pdata[8], args->pdata[9], args->pdata[10],
+                            args->pdata[11], args->pdata[12], NULL), ==, c->status);
+  g_assert_nonnull (strstr (err, c->message));
+  g_assert_false (g_file_test (preview, G_FILE_TEST_EXISTS));
+
+  after = cli_tree_snapshot (input, TRUE);
+  cli_assert_same_tree (before, after);
+  veil_test_rm_rf (base);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/preview/equals-export", test_equals_export);
+  g_test_add_func ("/cli/preview/side-by-side", test_side_by_side);
+  for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/preview/errors/%u", i);
+      g_test_add_data_func (path, &error_cases[i], test_errors);
+    }
+  return g_test_run ();
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-ui-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ui-test-util.h"
+#include "veil-thumbnail-loader.h"
+
+/* Saves the main window with the sample set open, in light and dark style, to
+ * $G_TEST_BUILDDIR/screenshots/ (the metainfo's screenshots are copied from there). */
+
+static gboolean
+thumbnails_done (gpointer data)
+{
+  return veil_thumbnail_loader_get_n_pending (veil_thumbnail_loader_get_default ()) == 0;
+}
+
+static void
+save_window (VeilWindow *window,
+             const char *path)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  g_assert_cmpint (width, >, 600);
+  g_assert_cmpint (height, >, 400);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s (%d×%d)", path, width, height);
+}
+
+static void
+test_screenshots (void)
+{
+  g_autofree char *samples = veil_window_find_samples_dir ();
+  g_autofree char *dir = NULL;
+  g_autofree char *light = NULL;
+  g_autofree char *dark = NULL;
+  g_autoptr(VeilApplication) app = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  VeilWindow *window;
+
+  if (samples == NULL || !g_file_test (samples, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("The sample set (data/samples) is not there");
+      return;
+    }
+
+  /* The paper's photographic setting, side by side: what a new user sees first. */
+  g_settings_set_int (settings, "kernel-size", 9);
+  g_settings_set_double (settings, "blur", 0.06);
+  g_settings_set_int (settings, "training-resolution", 224);
+  g_settings_set_string (settings, "compare-mode", "side-by-side");
+  g_settings_set_int (settings, "window-width", 1240);
+  g_settings_set_int (settings, "window-height", 780);
+
+  window = ui_test_start_app (&app);
+  ui_test_open_and_wait (window, samples);
+  ui_test_wait_until (thumbnails_done, NULL, 20000, "the thumbnails");
+  ui_test_wait_ms (300);
+
+  dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                          "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  ui_test_wait_ms (300);
+  light = g_build_filename (dir, "veil-light.png", NULL);
+  save_window (window, light);
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_test_wait_ms (300);
+  g_assert_true (adw_style_manager_get_dark (style));
+  dark = g_build_filename (dir, "veil-dark.png", NULL);
+  save_window (window, dark);
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_wait_ms (50);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ui/screenshots/light-and-dark", test_screenshots);
+  return g_test_run ();
+}

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-keys"
+
+/* The key manager and the header-bar key chooser, driven in the real application: create,
+ * rename and delete keys the way a person does, and check the key files on disk. */
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include <adwaita.h>
+
+#include "veil-application.h"
+#include "veil-key-chooser.h"
+#include "veil-key-list.h"
+#include "veil-key-manager.h"
+#include "veil-key-store.h"
+#include "ui-test-util.h"
+#include "veil-test-util.h"
+#include "veil-window.h"
+
+static VeilApplication *app;
+static GtkWindow *window;
+static char *tmpdir;
+
+/* Runs the main loop until @expr holds or @seconds pass. */
+#define WAIT_UNTIL(expr, seconds)                                                   \
+  G_STMT_START {                                                                    \
+    gint64 _end = g_get_monotonic_time () + (gint64) ((seconds) * G_USEC_PER_SEC);  \
+    while (!(expr) && g_get_monotonic_time () < _end)                               \
+      if (!g_main_context_iteration (NULL, FALSE))                                  \
+        g_usleep (2000);                                                            \
+  } G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
+        return w; /* still referenced by the toplevel list */
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether any visible label or preferences row under @widget shows text containing @needle. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *needle)
+{
+  const char *text = NULL;
+  const char *subtitle = NULL;
+
+  /* What is hidden is not shown to anyone. */
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_label (GTK_LABEL (widget));
+  else if (ADW_IS_ACTION_ROW (widget))
+    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+  if ((text != NULL && strstr (text, needle) != NULL)
+      || (subtitle != NULL && strstr (subtitle, needle) != NULL))
+    return TRUE;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (shows_text (c, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+keys_dir (void)
+{
+  return veil_key_store_default_dir ();
+}
+
+/* The key files in the store, as full paths. */
+static GPtrArray *
+list_key_files (void)
+{
+  g_autofree char *dir = keys_dir ();
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".key"))
+      g_ptr_array_add (files, g_build_filename (dir, name, NULL));
+  return files;
+}
+
+static VeilKeyManager *
+open_manager (void)
+{
+  GtkWidget *manager;
+
+  /* Ctrl+K goes through app.keys; the key chooser's "Manage Keys…" calls the same function. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "keys"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "keys", NULL);
+  WAIT_UNTIL ((manager = find_toplevel (VEIL_TYPE_KEY_MANAGER)) != NULL, 5);
+  g_assert_nonnull (manager);
+  spin (100);
+  return VEIL_KEY_MANAGER (manager);
+}
+
+static AdwMessageDialog *
+wait_for_message_dialog (void)
+{
+  GtkWidget *dialog;
+
+  WAIT_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5);
+  g_assert_nonnull (dialog);
+  spin (50);
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static void
+answer (AdwMessageDialog *dialog,
+        const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (50);
+}
+
+static void
+create_key_in_ui (VeilKeyManager *manager,
+                  const char     *name)
+{
+  GtkWidget *entry_row = find_descendant (GTK_WIDGET (manager), ADW_TYPE_ENTRY_ROW);
+
+  g_assert_nonnull (entry_row);
+  gtk_editable_set_text (GTK_EDITABLE (entry_row), name);
+  g_signal_emit_by_name (entry_row, "apply");
+  spin (100);
+}
+
+static char *
+secret_hex (VeilKey *key)
+{
+  const guint8 *secret = veil_key_get_secret (key);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < 8; i++)
+    g_string_append_printf (s, "%02x", secret[i]);
+  return g_string_free (s, FALSE);
+}
+
+typedef struct {
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+on_clipboard_text_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  read->done = TRUE;
+}
+
+static void
+test_create_delete (void)
+{
+  VeilKeyList *keys = veil_key_list_get_default ();
+  VeilKeyManager *manager = open_manager ();
+  g_autoptr(GPtrArray) before = list_key_files ();
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) gone = NULL;
+  g_autofree char *hex = NULL;
+  GtkWidget *chooser;
+  VeilKeyItem *item;
+  struct stat st;
+
+  g_assert_cmpuint (before->len, ==, 0);
+  g_assert_null (veil_key_list_get_active_item (keys));
+
+  create_key_in_ui (manager, "Studio portraits");
+
+  /* One new key file, private to its owner. */
+  after = list_key_files ();
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpint (g_stat (g_ptr_array_index (after, 0), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* It is listed, became the active key, and the header bar shows it. */
+  item = veil_key_list_find (keys, "Studio portraits");
+  g_assert_nonnull (item);
+  g_assert_true (veil_key_list_get_active_item (keys) == item);
+  g_assert_true (shows_text (GTK_WIDGET (manager), "Studio portraits"));
+  g_assert_true (shows_text (GTK_WIDGET (manager), veil_key_item_get_fingerprint (item)));
+  chooser = find_descendant (GTK_WIDGET (window), VEIL_TYPE_KEY_CHOOSER);
+  g_assert_nonnull (chooser);
+  g_assert_true (shows_text (chooser, "Studio portraits"));
+
+  /* Only fingerprints are shown, never the secret. */
+  hex = secret_hex (veil_key_item_get_key (item));
+  g_assert_false (shows_text (GTK_WIDGET (manager), hex));
+  g_assert_false (shows_text (GTK_WIDGET (window), hex));
+  g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (manager)), hex));
+
+  /* Copy Fingerprint puts the fingerprint, and only that, on the clipboard. */
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (manager));
+    ClipboardRead read = { NULL, FALSE };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.copy-fingerprint",
+                                               "s", "Studio portraits"));
+    gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text_cb, &read);
+    WAIT_UNTIL (read.done, 5);
+    g_assert_true (read.done);
+    g_assert_cmpstr (read.text, ==, veil_key_item_get_fingerprint (item));
+    g_free (read.text);
+    g_assert_true (shows_text (GTK_WIDGET (manager), "Fingerprint copied"));
+  }
+
+  /* Delete asks first; cancelling keeps the key. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.delete", "s",
+                                             "Studio portraits"));
+  answer (wait_for_message_dialog (), "cancel");
+  g_assert_nonnull (veil_key_list_find (keys, "Studio portraits"));
+  g_assert_true (g_file_test (g_ptr_array_index (after, 0), G_FILE_TEST_EXISTS));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.delete", "s",
+                                             "Studio portraits"));
+  answer (wait_for_message_dialog (), "delete");
+
+  gone = list_key_files ();
+  g_assert_cmpuint (gone->len, ==, 0);
+  g_assert_false (g_file_test (g_ptr_array_index (after, 0), G_FILE_TEST_EXISTS));
+  g_assert_null (veil_key_list_find (keys, "Studio portraits"));
+  g_assert_null (veil_key_list_get_active_item (keys));
+  /* The first list box of the manager is its list of keys (toasts may still name the key). */
+  g_assert_false (shows_text (find_descendant (GTK_WIDGET (manager), GTK_TYPE_LIST_BOX),
+                              "Studio portraits"));
+  g_assert_true (shows_text (chooser, "No Key"));
+
+  gtk_window_destroy (GTK_WINDOW (manager));
+  spin (50);
+}
+
+static void
+test_export_import (void)
+{
+  VeilKeyList *keys = veil_key_list_get_default ();
+  VeilKeyManager *manager = open_manager ();
+  g_autofree char *copy = g_build_filename (tmpdir, "backup.key", NULL);
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  VeilKeyItem *item;
+  struct stat st;
+
+  create_key_in_ui (manager, "Backed up");
+  item = veil_key_list_find (keys, "Backed up");
+  g_assert_nonnull (item);
+  fingerprint = g_strdup (veil_key_item_get_fingerprint (item));
+
+  /* Exporting warns first that the file undoes the protection; cancelling writes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.export", "s",
+                                             "Backed up"));
+  dialog = wait_for_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "undo the protection"));
+  answer (dialog, "cancel");
+  g_assert_null (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+
+  /* What the file chooser's answer runs: a private copy that imports back as the same key. */
+  g_assert_true (veil_key_list_export (keys, "Backed up", copy, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (copy, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (veil_key_list_delete (keys, "Backed up", &error));
+  g_assert_no_error (error);
+  item = veil_key_list_import (keys, copy, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (veil_key_item_get_name (item), ==, "Backed up");
+  g_assert_cmpstr (veil_key_item_get_fingerprint (item), ==, fingerprint);
+  g_assert_true (shows_text (GTK_WIDGET (manager), fingerprint));
+
+  /* Importing it again is refused with a message rather than a second copy. */
+  g_assert_null (veil_key_list_import (keys, copy, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (veil_key_list_delete (keys, "Backed up", &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (manager));
+  spin (50);
+}
+
+static void
+test_rename_and_damaged (void)
+{
+  VeilKeyList *keys = veil_key_list_get_default ();
+  VeilKeyManager *manager = open_manager ();
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *dir = keys_dir ();
+  g_autofree char *damaged = g_build_filename (dir, "damaged.key", NULL);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  VeilKeyItem *item;
+
+  create_key_in_ui (manager, "Old name");
+  item = veil_key_list_find (keys, "Old name");
+  g_assert_nonnull (item);
+  fingerprint = g_strdup (veil_key_item_get_fingerprint (item));
+
+  /* A name that is not allowed is refused with a message, and nothing is created. */
+  create_key_in_ui (manager, "a/b");
+  g_assert_null (veil_key_list_find (keys, "a/b"));
+  g_assert_cmpuint (g_list_model_get_n_items (veil_key_list_get_model (keys)), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.rename", "s",
+                                             "Old name"));
+  dialog = wait_for_message_dialog ();
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Old name");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "New name");
+  answer (dialog, "rename");
+
+  g_assert_null (veil_key_list_find (keys, "Old name"));
+  item = veil_key_list_find (keys, "New name");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (veil_key_item_get_fingerprint (item), ==, fingerprint);
+  /* The active key follows the rename. */
+  g_assert_true (veil_key_list_get_active_item (keys) == item);
+  g_assert_true (shows_text (GTK_WIDGET (manager), "New name"));
+
+  /* A damaged key file is named in the window instead of breaking the list. */
+  g_assert_true (g_file_set_contents (damaged, "this is not a key\n", -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (damaged, 0600), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (manager));
+  spin (50);
+  manager = open_manager ();
+  g_assert_true (shows_text (GTK_WIDGET (manager), "damaged.key"));
+  g_assert_nonnull (veil_key_list_find (keys, "New name"));
+
+  /* The paper-compatible seed replaces the key while it is switched on. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autoptr(VeilKey) key = NULL;
+
+    g_settings_set_uint (settings, "seed", 1234);
+    g_settings_set_boolean (settings, "use-seed", TRUE);
+    spin (50);
+    key = veil_key_list_dup_active_key (keys);
+    g_assert_nonnull (key);
+    g_assert_cmpint (veil_key_get_kind (key), ==, VEIL_KEY_KIND_SEED);
+    g_assert_cmpuint (veil_key_get_seed (key), ==, 1234);
+    g_assert_true (shows_text (find_descendant (GTK_WIDGET (window), VEIL_TYPE_KEY_CHOOSER),
+                               "Seed"));
+    g_settings_set_boolean (settings, "use-seed", FALSE);
+  }
+
+  g_assert_cmpint (g_unlink (damaged), ==, 0);
+  g_assert_true (veil_key_list_delete (keys, "New name", &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (manager));
+  spin (50);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *config = NULL;
+  int ret;
+
+  /* ui-harness.sh gives each test its own XDG folders; these keep the key store private
+   * when the program is run by hand too. The user data folder is read once: set it first. */
+  tmpdir = veil_test_make_tmpdir ("veil-ui-keys-XXXXXX");
+  data = g_build_filename (tmpdir, "data", NULL);
+  config = g_build_filename (tmpdir, "config", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      veil_test_rm_rf (tmpdir);
+      return 77;
+    }
+
+  window = GTK_WINDOW (ui_test_start_app (&app));
+  spin (200);
+
+  g_test_add_func ("/ui/keys/create-delete", test_create_delete);
+  g_test_add_func ("/ui/keys/export-import", test_export_import);
+  g_test_add_func ("/ui/keys/rename-damaged-seed", test_rename_and_damaged);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (window);
+  spin (50);
+  g_clear_object (&app);
+  veil_test_rm_rf (tmpdir);
+  return ret;
+}

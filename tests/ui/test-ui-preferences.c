@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-preferences"
+
+/* The preferences window in the real application: each control changes its setting, and a
+ * setting changed elsewhere (veil-cli, another window) shows in the controls. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "ui-test-util.h"
+#include "veil-preferences-window.h"
+#include "veil-test-util.h"
+
+static VeilApplication *app;
+static GtkWindow *window;
+
+#define WAIT_UNTIL(expr, seconds)                                                   \
+  G_STMT_START {                                                                    \
+    gint64 _end = g_get_monotonic_time () + (gint64) ((seconds) * G_USEC_PER_SEC);  \
+    while (!(expr) && g_get_monotonic_time () < _end)                               \
+      if (!g_main_context_iteration (NULL, FALSE))                                  \
+        g_usleep (2000);                                                            \
+  } G_STMT_END
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+/* The first row of @type under @widget whose title is @title. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          GType       type,
+          const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The label of the combo row's selected item. */
+static const char *
+selected_label (AdwComboRow *row)
+{
+  GtkStringObject *item = GTK_STRING_OBJECT (adw_combo_row_get_selected_item (row));
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+static guint
+find_item (AdwComboRow *row,
+           const char  *label)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), label))
+        return i;
+    }
+  g_error ("no item “%s” in the combo row", label);
+  return 0;
+}
+
+static void
+test_bindings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *prefs;
+  AdwComboRow *resolution;
+  AdwComboRow *format;
+  GtkWidget *quality_row;
+  GtkSpinButton *quality;
+
+  /* Ctrl+, */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  WAIT_UNTIL ((prefs = find_toplevel (VEIL_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
+  g_assert_nonnull (prefs);
+  ui_test_wait_ms (100);
+
+  resolution = ADW_COMBO_ROW (find_row (prefs, ADW_TYPE_COMBO_ROW, "Assumed Training Size"));
+  format = ADW_COMBO_ROW (find_row (prefs, ADW_TYPE_COMBO_ROW, "Format"));
+  quality_row = find_row (prefs, ADW_TYPE_ACTION_ROW, "JPEG Quality");
+  g_assert_nonnull (resolution);
+  g_assert_nonnull (format);
+  g_assert_nonnull (quality_row);
+  quality = GTK_SPIN_BUTTON (find_descendant (quality_row, GTK_TYPE_SPIN_BUTTON));
+
+  /* The window starts from the settings. */
+  g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 224);
+  g_assert_cmpstr (selected_label (resolution), ==, "224 px");
+  g_assert_cmpstr (selected_label (format), ==, "Same as the original");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (quality), ==,
+                   g_settings_get_int (settings, "jpeg-quality"));
+
+  /* The controls change the settings. */
+  adw_combo_row_set_selected (resolution, find_item (resolution, "Native (as in the paper)"));
+  g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 0);
+  adw_combo_row_set_selected (resolution, find_item (resolution, "512 px"));
+  g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 512);
+
+  adw_combo_row_set_selected (format, find_item (format, "PNG"));
+  g_assert_cmpstr (g_settings_get_string (settings, "output-format"), ==, "png");
+  ui_test_wait_ms (50);
+  /* JPEG quality means nothing when everything is written as PNG. */
+  g_assert_false (gtk_widget_get_sensitive (quality_row));
+  adw_combo_row_set_selected (format, find_item (format, "Same as the original"));
+  g_assert_cmpstr (g_settings_get_string (settings, "output-format"), ==, "keep");
+  ui_test_wait_ms (50);
+  g_assert_true (gtk_widget_get_sensitive (quality_row));
+
+  gtk_spin_button_set_value (quality, 80);
+  g_assert_cmpint (g_settings_get_int (settings, "jpeg-quality"), ==, 80);
+
+  /* A value set elsewhere shows, even one that is not a preset. */
+  g_settings_set_int (settings, "training-resolution", 300);
+  ui_test_wait_ms (50);
+  g_assert_cmpstr (selected_label (resolution), ==, "300 px");
+  g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 300);
+  g_settings_set_string (settings, "output-format", "png");
+  g_settings_set_int (settings, "jpeg-quality", 70);
+  ui_test_wait_ms (50);
+  g_assert_cmpstr (selected_label (format), ==, "PNG");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (quality), ==, 70);
+
+  g_settings_reset (settings, "training-resolution");
+  g_settings_reset (settings, "output-format");
+  g_settings_reset (settings, "jpeg-quality");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  ui_test_wait_ms (50);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return 77;
+    }
+
+  window = GTK_WINDOW (ui_test_start_app (&app));
+  ui_test_wait_ms (200);
+
+  g_test_add_func ("/ui/preferences/bindings", test_bindings);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (window);
+  ui_test_wait_ms (50);
+  g_clear_object (&app);
+  return ret;
+}

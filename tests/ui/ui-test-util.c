@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-ui-test"
+
+#include "config.h"
+
+#include "ui-test-util.h"
+#include "veil-test-util.h"
+
+void
+ui_test_wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+void
+ui_test_wait_until (gboolean   (*cond) (gpointer data),
+                    gpointer     data,
+                    guint        timeout_ms,
+                    const char  *what)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+VeilWindow *
+ui_test_start_app (VeilApplication **app_out)
+{
+  static VeilApplication *app;
+  g_autoptr(GError) error = NULL;
+  GList *windows;
+
+  /* One application per process: its name on the bus is taken once. */
+  if (app == NULL)
+    {
+      app = veil_application_new ();
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+      g_assert_false (g_application_get_is_remote (G_APPLICATION (app)));
+    }
+  g_application_activate (G_APPLICATION (app));
+
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_nonnull (windows);
+  g_assert_true (VEIL_IS_WINDOW (windows->data));
+  *app_out = g_object_ref (app);
+  return windows->data;
+}
+
+char *
+ui_test_make_dataset (guint n_classes,
+                      guint n_images,
+                      int   width,
+                      int   height)
+{
+  char *root = veil_test_make_tmpdir ("veil-ui-XXXXXX");
+
+  for (guint c = 0; c < n_classes; c++)
+    {
+      g_autofree char *class_name = g_strdup_printf ("class-%c", 'a' + c);
+      g_autofree char *class_dir = g_build_filename (root, class_name, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (class_dir, 0700), ==, 0);
+      for (guint i = 0; i < n_images; i++)
+        {
+          g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width,
+                                                        height);
+          g_autofree char *name = g_strdup_printf ("img-%02u.png", i);
+          g_autofree char *path = g_build_filename (class_dir, name, NULL);
+          g_autoptr(GError) error = NULL;
+          guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+          int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+          /* Smooth gradients plus noise: blurring visibly changes them. */
+          veil_test_fill_random (pixels, (gsize) stride * height, c * 100 + i);
+          for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+              {
+                guint8 *p = pixels + y * stride + x * 3;
+
+                p[0] = (guint8) ((p[0] / 4) + x * 180 / width);
+                p[1] = (guint8) ((p[1] / 4) + y * 180 / height);
+                p[2] = (guint8) ((p[2] / 2) + ((x / 8 + y / 8) % 2) * 100);
+              }
+          gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+          g_assert_no_error (error);
+        }
+    }
+  return root;
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  VeilWindow *window = data;
+
+  return window->dataset != NULL && window->selected_image != NULL
+         && !veil_preview_job_is_busy (window->preview_job)
+         && veil_preview_job_get_protected (window->preview_job) != NULL;
+}
+
+void
+ui_test_wait_preview (VeilWindow *window)
+{
+  /* Let a debounce start before asking whether anything is pending. */
+  ui_test_wait_ms (10);
+  ui_test_wait_until (preview_ready, window, 20000, "the preview");
+}
+
+static gboolean
+dataset_open (gpointer data)
+{
+  VeilWindow *window = data;
+
+  return window->scan_cancellable == NULL && window->dataset != NULL;
+}
+
+void
+ui_test_open_and_wait (VeilWindow *window,
+                       const char *path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+
+  veil_window_open_folder (window, folder);
+  ui_test_wait_until (dataset_open, window, 10000, "the folder to open");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "dataset");
+  ui_test_wait_preview (window);
+  /* The view reaches its final size a few frames later, and the decode may follow it. */
+  ui_test_wait_ms (250);
+  ui_test_wait_preview (window);
+}
+
+GBytes *
+ui_test_download (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  guint8 *data = g_malloc (stride * height);
+
+  gdk_texture_download (texture, data, stride);
+  return g_bytes_new_take (data, stride * height);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "veil-application.h"
+#include "veil-window-private.h"
+
+G_BEGIN_DECLS
+
+/* Starts the real application (registered on the test's private bus) and returns its window. */
+VeilWindow *ui_test_start_app       (VeilApplication **app_out);
+/* Iterates the main context until @cond returns TRUE; fails the test after @timeout_ms. */
+void        ui_test_wait_until      (gboolean   (*cond) (gpointer data),
+                                     gpointer     data,
+                                     guint        timeout_ms,
+                                     const char  *what);
+void        ui_test_wait_ms         (guint        ms);
+/* A labeled folder of @n_classes × @n_images random PNGs of @width×@height. */
+char       *ui_test_make_dataset    (guint        n_classes,
+                                     guint        n_images,
+                                     int          width,
+                                     int          height);
+/* Opens @path and waits until the first image's preview is on screen. */
+void        ui_test_open_and_wait   (VeilWindow  *window,
+                                     const char  *path);
+/* Waits for the preview to settle (no decode or update pending). */
+void        ui_test_wait_preview    (VeilWindow  *window);
+/* The texture's pixels as RGBA bytes. */
+GBytes     *ui_test_download        (GdkTexture  *texture);
+
+G_END_DECLS
