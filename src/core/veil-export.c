@@ -164,7 +164,8 @@ run_jobs (const VeilExportContext *context,
                 fatal = g_steal_pointer (&result->fatal);
               _veil_export_pipeline_stop (pipeline);
             }
-          else if (!_veil_export_journal_append (journal, result->entry, fatal == NULL ? &fatal : NULL))
+          else if (!_veil_export_journal_append (journal, result->entry,
+                                                 fatal == NULL ? &fatal : NULL))
             _veil_export_pipeline_stop (pipeline);
           else
             {
