@@ -14,6 +14,7 @@
 #include "veil-key-list.h"
 #include "veil-key-manager.h"
 #include "veil-preferences-window.h"
+#include "veil-shard.h"
 
 struct _VeilExportDialog
 {
@@ -24,6 +25,7 @@ struct _VeilExportDialog
   VeilKeyList           *key_list;
   GFile                 *output;
   gboolean               output_ok;
+  gboolean               resume_finished; /* the output holds a finished export */
   GCancellable          *cancellable;
   GtkFileChooserNative  *chooser;
   VeilExportDialogState  state;
@@ -40,8 +42,6 @@ struct _VeilExportDialog
   guint                  n_total;
   VeilExportReport      *report;
   GError                *error;
-  char                  *survival_text;
-  GCancellable          *survival_cancellable;
 
   AdwWindowTitle        *window_title;
   GtkButton             *close_button;
@@ -50,7 +50,6 @@ struct _VeilExportDialog
   GtkStack              *stack;
   AdwActionRow          *folder_row;
   AdwActionRow          *resume_row;
-  GtkSwitch             *resume_switch;
   GtkLabel              *folder_message;
   AdwComboRow           *format_row;
   AdwActionRow          *quality_row;
@@ -215,20 +214,18 @@ show_folder_message (VeilExportDialog *self,
   gtk_widget_add_css_class (GTK_WIDGET (self->folder_message), css_class);
 }
 
+/* Whether @path holds anything but Veil's own manifests and journals (of this export or of
+ * other shards of it): the core never mixes an export with unrelated files. */
 static gboolean
-folder_has_files (GFile *folder)
+folder_has_other_files (const char *path)
 {
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
 
-  enumerator = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                          G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (enumerator == NULL)
-    return FALSE;
-
-  info = g_file_enumerator_next_file (enumerator, NULL, NULL);
-
-  return info != NULL;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (!veil_shard_is_manifest_name (name) && !veil_shard_is_journal_name (name))
+      return TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -246,6 +243,7 @@ veil_export_dialog_set_output_folder (VeilExportDialog *self,
 
   g_set_object (&self->output, folder);
   self->output_ok = FALSE;
+  self->resume_finished = FALSE;
 
   path = g_file_get_path (folder);
   display = path != NULL ? g_filename_display_name (path) : g_file_get_parse_name (folder);
@@ -266,21 +264,37 @@ veil_export_dialog_set_output_folder (VeilExportDialog *self,
     }
   else
     {
-      resumable = veil_export_can_resume (path);
-      self->output_ok = TRUE;
+      g_autofree char *manifest = g_build_filename (path, VEIL_MANIFEST_NAME, NULL);
 
-      if (resumable)
-        show_folder_message (self, NULL, NULL);
-      else if (folder_has_files (folder))
-        show_folder_message (self, _("This folder is not empty. Files with the same names as "
-                                     "exported ones will be replaced; others are left alone."),
-                             "warning");
+      /* Mirror what the core accepts, so that Export never starts only to be refused. */
+      self->output_ok = TRUE;
+      if (veil_export_can_resume (path))
+        {
+          resumable = TRUE;
+          show_folder_message (self, NULL, NULL);
+        }
+      else if (g_file_test (manifest, G_FILE_TEST_EXISTS))
+        {
+          self->resume_finished = TRUE;
+          show_folder_message (self, _("This folder already holds a finished export. Exporting "
+                                       "into it again checks every file and adds only what is "
+                                       "missing; the key and settings must be the same."),
+                               "warning");
+        }
+      else if (folder_has_other_files (path))
+        {
+          self->output_ok = FALSE;
+          show_folder_message (self, _("This folder is not empty. Choose a new or empty folder: "
+                                       "the protected copy is never mixed with other files."),
+                               "error");
+        }
       else
         show_folder_message (self, NULL, NULL);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->resume_row), resumable);
-  gtk_switch_set_active (self->resume_switch, TRUE);
+  gtk_button_set_label (GTK_BUTTON (self->export_button),
+                        resumable ? _("_Resume") : _("_Export"));
   update_start_enabled (self);
 
   return self->output_ok;
@@ -375,57 +389,6 @@ show_summary (VeilExportDialog *self)
 }
 
 static void
-on_survival_done_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(VeilExportDialog) self = user_data;
-  g_autoptr(VeilSurvivalReport) report = NULL;
-  g_autoptr(GError) error = NULL;
-
-  report = veil_export_progress_check_survival_finish (result, &error);
-  if (self->disposed || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_clear_object (&self->survival_cancellable);
-
-  if (report == NULL)
-    {
-      veil_export_view_show_survival_error (self->view, error);
-      return;
-    }
-
-  g_free (self->survival_text);
-  self->survival_text = veil_export_progress_format_survival (report);
-  veil_export_view_show_survival (self->view, report);
-}
-
-/* Only a complete export with protected images is worth checking; the check samples a few
- * images per class, so it takes seconds, and it runs after the summary is already shown. */
-static void
-start_survival_check (VeilExportDialog *self)
-{
-  g_cancellable_cancel (self->survival_cancellable);
-  g_clear_object (&self->survival_cancellable);
-  g_clear_pointer (&self->survival_text, g_free);
-
-  if (self->state != VEIL_EXPORT_DIALOG_STATE_COMPLETE || self->report == NULL
-      || veil_export_report_get_n_protected (self->report) == 0)
-    {
-      veil_export_view_hide_survival (self->view);
-      return;
-    }
-
-  veil_export_view_show_survival_checking (self->view);
-  self->survival_cancellable = g_cancellable_new ();
-  veil_export_progress_check_survival_async (self->dataset, self->output_path, self->key,
-                                             self->params.k, self->params.pb,
-                                             self->params.training_res,
-                                             self->survival_cancellable,
-                                             on_survival_done_cb, g_object_ref (self));
-}
-
-static void
 on_export_done_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -458,7 +421,12 @@ on_export_done_cb (GObject      *source,
 
   g_clear_object (&self->cancellable);
   show_summary (self);
-  start_survival_check (self);
+  /* Worth checking only when something was protected; it samples a few images per class, so
+   * it takes seconds and runs while the summary is already on screen. */
+  if (self->state == VEIL_EXPORT_DIALOG_STATE_COMPLETE
+      && veil_export_report_get_n_protected (self->report) > 0)
+    veil_export_view_check_survival (self->view, self->dataset, self->output_path, self->key,
+                                     self->params.k, self->params.pb, self->params.training_res);
 
   if (self->close_when_stopped)
     gtk_window_destroy (GTK_WINDOW (self));
@@ -517,9 +485,6 @@ start_export (VeilExportDialog *self,
 
   g_clear_pointer (&self->report, veil_export_report_free);
   g_clear_error (&self->error);
-  g_clear_pointer (&self->survival_text, g_free);
-  g_cancellable_cancel (self->survival_cancellable);
-  g_clear_object (&self->survival_cancellable);
   self->n_done = 0;
   self->n_total = veil_dataset_get_n_images (self->dataset);
 
@@ -544,8 +509,10 @@ start_action (GtkWidget  *widget,
   if (self->state != VEIL_EXPORT_DIALOG_STATE_SETUP || !self->output_ok)
     return;
 
+  /* The core continues an unfinished export, or checks and completes a finished one, only
+   * when asked to resume; anything else in the folder was refused above. */
   start_export (self, gtk_widget_get_visible (GTK_WIDGET (self->resume_row))
-                      && gtk_switch_get_active (self->resume_switch));
+                      || self->resume_finished);
 }
 
 static void
@@ -604,7 +571,7 @@ veil_export_dialog_dup_report_text (VeilExportDialog *self)
 
   return veil_export_progress_format_report (&self->params, outcome_of (self->state),
                                              self->report, self->error,
-                                             self->survival_text);
+                                             veil_export_view_get_survival_text (self->view));
 }
 
 static void
@@ -641,7 +608,19 @@ save_report_action (GtkWidget  *widget,
                                                GTK_FILE_CHOOSER_ACTION_SAVE,
                                                _("_Save"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "veil-export-report.txt");
+  /* Next to the output folder, not in it: the output is the dataset people will share. */
+  if (self->output != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (self->output);
+      g_autofree char *base = g_file_get_basename (self->output);
+      g_autofree char *name = g_strdup_printf ("%s-report.txt", base);
+
+      if (parent != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+    }
+  else
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "veil-report.txt");
   g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
@@ -730,8 +709,6 @@ veil_export_dialog_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->survival_cancellable);
-  g_clear_object (&self->survival_cancellable);
 
   if (self->key_list != NULL)
     g_signal_handlers_disconnect_by_func (self->key_list, on_active_key_changed_cb, self);
@@ -759,7 +736,6 @@ veil_export_dialog_finalize (GObject *object)
   g_clear_pointer (&self->key_fingerprint, g_free);
   g_clear_pointer (&self->output_path, g_free);
   g_clear_pointer (&self->report, veil_export_report_free);
-  g_clear_pointer (&self->survival_text, g_free);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (veil_export_dialog_parent_class)->finalize (object);
@@ -797,7 +773,6 @@ veil_export_dialog_class_init (VeilExportDialogClass *klass)
   BIND (stack);
   BIND (folder_row);
   BIND (resume_row);
-  BIND (resume_switch);
   BIND (folder_message);
   BIND (format_row);
   BIND (quality_row);

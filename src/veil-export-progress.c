@@ -99,7 +99,7 @@ outcome_heading (VeilExportOutcome outcome)
     case VEIL_EXPORT_OUTCOME_CANCELLED:
       return _("Export cancelled: the output folder is INCOMPLETE");
     case VEIL_EXPORT_OUTCOME_FAILED:
-      return _("Export stopped by an error: the output folder is INCOMPLETE");
+      return _("Export stopped by an error: the output folder may be INCOMPLETE");
     case VEIL_EXPORT_OUTCOME_COMPLETE:
     default:
       return _("Export complete");

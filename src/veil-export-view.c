@@ -14,6 +14,8 @@ struct _VeilExportView
 
   GPtrArray           *failed_rows;
   GPtrArray           *survival_rows;
+  GCancellable        *survival_cancellable;
+  char                *survival_text;
 
   GtkStack            *stack;
   GtkLabel            *progress_title;
@@ -39,12 +41,15 @@ struct _VeilExportView
 
 G_DEFINE_FINAL_TYPE (VeilExportView, veil_export_view, GTK_TYPE_WIDGET)
 
+static void hide_survival (VeilExportView *self);
+
 void
 veil_export_view_show_running (VeilExportView *self,
                                gboolean        resume)
 {
   g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
 
+  hide_survival (self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_label_set_label (self->progress_title,
                        resume ? _("Resuming the Export…") : _("Protecting Photos…"));
@@ -219,9 +224,12 @@ veil_export_view_show_summary (VeilExportView         *self,
       title = g_strdup (_("Export Stopped"));
       icon = "dialog-error-symbolic";
       icon_class = "error";
-      description = g_strdup_printf (_("%s\n\nThe folder %s is incomplete. Fix the problem, "
-                                       "then resume to finish it."),
-                                     error != NULL ? error->message : "", folder);
+      if (resumable)
+        description = g_strdup_printf (_("%s\n\nThe folder %s is incomplete. Fix the problem, "
+                                         "then resume to finish it."),
+                                       error != NULL ? error->message : "", folder);
+      else
+        description = g_strdup (error != NULL ? error->message : "");
       break;
     }
 
@@ -241,15 +249,16 @@ veil_export_view_show_summary (VeilExportView         *self,
   if (report != NULL)
     show_results (self, params, report);
 
-  veil_export_view_hide_survival (self);
+  hide_survival (self);
   gtk_stack_set_visible_child_name (self->stack, "summary");
 }
 
-void
-veil_export_view_hide_survival (VeilExportView *self)
+static void
+hide_survival (VeilExportView *self)
 {
-  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
-
+  g_cancellable_cancel (self->survival_cancellable);
+  g_clear_object (&self->survival_cancellable);
+  g_clear_pointer (&self->survival_text, g_free);
   clear_rows (self->survival_rows);
   gtk_widget_set_visible (GTK_WIDGET (self->survival_group), FALSE);
 }
@@ -262,13 +271,11 @@ add_survival_row (VeilExportView *self,
   g_ptr_array_add (self->survival_rows, row);
 }
 
-void
-veil_export_view_show_survival_checking (VeilExportView *self)
+static void
+show_survival_checking (VeilExportView *self)
 {
   GtkWidget *row;
   GtkWidget *spinner;
-
-  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
 
   clear_rows (self->survival_rows);
   adw_preferences_group_set_description (self->survival_group,
@@ -285,14 +292,11 @@ veil_export_view_show_survival_checking (VeilExportView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
 }
 
-void
-veil_export_view_show_survival_error (VeilExportView *self,
-                                      const GError   *error)
+static void
+show_survival_error (VeilExportView *self,
+                     const GError   *error)
 {
   GtkWidget *row;
-
-  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
-  g_return_if_fail (error != NULL);
 
   clear_rows (self->survival_rows);
   row = adw_action_row_new ();
@@ -305,15 +309,12 @@ veil_export_view_show_survival_error (VeilExportView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
 }
 
-void
-veil_export_view_show_survival (VeilExportView     *self,
-                                VeilSurvivalReport *report)
+static void
+show_survival (VeilExportView     *self,
+               VeilSurvivalReport *report)
 {
   g_autofree char *summary = NULL;
   guint n;
-
-  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
-  g_return_if_fail (report != NULL);
 
   clear_rows (self->survival_rows);
   summary = veil_survival_report_dup_summary (report);
@@ -352,8 +353,68 @@ veil_export_view_show_survival (VeilExportView     *self,
 }
 
 static void
+on_survival_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(VeilExportView) self = user_data;
+  g_autoptr(VeilSurvivalReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = veil_export_progress_check_survival_finish (result, &error);
+  /* Cancelled: the view has moved on (another run, or it is going away). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->survival_cancellable);
+  if (report == NULL)
+    {
+      show_survival_error (self, error);
+      return;
+    }
+
+  g_free (self->survival_text);
+  self->survival_text = veil_export_progress_format_survival (report);
+  show_survival (self, report);
+}
+
+void
+veil_export_view_check_survival (VeilExportView *self,
+                                 VeilDataset    *dataset,
+                                 const char     *output_dir,
+                                 VeilKey        *key,
+                                 guint           k,
+                                 double          pb,
+                                 guint           training_res)
+{
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+  g_return_if_fail (dataset != NULL);
+  g_return_if_fail (output_dir != NULL);
+  g_return_if_fail (key != NULL);
+
+  hide_survival (self);
+  show_survival_checking (self);
+  self->survival_cancellable = g_cancellable_new ();
+  veil_export_progress_check_survival_async (dataset, output_dir, key, k, pb, training_res,
+                                             self->survival_cancellable,
+                                             on_survival_done_cb, g_object_ref (self));
+}
+
+const char *
+veil_export_view_get_survival_text (VeilExportView *self)
+{
+  g_return_val_if_fail (VEIL_IS_EXPORT_VIEW (self), NULL);
+
+  return self->survival_text;
+}
+
+static void
 veil_export_view_dispose (GObject *object)
 {
+  VeilExportView *self = VEIL_EXPORT_VIEW (object);
+
+  g_cancellable_cancel (self->survival_cancellable);
+  g_clear_object (&self->survival_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), VEIL_TYPE_EXPORT_VIEW);
 
   G_OBJECT_CLASS (veil_export_view_parent_class)->dispose (object);
@@ -366,6 +427,7 @@ veil_export_view_finalize (GObject *object)
 
   g_clear_pointer (&self->failed_rows, g_ptr_array_unref);
   g_clear_pointer (&self->survival_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->survival_text, g_free);
 
   G_OBJECT_CLASS (veil_export_view_parent_class)->finalize (object);
 }

@@ -33,11 +33,17 @@ void veil_export_view_show_summary    (VeilExportView           *self,
                                        gboolean                  resumable,
                                        gboolean                  output_exists);
 
-void veil_export_view_hide_survival     (VeilExportView     *self);
-void veil_export_view_show_survival_checking (VeilExportView *self);
-void veil_export_view_show_survival     (VeilExportView     *self,
-                                         VeilSurvivalReport *report);
-void veil_export_view_show_survival_error (VeilExportView   *self,
-                                           const GError     *error);
+/* Checks, off the main thread, whether the protection of the finished export in @output_dir
+ * survives a scraper's shrinking (veil_survival_check_export()), and shows the answer per
+ * class. Showing another state cancels it. */
+void        veil_export_view_check_survival    (VeilExportView *self,
+                                                VeilDataset    *dataset,
+                                                const char     *output_dir,
+                                                VeilKey        *key,
+                                                guint           k,
+                                                double          pb,
+                                                guint           training_res);
+/* The survival report as text once the check is done, else NULL. */
+const char *veil_export_view_get_survival_text (VeilExportView *self);
 
 G_END_DECLS

@@ -579,6 +579,10 @@ veil_key_manager_init (VeilKeyManager *self)
   /* Pick up key files added by veil-cli since the app started. */
   veil_key_list_reload (self->key_list);
   rebuild (self);
+
+  /* With no key yet, naming the first one is what the person came here for. */
+  if (g_list_model_get_n_items (veil_key_list_get_model (self->key_list)) == 0)
+    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->new_key_row));
 }
 
 GtkWindow *

@@ -246,6 +246,16 @@ close_dialog (VeilExportDialog *dialog)
   spin (50);
 }
 
+static gboolean
+chooser_points_at (GtkFileChooser *chooser,
+                   const char     *path)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *current = file != NULL ? g_file_get_path (file) : NULL;
+
+  return g_strcmp0 (current, path) == 0;
+}
+
 static void
 test_export_complete (void)
 {
@@ -336,24 +346,22 @@ test_export_complete (void)
   text = veil_export_dialog_dup_report_text (dialog);
   g_assert_nonnull (strstr (text, "Will the protection survive training?"));
 
-  /* Save Report writes that text where the person chooses (the file chooser runs in-process
-   * here: there is no portal on the test bus). */
+  /* Save Report writes that text where the person chooses, by default next to the output
+   * folder (the file chooser runs in-process here: there is no portal on the test bus). */
   {
-    g_autofree char *report_path = g_build_filename (tmpdir, "report.txt", NULL);
-    g_autoptr(GFile) tmp_file = g_file_new_for_path (tmpdir);
+    g_autofree char *report_path = g_build_filename (tmpdir, "photos-protected-report.txt",
+                                                     NULL);
     g_autofree char *saved = NULL;
     GtkWidget *chooser;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.save-report", NULL));
-    WAIT_UNTIL ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL, 5);
+    WAIT_UNTIL ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL, 15);
     g_assert_nonnull (chooser);
-    spin (100);
-    g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), tmp_file,
-                                                        NULL));
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "report.txt");
-    spin (100);
+    WAIT_UNTIL (chooser_points_at (GTK_FILE_CHOOSER (chooser), report_path), 15);
+    g_assert_true (chooser_points_at (GTK_FILE_CHOOSER (chooser), report_path));
+    spin (200);
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-    WAIT_UNTIL (g_file_test (report_path, G_FILE_TEST_EXISTS), 5);
+    WAIT_UNTIL (g_file_test (report_path, G_FILE_TEST_EXISTS), 15);
     g_assert_true (g_file_get_contents (report_path, &saved, NULL, NULL));
     g_assert_cmpstr (saved, ==, text);
   }
@@ -363,6 +371,39 @@ test_export_complete (void)
   assert_same_tree (before, after);
 
   close_dialog (dialog);
+
+  /* A folder of other files is refused up front, not after pressing Export. */
+  {
+    g_autofree char *other = g_build_filename (tmpdir, "other", NULL);
+    g_autofree char *note = g_build_filename (other, "notes.txt", NULL);
+    g_autoptr(GFile) other_file = g_file_new_for_path (other);
+
+    g_assert_cmpint (g_mkdir_with_parents (other, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (note, "mine", -1, NULL));
+    dialog = open_export_dialog ();
+    g_assert_false (veil_export_dialog_set_output_folder (dialog, other_file));
+    g_assert_true (shows_text (GTK_WIDGET (dialog), "not empty"));
+    close_dialog (dialog);
+  }
+
+  /* Exporting again into a finished export checks it and changes nothing. */
+  {
+    g_autoptr(GHashTable) out_before = checksum_tree (output);
+    g_autoptr(GHashTable) out_after = NULL;
+
+    dialog = open_export_dialog ();
+    g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
+    g_assert_true (shows_text (GTK_WIDGET (dialog), "already holds a finished export"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
+    WAIT_UNTIL (!is_running_or_setup (dialog), 20);
+    g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
+                      VEIL_EXPORT_DIALOG_STATE_COMPLETE);
+    report = veil_export_dialog_get_report (dialog);
+    g_assert_cmpuint (veil_export_report_get_n_protected (report), ==, images->len);
+    out_after = checksum_tree (output);
+    assert_same_tree (out_before, out_after);
+    close_dialog (dialog);
+  }
 }
 
 static void
@@ -467,7 +508,7 @@ test_cancel_resume (void)
   close_dialog (dialog);
   dialog = open_export_dialog ();
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out2_file));
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "Resume the Unfinished Export"));
+  g_assert_true (shows_text (GTK_WIDGET (dialog), "Unfinished Export in This Folder"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
   WAIT_UNTIL (!is_running_or_setup (dialog), 20);
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,

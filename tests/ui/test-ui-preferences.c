@@ -102,6 +102,15 @@ find_item (AdwComboRow *row,
 }
 
 static void
+assert_format (GSettings  *settings,
+               const char *expected)
+{
+  g_autofree char *format = g_settings_get_string (settings, "output-format");
+
+  g_assert_cmpstr (format, ==, expected);
+}
+
+static void
 test_bindings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -140,12 +149,12 @@ test_bindings (void)
   g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 512);
 
   adw_combo_row_set_selected (format, find_item (format, "PNG"));
-  g_assert_cmpstr (g_settings_get_string (settings, "output-format"), ==, "png");
+  assert_format (settings, "png");
   ui_test_wait_ms (50);
   /* JPEG quality means nothing when everything is written as PNG. */
   g_assert_false (gtk_widget_get_sensitive (quality_row));
   adw_combo_row_set_selected (format, find_item (format, "Same as the original"));
-  g_assert_cmpstr (g_settings_get_string (settings, "output-format"), ==, "keep");
+  assert_format (settings, "keep");
   ui_test_wait_ms (50);
   g_assert_true (gtk_widget_get_sensitive (quality_row));
 
