@@ -234,6 +234,81 @@ _veil_window_select_class (VeilWindow *self,
     gtk_single_selection_set_selected (self->class_selection, class_index);
 }
 
+/* ---- Skipped files ----------------------------------------------------------------------- */
+
+/* Enough to see what kind of files were left out; a scan of a messy disk may skip far more. */
+#define MAX_SKIPPED_ROWS 500
+
+static void
+clear_skipped (VeilWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->skipped_list))) != NULL)
+    gtk_list_box_remove (self->skipped_list, child);
+}
+
+static GtkWidget *
+skipped_row_new (const char *title,
+                 const char *description)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *name = gtk_label_new (title);
+  GtkWidget *reason = gtk_label_new (description);
+  g_autofree char *accessible = g_strdup_printf ("%s: %s", title, description);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_tooltip_text (name, title);
+  gtk_label_set_xalign (GTK_LABEL (reason), 0);
+  gtk_label_set_wrap (GTK_LABEL (reason), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (reason), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (reason), 40);
+  gtk_widget_add_css_class (reason, "dim-label");
+  gtk_widget_add_css_class (reason, "caption");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), reason);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+  return row;
+}
+
+void
+_veil_window_fill_skipped (VeilWindow *self)
+{
+  guint n;
+
+  g_return_if_fail (VEIL_IS_WINDOW (self));
+
+  if (self->dataset == NULL || gtk_widget_get_first_child (GTK_WIDGET (self->skipped_list)) != NULL)
+    return;
+
+  n = veil_dataset_get_n_skipped (self->dataset);
+  for (guint i = 0; i < MIN (n, MAX_SKIPPED_ROWS); i++)
+    {
+      const VeilDatasetSkipped *skipped = veil_dataset_get_skipped (self->dataset, i);
+      g_autofree char *name = g_filename_display_name (skipped->relative_path);
+
+      gtk_list_box_append (self->skipped_list, skipped_row_new (name, skipped->message));
+    }
+  if (n > MAX_SKIPPED_ROWS)
+    {
+      g_autofree char *more = NULL;
+      guint rest = n - MAX_SKIPPED_ROWS;
+
+      more = g_strdup_printf (ngettext ("and %u more file", "and %u more files", rest), rest);
+      gtk_list_box_append (self->skipped_list,
+                           skipped_row_new (more, _("veil-cli scan lists them all.")));
+    }
+}
+
 void
 _veil_window_set_dataset (VeilWindow  *self,
                           VeilDataset *dataset)
@@ -268,17 +343,19 @@ _veil_window_set_dataset (VeilWindow  *self,
 
   classes = g_strdup_printf (ngettext ("%u class", "%u classes", n_classes), n_classes);
   images = g_strdup_printf (ngettext ("%u image", "%u images", n_images), n_images);
+  /* Translators: "3 classes · 120 images". */
+  summary = g_strdup_printf (_("%s · %s"), classes, images);
+  gtk_label_set_label (self->dataset_summary_label, summary);
+  /* The skipped count opens the list of what was skipped and why; filled when opened. */
   if (n_skipped > 0)
     {
       g_autofree char *skipped =
         g_strdup_printf (ngettext ("%u file skipped", "%u files skipped", n_skipped), n_skipped);
-      /* Translators: "3 classes · 120 images · 2 files skipped". */
-      summary = g_strdup_printf (_("%s · %s · %s"), classes, images, skipped);
+
+      gtk_label_set_label (self->skipped_label, skipped);
     }
-  else
-    /* Translators: "3 classes · 120 images". */
-    summary = g_strdup_printf (_("%s · %s"), classes, images);
-  gtk_label_set_label (self->dataset_summary_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->skipped_button), n_skipped > 0);
+  clear_skipped (self);
 
   _veil_window_rebuild_bank (self);
 

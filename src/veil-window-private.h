@@ -35,13 +35,21 @@ struct _VeilWindow
   GtkWidget            *content;
   GtkListView          *class_list;
   GtkLabel             *dataset_summary_label;
+  GtkMenuButton        *skipped_button;
+  GtkLabel             *skipped_label;
+  GtkListBox           *skipped_list;
   AdwWindowTitle       *window_title;
   GtkBox               *key_chooser_box;
+  AdwSqueezer          *export_squeezer;
+  GtkWidget            *export_button;
+  GtkWidget            *export_icon_button;
+  GtkWidget            *adjust_button;
   AdwFlap              *flap;
   VeilAdjustPanel      *adjust_panel;
   GtkStack             *compare_stack;
   AdwStatusPage        *compare_status;
   VeilCompareView      *compare_view;
+  AdwSqueezer          *compare_squeezer;
   GtkSpinner           *preview_spinner;
   GtkLabel             *preview_info_label;
   GtkLabel             *zoom_label;
@@ -85,6 +93,8 @@ void     _veil_window_select_class       (VeilWindow *self,
                                           guint       class_index);
 void     _veil_window_select_image       (VeilWindow *self,
                                           guint       position);
+/* Fills the skipped files' list (done when its popover opens: there may be thousands). */
+void     _veil_window_fill_skipped       (VeilWindow *self);
 
 /* veil-window-preview.c */
 void     _veil_window_preview_init       (VeilWindow *self);

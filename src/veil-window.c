@@ -34,6 +34,13 @@ on_recent_row_activated_cb (GtkListBox    *list,
   veil_window_open_folder (self, folder);
 }
 
+static void
+on_skipped_popover_show_cb (GtkPopover *popover,
+                            VeilWindow *self)
+{
+  _veil_window_fill_skipped (self);
+}
+
 /* Remembered on close, not on every resize: GSettings writes are not free. */
 static gboolean
 veil_window_close_request (GtkWindow *window)
@@ -105,19 +112,28 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, content);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, class_list);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, dataset_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_list);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, key_chooser_box);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, export_squeezer);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, export_icon_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, adjust_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, adjust_panel);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, compare_stack);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, compare_status);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, compare_view);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, compare_squeezer);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, preview_spinner);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, preview_info_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, image_grid);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_skipped_popover_show_cb);
 
   _veil_window_class_actions_init (widget_class);
 }

@@ -6,10 +6,17 @@
 #include <glib/gstdio.h>
 
 #include "ui-test-util.h"
+#include "veil-key-store.h"
 #include "veil-thumbnail-loader.h"
 
 /* Saves the main window with the sample set open, in light and dark style, to
- * $G_TEST_BUILDDIR/screenshots/ (the metainfo's screenshots are copied from there). */
+ * $G_TEST_BUILDDIR/screenshots/ (the metainfo's screenshots, data/screenshots/main-window.png
+ * and main-window-dark.png, are copied from there). It shows what a person sees once set up: a
+ * named key chosen, a photograph of the second class selected. */
+
+#define KEY_NAME "Holiday photos"
+#define CLASS_INDEX 1  /* "nature" */
+#define IMAGE_INDEX 1  /* its second photograph */
 
 static gboolean
 thumbnails_done (gpointer data)
@@ -58,6 +65,18 @@ test_screenshots (void)
       return;
     }
 
+  /* A key of the person's own, made before the app starts (the harness gives the test its own
+   * XDG_DATA_HOME), and chosen. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VeilKey) key = veil_key_new_random (KEY_NAME, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (veil_key_store_add (NULL, key, &error));
+    g_assert_no_error (error);
+    g_settings_set_string (settings, "active-key", KEY_NAME);
+  }
+
   /* The paper's photographic setting, side by side: what a new user sees first. */
   g_settings_set_int (settings, "kernel-size", 9);
   g_settings_set_double (settings, "blur", 0.06);
@@ -68,6 +87,12 @@ test_screenshots (void)
 
   window = ui_test_start_app (&app);
   ui_test_open_and_wait (window, samples);
+  g_assert_false (window->key_is_temporary);
+  g_assert_cmpstr (veil_key_get_name (window->key), ==, KEY_NAME);
+  _veil_window_select_class (window, CLASS_INDEX);
+  _veil_window_select_image (window, IMAGE_INDEX);
+  ui_test_wait_preview (window);
+  g_assert_cmpuint (veil_image_item_get_class_index (window->selected_image), ==, CLASS_INDEX);
   ui_test_wait_until (thumbnails_done, NULL, 20000, "the thumbnails");
   ui_test_wait_ms (300);
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ui-test-util.h"
@@ -252,6 +253,188 @@ test_broken_image (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->compare_stack), ==, "compare");
 }
 
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+static gboolean
+emit_drop (GtkDropTarget *target,
+           GFile         *file)
+{
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  return accepted;
+}
+
+static gboolean
+dataset_is_open (gpointer data)
+{
+  VeilWindow *window = data;
+
+  return window->scan_cancellable == NULL && window->dataset != NULL;
+}
+
+/* Dropping a folder from a file manager goes through the window's drop target, as GTK delivers
+ * it: a GdkFileList. A file that is not a folder is refused with a message. */
+static void
+test_drop_folder (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkDropTarget *target = find_drop_target (GTK_WIDGET (f->window));
+  g_autoptr(GFile) folder = g_file_new_for_path (f->dataset);
+  g_autofree char *image_path = g_build_filename (f->dataset, "class-a", "img-00.png", NULL);
+  g_autoptr(GFile) image = g_file_new_for_path (image_path);
+  const GType *types;
+  gsize n_types = 0;
+
+  g_assert_nonnull (target);
+  types = gtk_drop_target_get_gtypes (target, &n_types);
+  g_assert_cmpuint (n_types, ==, 1);
+  g_assert_true (types[0] == GDK_TYPE_FILE_LIST);
+
+  g_assert_false (emit_drop (target, image));
+  g_assert_null (f->window->dataset);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "start");
+
+  g_assert_true (emit_drop (target, folder));
+  ui_test_wait_until (dataset_is_open, f->window, 10000, "the dropped folder to open");
+  g_assert_cmpstr (veil_dataset_get_root (f->window->dataset), ==, f->dataset);
+  g_assert_cmpuint (veil_dataset_get_n_classes (f->window->dataset), ==, 3);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "dataset");
+}
+
+/* The sidebar's skipped count opens a list naming each skipped file with the reason. */
+static void
+test_skipped_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *notes = g_build_filename (f->dataset, "notes.txt", NULL);
+  g_autofree char *readme = g_build_filename (f->dataset, "class-b", "README", NULL);
+  GtkWidget *row;
+  GtkWidget *popover;
+  guint n_rows = 0;
+  gboolean found_readme = FALSE;
+
+  g_assert_true (g_file_set_contents (notes, "x", -1, NULL));
+  g_assert_true (g_file_set_contents (readme, "x", -1, NULL));
+  ui_test_open_and_wait (f->window, f->dataset);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window->skipped_button)));
+  g_assert_cmpstr (gtk_label_get_label (f->window->skipped_label), ==, "2 files skipped");
+  g_assert_null (strstr (gtk_label_get_label (f->window->dataset_summary_label), "skipped"));
+
+  gtk_menu_button_popup (f->window->skipped_button);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (f->window->skipped_button));
+  ui_test_wait_ms (100);
+  g_assert_true (gtk_widget_get_visible (popover));
+  for (row = gtk_widget_get_first_child (GTK_WIDGET (f->window->skipped_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      const char *name = gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (box)));
+      const char *reason = gtk_label_get_label (GTK_LABEL (gtk_widget_get_last_child (box)));
+
+      g_test_message ("%s: %s", name, reason);
+      /* The reason is a sentence that names the file. */
+      g_assert_nonnull (strstr (reason, name));
+      if (g_str_equal (name, "class-b/README"))
+        found_readme = TRUE;
+      n_rows++;
+    }
+  g_assert_cmpuint (n_rows, ==, 2);
+  g_assert_true (found_readme);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* A folder with nothing skipped has no button. */
+  g_assert_cmpint (g_unlink (notes), ==, 0);
+  g_assert_cmpint (g_unlink (readme), ==, 0);
+  ui_test_open_and_wait (f->window, f->dataset);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window->skipped_button)));
+  g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (f->window->skipped_list)));
+}
+
+static void
+log_min_width (GtkWidget  *widget,
+               const char *what)
+{
+  int min = 0, nat = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_test_message ("%s: minimum %d, natural %d", what, min, nat);
+}
+
+/* A phone-sized window: everything folds and stays usable, with no layout warnings (they are
+ * fatal in tests). */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkWidget *compact;
+  int min_width = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  ui_test_open_and_wait (f->window, f->dataset);
+  /* The window reaches its size a few frames after the first map. */
+  ui_test_wait_ms (300);
+  log_min_width (gtk_widget_get_first_child (f->window->content), "content header");
+  log_min_width (GTK_WIDGET (f->window->flap), "flap");
+  /* The window's own width includes its resize borders; what a person sees is the leaflet. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window->leaflet)), <=, 360);
+  log_min_width (GTK_WIDGET (f->window->leaflet), "leaflet");
+  gtk_widget_measure (GTK_WIDGET (f->window->leaflet), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+
+  /* The sidebar and the settings panel fold; the compare modes become icons that still have
+   * names. */
+  g_assert_true (adw_leaflet_get_folded (f->window->leaflet));
+  g_assert_true (adw_flap_get_folded (f->window->flap));
+  g_assert_false (adw_flap_get_reveal_flap (f->window->flap));
+  compact = adw_squeezer_get_visible_child (f->window->compare_squeezer);
+  g_assert_true (compact == gtk_widget_get_last_child (GTK_WIDGET (f->window->compare_squeezer)));
+  /* Export gives up its label, not its button. */
+  g_assert_true (adw_squeezer_get_visible_child (f->window->export_squeezer)
+                 == f->window->export_icon_button);
+  g_assert_true (gtk_widget_is_sensitive (f->window->export_icon_button));
+
+  /* Choosing a class shows its images; the settings button opens the panel over them. */
+  _veil_window_select_class (f->window, 1);
+  g_signal_emit_by_name (f->window->class_list, "activate", 1);
+  g_assert_true (adw_leaflet_get_visible_child (f->window->leaflet) == f->window->content);
+  ui_test_wait_preview (f->window);
+  gtk_widget_activate (f->window->adjust_button);
+  ui_test_wait_ms (400);
+  g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->adjust_panel)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window->adjust_panel)), <=, 360);
+
+  /* Wide again: nothing stays folded. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1240, 780);
+  ui_test_wait_ms (300);
+  g_assert_false (adw_leaflet_get_folded (f->window->leaflet));
+  g_assert_false (adw_flap_get_folded (f->window->flap));
+  g_assert_true (adw_squeezer_get_visible_child (f->window->compare_squeezer)
+                 == gtk_widget_get_first_child (GTK_WIDGET (f->window->compare_squeezer)));
+  g_assert_true (adw_squeezer_get_visible_child (f->window->export_squeezer)
+                 == f->window->export_button);
+}
+
 static void
 test_about (Fixture       *f,
             gconstpointer  data)
@@ -292,6 +475,11 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/window/broken-image", Fixture, NULL, fixture_set_up, test_broken_image,
               fixture_tear_down);
+  g_test_add ("/ui/window/drop-folder", Fixture, NULL, fixture_set_up, test_drop_folder,
+              fixture_tear_down);
+  g_test_add ("/ui/window/skipped-files", Fixture, NULL, fixture_set_up, test_skipped_files,
+              fixture_tear_down);
+  g_test_add ("/ui/window/narrow", Fixture, NULL, fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add ("/ui/window/about", Fixture, NULL, fixture_set_up, test_about, fixture_tear_down);
   return g_test_run ();
 }
