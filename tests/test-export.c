@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "veil-test"
 
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -194,8 +195,13 @@ test_threads_and_shards (void)
         g_assert_cmpstr (digest, ==, digest1);
     }
 
-  /* Three shards: disjoint image sets whose manifests merge into the single run's. */
+  /* Three shards into one folder: disjoint image sets whose manifests merge into the single
+   * run's. A shard sees part of each class and does not check survival; the merged export is
+   * checked on the same sample one run uses, which gives the single run's report. */
   {
+    g_autofree char *shared = g_build_filename (base, "shared", NULL);
+    g_autoptr(VeilFilterBank) bank = NULL;
+    g_autoptr(VeilSurvivalReport) survival = NULL;
     g_autoptr(GPtrArray) manifests = g_ptr_array_new_with_free_func (
       (GDestroyNotify) veil_manifest_free);
     g_autoptr(VeilManifest) merged = NULL;
@@ -210,28 +216,220 @@ test_threads_and_shards (void)
     options.shard_count = 3;
     for (guint s = 0; s < 3; s++)
       {
-        g_autofree char *output = g_strdup_printf ("%s/shard-%u", base, s);
         g_autofree char *name = g_strdup_printf ("veil-manifest.shard-%u-of-3.json", s + 1);
-        g_autofree char *manifest_path = g_build_filename (output, name, NULL);
+        g_autofree char *manifest_path = g_build_filename (shared, name, NULL);
         g_autoptr(VeilExportReport) report = NULL;
         VeilManifest *manifest;
 
         options.shard_index = s;
-        report = export (dataset, output, &options);
+        report = export (dataset, shared, &options);
+        g_assert_null (veil_export_report_get_survival (report));
         n_total += veil_export_report_get_n_protected (report)
                    + veil_export_report_get_n_unchanged (report);
         manifest = veil_manifest_load (manifest_path, &error);
         g_assert_no_error (error);
+        g_assert_null (manifest->survival);
         g_ptr_array_add (manifests, manifest);
       }
     g_assert_cmpuint (n_total, ==, N_IMAGES);
     merged = veil_manifest_merge (manifests, &error);
     g_assert_no_error (error);
+    g_assert_null (merged->survival);
+    bank = veil_filter_bank_new (key, veil_dataset_get_class_names (dataset),
+                                 veil_dataset_get_n_classes (dataset), options.k, options.pb,
+                                 &error);
+    g_assert_no_error (error);
+    survival = veil_survival_check_manifest (merged, root, shared, bank, options.survival_sample,
+                                             NULL, &error);
+    g_assert_no_error (error);
+    merged->survival = veil_survival_report_to_json (survival);
     g_assert_true (veil_manifest_save (merged, merged_path, &error));
     g_assert_true (g_file_get_contents (merged_path, &merged_text, NULL, NULL));
     g_assert_true (g_file_get_contents (single_path, &single_text, NULL, NULL));
     g_assert_cmpstr (merged_text, ==, single_text);
   }
+  veil_test_rm_rf (base);
+}
+
+/* A photograph-like JPEG: gradients, texture at a scale that survives shrinking to 224 px,
+ * and noise (the idea of tests/test-survival.c's fixture). */
+static void
+write_photo (const char *path,
+             int         width,
+             int         height,
+             guint32     seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  double phase = g_rand_double_range (rand, 0, 6.28);
+  g_autofree double *cols = g_new (double, width * 3);
+  g_autofree double *rows = g_new (double, height * 3);
+
+  for (int x = 0; x < width; x++)
+    for (int c = 0; c < 3; c++)
+      cols[x * 3 + c] = sin (3.0 * x / width + c + phase);
+  for (int y = 0; y < height; y++)
+    for (int c = 0; c < 3; c++)
+      rows[y * 3 + c] = cos (2.5 * y / height - 0.5 * c);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          double texture = sin (140.0 * x / width + c) * sin (97.0 * y / height + phase);
+          double v = 115 + 70 * cols[x * 3 + c] * rows[y * 3 + c] + 25 * texture
+                     + (g_rand_int (rand) >> 24) * (10.0 / 255) - 5;
+
+          pixels[(gsize) y * stride + x * 3 + c] = (guint8) CLAMP (v, 0, 255);
+        }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "jpeg", &error, "quality", "92", NULL));
+  g_assert_no_error (error);
+}
+
+static char *
+survival_json (const VeilSurvivalReport *report)
+{
+  g_autoptr(JsonNode) node = veil_survival_report_to_json (report);
+
+  return json_to_string (node, FALSE);
+}
+
+/* The issue's case, in small: photos exported at R = 224 keep their protection where a model
+ * looks, the same photos protected natively at full size lose it. The report is in the export
+ * report and the manifest, and equals a check made from the files alone (what a resumed export
+ * or a merge computes), so it never depends on what happened to be in memory. */
+static void
+test_survival (void)
+{
+  static const char *classes[] = { "birds", "boats", "trees" };
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *root = g_build_filename (base, "in", NULL);
+  g_autoptr(VeilDataset) dataset = NULL;
+  g_autoptr(VeilKey) key = veil_key_new_from_seed (1);
+  VeilExportOptions options;
+  const guint resolutions[] = { 224, VEIL_TRAINING_RES_NATIVE };
+
+  for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/photo.jpg", root, classes[c]);
+
+      write_photo (path, 2000, 1500, 100 + c);
+    }
+  dataset = scan (root);
+
+  veil_export_options_init (&options);
+  options.key = key;
+  options.k = 9;
+  options.pb = 0.06;
+
+  for (guint r = 0; r < G_N_ELEMENTS (resolutions); r++)
+    {
+      g_autofree char *output = g_strdup_printf ("%s/out-%u", base, resolutions[r]);
+      g_autofree char *manifest_path = g_build_filename (output, VEIL_MANIFEST_NAME, NULL);
+      g_autoptr(VeilExportReport) report = NULL;
+      g_autoptr(VeilManifest) manifest = NULL;
+      g_autoptr(VeilFilterBank) bank = NULL;
+      g_autoptr(VeilSurvivalReport) from_disk = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *in_report = NULL;
+      g_autofree char *in_manifest = NULL;
+      g_autofree char *on_disk = NULL;
+      const VeilSurvivalReport *survival;
+      gboolean expect_pass = resolutions[r] != VEIL_TRAINING_RES_NATIVE;
+
+      options.training_res = resolutions[r];
+      report = export (dataset, output, &options);
+      survival = veil_export_report_get_survival (report);
+      g_assert_nonnull (survival);
+      g_assert_cmpuint (veil_survival_report_get_resolution (survival), ==, 224);
+      for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
+        {
+          VeilSurvivalClassResult result;
+
+          veil_survival_report_get_result (survival, c, &result);
+          g_test_message ("R=%u %s: %.1f dB, cosine %.2f vs %.2f", resolutions[r], classes[c],
+                          result.psnr, result.cosine_own, result.cosine_best_other);
+          g_assert_cmpuint (result.n_samples, ==, 1);
+          g_assert_cmpuint (result.n_native, ==, 0);
+          g_assert_cmpint (result.pass, ==, expect_pass);
+        }
+      g_assert_cmpint (veil_survival_report_get_all_pass (survival), ==, expect_pass);
+
+      manifest = veil_manifest_load (manifest_path, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (manifest->survival);
+      g_assert_cmpint (json_object_get_boolean_member (json_node_get_object (manifest->survival),
+                                                       "all_pass"), ==, expect_pass);
+      in_report = survival_json (survival);
+
+      bank = veil_filter_bank_new (key, classes, G_N_ELEMENTS (classes), 9, 0.06, &error);
+      g_assert_no_error (error);
+      from_disk = veil_survival_check_manifest (manifest, root, output, bank, 8, NULL, &error);
+      g_assert_no_error (error);
+      on_disk = survival_json (from_disk);
+      g_assert_cmpstr (on_disk, ==, in_report);
+
+      /* The manifest written is the one a check from the files gives, byte for byte. */
+      g_assert_true (g_file_get_contents (manifest_path, &in_manifest, NULL, NULL));
+      g_clear_pointer (&manifest->survival, json_node_unref);
+      manifest->survival = veil_survival_report_to_json (from_disk);
+      {
+        g_autofree char *rewritten = veil_manifest_to_data (manifest, NULL);
+
+        g_assert_cmpstr (rewritten, ==, in_manifest);
+      }
+    }
+  veil_test_rm_rf (base);
+}
+
+/* With survival_sample 0 nothing is checked and the manifest has no report; small images are
+ * measured at their own size and said to be protected as in the paper. */
+static void
+test_survival_off_and_small (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *root = make_dataset (base);
+  g_autofree char *off = g_build_filename (base, "off", NULL);
+  g_autofree char *on = g_build_filename (base, "on", NULL);
+  g_autofree char *manifest_path = g_build_filename (off, VEIL_MANIFEST_NAME, NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(VeilDataset) dataset = scan (root);
+  g_autoptr(VeilKey) key = veil_key_new_from_seed (2);
+  g_autoptr(VeilExportReport) report = NULL;
+  const VeilSurvivalReport *survival;
+  VeilExportOptions options;
+
+  veil_export_options_init (&options);
+  g_assert_cmpuint (options.survival_sample, ==, VEIL_SURVIVAL_DEFAULT_SAMPLE);
+  options.key = key;
+  options.survival_sample = 0;
+  report = export (dataset, off, &options);
+  g_assert_null (veil_export_report_get_survival (report));
+  g_assert_true (g_file_get_contents (manifest_path, &text, NULL, NULL));
+  g_assert_null (strstr (text, "\"survival\""));
+  g_clear_pointer (&report, veil_export_report_free);
+
+  /* Eight images per class, a sample of 3: the first three of each. */
+  options.survival_sample = 3;
+  report = export (dataset, on, &options);
+  survival = veil_export_report_get_survival (report);
+  g_assert_nonnull (survival);
+  for (guint c = 0; c < 3; c++)
+    {
+      VeilSurvivalClassResult result;
+
+      veil_survival_report_get_result (survival, c, &result);
+      g_assert_cmpuint (result.n_samples, ==, 3);
+      g_assert_cmpuint (result.n_native, ==, 3);
+    }
+  summary = veil_survival_report_dup_summary (survival);
+  if (veil_survival_report_get_all_pass (survival))
+    g_assert_nonnull (strstr (summary, "exactly as in the research paper"));
   veil_test_rm_rf (base);
 }
 
@@ -378,6 +576,8 @@ main (int    argc,
       g_test_add_data_func (path, &output_cases[i], test_check_output);
     }
   g_test_add_func ("/core/export/threads-and-shards", test_threads_and_shards);
+  g_test_add_func ("/core/export/survival", test_survival);
+  g_test_add_func ("/core/export/survival-off-and-small", test_survival_off_and_small);
   g_test_add_func ("/core/export/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/core/export/async", test_async);
   return g_test_run ();

@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,35 +13,9 @@
 /* veil-cli check OUTPUT --against INPUT: does the protection of an export survive what a
  * scraper does (shrink to the training size, JPEG)? The export's parameters come from its
  * manifest; the key is needed to know each class's filter, and must match the manifest's
- * fingerprint. */
-
-static void
-print_text (VeilSurvivalReport *report)
-{
-  g_autofree char *summary = veil_survival_report_dup_summary (report);
-
-  for (guint i = 0; i < veil_survival_report_get_n_classes (report); i++)
-    {
-      VeilSurvivalClassResult r;
-      g_autofree char *sentence = veil_survival_report_dup_class_summary (report, i);
-      const char *verdict;
-
-      veil_survival_report_get_result (report, i, &r);
-      verdict = r.n_samples == 0 ? _("not checked") : r.pass ? _("pass") : _("FAIL");
-      printf ("%s: %s\n  %s\n", veil_survival_report_get_class_name (report, i), verdict,
-              sentence);
-      if (r.n_samples > 0)
-        {
-          /* Translators: the details behind the verdict; "similarity" is a cosine, 1 at best. */
-          printf (_("  %u images, %.1f dB from the originals on average and %.1f dB for the "
-                    "least protected one, filter similarity %.2f (best other class %.2f)"),
-                  r.n_samples, r.psnr_mean, r.psnr, r.cosine_own,
-                  isfinite (r.cosine_best_other) ? r.cosine_best_other : 0.0);
-          putchar ('\n');
-        }
-    }
-  printf ("\n%s\n", summary);
-}
+ * fingerprint. With the export's resolution and sample size, the report is the one
+ * "protect" wrote into the manifest. Unlike "protect", a failing class is exit status 3: this
+ * command exists to answer that question. */
 
 int
 veil_cli_check_main (int    argc,
@@ -164,18 +137,9 @@ veil_cli_check_main (int    argc,
     return _veil_cli_fatal (error);
 
   if (json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = veil_survival_report_to_json (report);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "survival");
-      json_builder_add_value (builder, g_steal_pointer (&node));
-      json_builder_end_object (builder);
-      _veil_cli_print_json (builder);
-    }
+    _veil_cli_print_survival_json (report, NULL);
   else
-    print_text (report);
+    _veil_cli_print_survival (report, TRUE, TRUE);
 
   return veil_survival_report_get_all_pass (report) ? VEIL_CLI_EXIT_OK
                                                     : VEIL_CLI_EXIT_SOME_FAILED;

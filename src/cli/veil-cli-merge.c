@@ -15,7 +15,12 @@
  * one shared folder or into folders of their own. merge copies the files of shards kept
  * elsewhere into OUTPUT (checking each against its recorded SHA-256), writes the
  * veil-manifest.json that one unsharded run would have written, and removes the shard
- * manifests from OUTPUT: the result is byte for byte the export of a single run. */
+ * manifests from OUTPUT: the result is byte for byte the export of a single run.
+ *
+ * A shard sees only part of each class, so no shard checks that its protection survives a
+ * scraper's shrinking (the survival report). Given the key and the input, merge does, on the
+ * same sample one run would have used, and the manifest then equals a single run's with its
+ * check; without them the manifest has no "survival" and merge says how to check later. */
 
 typedef struct {
   char         *dir;
@@ -94,6 +99,43 @@ copy_outputs (const ShardFile *shard,
   return TRUE;
 }
 
+/* The survival report of the merged export, into @merged and @out_report. */
+static gboolean
+check_survival (VeilManifest        *merged,
+                VeilSurvivalReport **out_report,
+                VeilKey       *key,
+                const char    *input,
+                const char    *output,
+                guint          sample,
+                GError       **error)
+{
+  g_autofree char *fingerprint = veil_key_dup_fingerprint (key);
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(VeilSurvivalReport) report = NULL;
+
+  /* With another key every class would fail for the wrong reason. */
+  if (g_strcmp0 (fingerprint, merged->key_fingerprint) != 0)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
+                   _("This key is not the one the shards were made with (their manifests record "
+                     "the key %s, this key is %s)"),
+                   merged->key_fingerprint != NULL ? merged->key_fingerprint : "?", fingerprint);
+      return FALSE;
+    }
+  if (merged->classes == NULL || merged->classes[0] == NULL)
+    return TRUE;
+  bank = veil_filter_bank_new (key, (const char * const *) merged->classes,
+                               g_strv_length (merged->classes), merged->k, merged->pb, error);
+  if (bank == NULL)
+    return FALSE;
+  report = veil_survival_check_manifest (merged, input, output, bank, sample, NULL, error);
+  if (report == NULL)
+    return FALSE;
+  merged->survival = veil_survival_report_to_json (report);
+  *out_report = g_steal_pointer (&report);
+  return TRUE;
+}
+
 int
 veil_cli_merge_main (int    argc,
                      char **argv)
@@ -105,6 +147,20 @@ veil_cli_merge_main (int    argc,
   g_autoptr(VeilManifest) merged = NULL;
   g_autofree char *output = NULL;
   g_autofree char *merged_path = NULL;
+  g_autofree char *against = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilSurvivalReport) survival = NULL;
+  VeilCliKeyOptions key_options = { 0 };
+  int sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
+  gboolean usage = FALSE;
+  int status = -1;
+  const GOptionEntry entries[] = {
+    { "against", 0, 0, G_OPTION_ARG_FILENAME, &against,
+      N_("The labeled folder the shards were made from, to check the protection"), N_("INPUT") },
+    { "check-sample", 0, 0, G_OPTION_ARG_INT, &sample,
+      N_("Protected images per class to check, as given to protect (default 8)"), N_("N") },
+    { NULL }
+  };
 
   context = _veil_cli_option_context_new ("merge", _("OUTPUT [SHARD_DIR…]"),
                                           _("Joins the shards of an export made with “veil-cli "
@@ -113,11 +169,35 @@ veil_cli_merge_main (int    argc,
                                             "shards written elsewhere are copied in and checked. "
                                             "The shard manifests in OUTPUT are replaced by one "
                                             "veil-manifest.json, the same as one run would have "
-                                            "written."));
+                                            "written. Shards do not check that their protection "
+                                            "survives a scraper's shrinking; given the key and "
+                                            "--against INPUT, merge does, and the manifest then "
+                                            "records it as one run would have. Otherwise check "
+                                            "later with “veil-cli check”."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  _veil_cli_key_options_add (context, &key_options);
   if (!_veil_cli_parse (context, &argc, &argv))
-    return VEIL_CLI_EXIT_USAGE;
+    {
+      _veil_cli_key_options_clear (&key_options);
+      return VEIL_CLI_EXIT_USAGE;
+    }
   if (argc < 2)
-    return _veil_cli_usage_error ("merge", _("give the OUTPUT folder"));
+    status = _veil_cli_usage_error ("merge", _("give the OUTPUT folder"));
+  else if (sample < 1 || sample > 10000)
+    status = _veil_cli_usage_error ("merge", _("--check-sample must be from 1 to 10000"));
+  else if (against != NULL || key_options.key_name != NULL || key_options.key_file != NULL
+           || key_options.seed != NULL)
+    {
+      if (against == NULL)
+        status = _veil_cli_usage_error ("merge", _("to check the protection, give the INPUT "
+                                                   "folder with --against INPUT too"));
+      else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
+        status = usage ? _veil_cli_usage_error ("merge", "%s", error->message)
+                       : _veil_cli_fatal (error);
+    }
+  _veil_cli_key_options_clear (&key_options);
+  if (status >= 0)
+    return status;
 
   output = veil_paths_canonicalize (argv[1], &error);
   if (output == NULL)
@@ -166,6 +246,10 @@ veil_cli_merge_main (int    argc,
         return _veil_cli_fatal (error);
     }
 
+  if (key != NULL
+      && !check_survival (merged, &survival, key, against, argv[1], (guint) sample, &error))
+    return _veil_cli_fatal (error);
+
   if (!veil_paths_sync_tree (argv[1], &error) || !veil_manifest_save (merged, merged_path, &error))
     return _veil_cli_fatal (error);
 
@@ -185,5 +269,18 @@ veil_cli_merge_main (int    argc,
             display);
     putchar ('\n');
   }
+  if (survival != NULL)
+    {
+      putchar ('\n');
+      _veil_cli_print_survival (survival, FALSE, FALSE);
+    }
+  else
+    {
+      g_autofree char *display = g_filename_display_name (argv[1]);
+
+      printf (_("The protection was not checked (a shard sees only part of each class): check it "
+                "with “veil-cli check %s --against INPUT” and the key."), display);
+      putchar ('\n');
+    }
   return VEIL_CLI_EXIT_OK;
 }

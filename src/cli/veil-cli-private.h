@@ -72,4 +72,14 @@ gboolean _veil_cli_parse_training_res (const char *text,
 /* Prints a JSON object built by @builder as one line on stdout. */
 void     _veil_cli_print_json         (JsonBuilder *builder);
 
+/* The survival report in words on stdout: a line per class (with @all_classes, else only the
+ * failing ones when there are many), the numbers behind each verdict with @details, and the
+ * overall sentence (see veil-cli-survival.c). */
+void     _veil_cli_print_survival      (const VeilSurvivalReport *report,
+                                        gboolean                  all_classes,
+                                        gboolean                  details);
+/* The report as one JSON line: {"event": @event (omitted when NULL), "survival": {...}}. */
+void     _veil_cli_print_survival_json (const VeilSurvivalReport *report,
+                                        const char               *event);
+
 G_END_DECLS

@@ -69,6 +69,10 @@ print_report_json (const VeilExportReport *report)
       _veil_cli_print_json (builder);
     }
 
+  /* Before "done", which stays the last event. */
+  if (veil_export_report_get_survival (report) != NULL)
+    _veil_cli_print_survival_json (veil_export_report_get_survival (report), "survival");
+
   {
     g_autoptr(JsonBuilder) builder = json_builder_new ();
     g_autofree char *manifest = veil_paths_display (veil_export_report_get_manifest_path (report));
@@ -91,6 +95,7 @@ print_report_json (const VeilExportReport *report)
     json_builder_end_object (builder);
     _veil_cli_print_json (builder);
   }
+
 }
 
 /* Reasons usually name their file already ("“cat/a.png” is empty"): then the reason alone
@@ -142,6 +147,38 @@ print_report (const VeilExportReport *report)
   putchar ('\n');
 }
 
+/* After the counts: does the protection survive what a scraper does? A failing class is a
+ * warning, not an error: every file was written as asked, and the sentence says what to do. */
+static void
+print_survival (const VeilExportReport  *report,
+                const VeilExportOptions *options)
+{
+  const VeilSurvivalReport *survival = veil_export_report_get_survival (report);
+
+  if (options->shard_count > 1)
+    {
+      putchar ('\n');
+      printf ("%s\n", _("A shard sees only part of each class, so the protection is checked "
+                        "after “veil-cli merge … --against INPUT” with the key."));
+      return;
+    }
+  if (survival == NULL)
+    return;
+
+  putchar ('\n');
+  /* Translators: %u counts images per class, the second %u is a size in pixels. */
+  printf (ngettext ("Does the protection survive AI training? Up to %u protected image per "
+                    "class was checked as a scraper would use it: shrunk to %u pixels when "
+                    "larger, and saved as JPEG.",
+                    "Does the protection survive AI training? Up to %u protected images per "
+                    "class were checked as a scraper would use them: shrunk to %u pixels when "
+                    "larger, and saved as JPEG.",
+                    options->survival_sample),
+          options->survival_sample, veil_survival_report_get_resolution (survival));
+  putchar ('\n');
+  _veil_cli_print_survival (survival, FALSE, FALSE);
+}
+
 static void
 print_error_json (const GError *error)
 {
@@ -179,6 +216,8 @@ veil_cli_protect_main (int    argc,
   double mix = 1.0;
   int quality = 95;
   int threads = 0;
+  int check_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
+  gboolean no_check = FALSE;
   gboolean resume = FALSE;
   gboolean copy_other = FALSE;
   gboolean json = FALSE;
@@ -207,6 +246,10 @@ veil_cli_protect_main (int    argc,
       N_("Do only part I of N of the files (see veil-cli merge)"), N_("I/N") },
     { "copy-other", 0, 0, G_OPTION_ARG_NONE, &copy_other,
       N_("Copy files that are not images too"), NULL },
+    { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check,
+      N_("Do not check afterwards that the protection survives a scraper's shrinking"), NULL },
+    { "check-sample", 0, 0, G_OPTION_ARG_INT, &check_sample,
+      N_("Protected images per class that check uses, 1 to 10000 (default 8)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_("Print one JSON event per line instead of text"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
@@ -217,7 +260,12 @@ veil_cli_protect_main (int    argc,
                                           _("Writes a protected copy of the labeled folder INPUT "
                                             "(one subfolder per class) to the new folder OUTPUT, "
                                             "with the manifest veil-manifest.json. INPUT is never "
-                                            "changed."));
+                                            "changed. Afterwards it checks, on the first few "
+                                            "protected images of each class, that the protection "
+                                            "survives what a scraper does (shrinking to the "
+                                            "training size, saving as JPEG) and reports it; a "
+                                            "class that fails is a warning and does not change "
+                                            "the exit status (“veil-cli check” exits with 3)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   _veil_cli_key_options_add (context, &key_options);
   if (!_veil_cli_parse (context, &argc, &argv))
@@ -237,6 +285,8 @@ veil_cli_protect_main (int    argc,
     status = _veil_cli_usage_error ("protect", _("--mix must be from 0 to 1"));
   else if (quality < 1 || quality > 100)
     status = _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
+  else if (check_sample < 1 || check_sample > 10000)
+    status = _veil_cli_usage_error ("protect", _("--check-sample must be from 1 to 10000"));
   else if (threads < 0 || threads > 1024)
     status = _veil_cli_usage_error ("protect", _("--threads must be from 0 (all cores) to 1024"));
   else if (format != NULL && g_strcmp0 (format, "keep") != 0 && g_strcmp0 (format, "png") != 0)
@@ -266,6 +316,7 @@ veil_cli_protect_main (int    argc,
   options.n_threads = (guint) threads;
   options.resume = resume;
   options.copy_other = copy_other;
+  options.survival_sample = no_check ? 0 : (guint) check_sample;
 
   /* Refuse a bad output before spending time scanning a large input. */
   if (!veil_export_check_output (argv[1], argv[2], &error)
@@ -322,7 +373,10 @@ veil_cli_protect_main (int    argc,
   if (json)
     print_report_json (report);
   else
-    print_report (report);
+    {
+      print_report (report);
+      print_survival (report, &options);
+    }
   return veil_export_report_get_n_failed (report) > 0 ? VEIL_CLI_EXIT_SOME_FAILED
                                                       : VEIL_CLI_EXIT_OK;
 }

@@ -26,9 +26,7 @@ static const Command commands[] = {
   { "preview", veil_cli_preview_main, N_("Protect one image to see what protection does") },
   { "verify",  veil_cli_verify_main,  N_("Check an export against its manifest") },
   { "merge",   veil_cli_merge_main,   N_("Join the shards of a sharded export into one") },
-#ifdef HAVE_CLI_CHECK
   { "check",   veil_cli_check_main,   N_("Report whether protection survives a scraper's resize") },
-#endif
 };
 
 static const char *
@@ -38,7 +36,8 @@ exit_status_text (void)
            "  0  everything was done\n"
            "  1  a fatal error stopped the command\n"
            "  2  the command line was wrong\n"
-           "  3  the command finished, but some files failed");
+           "  3  the command finished, but some files failed (for “check”: a class whose\n"
+           "     protection does not survive; after “protect” that is only a warning)");
 }
 
 static void

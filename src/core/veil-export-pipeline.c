@@ -12,6 +12,7 @@
 #include "veil-image-io.h"
 #include "veil-paths.h"
 #include "veil-protect.h"
+#include "veil-survival.h"
 
 /* Each worker runs a whole image (decode → protect → encode → write), which keeps every core
  * busy on folders of many small files without any hand-over between threads. Memory is bounded
@@ -143,14 +144,53 @@ output_name_for (VeilExportPipeline *pipeline,
   return veil_paths_output_name (pipeline->context.stems, relative_path, extension);
 }
 
+/* Adds a sampled image's pair to the survival report while its original is in memory. The
+ * protected side is what was written: decoded from the file just written (from the page
+ * cache) unless the format is lossless, so that the pair is exactly what a later run loads
+ * from the disk for an image it resumes, and the manifest's report comes out the same. */
+static gboolean
+add_survival_pair (VeilExportPipeline *pipeline,
+                   const VeilImage    *decoded,
+                   GdkPixbuf          *written,
+                   const char         *format,
+                   guint               class_index,
+                   const char         *output_name)
+{
+  g_autoptr(VeilImage) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (format, "png") != 0)
+    {
+      g_autofree char *path = g_build_filename (pipeline->context.output_root, output_name,
+                                                NULL);
+
+      reloaded = veil_image_load (path, pipeline->context.cancellable, &error);
+      if (reloaded == NULL)
+        {
+          g_debug ("Survival check skips a pair: %s", error->message);
+          return FALSE;
+        }
+      written = reloaded->pixbuf;
+    }
+  if (!veil_survival_report_add_pixbufs (pipeline->context.survival, class_index,
+                                         decoded->pixbuf, written, &error))
+    {
+      g_debug ("Survival check skips a pair: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Decodes, protects (or not) and re-encodes one image. FALSE with @error only for problems
- * that stop the export; a bad image is recorded in @entry. */
+ * that stop the export; a bad image is recorded in @entry. @sampled tells whether its pair
+ * went into the survival report. */
 static gboolean
 encode_image (VeilExportPipeline      *pipeline,
               const VeilExportJob     *job,
               const VeilDatasetImage  *image,
               const char              *source_path,
               VeilManifestEntry       *entry,
+              gboolean                *sampled,
               GError                 **error)
 {
   const VeilExportOptions *options = pipeline->context.options;
@@ -216,6 +256,16 @@ encode_image (VeilExportPipeline      *pipeline,
                                 &entry->sha256, error))
     return FALSE;
   entry->status = job->protect ? VEIL_MANIFEST_STATUS_PROTECTED : VEIL_MANIFEST_STATUS_UNCHANGED;
+  if (job->sample && job->protect && pipeline->context.survival != NULL)
+    {
+      /* The encoded bytes and the protected pixels are not needed any more: free them before
+       * a reload makes a third full-size buffer. */
+      g_clear_pointer (&encoded, g_bytes_unref);
+      if (g_strcmp0 (format, "png") != 0)
+        g_clear_object (&protected);
+      *sampled = add_survival_pair (pipeline, decoded, protected, format, image->class_index,
+                                    entry->output);
+    }
   return TRUE;
 }
 
@@ -254,7 +304,7 @@ run_image_job (VeilExportPipeline  *pipeline,
       guint64 pixels = acquire_pixels (pipeline, estimate_pixels (source_path, image->size));
 
       result->bytes_read = image->size;
-      encode_image (pipeline, job, image, source_path, entry, &error);
+      encode_image (pipeline, job, image, source_path, entry, &result->sampled, &error);
       release_pixels (pipeline, pixels);
     }
 

@@ -65,6 +65,9 @@ _veil_export_plan (VeilDataset             *dataset,
   g_autoptr(GHashTable) previous_images = NULL;
   g_autoptr(GHashTable) previous_other = NULL;
   g_autofree gboolean *seeded = NULL;
+  g_autofree guint *n_sampled = g_new0 (guint, veil_dataset_get_n_classes (dataset));
+  /* A shard sees only part of each class: the check is the merge's (doc/sharding.md). */
+  guint sample = options->shard_count > 1 ? 0 : options->survival_sample;
   guint n_images = veil_dataset_get_n_images (dataset);
   guint n_skipped_files = veil_dataset_get_n_skipped (dataset);
 
@@ -94,6 +97,15 @@ _veil_export_plan (VeilDataset             *dataset,
         job.protect = veil_mix_decide_keyed (options->key, image->relative_path, options->mix);
       else
         job.protect = TRUE;
+
+      /* The check's sample is the first images of each class to be protected; a kept one
+       * counts but is loaded from the disk at the end. An image that fails leaves a gap the
+       * end fills from the disk too, so the sample never depends on what ran in memory. */
+      if (job.protect && n_sampled[image->class_index] < sample)
+        {
+          n_sampled[image->class_index]++;
+          job.sample = TRUE;
+        }
 
       entry = g_hash_table_lookup (previous_images, GUINT_TO_POINTER (i));
       if (previous_entry_holds (entry, output_dir, image->relative_path,

@@ -23,6 +23,7 @@ struct _VeilExportReport {
   GPtrArray *failed_paths;   /* UTF-8 display form */
   GPtrArray *failed_reasons;
   char      *manifest_path;
+  VeilSurvivalReport *survival; /* NULL when not computed */
 };
 
 VeilExportReport *_veil_export_report_new         (void);
@@ -69,6 +70,7 @@ typedef struct {
   gboolean is_image;
   guint    index;    /* into the dataset's images, or its skipped files */
   gboolean protect;  /* images: whether the mix chose it */
+  gboolean sample;   /* images: in the survival check's sample (see veil-export-plan.c) */
 } VeilExportJob;
 
 typedef struct {
@@ -76,6 +78,7 @@ typedef struct {
   VeilManifestEntry   *entry;      /* the outcome; NULL when @fatal is set */
   GError              *fatal;      /* stops the export: cannot write, or cancelled */
   guint64              bytes_read;
+  gboolean             sampled;    /* its pair went into the context's survival report */
 } VeilExportResult;
 
 void _veil_export_result_free (VeilExportResult *result);
@@ -91,11 +94,14 @@ typedef struct {
   VeilFilterBank          *bank;
   GHashTable              *stems;        /* see veil_paths_output_name() */
   GCancellable            *cancellable;  /* the caller's, may be NULL */
+  VeilSurvivalReport      *survival;     /* pairs of sampled jobs go here; NULL = no check */
 } VeilExportContext;
 
 /* What this run does (see veil-export-plan.c): the earlier run's entries (from @previous, which
  * may be NULL) that still hold go to @kept, borrowed; the work left to @jobs; files set aside
- * and not copied straight into @manifest. */
+ * and not copied straight into @manifest. Jobs among the first options->survival_sample
+ * images of their class to be protected (kept ones counted) are marked "sample": their
+ * workers add their pairs to the survival report while the pixels are in memory. */
 void _veil_export_plan (VeilDataset             *dataset,
                         const VeilExportOptions *options,
                         const char              *output_dir,

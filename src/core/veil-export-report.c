@@ -86,6 +86,13 @@ veil_export_report_get_manifest_path (const VeilExportReport *report)
   return report->manifest_path;
 }
 
+const VeilSurvivalReport *
+veil_export_report_get_survival (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  return report->survival;
+}
+
 void
 veil_export_report_free (VeilExportReport *report)
 {
@@ -94,6 +101,7 @@ veil_export_report_free (VeilExportReport *report)
   g_ptr_array_unref (report->failed_paths);
   g_ptr_array_unref (report->failed_reasons);
   g_free (report->manifest_path);
+  g_clear_pointer (&report->survival, veil_survival_report_unref);
   g_free (report);
 }
 
@@ -133,4 +141,5 @@ _veil_export_report_from_manifest (VeilManifest *manifest,
             break;
           }
       }
-  return report;}
+  return report;
+}

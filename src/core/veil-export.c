@@ -20,6 +20,7 @@
 #include "veil-key.h"
 #include "veil-paths.h"
 #include "veil-shard.h"
+#include "veil-survival-private.h"
 
 /* Progress at most four times a second. */
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 4)
@@ -38,6 +39,7 @@ veil_export_options_init (VeilExportOptions *options)
   options->training_res = DEFAULT_TRAINING_RES;
   options->format = VEIL_OUTPUT_FORMAT_KEEP;
   options->jpeg_quality = 95;
+  options->survival_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
 }
 
 static gboolean
@@ -138,6 +140,7 @@ run_jobs (const VeilExportContext *context,
           VeilExportJournal       *journal,
           VeilManifest            *manifest,
           ProgressState           *state,
+          GHashTable              *sampled,
           GError                 **error)
 {
   g_autoptr(GError) fatal = NULL;
@@ -175,6 +178,8 @@ run_jobs (const VeilExportContext *context,
                 state->progress.n_failed++;
               g_free (state->current);
               state->current = veil_paths_display (result->entry->source);
+              if (result->sampled)
+                g_hash_table_add (sampled, GUINT_TO_POINTER (result->entry->index));
               veil_manifest_add (manifest, g_steal_pointer (&result->entry));
             }
         }
@@ -218,6 +223,9 @@ veil_export_run (VeilDataset               *dataset,
   g_autoptr(GHashTable) stems = NULL;
   g_autoptr(GPtrArray) kept = NULL;
   g_autoptr(GArray) jobs = NULL;
+  g_autoptr(VeilSurvivalReport) survival = NULL;
+  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
+  VeilExportReport *report;
   g_autofree char *manifest_name = NULL;
   g_autofree char *journal_name = NULL;
   g_autofree char *manifest_path = NULL;
@@ -306,6 +314,10 @@ veil_export_run (VeilDataset               *dataset,
   state.progress.eta_seconds = -1.0;
   progress_emit (&state, TRUE);
 
+  /* A shard sees only part of each class: its check is left to the merge. */
+  if (options->survival_sample > 0 && options->shard_count <= 1)
+    survival = veil_survival_report_new (bank, options->training_res);
+
   context = (VeilExportContext) {
     .dataset = dataset,
     .output_root = output_dir,
@@ -313,9 +325,10 @@ veil_export_run (VeilDataset               *dataset,
     .bank = bank,
     .stems = stems,
     .cancellable = cancellable,
+    .survival = survival,
   };
   ok = run_jobs (&context, (const VeilExportJob *) jobs->data, jobs->len, &journal, manifest,
-                 &state, error);
+                 &state, sampled, error);
   if (ok)
     ok = _veil_export_journal_sync (&journal, error);
   _veil_export_journal_close (&journal);
@@ -324,11 +337,27 @@ veil_export_run (VeilDataset               *dataset,
   if (!ok)
     return NULL;
 
+  /* The survival check, before the manifest that records it: killed or cancelled here, the
+   * journal is complete and a resumed run checks again. The pairs of images done earlier, or
+   * in place of one that failed, come from the disk; the report's sums are exact, so the
+   * result is the same whichever way a pair came. */
+  if (survival != NULL)
+    {
+      if (!_veil_survival_add_manifest_sample (survival, manifest, bank,
+                                               veil_dataset_get_root (dataset), output_dir,
+                                               options->survival_sample, sampled, cancellable,
+                                               error))
+        return NULL;
+      manifest->survival = veil_survival_report_to_json (survival);
+    }
+
   /* Every output reaches the disk before the manifest that vouches for them. */
   if (!veil_paths_sync_tree (output_dir, error) || !veil_manifest_save (manifest, manifest_path,
                                                                         error))
     return NULL;
   g_unlink (journal_path);
 
-  return _veil_export_report_from_manifest (manifest, manifest_path, kept->len);
+  report = _veil_export_report_from_manifest (manifest, manifest_path, kept->len);
+  report->survival = g_steal_pointer (&survival);
+  return report;
 }

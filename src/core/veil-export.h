@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "veil-survival.h"
 #include "veil-types.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,10 @@ typedef struct {
   gboolean          copy_other;     /* copy files that are not images too */
   guint             shard_index;    /* 0-based; shard_count 0 or 1 = no sharding */
   guint             shard_count;
+  guint             survival_sample; /* after the run, check that the protection survives a
+                                      * scraper's shrinking on this many protected images per
+                                      * class (VEIL_SURVIVAL_DEFAULT_SAMPLE by default); 0 = no
+                                      * check. Never in a shard (see doc/sharding.md). */
 } VeilExportOptions;
 
 void veil_export_options_init (VeilExportOptions *options); /* the defaults above */
@@ -86,6 +91,20 @@ guint        veil_export_report_get_n_copied    (const VeilExportReport *report)
 const char  *veil_export_report_get_failed_path   (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_failed_reason (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_manifest_path (const VeilExportReport *report);
+
+/* The survival report of the export (see veil-survival.h): whether the protection survives
+ * what a scraper does before training (shrink to the training resolution, save as JPEG), per
+ * class and overall. NULL when not computed: survival_sample 0, or a shard. Owned by @report
+ * (veil_survival_report_ref() to keep it longer); every veil_survival_report_get_*() and
+ * _dup_*() reader accepts it. For an export summary: veil_survival_report_dup_summary() is one
+ * sentence for a photographer, veil_survival_report_get_all_pass() the verdict, and per class
+ * veil_survival_report_dup_class_summary() and veil_survival_report_get_result().
+ *
+ * It is computed at the end of a successful run from the first survival_sample images of each
+ * class (in dataset order) that the manifest records as protected, including those an earlier,
+ * resumed run wrote; the same report is written into the manifest as "survival". A class that
+ * fails is not an error: the export itself succeeded, and the report says what to do. */
+const VeilSurvivalReport *veil_export_report_get_survival (const VeilExportReport *report);
 void         veil_export_report_free (VeilExportReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilExportReport, veil_export_report_free)

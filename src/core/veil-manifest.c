@@ -16,6 +16,7 @@
 #define FORMAT_VERSION 1
 #define PB_PLACEHOLDER "@pb@"
 #define MIX_PLACEHOLDER "@mix@"
+#define NUMBER_PLACEHOLDER "@veil-number-"
 
 static const char *status_names[] = {
   [VEIL_MANIFEST_STATUS_PROTECTED] = "protected",
@@ -103,6 +104,7 @@ veil_manifest_free (VeilManifest *manifest)
   g_strfreev (manifest->classes);
   g_ptr_array_unref (manifest->images);
   g_ptr_array_unref (manifest->other);
+  g_clear_pointer (&manifest->survival, json_node_unref);
   g_free (manifest);
 }
 
@@ -322,10 +324,84 @@ substitute_number (GString    *text,
   g_string_insert (text, found - text->str, number);
 }
 
-/* @header: the manifest whose header @root holds, to fill in its numbers; NULL for an entry. */
+/* Replaces every floating-point number under @node by a string placeholder
+ * NUMBER_PLACEHOLDER "<i>@", its value appended to @numbers. */
+static void
+replace_numbers (JsonNode *node,
+                 GArray   *numbers)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        /* In the order the generator writes them, that of insertion. (The ordered iterator of
+         * json-glib 1.6 crashes.) */
+        g_autoptr(GList) names = json_object_get_members (object);
+
+        for (GList *l = names; l != NULL; l = l->next)
+          replace_numbers (json_object_get_member (object, l->data), numbers);
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          replace_numbers (json_array_get_element (array, i), numbers);
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          double value = json_node_get_double (node);
+          g_autofree char *placeholder = g_strdup_printf (NUMBER_PLACEHOLDER "%u@", numbers->len);
+
+          g_array_append_val (numbers, value);
+          json_node_set_string (node, placeholder);
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* The survival report's numbers in their shortest exact form too ("22.4", not json-glib's
+ * "22.399999999999999"), through placeholders as for the parameters. A class named like a
+ * placeholder would make them ambiguous: then the report keeps json-glib's form. */
+static JsonNode *
+survival_with_placeholders (JsonNode *survival,
+                            GArray   *numbers)
+{
+  g_autofree char *plain = json_to_string (survival, FALSE);
+  /* A deep copy (json_node_copy() shares objects), read back exactly: doubles are written
+   * with 17 digits. */
+  JsonNode *copy = json_from_string (plain, NULL);
+
+  g_assert (copy != NULL);
+  if (strstr (plain, NUMBER_PLACEHOLDER) == NULL)
+    replace_numbers (copy, numbers);
+  return copy;
+}
+
+/* @header: the manifest whose header @root holds, to fill in its numbers; NULL for an entry.
+ * @numbers: the survival report's numbers, see survival_with_placeholders(); may be NULL. */
 static char *
 node_to_data (JsonNode           *root,
               const VeilManifest *header,
+              GArray             *numbers,
               gboolean            pretty,
               gsize              *out_length)
 {
@@ -342,6 +418,30 @@ node_to_data (JsonNode           *root,
       substitute_number (text, PB_PLACEHOLDER, header->pb);
       substitute_number (text, MIX_PLACEHOLDER, header->mix);
     }
+  if (numbers != NULL && numbers->len > 0)
+    {
+      /* One pass: a manifest of a million images is large, and the placeholders come in the
+       * order they were made. */
+      GString *out = g_string_sized_new (text->len);
+      const char *rest = text->str;
+
+      g_assert (count_occurrences (text->str, NUMBER_PLACEHOLDER) == numbers->len);
+      for (guint i = 0; i < numbers->len; i++)
+        {
+          g_autofree char *token = g_strdup_printf ("\"" NUMBER_PLACEHOLDER "%u@\"", i);
+          const char *found = strstr (rest, token);
+          char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_assert (found != NULL);
+          format_shortest (number, g_array_index (numbers, double, i));
+          g_string_append_len (out, rest, found - rest);
+          g_string_append (out, number);
+          rest = found + strlen (token);
+        }
+      g_string_append (out, rest);
+      g_string_free (text, TRUE);
+      text = out;
+    }
   g_string_append_c (text, '\n');
   if (out_length != NULL)
     *out_length = text->len;
@@ -356,6 +456,7 @@ veil_manifest_to_data (VeilManifest *manifest,
   g_autoptr(JsonNode) root = NULL;
   guint counts[G_N_ELEMENTS (status_names)] = { 0 };
   guint other_counts[G_N_ELEMENTS (status_names)] = { 0 };
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
 
   g_return_val_if_fail (manifest != NULL, NULL);
 
@@ -379,6 +480,12 @@ veil_manifest_to_data (VeilManifest *manifest,
   add_int (builder, "copied", other_counts[VEIL_MANIFEST_STATUS_COPIED]);
   json_builder_end_object (builder);
 
+  if (manifest->survival != NULL)
+    {
+      json_builder_set_member_name (builder, "survival");
+      json_builder_add_value (builder, survival_with_placeholders (manifest->survival, numbers));
+    }
+
   json_builder_set_member_name (builder, "images");
   json_builder_begin_array (builder);
   for (guint i = 0; i < manifest->images->len; i++)
@@ -393,7 +500,7 @@ veil_manifest_to_data (VeilManifest *manifest,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  return node_to_data (root, manifest, TRUE, out_length);
+  return node_to_data (root, manifest, numbers, TRUE, out_length);
 }
 
 gboolean
@@ -439,7 +546,7 @@ veil_manifest_journal_header (const VeilManifest *manifest)
   build_header (builder, manifest, JOURNAL_FORMAT);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  return node_to_data (root, manifest, FALSE, NULL);
+  return node_to_data (root, manifest, NULL, FALSE, NULL);
 }
 
 char *
@@ -452,7 +559,7 @@ veil_manifest_journal_entry (const VeilManifestEntry *entry)
 
   build_entry (builder, entry, TRUE);
   root = json_builder_get_root (builder);
-  return node_to_data (root, NULL, FALSE, NULL);
+  return node_to_data (root, NULL, NULL, FALSE, NULL);
 }
 
 /* Reading */
@@ -722,6 +829,15 @@ veil_manifest_load (const char  *path,
   if (!parse_entries (root, "images", TRUE, manifest)
       || !parse_entries (root, "other", FALSE, manifest))
     return damaged (error, path, _("a file entry is incomplete")), NULL;
+  /* Kept as it is, so that loading and saving a manifest keeps its report. */
+  if (json_object_has_member (root, "survival"))
+    {
+      JsonNode *survival = json_object_get_member (root, "survival");
+
+      if (JSON_NODE_TYPE (survival) != JSON_NODE_OBJECT)
+        return damaged (error, path, _("the survival report is not an object")), NULL;
+      manifest->survival = json_node_copy (survival);
+    }
   veil_manifest_sort (manifest);
   return g_steal_pointer (&manifest);
 }

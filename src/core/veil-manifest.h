@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "veil-types.h"
 
@@ -16,6 +17,9 @@ G_BEGIN_DECLS
  *     "key": {"kind": "secret"|"seed", "fingerprint"},   never the key or the seed itself
  *     "classes": [...], "shard": {"index" (1-based), "count"} only in a shard's manifest,
  *     "summary": {...counts...},
+ *     "survival": {...} the survival report (veil_survival_report_to_json_builder() in
+ *                 veil-survival.h): only in the manifest of a whole export that checked it,
+ *                 never in a shard's manifest or the journal,
  *     "images": [{index, source, class, status, output, sha256 | error}...] in dataset order,
  *     "other":  [{index, source, reason, status, output, sha256, message}...] in scan order }
  *
@@ -63,6 +67,7 @@ typedef struct {
   guint              shard_count; /* 0 = not sharded */
   GPtrArray         *images;      /* VeilManifestEntry, owned */
   GPtrArray         *other;       /* VeilManifestEntry, owned */
+  JsonNode          *survival;    /* owned, NULL when the export was not checked */
 } VeilManifest;
 
 VeilManifestEntry *veil_manifest_entry_new  (void);
@@ -104,7 +109,8 @@ gboolean      veil_manifest_same_settings  (const VeilManifest *a,
                                             GError            **error);
 
 /* Merges the manifests of all N shards of one export (any order) into the manifest one
- * unsharded run would have written. Fails with VEIL_ERROR_MANIFEST when they do not belong
+ * unsharded run would have written, without "survival" (see veil_survival_check_manifest()).
+ * Fails with VEIL_ERROR_MANIFEST when they do not belong
  * together or a shard is missing or repeated. */
 VeilManifest *veil_manifest_merge (GPtrArray *shards,
                                    GError   **error);

@@ -14,10 +14,12 @@
 #include "veil-image-io.h"
 #include "veil-manifest.h"
 #include "veil-survival.h"
+#include "veil-survival-private.h"
 
-/* The survival check run over a finished export (veil_survival_check_export() in
- * veil-survival.h): finding protected outputs and their originals, sampling them per class and
- * feeding them to a report. */
+/* The survival check run over a finished export (veil_survival_check_export() and
+ * veil_survival_check_manifest() in veil-survival.h, and the end of veil_export_run()):
+ * finding protected outputs and their originals, sampling them per class and feeding them to a
+ * report. */
 
 /* Above this PSNR at full resolution an output is taken as left unprotected (mix < 1) when no
  * manifest says so: a protected image is 20–35 dB from its original at full size, a JPEG
@@ -88,39 +90,156 @@ find_output (const char *output_dir,
   return NULL;
 }
 
-/* Candidates per class from the manifest: only images it records as protected. */
-static gboolean
-pairs_from_manifest (const char      *manifest_path,
-                     const char      *output_dir,
-                     const char      *input_root,
-                     VeilFilterBank  *bank,
-                     GPtrArray      **per_class,
-                     GError         **error)
-{
-  g_autoptr(VeilManifest) manifest = veil_manifest_load (manifest_path, error);
+typedef struct {
+  guint                    index;
+  const VeilManifestEntry *entry;
+} Candidate;
 
-  if (manifest == NULL)
-    return FALSE;
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a, *cb = b;
+
+  return ca->index < cb->index ? -1 : ca->index > cb->index ? 1 : 0;
+}
+
+/* The export's sample: per class, the first @sample_per_class images (in dataset order) that
+ * @manifest records as protected; those in @skip (dataset indices) are counted but not added
+ * to @chosen. */
+static void
+manifest_sample (const VeilManifest *manifest,
+                 const char         *input_root,
+                 const char         *output_dir,
+                 VeilFilterBank     *bank,
+                 guint               sample_per_class,
+                 GHashTable         *skip,
+                 GPtrArray          *chosen)
+{
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  g_autofree guint *taken = g_new0 (guint, veil_filter_bank_get_n_classes (bank));
 
   for (guint i = 0; i < manifest->images->len; i++)
     {
       const VeilManifestEntry *e = g_ptr_array_index (manifest->images, i);
-      int class_index;
+      Candidate c = { e->index, e };
+
+      if (e->status == VEIL_MANIFEST_STATUS_PROTECTED && e->output != NULL
+          && e->class_name != NULL)
+        g_array_append_val (candidates, c);
+    }
+  g_array_sort (candidates, compare_candidates);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const VeilManifestEntry *e = g_array_index (candidates, Candidate, i).entry;
+      int class_index = veil_filter_bank_lookup (bank, e->class_name);
       Pair *pair;
 
-      if (e->status != VEIL_MANIFEST_STATUS_PROTECTED || e->output == NULL ||
-          e->class_name == NULL)
+      if (class_index < 0 || taken[class_index] >= sample_per_class)
         continue;
-      class_index = veil_filter_bank_lookup (bank, e->class_name);
-      if (class_index < 0)
+      taken[class_index]++;
+      if (skip != NULL && g_hash_table_contains (skip, GUINT_TO_POINTER (e->index)))
         continue;
       pair = g_new0 (Pair, 1);
       pair->class_index = class_index;
       pair->original = g_build_filename (input_root, e->source, NULL);
       pair->output = g_build_filename (output_dir, e->output, NULL);
-      g_ptr_array_add (per_class[class_index], pair);
+      g_ptr_array_add (chosen, pair);
+    }
+}
+
+/* Loads and adds the pairs of @chosen. The report's sums do not depend on the order, so two
+ * threads may add them as they come. */
+static gboolean
+add_pairs (VeilSurvivalReport  *report,
+           GPtrArray           *chosen,
+           GCancellable        *cancellable,
+           GError             **error)
+{
+  gint cancelled = 0;
+
+  /* Decoding full-size photos dominates; two at a time keep both cores busy without holding
+   * more than four decoded photos. */
+#pragma omp parallel for schedule (dynamic, 1) num_threads (2)
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      const Pair *pair = g_ptr_array_index (chosen, i);
+      g_autoptr(VeilImage) original = NULL;
+      g_autoptr(VeilImage) output = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_atomic_int_get (&cancelled) || g_cancellable_is_cancelled (cancellable))
+        {
+          g_atomic_int_set (&cancelled, 1);
+          continue;
+        }
+      original = veil_image_load (pair->original, cancellable, &local_error);
+      if (original != NULL)
+        output = veil_image_load (pair->output, cancellable, &local_error);
+      if (output == NULL)
+        {
+          g_debug ("Survival check skips a pair: %s", local_error->message);
+          continue;
+        }
+      if (pair->check_unchanged &&
+          gdk_pixbuf_get_width (original->pixbuf) == gdk_pixbuf_get_width (output->pixbuf) &&
+          gdk_pixbuf_get_height (original->pixbuf) == gdk_pixbuf_get_height (output->pixbuf) &&
+          full_psnr (original->pixbuf, output->pixbuf) > UNCHANGED_FULL_PSNR)
+        continue;
+      if (!veil_survival_report_add_pixbufs (report, pair->class_index, original->pixbuf,
+                                             output->pixbuf, &local_error))
+        g_debug ("Survival check skips a pair: %s", local_error->message);
+    }
+
+  if (cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+      return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+_veil_survival_add_manifest_sample (VeilSurvivalReport  *report,
+                                    const VeilManifest  *manifest,
+                                    VeilFilterBank      *bank,
+                                    const char          *input_root,
+                                    const char          *output_dir,
+                                    guint                sample_per_class,
+                                    GHashTable          *skip,
+                                    GCancellable        *cancellable,
+                                    GError             **error)
+{
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+
+  manifest_sample (manifest, input_root, output_dir, bank, sample_per_class, skip, chosen);
+  return add_pairs (report, chosen, cancellable, error);
+}
+
+VeilSurvivalReport *
+veil_survival_check_manifest (const VeilManifest  *manifest,
+                              const char          *input_root,
+                              const char          *output_dir,
+                              VeilFilterBank      *bank,
+                              guint                sample_per_class,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  g_autoptr(VeilSurvivalReport) report = NULL;
+
+  g_return_val_if_fail (manifest != NULL, NULL);
+  g_return_val_if_fail (input_root != NULL && output_dir != NULL, NULL);
+  g_return_val_if_fail (bank != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (sample_per_class == 0)
+    sample_per_class = VEIL_SURVIVAL_DEFAULT_SAMPLE;
+  report = veil_survival_report_new (bank, manifest->training_res);
+  if (!_veil_survival_add_manifest_sample (report, manifest, bank, input_root, output_dir,
+                                           sample_per_class, NULL, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&report);
 }
 
 static void
@@ -167,7 +286,6 @@ veil_survival_check_export (const char      *output_dir,
   g_autoptr(GPtrArray) chosen = NULL;
   guint n_classes;
   GPtrArray **per_class;
-  gint cancelled = 0;
 
   g_return_val_if_fail (output_dir != NULL, NULL);
   g_return_val_if_fail (input != NULL, NULL);
@@ -177,28 +295,31 @@ veil_survival_check_export (const char      *output_dir,
   if (sample_per_class == 0)
     sample_per_class = VEIL_SURVIVAL_DEFAULT_SAMPLE;
   report = veil_survival_report_new (bank, training_res);
+  chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+
+  /* With a manifest, the same sample as the export's own check, so that both agree. */
+  manifest_path = g_build_filename (output_dir, VEIL_MANIFEST_NAME, NULL);
+  if (g_file_test (manifest_path, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(VeilManifest) manifest = veil_manifest_load (manifest_path, error);
+
+      if (manifest == NULL)
+        return NULL;
+      manifest_sample (manifest, veil_dataset_get_root (input), output_dir, bank,
+                       sample_per_class, NULL, chosen);
+      if (!add_pairs (report, chosen, cancellable, error))
+        return NULL;
+      return g_steal_pointer (&report);
+    }
+
   n_classes = veil_filter_bank_get_n_classes (bank);
   per_class = g_new0 (GPtrArray *, n_classes);
   for (guint c = 0; c < n_classes; c++)
     per_class[c] = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+  pairs_by_path (output_dir, input, bank, per_class);
 
-  manifest_path = g_build_filename (output_dir, VEIL_MANIFEST_NAME, NULL);
-  if (g_file_test (manifest_path, G_FILE_TEST_EXISTS))
-    {
-      if (!pairs_from_manifest (manifest_path, output_dir, veil_dataset_get_root (input), bank,
-                                per_class, error))
-        {
-          for (guint c = 0; c < n_classes; c++)
-            g_ptr_array_unref (per_class[c]);
-          g_free (per_class);
-          return NULL;
-        }
-    }
-  else
-    pairs_by_path (output_dir, input, bank, per_class);
-
-  /* Spread evenly over each class, deterministically. */
-  chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+  /* Without a manifest, which outputs are protected is only known after loading them: spread
+   * the sample evenly over each class, deterministically. */
   for (guint c = 0; c < n_classes; c++)
     {
       guint n = per_class[c]->len, m = MIN (n, sample_per_class);
@@ -218,43 +339,7 @@ veil_survival_check_export (const char      *output_dir,
     }
   g_free (per_class);
 
-  /* Decoding full-size photos dominates; two at a time keep both cores busy without holding
-   * more than four decoded photos. */
-#pragma omp parallel for schedule (dynamic, 1) num_threads (2)
-  for (guint i = 0; i < chosen->len; i++)
-    {
-      const Pair *pair = g_ptr_array_index (chosen, i);
-      g_autoptr(VeilImage) original = NULL;
-      g_autoptr(VeilImage) output = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (g_atomic_int_get (&cancelled) || g_cancellable_is_cancelled (cancellable))
-        {
-          g_atomic_int_set (&cancelled, 1);
-          continue;
-        }
-      original = veil_image_load (pair->original, cancellable, &local_error);
-      if (original != NULL)
-        output = veil_image_load (pair->output, cancellable, &local_error);
-      if (output == NULL)
-        {
-          g_debug ("Survival check skips a pair: %s", local_error->message);
-          continue;
-        }
-      if (pair->check_unchanged &&
-          gdk_pixbuf_get_width (original->pixbuf) == gdk_pixbuf_get_width (output->pixbuf) &&
-          gdk_pixbuf_get_height (original->pixbuf) == gdk_pixbuf_get_height (output->pixbuf) &&
-          full_psnr (original->pixbuf, output->pixbuf) > UNCHANGED_FULL_PSNR)
-        continue;
-      if (!veil_survival_report_add_pixbufs (report, pair->class_index, original->pixbuf,
-                                             output->pixbuf, &local_error))
-        g_debug ("Survival check skips a pair: %s", local_error->message);
-    }
-
-  if (cancelled)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-      return NULL;
-    }
+  if (!add_pairs (report, chosen, cancellable, error))
+    return NULL;
   return g_steal_pointer (&report);
 }

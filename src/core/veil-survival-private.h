@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "veil-manifest.h"
+#include "veil-survival.h"
 
 G_BEGIN_DECLS
 
-/* Shared by veil-survival*.c. */
+/* Shared by veil-survival*.c and the export (veil-export.c). */
 
 /* The colour channels of @src at short side @res (area downscale), as a new packed RGB
  * pixbuf. */
@@ -18,5 +22,17 @@ GdkPixbuf *_veil_survival_downscale_rgb    (const guint8 *src,
 /* Through a JPEG of VEIL_SURVIVAL_JPEG_QUALITY and back, in memory. */
 GdkPixbuf *_veil_survival_jpeg_round_trip  (GdkPixbuf    *pixbuf,
                                             GError      **error);
+
+/* Adds the export's sample (see veil_survival_check_manifest()) to @report, except the
+ * images whose dataset index is in @skip (may be NULL): the export added those from memory. */
+gboolean   _veil_survival_add_manifest_sample (VeilSurvivalReport  *report,
+                                               const VeilManifest  *manifest,
+                                               VeilFilterBank      *bank,
+                                               const char          *input_root,
+                                               const char          *output_dir,
+                                               guint                sample_per_class,
+                                               GHashTable          *skip,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 
+#include "veil-manifest.h"
 #include "veil-types.h"
 
 G_BEGIN_DECLS
@@ -70,10 +71,14 @@ typedef struct {
   int      best_other;         /* its class index, -1 with one class */
   guint    n_weak;             /* images above VEIL_SURVIVAL_MAX_PSNR */
   gboolean pass;               /* n_samples > 0, own filter most similar, n_weak = 0 */
+  guint    n_native;           /* images at most R on their short side: protected with the
+                                * filter as is (the paper's setting) and measured at their own
+                                * size, not shrunk */
 } VeilSurvivalClassResult;
 
 /* A report for the classes of @bank, evaluated at @training_res (VEIL_TRAINING_RES_NATIVE
- * means VEIL_SURVIVAL_DEFAULT_RES, a typical scraper's size). Adding pairs is thread-safe. */
+ * means VEIL_SURVIVAL_DEFAULT_RES, a typical scraper's size). Adding pairs is thread-safe, and
+ * the result does not depend on the order pairs are added in (the sums are exact). */
 VeilSurvivalReport *veil_survival_report_new   (VeilFilterBank     *bank,
                                                 guint               training_res);
 VeilSurvivalReport *veil_survival_report_ref   (VeilSurvivalReport *report);
@@ -108,38 +113,53 @@ gboolean veil_survival_report_add_files    (VeilSurvivalReport *report,
                                             GError            **error);
 
 /* The resolution the report measures at (the short side R). */
-guint    veil_survival_report_get_resolution (VeilSurvivalReport *report);
-guint    veil_survival_report_get_n_classes  (VeilSurvivalReport *report);
-const char *veil_survival_report_get_class_name (VeilSurvivalReport *report,
-                                                 guint               class_index);
+guint    veil_survival_report_get_resolution (const VeilSurvivalReport *report);
+guint    veil_survival_report_get_n_classes  (const VeilSurvivalReport *report);
+const char *veil_survival_report_get_class_name (const VeilSurvivalReport *report,
+                                                 guint                     class_index);
 /* Computes (once per change) and fills @result for a class. */
-void     veil_survival_report_get_result     (VeilSurvivalReport      *report,
-                                              guint                    class_index,
-                                              VeilSurvivalClassResult *result);
+void     veil_survival_report_get_result     (const VeilSurvivalReport *report,
+                                              guint                     class_index,
+                                              VeilSurvivalClassResult  *result);
 /* TRUE when at least one class was measured and every measured class passes. */
-gboolean veil_survival_report_get_all_pass   (VeilSurvivalReport *report);
+gboolean veil_survival_report_get_all_pass   (const VeilSurvivalReport *report);
 /* A sentence for a photographer about one class, or about the whole collection. */
-char    *veil_survival_report_dup_class_summary (VeilSurvivalReport *report,
-                                                 guint               class_index);
-char    *veil_survival_report_dup_summary    (VeilSurvivalReport *report);
+char    *veil_survival_report_dup_class_summary (const VeilSurvivalReport *report,
+                                                 guint                     class_index);
+char    *veil_survival_report_dup_summary    (const VeilSurvivalReport *report);
 
 /* Writes the report as the value of a member: call with @builder inside an object, after
  * json_builder_set_member_name(). The value is
  *   {"resolution", "jpeg_quality", "max_psnr", "all_pass", "summary",
  *    "classes": [{"class", "samples", "psnr" (the least protected image; null if identical),
- *                 "psnr_mean", "weak_images", "cosine_own",
+ *                 "psnr_mean", "weak_images", "native_images", "cosine_own",
  *                 "cosine_best_other" (null with one class), "best_other_class", "pass",
  *                 "summary"}...]} */
-void      veil_survival_report_to_json_builder (VeilSurvivalReport *report,
-                                                JsonBuilder        *builder);
-JsonNode *veil_survival_report_to_json         (VeilSurvivalReport *report);
+void      veil_survival_report_to_json_builder (const VeilSurvivalReport *report,
+                                                JsonBuilder              *builder);
+JsonNode *veil_survival_report_to_json         (const VeilSurvivalReport *report);
 
-/* Checks an export: for each class up to @sample_per_class protected images (spread evenly
- * over the class), each with its original from @input. Which outputs are protected, and their
- * names, come from @output_dir's veil-manifest.json when present; otherwise outputs are matched
- * by relative path (or the same path ending in .png) and pairs that are pixel-identical to the
- * original are skipped (left unprotected by mix < 1). Files that cannot be read are skipped,
- * not fatal. Errors: G_IO_ERROR_CANCELLED; VEIL_ERROR_MANIFEST for a damaged manifest. */
+/* The survival report an export records in its manifest (see veil_export_report_get_survival()
+ * in veil-export.h): for each class, the first @sample_per_class images (in dataset order) that
+ * @manifest records as protected, each loaded from @output_dir with its original from
+ * @input_root, measured at the manifest's training resolution. @bank must hold the export's
+ * filters (its key, k, p_b and classes). Used for a merged sharded export, whose shards cannot
+ * check alone. Files that cannot be read are skipped, not fatal. Errors: G_IO_ERROR_CANCELLED. */
+VeilSurvivalReport *veil_survival_check_manifest (const VeilManifest *manifest,
+                                                  const char         *input_root,
+                                                  const char         *output_dir,
+                                                  VeilFilterBank     *bank,
+                                                  guint               sample_per_class,
+                                                  GCancellable       *cancellable,
+                                                  GError            **error);
+
+/* Checks an export at @training_res: for each class up to @sample_per_class protected images,
+ * each with its original from @input. When @output_dir holds a veil-manifest.json, the sample
+ * is the export's own (as veil_survival_check_manifest()), so at the export's resolution both
+ * agree. Otherwise outputs are matched by relative path (or the same path ending in .png), the
+ * sample is spread evenly over each class, and pairs that are pixel-identical to the original
+ * are skipped (left unprotected by mix < 1). Files that cannot be read are skipped, not fatal.
+ * Errors: G_IO_ERROR_CANCELLED; VEIL_ERROR_MANIFEST for a damaged manifest. */
 VeilSurvivalReport *veil_survival_check_export (const char      *output_dir,
                                                 VeilDataset     *input,
                                                 VeilFilterBank  *bank,

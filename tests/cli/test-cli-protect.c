@@ -296,6 +296,8 @@ test_json (void)
           g_assert_cmpint (json_object_get_int_member (object, "failed"), ==, 0);
           done = TRUE;
         }
+      else if (g_strcmp0 (event, "survival") == 0)
+        g_assert_true (json_object_has_member (object, "survival"));
       else
         g_error ("unexpected event %s", event);
     }
@@ -365,7 +367,7 @@ test_exit_status (gconstpointer data)
 }
 
 static const char *commands[] = {
-  "keygen", "keys", "scan", "protect", "preview", "verify", "merge",
+  "keygen", "keys", "scan", "protect", "preview", "verify", "merge", "check",
 };
 
 /* Every command's --help shows its usage and the exit statuses, and the man page describes

@@ -181,7 +181,9 @@ test_shards (void)
   g_assert_nonnull (strstr (err, "missing"));
 
   g_assert_cmpint (cli_run (NULL, NULL, NULL, "verify", shard1, NULL), ==, 0);
-  g_assert_cmpint (cli_run (NULL, NULL, NULL, "merge", merged, shard2, shard1, NULL), ==, 0);
+  /* Given the key and the input, merge checks the survival as the single run did. */
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "merge", "--seed", "5", "--against", input, merged,
+                            shard2, shard1, NULL), ==, 0);
   assert_same_dirs (single, merged);
 
   /* Shards written into one shared folder, merged in place. */
@@ -189,7 +191,8 @@ test_shards (void)
                             "--copy-other", "-q", "--shard", "2/2", input, shared, NULL), !=, 1);
   g_assert_cmpint (cli_run (NULL, NULL, NULL, "protect", "--seed", "5", "--mix", "0.6",
                             "--copy-other", "-q", "--shard", "1/2", input, shared, NULL), !=, 1);
-  g_assert_cmpint (cli_run (NULL, NULL, NULL, "merge", shared, NULL), ==, 0);
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "merge", "--seed", "5", "--against", input, shared,
+                            NULL), ==, 0);
   assert_same_dirs (single, shared);
 
   /* Shards of a different count do not belong together. */
@@ -197,6 +200,49 @@ test_shards (void)
                             "--copy-other", "-q", "--shard", "1/3", input, shard3, NULL), !=, 1);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (cli_run (NULL, NULL, &err, "merge", merged, shard3, shard2, NULL), ==, 1);
+  veil_test_rm_rf (base);
+}
+
+/* Without the key, merge writes no survival report and says how to check: the result equals
+ * a single run made with --no-check. A key that is not the shards' is refused. */
+static void
+test_shards_unchecked (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base, 20);
+  g_autofree char *single = g_build_filename (base, "single", NULL);
+  g_autofree char *shared = g_build_filename (base, "shared", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *manifest = NULL;
+  g_autofree char *manifest_path = g_build_filename (shared, "veil-manifest.json", NULL);
+
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "protect", "--seed", "5", "--no-check", "-q", input,
+                            single, NULL), ==, 3);
+  for (guint s = 1; s <= 2; s++)
+    {
+      g_autofree char *shard = g_strdup_printf ("%u/2", s);
+
+      g_clear_pointer (&out, g_free);
+      g_assert_cmpint (cli_run (NULL, &out, NULL, "protect", "--seed", "5", "-q", "--shard",
+                                shard, input, shared, NULL), !=, 1);
+      g_assert_nonnull (strstr (out, "veil-cli merge"));
+    }
+
+  /* --against without a key, and a key without --against, are usage errors. */
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "merge", "--against", input, shared, NULL), ==, 2);
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "merge", "--seed", "5", shared, NULL), ==, 2);
+  g_assert_cmpint (cli_run (NULL, NULL, &err, "merge", "--seed", "6", "--against", input, shared,
+                            NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not the one"));
+  g_assert_false (g_file_test (manifest_path, G_FILE_TEST_EXISTS));
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "merge", shared, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "veil-cli check"));
+  g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
+  g_assert_null (strstr (manifest, "\"survival\""));
+  assert_same_dirs (single, shared);
   veil_test_rm_rf (base);
 }
 
@@ -240,6 +286,7 @@ main (int    argc,
   g_test_add_func ("/cli/resume/kill", test_kill_and_resume);
   g_test_add_func ("/cli/resume/finished", test_resume_finished);
   g_test_add_func ("/cli/shard/merge", test_shards);
+  g_test_add_func ("/cli/shard/merge-unchecked", test_shards_unchecked);
   g_test_add_func ("/cli/verify/problems", test_verify);
   return g_test_run ();
 }

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-test"
+
+#include <string.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <json-glib/json-glib.h>
+
+#include "cli-test-util.h"
+#include "veil-test-util.h"
+
+/* The survival report after "protect": in its words on stdout, as a JSON event, in the
+ * manifest; off with --no-check; a failing class is a warning for protect (exit 0) and exit 3
+ * for check, which agrees with what protect recorded. */
+
+/* Two classes of textured images, which keep their pattern, and one of blank grey images,
+ * which carry no pattern at all (convolving a flat picture leaves it flat): that class fails. */
+static char *
+make_tree (const char *base)
+{
+  char *input = g_build_filename (base, "in", NULL);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *cat = g_strdup_printf ("%s/cat/c%u.png", input, i);
+      g_autofree char *dog = g_strdup_printf ("%s/dog/d%u.jpg", input, i);
+
+      cli_write_png (cat, 48, 40, i);
+      cli_write_jpeg (dog, 40, 48, 10 + i);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *sky = g_strdup_printf ("%s/sky/s%u.png", input, i);
+      g_autofree char *dir = g_path_get_dirname (sky);
+      g_autoptr(GdkPixbuf) grey = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 40, 40);
+      g_autoptr(GError) error = NULL;
+
+      gdk_pixbuf_fill (grey, 0x80808000u + i * 0x01010100u);
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      g_assert_true (gdk_pixbuf_save (grey, sky, "png", &error, NULL));
+      g_assert_no_error (error);
+    }
+  return input;
+}
+
+static JsonObject *
+class_result (JsonObject *survival,
+              const char *name)
+{
+  JsonArray *classes = json_object_get_array_member (survival, "classes");
+
+  for (guint i = 0; i < json_array_get_length (classes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (classes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (c, "class"), name) == 0)
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+/* The "survival" member of a manifest or of a line of JSON output. */
+static JsonNode *
+survival_of (const char *json_text)
+{
+  g_autoptr(JsonNode) root = json_from_string (json_text, NULL);
+  JsonObject *object;
+
+  g_assert_nonnull (root);
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "survival"))
+    return NULL;
+  return json_node_copy (json_object_get_member (object, "survival"));
+}
+
+static void
+assert_verdicts (JsonNode *node)
+{
+  JsonObject *survival = json_node_get_object (node);
+
+  g_assert_false (json_object_get_boolean_member (survival, "all_pass"));
+  g_assert_cmpint (json_object_get_int_member (survival, "resolution"), ==, 224);
+  g_assert_true (json_object_get_boolean_member (class_result (survival, "cat"), "pass"));
+  g_assert_true (json_object_get_boolean_member (class_result (survival, "dog"), "pass"));
+  g_assert_false (json_object_get_boolean_member (class_result (survival, "sky"), "pass"));
+  g_assert_cmpint (json_object_get_int_member (class_result (survival, "cat"), "samples"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (class_result (survival, "sky"), "samples"), ==, 3);
+  /* Small images are not shrunk: protected exactly as the paper does. */
+  g_assert_cmpint (json_object_get_int_member (class_result (survival, "cat"), "native_images"),
+                   ==, 4);
+}
+
+static void
+test_protect_and_check (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *manifest_path = g_build_filename (output, "veil-manifest.json", NULL);
+  g_autofree char *manifest = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) recorded = NULL;
+  g_autoptr(JsonNode) checked = NULL;
+
+  /* A failing class is a warning: every file was written. */
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "protect", "--seed", "3", "-q", input, output,
+                            NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Does the protection survive AI training?"));
+  g_assert_nonnull (strstr (out, "cat: pass"));
+  g_assert_nonnull (strstr (out, "sky: FAIL"));
+  g_assert_nonnull (strstr (out, "exactly as in the research paper"));
+  g_assert_nonnull (strstr (out, "1 of 3 checked classes cannot be told apart"));
+
+  g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
+  recorded = survival_of (manifest);
+  g_assert_nonnull (recorded);
+  assert_verdicts (recorded);
+
+  /* check answers the question with its exit status, on the same sample. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "check", "--seed", "3", "--against", input, output,
+                            NULL), ==, 3);
+  g_assert_nonnull (strstr (out, "sky: FAIL"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "check", "--seed", "3", "--json", "--against",
+                            input, output, NULL), ==, 3);
+  checked = survival_of (out);
+  g_assert_nonnull (checked);
+  assert_verdicts (checked);
+  g_assert_cmpfloat (json_object_get_double_member (class_result (json_node_get_object (checked),
+                                                                  "cat"), "psnr_mean"), ==,
+                     json_object_get_double_member (class_result (json_node_get_object (recorded),
+                                                                  "cat"), "psnr_mean"));
+  veil_test_rm_rf (base);
+}
+
+static void
+test_json_event (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean seen = FALSE;
+
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "protect", "--seed", "3", "--json", input, output,
+                            NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) line = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      line = json_from_string (lines[i], NULL);
+      g_assert_nonnull (line);
+      if (g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (line),
+                                                                 "event", ""), "survival") == 0)
+        {
+          g_autoptr(JsonNode) survival = survival_of (lines[i]);
+
+          assert_verdicts (survival);
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+  veil_test_rm_rf (base);
+}
+
+static void
+test_no_check_and_sample (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *off = g_build_filename (base, "off", NULL);
+  g_autofree char *two = g_build_filename (base, "two", NULL);
+  g_autofree char *manifest_path = g_build_filename (off, "veil-manifest.json", NULL);
+  g_autofree char *two_path = g_build_filename (two, "veil-manifest.json", NULL);
+  g_autofree char *manifest = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) survival = NULL;
+
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "protect", "--seed", "3", "--no-check", "-q", input,
+                            off, NULL), ==, 0);
+  g_assert_null (strstr (out, "survive"));
+  g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
+  g_assert_null (strstr (manifest, "\"survival\""));
+
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "protect", "--seed", "3", "--check-sample", "0",
+                            input, two, NULL), ==, 2);
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "protect", "--seed", "3", "--check-sample", "2",
+                            "-q", input, two, NULL), ==, 0);
+  g_clear_pointer (&manifest, g_free);
+  g_assert_true (g_file_get_contents (two_path, &manifest, NULL, NULL));
+  survival = survival_of (manifest);
+  g_assert_cmpint (json_object_get_int_member (class_result (json_node_get_object (survival),
+                                                             "cat"), "samples"), ==, 2);
+  veil_test_rm_rf (base);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/survival/protect-and-check", test_protect_and_check);
+  g_test_add_func ("/cli/survival/json-event", test_json_event);
+  g_test_add_func ("/cli/survival/no-check-and-sample", test_no_check_and_sample);
+
+  return g_test_run ();
+}
