@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -738,9 +739,16 @@ veil_survival_report_to_json_builder (const VeilSurvivalReport *report,
                                       JsonBuilder              *builder)
 {
   g_autofree char *summary = NULL;
+  locale_t c_locale, previous_locale;
 
   g_return_if_fail (report != NULL);
   g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  /* Records (the manifest, JSON events) must not depend on the reader's language, or resuming
+   * an export under another locale would change its bytes: write the sentences untranslated.
+   * uselocale() is per thread, and gettext ignores LANGUAGE under the C locale. */
+  c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  previous_locale = uselocale (c_locale);
 
   summary = veil_survival_report_dup_summary (report);
   json_builder_begin_object (builder);
@@ -790,6 +798,9 @@ veil_survival_report_to_json_builder (const VeilSurvivalReport *report,
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
+
+  uselocale (previous_locale);
+  freelocale (c_locale);
 }
 
 JsonNode *

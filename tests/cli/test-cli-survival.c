@@ -200,6 +200,42 @@ test_no_check_and_sample (void)
   veil_test_rm_rf (base);
 }
 
+/* The manifest is a record, not a message: the same export in another language writes the same
+ * bytes (or resuming under another locale would change them), while what is printed for the
+ * person is translated. */
+static void
+test_manifest_language_independent (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *english = g_build_filename (base, "en", NULL);
+  g_autofree char *german = g_build_filename (base, "de", NULL);
+  g_autofree char *english_manifest = g_build_filename (english, "veil-manifest.json", NULL);
+  g_autofree char *german_manifest = g_build_filename (german, "veil-manifest.json", NULL);
+  g_autofree char *english_out = NULL, *german_out = NULL;
+  g_autofree char *english_text = NULL, *german_text = NULL;
+  const char *english_env[] = { "LANGUAGE=en", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", NULL };
+  const char *german_env[] = { "LANGUAGE=de", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", NULL };
+
+  if (g_getenv ("VEIL_LOCALEDIR") == NULL)
+    {
+      g_test_skip ("No translations built (VEIL_LOCALEDIR unset)");
+      return;
+    }
+  g_assert_cmpint (cli_run_full (NULL, english_env, FALSE, &english_out, NULL, "protect",
+                                 "--seed", "3", "-q", input, english, NULL), ==, 0);
+  g_assert_cmpint (cli_run_full (NULL, german_env, FALSE, &german_out, NULL, "protect",
+                                 "--seed", "3", "-q", input, german, NULL), ==, 0);
+  /* The German run really was in German… */
+  g_assert_cmpstr (english_out, !=, german_out);
+  /* …and recorded the same manifest, with its sentences in the source language. */
+  g_assert_true (g_file_get_contents (english_manifest, &english_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (german_manifest, &german_text, NULL, NULL));
+  g_assert_cmpstr (english_text, ==, german_text);
+  g_assert_nonnull (strstr (german_text, "exactly as in the research paper"));
+  veil_test_rm_rf (base);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -209,6 +245,8 @@ main (int    argc,
   g_test_add_func ("/cli/survival/protect-and-check", test_protect_and_check);
   g_test_add_func ("/cli/survival/json-event", test_json_event);
   g_test_add_func ("/cli/survival/no-check-and-sample", test_no_check_and_sample);
+  g_test_add_func ("/cli/survival/manifest-language-independent",
+                   test_manifest_language_independent);
 
   return g_test_run ();
 }
