@@ -272,7 +272,7 @@ veil_export_progress_check_survival_finish (GAsyncResult  *result,
 }
 
 char *
-veil_export_progress_format_survival (VeilSurvivalReport *report)
+veil_export_progress_format_survival (const VeilSurvivalReport *report)
 {
   GString *s;
   g_autofree char *summary = NULL;

@@ -64,6 +64,6 @@ void                veil_export_progress_check_survival_async  (VeilDataset     
 VeilSurvivalReport *veil_export_progress_check_survival_finish (GAsyncResult        *result,
                                                                 GError             **error);
 /* The survival report as text: the overall sentence, then one line per class. */
-char               *veil_export_progress_format_survival       (VeilSurvivalReport  *report);
+char               *veil_export_progress_format_survival       (const VeilSurvivalReport *report);
 
 G_END_DECLS

@@ -310,8 +310,8 @@ show_survival_error (VeilExportView *self,
 }
 
 static void
-show_survival (VeilExportView     *self,
-               VeilSurvivalReport *report)
+show_survival (VeilExportView           *self,
+               const VeilSurvivalReport *report)
 {
   g_autofree char *summary = NULL;
   guint n;
@@ -398,6 +398,18 @@ veil_export_view_check_survival (VeilExportView *self,
   veil_export_progress_check_survival_async (dataset, output_dir, key, k, pb, training_res,
                                              self->survival_cancellable,
                                              on_survival_done_cb, g_object_ref (self));
+}
+
+void
+veil_export_view_show_survival (VeilExportView           *self,
+                                const VeilSurvivalReport *report)
+{
+  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
+  g_return_if_fail (report != NULL);
+
+  hide_survival (self);
+  self->survival_text = veil_export_progress_format_survival (report);
+  show_survival (self, report);
 }
 
 const char *

@@ -43,6 +43,9 @@ void        veil_export_view_check_survival    (VeilExportView *self,
                                                 guint           k,
                                                 double          pb,
                                                 guint           training_res);
+/* Shows a survival report the export already made (veil_export_report_get_survival()). */
+void        veil_export_view_show_survival     (VeilExportView           *self,
+                                                const VeilSurvivalReport *report);
 /* The survival report as text once the check is done, else NULL. */
 const char *veil_export_view_get_survival_text (VeilExportView *self);
 
