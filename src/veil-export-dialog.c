@@ -3,65 +3,14 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
-#include "veil-error.h"
-#include "veil-export-dialog.h"
-#include "veil-export-progress.h"
-#include "veil-export-view.h"
-#include "veil-key-list.h"
+#include "veil-export-dialog-private.h"
 #include "veil-key-manager.h"
 #include "veil-preferences-window.h"
-#include "veil-shard.h"
 
-struct _VeilExportDialog
-{
-  AdwWindow              parent_instance;
-
-  VeilDataset           *dataset;
-  GSettings             *settings;
-  VeilKeyList           *key_list;
-  GFile                 *output;
-  gboolean               output_ok;
-  gboolean               resume_finished; /* the output holds a finished export */
-  GCancellable          *cancellable;
-  GtkFileChooserNative  *chooser;
-  VeilExportDialogState  state;
-  guint                  n_done;
-  gboolean               close_when_stopped;
-  gboolean               disposed;
-
-  /* The last run: what it was asked to do and how it ended. */
-  VeilKey               *key;
-  VeilExportParams       params;
-  char                  *key_name;
-  char                  *key_fingerprint;
-  char                  *output_path;
-  guint                  n_total;
-  VeilExportReport      *report;
-  GError                *error;
-
-  AdwWindowTitle        *window_title;
-  GtkButton             *close_button;
-  GtkWidget             *export_button;
-  AdwToastOverlay       *toast_overlay;
-  GtkStack              *stack;
-  AdwActionRow          *folder_row;
-  AdwActionRow          *resume_row;
-  GtkLabel              *folder_message;
-  AdwComboRow           *format_row;
-  AdwActionRow          *quality_row;
-  GtkSpinButton         *quality_spin;
-  AdwActionRow          *key_row;
-  GtkButton             *key_button;
-  GtkLabel              *k_label;
-  GtkLabel              *pb_label;
-  GtkLabel              *mix_label;
-  GtkLabel              *res_label;
-  VeilExportView        *view;
-};
+/* The export window: its state, closing it (which stops a running export) and the GObject
+ * parts. The setup page, the run and the summary's actions have files of their own. */
 
 G_DEFINE_FINAL_TYPE (VeilExportDialog, veil_export_dialog, ADW_TYPE_WINDOW)
 
@@ -74,12 +23,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void start_export (VeilExportDialog *self,
-                          gboolean          resume);
-
-static void
-toast (VeilExportDialog *self,
-       const char       *text)
+void
+_veil_export_dialog_toast (VeilExportDialog *self,
+                           const char       *text)
 {
   AdwToast *t = adw_toast_new (text);
 
@@ -89,9 +35,9 @@ toast (VeilExportDialog *self,
   adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
-static void
-set_state (VeilExportDialog      *self,
-           VeilExportDialogState  state)
+void
+_veil_export_dialog_set_state (VeilExportDialog      *self,
+                               VeilExportDialogState  state)
 {
   gboolean setup = state == VEIL_EXPORT_DIALOG_STATE_SETUP;
   gboolean running = state == VEIL_EXPORT_DIALOG_STATE_RUNNING;
@@ -108,73 +54,34 @@ set_state (VeilExportDialog      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static void
-update_start_enabled (VeilExportDialog *self)
+void
+_veil_export_dialog_set_n_done (VeilExportDialog *self,
+                                guint             n_done)
 {
-  g_autoptr(VeilKey) key = veil_key_list_dup_active_key (self->key_list);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.start",
-                                 self->state == VEIL_EXPORT_DIALOG_STATE_SETUP
-                                 && self->output_ok && key != NULL);
+  if (self->n_done == n_done)
+    return;
+  self->n_done = n_done;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
 }
 
-/* The protection rows show exactly what start_export() will pass to the core. */
-static void
-update_parameters (VeilExportDialog *self)
+GtkFileChooserNative *
+_veil_export_dialog_new_chooser (VeilExportDialog     *self,
+                                 const char           *title,
+                                 GtkFileChooserAction  action,
+                                 const char           *accept_label)
 {
-  g_autoptr(VeilKey) key = veil_key_list_dup_active_key (self->key_list);
-  g_autofree char *k = NULL;
-  g_autofree char *pb = NULL;
-  g_autofree char *mix = NULL;
-  g_autofree char *res = NULL;
-  int kernel = g_settings_get_int (self->settings, "kernel-size");
-
-  if (key == NULL
-      && g_list_model_get_n_items (veil_key_list_get_model (self->key_list)) > 0)
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept_label,
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  if (self->output != NULL)
     {
-      adw_action_row_set_subtitle (self->key_row,
-                                   _("No key chosen. Choose the key to protect these photos "
-                                     "with."));
-      gtk_button_set_label (self->key_button, _("Choose a Key…"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->key_button), "suggested-action");
+      g_autoptr(GFile) parent = g_file_get_parent (self->output);
+
+      if (parent != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
     }
-  else if (key == NULL)
-    {
-      adw_action_row_set_subtitle (self->key_row,
-                                   _("No key yet. A key is needed to protect photos."));
-      gtk_button_set_label (self->key_button, _("Create a Key…"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->key_button), "suggested-action");
-    }
-  else
-    {
-      g_autofree char *fingerprint = veil_key_dup_fingerprint (key);
-      g_autofree char *subtitle = NULL;
-
-      if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
-        subtitle = g_strdup_printf (_("Integer seed (guessable) · %s"), fingerprint);
-      else
-        subtitle = g_strdup_printf ("%s · %s", veil_key_get_name (key), fingerprint);
-      adw_action_row_set_subtitle (self->key_row, subtitle);
-      gtk_button_set_label (self->key_button, _("Keys…"));
-      gtk_widget_remove_css_class (GTK_WIDGET (self->key_button), "suggested-action");
-    }
-
-  k = g_strdup_printf ("%d × %d", kernel, kernel);
-  pb = g_strdup_printf ("p_b = %.2f", g_settings_get_double (self->settings, "blur"));
-  mix = g_strdup_printf (_("%.0f %% of the images"),
-                         g_settings_get_double (self->settings, "mix") * 100.0);
-  res = veil_export_progress_format_training_res (
-          (guint) g_settings_get_int (self->settings, "training-resolution"));
-
-  gtk_label_set_label (self->k_label, k);
-  gtk_label_set_label (self->pb_label, pb);
-  gtk_label_set_label (self->mix_label, mix);
-  gtk_label_set_label (self->res_label, res);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->quality_row),
-                            adw_combo_row_get_selected (self->format_row) == 0);
-
-  update_start_enabled (self);
+  return self->chooser;
 }
 
 static void
@@ -182,14 +89,14 @@ on_settings_changed_cb (GSettings        *settings,
                         const char       *key,
                         VeilExportDialog *self)
 {
-  update_parameters (self);
+  _veil_export_dialog_update_parameters (self);
 }
 
 static void
 on_active_key_changed_cb (VeilKeyList      *key_list,
                           VeilExportDialog *self)
 {
-  update_parameters (self);
+  _veil_export_dialog_update_parameters (self);
 }
 
 static void
@@ -197,440 +104,7 @@ on_format_selected_cb (GObject          *row,
                        GParamSpec       *pspec,
                        VeilExportDialog *self)
 {
-  update_parameters (self);
-}
-
-static void
-show_folder_message (VeilExportDialog *self,
-                     const char       *text,
-                     const char       *css_class)
-{
-  gtk_widget_remove_css_class (GTK_WIDGET (self->folder_message), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->folder_message), "warning");
-  gtk_widget_set_visible (GTK_WIDGET (self->folder_message), text != NULL);
-  if (text == NULL)
-    return;
-  gtk_label_set_label (self->folder_message, text);
-  gtk_widget_add_css_class (GTK_WIDGET (self->folder_message), css_class);
-}
-
-/* Whether @path holds anything but Veil's own manifests and journals (of this export or of
- * other shards of it): the core never mixes an export with unrelated files. */
-static gboolean
-folder_has_other_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (!veil_shard_is_manifest_name (name) && !veil_shard_is_journal_name (name))
-      return TRUE;
-  return FALSE;
-}
-
-gboolean
-veil_export_dialog_set_output_folder (VeilExportDialog *self,
-                                      GFile            *folder)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *display = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean resumable = FALSE;
-
-  g_return_val_if_fail (VEIL_IS_EXPORT_DIALOG (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (folder), FALSE);
-  g_return_val_if_fail (self->state == VEIL_EXPORT_DIALOG_STATE_SETUP, FALSE);
-
-  g_set_object (&self->output, folder);
-  self->output_ok = FALSE;
-  self->resume_finished = FALSE;
-
-  path = g_file_get_path (folder);
-  display = path != NULL ? g_filename_display_name (path) : g_file_get_parse_name (folder);
-  adw_action_row_set_subtitle (self->folder_row, display);
-
-  if (path == NULL)
-    show_folder_message (self, _("Choose a folder on this computer; Veil cannot export to "
-                                 "this location."), "error");
-  else if (!veil_export_check_output (veil_dataset_get_root (self->dataset), path, &error))
-    {
-      g_autofree char *text = NULL;
-
-      /* The core's message says which of the three overlaps it is; say why it matters. */
-      text = g_strdup_printf (_("%s%s The protected copy must go to a separate folder so the "
-                                "originals are never touched."), error->message,
-                              g_str_has_suffix (error->message, ".") ? "" : ".");
-      show_folder_message (self, text, "error");
-    }
-  else
-    {
-      g_autofree char *manifest = g_build_filename (path, VEIL_MANIFEST_NAME, NULL);
-
-      /* Mirror what the core accepts, so that Export never starts only to be refused. */
-      self->output_ok = TRUE;
-      if (veil_export_can_resume (path))
-        {
-          resumable = TRUE;
-          show_folder_message (self, NULL, NULL);
-        }
-      else if (g_file_test (manifest, G_FILE_TEST_EXISTS))
-        {
-          self->resume_finished = TRUE;
-          show_folder_message (self, _("This folder already holds a finished export. Exporting "
-                                       "into it again checks every file and adds only what is "
-                                       "missing; the key and settings must be the same."),
-                               "warning");
-        }
-      else if (folder_has_other_files (path))
-        {
-          self->output_ok = FALSE;
-          show_folder_message (self, _("This folder is not empty. Choose a new or empty folder: "
-                                       "the protected copy is never mixed with other files."),
-                               "error");
-        }
-      else
-        show_folder_message (self, NULL, NULL);
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->resume_row), resumable);
-  gtk_button_set_label (GTK_BUTTON (self->export_button),
-                        resumable ? _("_Resume") : _("_Export"));
-  update_start_enabled (self);
-
-  return self->output_ok;
-}
-
-static void
-on_folder_response_cb (GtkNativeDialog  *native,
-                       int               response,
-                       VeilExportDialog *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT && self->state == VEIL_EXPORT_DIALOG_STATE_SETUP)
-    {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-
-      if (folder != NULL)
-        veil_export_dialog_set_output_folder (self, folder);
-    }
-
-  g_clear_object (&self->chooser);
-}
-
-static void
-choose_folder_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  VeilExportDialog *self = VEIL_EXPORT_DIALOG (widget);
-
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Choose Output Folder"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                               _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  if (self->output != NULL)
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (self->output);
-
-      if (parent != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
-    }
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_folder_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-/* Running */
-
-static void
-on_progress_cb (const VeilExportProgress *progress,
-                gpointer                  user_data)
-{
-  VeilExportDialog *self = user_data;
-
-  if (self->disposed || self->state != VEIL_EXPORT_DIALOG_STATE_RUNNING)
-    return;
-
-  veil_export_view_set_progress (self->view, progress);
-
-  self->n_total = progress->n_total;
-  if (self->n_done != progress->n_done)
-    {
-      self->n_done = progress->n_done;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DONE]);
-    }
-}
-
-static VeilExportOutcome
-outcome_of (VeilExportDialogState state)
-{
-  switch (state)
-    {
-    case VEIL_EXPORT_DIALOG_STATE_CANCELLED:
-      return VEIL_EXPORT_OUTCOME_CANCELLED;
-    case VEIL_EXPORT_DIALOG_STATE_FAILED:
-      return VEIL_EXPORT_OUTCOME_FAILED;
-    case VEIL_EXPORT_DIALOG_STATE_COMPLETE:
-    case VEIL_EXPORT_DIALOG_STATE_SETUP:
-    case VEIL_EXPORT_DIALOG_STATE_RUNNING:
-    default:
-      return VEIL_EXPORT_OUTCOME_COMPLETE;
-    }
-}
-
-static void
-show_summary (VeilExportDialog *self)
-{
-  gboolean resumable = self->state != VEIL_EXPORT_DIALOG_STATE_COMPLETE
-                       && veil_export_can_resume (self->output_path);
-
-  veil_export_view_show_summary (self->view, outcome_of (self->state), &self->params,
-                                 self->report, self->error, self->n_done, self->n_total,
-                                 resumable, g_file_query_exists (self->output, NULL));
-}
-
-static void
-on_export_done_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(VeilExportDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-  VeilExportReport *report;
-
-  report = veil_export_finish (result, &error);
-
-  if (self->disposed)
-    {
-      g_clear_pointer (&report, veil_export_report_free);
-      return;
-    }
-
-  g_clear_pointer (&self->report, veil_export_report_free);
-  g_clear_error (&self->error);
-  self->report = report;
-
-  if (report != NULL)
-    set_state (self, VEIL_EXPORT_DIALOG_STATE_COMPLETE);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    set_state (self, VEIL_EXPORT_DIALOG_STATE_CANCELLED);
-  else
-    {
-      self->error = g_steal_pointer (&error);
-      set_state (self, VEIL_EXPORT_DIALOG_STATE_FAILED);
-    }
-
-  g_clear_object (&self->cancellable);
-  show_summary (self);
-  /* The export checks a sample of each class itself; an export that recorded no check gets
-   * one here, off the main thread, while the summary is already on screen. */
-  if (self->state == VEIL_EXPORT_DIALOG_STATE_COMPLETE
-      && veil_export_report_get_n_protected (self->report) > 0)
-    {
-      const VeilSurvivalReport *survival = veil_export_report_get_survival (self->report);
-
-      if (survival != NULL)
-        veil_export_view_show_survival (self->view, survival);
-      else
-        veil_export_view_check_survival (self->view, self->dataset, self->output_path,
-                                         self->key, self->params.k, self->params.pb,
-                                         self->params.training_res);
-    }
-
-  if (self->close_when_stopped)
-    gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static void
-start_export (VeilExportDialog *self,
-              gboolean          resume)
-{
-  VeilExportOptions options;
-  g_autoptr(VeilKey) key = veil_key_list_dup_active_key (self->key_list);
-
-  g_assert (self->output != NULL);
-
-  if (key == NULL)
-    {
-      toast (self, _("Create a key first: it decides how each class is protected."));
-      veil_key_manager_present (GTK_WINDOW (self));
-      return;
-    }
-
-  veil_export_options_init (&options);
-  options.key = key;
-  options.k = (guint) g_settings_get_int (self->settings, "kernel-size");
-  options.pb = g_settings_get_double (self->settings, "blur");
-  options.mix = g_settings_get_double (self->settings, "mix");
-  options.training_res = (guint) g_settings_get_int (self->settings, "training-resolution");
-  options.format = adw_combo_row_get_selected (self->format_row) == 1
-                   ? VEIL_OUTPUT_FORMAT_PNG : VEIL_OUTPUT_FORMAT_KEEP;
-  options.jpeg_quality = gtk_spin_button_get_value_as_int (self->quality_spin);
-  options.resume = resume;
-
-  /* Remember what this run used for the summary and the saved report. */
-  g_clear_pointer (&self->key, veil_key_unref);
-  self->key = g_steal_pointer (&key);
-  g_free (self->key_name);
-  self->key_name = g_strdup (veil_key_get_name (self->key));
-  g_free (self->key_fingerprint);
-  self->key_fingerprint = veil_key_dup_fingerprint (self->key);
-  g_free (self->output_path);
-  self->output_path = g_file_get_path (self->output);
-  self->params = (VeilExportParams) {
-    .input_dir = veil_dataset_get_root (self->dataset),
-    .output_dir = self->output_path,
-    .key_name = self->key_name,
-    .key_fingerprint = self->key_fingerprint,
-    .key_is_seed = veil_key_get_kind (self->key) == VEIL_KEY_KIND_SEED,
-    .k = options.k,
-    .pb = options.pb,
-    .mix = options.mix,
-    .training_res = options.training_res,
-    .format = options.format,
-    .jpeg_quality = options.jpeg_quality,
-  };
-  options.key = self->key;
-
-  g_clear_pointer (&self->report, veil_export_report_free);
-  g_clear_error (&self->error);
-  self->n_done = 0;
-  self->n_total = veil_dataset_get_n_images (self->dataset);
-
-  veil_export_view_show_running (self->view, resume);
-  set_state (self, VEIL_EXPORT_DIALOG_STATE_RUNNING);
-
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  veil_export_async (self->dataset, self->output_path, &options,
-                     on_progress_cb, g_object_ref (self), g_object_unref,
-                     self->cancellable, on_export_done_cb, g_object_ref (self));
-}
-
-static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  VeilExportDialog *self = VEIL_EXPORT_DIALOG (widget);
-
-  if (self->state != VEIL_EXPORT_DIALOG_STATE_SETUP || !self->output_ok)
-    return;
-
-  /* The core continues an unfinished export, or checks and completes a finished one, only
-   * when asked to resume; anything else in the folder was refused above. */
-  start_export (self, gtk_widget_get_visible (GTK_WIDGET (self->resume_row))
-                      || self->resume_finished);
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  VeilExportDialog *self = VEIL_EXPORT_DIALOG (widget);
-
-  if (self->cancellable == NULL)
-    return;
-
-  veil_export_view_show_stopping (self->view);
-  gtk_widget_action_set_enabled (widget, "export.cancel", FALSE);
-  g_cancellable_cancel (self->cancellable);
-}
-
-static void
-resume_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  VeilExportDialog *self = VEIL_EXPORT_DIALOG (widget);
-
-  if (self->state != VEIL_EXPORT_DIALOG_STATE_CANCELLED
-      && self->state != VEIL_EXPORT_DIALOG_STATE_FAILED)
-    return;
-
-  start_export (self, TRUE);
-}
-
-static void
-open_folder_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  VeilExportDialog *self = VEIL_EXPORT_DIALOG (widget);
-  g_autofree char *uri = NULL;
-
-  if (self->output == NULL)
-    return;
-
-  /* GtkFileLauncher is 4.10; gtk_show_uri goes through the OpenURI portal in Flatpak. */
-  uri = g_file_get_uri (self->output);
-  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
-}
-
-char *
-veil_export_dialog_dup_report_text (VeilExportDialog *self)
-{
-  g_return_val_if_fail (VEIL_IS_EXPORT_DIALOG (self), NULL);
-
-  if (self->state == VEIL_EXPORT_DIALOG_STATE_SETUP
-      || self->state == VEIL_EXPORT_DIALOG_STATE_RUNNING)
-    return NULL;
-
-  return veil_export_progress_format_report (&self->params, outcome_of (self->state),
-                                             self->report, self->error,
-                                             veil_export_view_get_survival_text (self->view));
-}
-
-static void
-on_save_response_cb (GtkNativeDialog  *native,
-                     int               response,
-                     VeilExportDialog *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autofree char *text = veil_export_dialog_dup_report_text (self);
-      g_autoptr(GError) error = NULL;
-
-      if (text != NULL
-          && !g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-        toast (self, error->message);
-      else if (text != NULL)
-        toast (self, _("Report saved"));
-    }
-
-  g_clear_object (&self->chooser);
-}
-
-static void
-save_report_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  VeilExportDialog *self = VEIL_EXPORT_DIALOG (widget);
-
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Save Export Report"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  /* Next to the output folder, not in it: the output is the dataset people will share. */
-  if (self->output != NULL)
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (self->output);
-      g_autofree char *base = g_file_get_basename (self->output);
-      g_autofree char *name = g_strdup_printf ("%s-report.txt", base);
-
-      if (parent != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-    }
-  else
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "veil-report.txt");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  _veil_export_dialog_update_parameters (self);
 }
 
 static void
@@ -798,12 +272,17 @@ veil_export_dialog_class_init (VeilExportDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_close_request_cb);
 
   gtk_widget_class_install_action (widget_class, "export.choose-folder", NULL,
-                                   choose_folder_action);
-  gtk_widget_class_install_action (widget_class, "export.start", NULL, start_action);
-  gtk_widget_class_install_action (widget_class, "export.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "export.resume", NULL, resume_action);
-  gtk_widget_class_install_action (widget_class, "export.open-folder", NULL, open_folder_action);
-  gtk_widget_class_install_action (widget_class, "export.save-report", NULL, save_report_action);
+                                   _veil_export_dialog_choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "export.start", NULL,
+                                   _veil_export_dialog_start_action);
+  gtk_widget_class_install_action (widget_class, "export.cancel", NULL,
+                                   _veil_export_dialog_cancel_action);
+  gtk_widget_class_install_action (widget_class, "export.resume", NULL,
+                                   _veil_export_dialog_resume_action);
+  gtk_widget_class_install_action (widget_class, "export.open-folder", NULL,
+                                   _veil_export_dialog_open_folder_action);
+  gtk_widget_class_install_action (widget_class, "export.save-report", NULL,
+                                   _veil_export_dialog_save_report_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -831,8 +310,8 @@ veil_export_dialog_init (VeilExportDialog *self)
                     self);
 
   adw_action_row_set_subtitle (self->folder_row, _("None chosen yet"));
-  set_state (self, VEIL_EXPORT_DIALOG_STATE_SETUP);
-  update_parameters (self);
+  _veil_export_dialog_set_state (self, VEIL_EXPORT_DIALOG_STATE_SETUP);
+  _veil_export_dialog_update_parameters (self);
 }
 
 GtkWindow *

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "veil-manifest.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the files of the manifest: veil-manifest.c (the data), -write.c, -read.c,
+ * -journal.c and -merge.c. */
+
+#define VEIL_MANIFEST_FORMAT         "veil-manifest"
+#define VEIL_MANIFEST_JOURNAL_FORMAT "veil-journal"
+#define VEIL_MANIFEST_FORMAT_VERSION 1
+#define VEIL_MANIFEST_N_STATUSES     (VEIL_MANIFEST_STATUS_SKIPPED + 1)
+
+gboolean  _veil_manifest_status_from_string (const char         *text,
+                                             VeilManifestStatus *out);
+
+/* Writing (veil-manifest-write.c) */
+
+/* The settings members of a manifest or journal header, into an object already begun. */
+void      _veil_manifest_build_header (JsonBuilder             *builder,
+                                       const VeilManifest      *manifest,
+                                       const char              *format);
+/* One entry as an object; @for_journal adds the "list" it belongs to. */
+void      _veil_manifest_build_entry  (JsonBuilder             *builder,
+                                       const VeilManifestEntry *entry,
+                                       gboolean                 for_journal);
+/* @root as text ending in '\n', with the header's and the survival report's numbers in their
+ * shortest exact form. */
+char     *_veil_manifest_node_to_data (JsonNode                *root,
+                                       const VeilManifest      *header,
+                                       GArray                  *numbers,
+                                       gboolean                 pretty,
+                                       gsize                   *out_length);
+
+/* Reading (veil-manifest-read.c) */
+
+/* VEIL_ERROR_MANIFEST naming @path and saying @what is wrong; returns FALSE. */
+gboolean  _veil_manifest_damaged       (GError           **error,
+                                        const char        *path,
+                                        const char        *what);
+/* The whole file, or VEIL_ERROR_MANIFEST. */
+gboolean  _veil_manifest_read_contents (const char        *path,
+                                        char             **out_data,
+                                        gsize             *out_length,
+                                        GError           **error);
+const char *_veil_manifest_get_string  (JsonObject        *object,
+                                        const char        *member);
+/* The root object of @data, owned by @parser; NULL when it is not a JSON object. */
+JsonObject *_veil_manifest_parse_object (JsonParser       *parser,
+                                         const char       *data,
+                                         gssize            length);
+gboolean  _veil_manifest_parse_header  (JsonObject        *root,
+                                        const char        *format,
+                                        VeilManifest      *manifest);
+/* NULL when the entry is incomplete. */
+VeilManifestEntry *_veil_manifest_parse_entry (JsonObject *object,
+                                               gboolean    is_image);
+
+G_END_DECLS

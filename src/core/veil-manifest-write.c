@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-export"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "veil-error.h"
+#include "veil-manifest-private.h"
+
+/* Writing a manifest: JSON with numbers in their shortest exact form, saved durably. */
+
+#define PB_PLACEHOLDER "@pb@"
+#define MIX_PLACEHOLDER "@mix@"
+#define NUMBER_PLACEHOLDER "@veil-number-"
+
+static void
+add_path (JsonBuilder *builder,
+          const char  *member,
+          const char  *raw)
+{
+  json_builder_set_member_name (builder, member);
+  if (g_utf8_validate (raw, -1, NULL))
+    {
+      json_builder_add_string_value (builder, raw);
+      return;
+    }
+  {
+    g_autofree char *display = g_utf8_make_valid (raw, -1);
+    g_autofree char *raw_member = g_strconcat (member, "_raw", NULL);
+    g_autofree char *encoded = g_base64_encode ((const guchar *) raw, strlen (raw));
+
+    json_builder_add_string_value (builder, display);
+    json_builder_set_member_name (builder, raw_member);
+    json_builder_add_string_value (builder, encoded);
+  }
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, member);
+  if (g_utf8_validate (value, -1, NULL))
+    json_builder_add_string_value (builder, value);
+  else
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+      json_builder_add_string_value (builder, valid);
+    }
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *member,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+_veil_manifest_build_entry (JsonBuilder             *builder,
+                            const VeilManifestEntry *entry,
+                            gboolean                 for_journal)
+{
+  json_builder_begin_object (builder);
+  if (for_journal)
+    add_string (builder, "list", entry->is_image ? "images" : "other");
+  add_int (builder, "index", entry->index);
+  add_path (builder, "source", entry->source);
+  if (entry->is_image)
+    add_string (builder, "class", entry->class_name);
+  else
+    add_string (builder, "reason", entry->reason);
+  add_string (builder, "status", veil_manifest_status_to_string (entry->status));
+  if (entry->output != NULL)
+    add_path (builder, "output", entry->output);
+  add_string (builder, "sha256", entry->sha256);
+  add_string (builder, entry->status == VEIL_MANIFEST_STATUS_FAILED ? "error" : "message",
+              entry->message);
+  json_builder_end_object (builder);
+}
+
+void
+_veil_manifest_build_header (JsonBuilder        *builder,
+                             const VeilManifest *manifest,
+                             const char         *format)
+{
+  add_string (builder, "format", format);
+  add_int (builder, "version", VEIL_MANIFEST_FORMAT_VERSION);
+
+  json_builder_set_member_name (builder, "tool");
+  json_builder_begin_object (builder);
+  add_string (builder, "name", "veil");
+  add_string (builder, "version", manifest->tool_version);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "parameters");
+  json_builder_begin_object (builder);
+  add_int (builder, "k", manifest->k);
+  /* Placeholders, replaced by the numbers' shortest exact form: see
+   * _veil_manifest_node_to_data(). */
+  add_string (builder, "pb", PB_PLACEHOLDER);
+  add_string (builder, "mix", MIX_PLACEHOLDER);
+  if (manifest->training_res == VEIL_TRAINING_RES_NATIVE)
+    add_string (builder, "training_res", "native");
+  else
+    add_int (builder, "training_res", manifest->training_res);
+  add_string (builder, "format", manifest->format == VEIL_OUTPUT_FORMAT_PNG ? "png" : "keep");
+  add_int (builder, "jpeg_quality", manifest->jpeg_quality);
+  json_builder_set_member_name (builder, "copy_other");
+  json_builder_add_boolean_value (builder, manifest->copy_other);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "key");
+  json_builder_begin_object (builder);
+  add_string (builder, "kind", manifest->key_kind == VEIL_KEY_KIND_SEED ? "seed" : "secret");
+  add_string (builder, "fingerprint", manifest->key_fingerprint);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "classes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; manifest->classes != NULL && manifest->classes[i] != NULL; i++)
+    json_builder_add_string_value (builder, manifest->classes[i]);
+  json_builder_end_array (builder);
+
+  if (manifest->shard_count > 1)
+    {
+      json_builder_set_member_name (builder, "shard");
+      json_builder_begin_object (builder);
+      add_int (builder, "index", manifest->shard_index + 1);
+      add_int (builder, "count", manifest->shard_count);
+      json_builder_end_object (builder);
+    }
+}
+
+/* The shortest decimal text that reads back as exactly @value ("0.3", not json-glib's
+ * "0.29999999999999999"), so that the manifest is pleasant to read and a resumed run, which
+ * compares parameters bit for bit, sees the same numbers. */
+static void
+format_shortest (char   buffer[G_ASCII_DTOSTR_BUF_SIZE],
+                 double value)
+{
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        return;
+    }
+}
+
+/* Replaces the first "@placeholder@" string token of @text by @value as a JSON number. The
+ * parameters come before anything read from the file system, so the first match is ours. */
+static void
+substitute_number (GString    *text,
+                   const char *placeholder,
+                   double      value)
+{
+  g_autofree char *token = g_strconcat ("\"", placeholder, "\"", NULL);
+  const char *found = strstr (text->str, token);
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_assert (found != NULL);
+  format_shortest (number, value);
+  g_string_erase (text, found - text->str, (gssize) strlen (token));
+  g_string_insert (text, found - text->str, number);
+}
+
+/* Replaces every floating-point number under @node by a string placeholder
+ * NUMBER_PLACEHOLDER "<i>@", its value appended to @numbers. */
+static void
+replace_numbers (JsonNode *node,
+                 GArray   *numbers)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        /* In the order the generator writes them, that of insertion. (The ordered iterator of
+         * json-glib 1.6 crashes.) */
+        g_autoptr(GList) names = json_object_get_members (object);
+
+        for (GList *l = names; l != NULL; l = l->next)
+          replace_numbers (json_object_get_member (object, l->data), numbers);
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          replace_numbers (json_array_get_element (array, i), numbers);
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          double value = json_node_get_double (node);
+          g_autofree char *placeholder = g_strdup_printf (NUMBER_PLACEHOLDER "%u@", numbers->len);
+
+          g_array_append_val (numbers, value);
+          json_node_set_string (node, placeholder);
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* The survival report's numbers in their shortest exact form too ("22.4", not json-glib's
+ * "22.399999999999999"), through placeholders as for the parameters. A class named like a
+ * placeholder would make them ambiguous: then the report keeps json-glib's form. */
+static JsonNode *
+survival_with_placeholders (JsonNode *survival,
+                            GArray   *numbers)
+{
+  g_autofree char *plain = json_to_string (survival, FALSE);
+  /* A deep copy (json_node_copy() shares objects), read back exactly: doubles are written
+   * with 17 digits. */
+  JsonNode *copy = json_from_string (plain, NULL);
+
+  g_assert (copy != NULL);
+  if (strstr (plain, NUMBER_PLACEHOLDER) == NULL)
+    replace_numbers (copy, numbers);
+  return copy;
+}
+
+/* @header: the manifest whose header @root holds, to fill in its numbers; NULL for an entry.
+ * @numbers: the survival report's numbers, see survival_with_placeholders(); may be NULL. */
+char *
+_veil_manifest_node_to_data (JsonNode           *root,
+                             const VeilManifest *header,
+                             GArray             *numbers,
+                             gboolean            pretty,
+                             gsize              *out_length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  GString *text;
+
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  text = g_string_new (NULL);
+  json_generator_to_gstring (generator, text);
+  if (header != NULL)
+    {
+      substitute_number (text, PB_PLACEHOLDER, header->pb);
+      substitute_number (text, MIX_PLACEHOLDER, header->mix);
+    }
+  if (numbers != NULL && numbers->len > 0)
+    {
+      /* One pass: a manifest of a million images is large, and the placeholders come in the
+       * order they were made. */
+      GString *out = g_string_sized_new (text->len);
+      const char *rest = text->str;
+
+      g_assert (count_occurrences (text->str, NUMBER_PLACEHOLDER) == numbers->len);
+      for (guint i = 0; i < numbers->len; i++)
+        {
+          g_autofree char *token = g_strdup_printf ("\"" NUMBER_PLACEHOLDER "%u@\"", i);
+          const char *found = strstr (rest, token);
+          char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_assert (found != NULL);
+          format_shortest (number, g_array_index (numbers, double, i));
+          g_string_append_len (out, rest, found - rest);
+          g_string_append (out, number);
+          rest = found + strlen (token);
+        }
+      g_string_append (out, rest);
+      g_string_free (text, TRUE);
+      text = out;
+    }
+  g_string_append_c (text, '\n');
+  if (out_length != NULL)
+    *out_length = text->len;
+  return g_string_free (text, FALSE);
+}
+
+char *
+veil_manifest_to_data (VeilManifest *manifest,
+                       gsize        *out_length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint counts[VEIL_MANIFEST_N_STATUSES] = { 0 };
+  guint other_counts[VEIL_MANIFEST_N_STATUSES] = { 0 };
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
+
+  g_return_val_if_fail (manifest != NULL, NULL);
+
+  veil_manifest_sort (manifest);
+  for (guint i = 0; i < manifest->images->len; i++)
+    counts[((VeilManifestEntry *) g_ptr_array_index (manifest->images, i))->status]++;
+  for (guint i = 0; i < manifest->other->len; i++)
+    other_counts[((VeilManifestEntry *) g_ptr_array_index (manifest->other, i))->status]++;
+
+  json_builder_begin_object (builder);
+  _veil_manifest_build_header (builder, manifest, VEIL_MANIFEST_FORMAT);
+
+  json_builder_set_member_name (builder, "summary");
+  json_builder_begin_object (builder);
+  add_int (builder, "images", manifest->images->len);
+  add_int (builder, "protected", counts[VEIL_MANIFEST_STATUS_PROTECTED]);
+  add_int (builder, "unchanged", counts[VEIL_MANIFEST_STATUS_UNCHANGED]);
+  add_int (builder, "failed", counts[VEIL_MANIFEST_STATUS_FAILED]
+                              + other_counts[VEIL_MANIFEST_STATUS_FAILED]);
+  add_int (builder, "other", manifest->other->len);
+  add_int (builder, "copied", other_counts[VEIL_MANIFEST_STATUS_COPIED]);
+  json_builder_end_object (builder);
+
+  if (manifest->survival != NULL)
+    {
+      json_builder_set_member_name (builder, "survival");
+      json_builder_add_value (builder, survival_with_placeholders (manifest->survival, numbers));
+    }
+
+  json_builder_set_member_name (builder, "images");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < manifest->images->len; i++)
+    _veil_manifest_build_entry (builder, g_ptr_array_index (manifest->images, i), FALSE);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "other");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < manifest->other->len; i++)
+    _veil_manifest_build_entry (builder, g_ptr_array_index (manifest->other, i), FALSE);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return _veil_manifest_node_to_data (root, manifest, numbers, TRUE, out_length);
+}
+
+gboolean
+veil_manifest_save (VeilManifest *manifest,
+                    const char   *path,
+                    GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_return_val_if_fail (manifest != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  data = veil_manifest_to_data (manifest, &length);
+  if (!g_file_set_contents_full (path, data, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0644, &local_error))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      /* GLib's message names the temporary file; a person wants the manifest named. */
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+        g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE,
+                     _("Could not write “%s”: the disk is full"), display);
+      else
+        g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not write “%s”: %s"), display,
+                     local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
