@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "veil-compare-view.h"
+#include "veil-pixel-zoom.h"
 
 #define GAP          8.0  /* between the two sides */
 #define DIVIDER_GRAB 14.0 /* how close to the divider a drag moves it */
@@ -22,6 +23,8 @@ struct _VeilCompareView
   GdkTexture *original;
   GdkTexture *protected_image;
   GdkTexture *difference;
+  /* Crisp enlargements, one per VeilCompareLayer. */
+  VeilPixelZoom *zooms[3];
   int         source_width;
   int         source_height;
   char       *captions[3];
@@ -86,14 +89,15 @@ get_panes (VeilCompareView *self,
     }
   if (stacked (self))
     {
-      float ph = MAX (0.f, (h - GAP) / 2.f);
+      /* Whole pixels, so that both sides place their image on the pixel grid alike. */
+      float ph = MAX (0.f, floorf ((h - GAP) / 2.f));
 
       graphene_rect_init (&panes[0], 0, 0, w, ph);
       graphene_rect_init (&panes[1], 0, ph + GAP, w, ph);
     }
   else
     {
-      float pw = MAX (0.f, (w - GAP) / 2.f);
+      float pw = MAX (0.f, floorf ((w - GAP) / 2.f));
 
       graphene_rect_init (&panes[0], 0, 0, pw, h);
       graphene_rect_init (&panes[1], pw + GAP, 0, pw, h);
@@ -142,7 +146,8 @@ clamp_pan (VeilCompareView *self)
   self->pan_y = CLAMP (self->pan_y, -max_y, max_y);
 }
 
-/* Where the image lies in @pane. */
+/* Where the image lies in @pane. Its corner sits on a device pixel: enlarged pixels then
+ * start on the pixel grid, the same on both sides. */
 static graphene_rect_t
 image_rect (VeilCompareView       *self,
             const graphene_rect_t *pane)
@@ -150,12 +155,12 @@ image_rect (VeilCompareView       *self,
   double z = veil_compare_view_get_effective_zoom (self);
   double w = self->source_width * z;
   double h = self->source_height * z;
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  double dx = round (((pane->size.width - w) / 2.0 + self->pan_x) * scale) / scale;
+  double dy = round (((pane->size.height - h) / 2.0 + self->pan_y) * scale) / scale;
   graphene_rect_t r;
 
-  graphene_rect_init (&r,
-                      pane->origin.x + (pane->size.width - w) / 2.0 + self->pan_x,
-                      pane->origin.y + (pane->size.height - h) / 2.0 + self->pan_y,
-                      w, h);
+  graphene_rect_init (&r, pane->origin.x + dx, pane->origin.y + dy, w, h);
   return r;
 }
 
@@ -176,6 +181,8 @@ divider_x (VeilCompareView *self)
 
 /* ---- Drawing ----------------------------------------------------------------------------- */
 
+/* Captions sit in the corner of the visible part of the image, not of its pane, so that they
+ * label the picture even when it leaves space around it. */
 static void
 draw_caption (VeilCompareView       *self,
               GtkSnapshot           *snapshot,
@@ -189,14 +196,19 @@ draw_caption (VeilCompareView       *self,
   GdkRGBA bg = { 0, 0, 0, 0.6f };
   GdkRGBA fg = { 1, 1, 1, 1 };
   GskRoundedRect rounded;
+  graphene_rect_t r = image_rect (self, pane);
+  graphene_rect_t area;
 
   if (text == NULL || *text == '\0')
     return;
+  if (!graphene_rect_intersection (&r, pane, &area))
+    area = *pane;
 
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
   pango_layout_get_pixel_size (layout, &tw, &th);
-  x = at_end ? pane->origin.x + pane->size.width - tw - 20 : pane->origin.x + 8;
-  y = pane->origin.y + 8;
+  x = at_end ? area.origin.x + area.size.width - tw - 20 : area.origin.x + 8;
+  x = MAX (x, pane->origin.x + 8);
+  y = area.origin.y + 8;
 
   gsk_rounded_rect_init_from_rect (&rounded, &GRAPHENE_RECT_INIT (x, y, tw + 12, th + 6),
                                    (th + 6) / 2.f);
@@ -211,20 +223,100 @@ draw_caption (VeilCompareView       *self,
   g_object_unref (layout);
 }
 
-static void
-draw_texture_in (VeilCompareView       *self,
-                 GtkSnapshot           *snapshot,
-                 const graphene_rect_t *clip,
-                 const graphene_rect_t *pane,
-                 GdkTexture            *texture)
+static GdkTexture *
+layer_texture (VeilCompareView  *self,
+               VeilCompareLayer  layer)
 {
-  graphene_rect_t r;
+  switch (layer)
+    {
+    case VEIL_COMPARE_LAYER_ORIGINAL:
+      return self->original;
+    case VEIL_COMPARE_LAYER_PROTECTED:
+      return self->protected_image;
+    case VEIL_COMPARE_LAYER_DIFFERENCE:
+    default:
+      return self->difference;
+    }
+}
+
+/* The pane @layer is drawn in, or -1 when the mode does not show it. */
+static int
+layer_pane (VeilCompareView  *self,
+            VeilCompareLayer  layer)
+{
+  switch (self->mode)
+    {
+    case MODE_SIDE_BY_SIDE:
+      return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? -1 : (int) layer;
+    case MODE_SPLIT:
+      return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? -1 : 0;
+    case MODE_DIFFERENCE:
+    default:
+      return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? 0 : -1;
+    }
+}
+
+static GdkTexture *
+render_layer (VeilCompareView  *self,
+              VeilCompareLayer  layer,
+              graphene_rect_t  *bounds)
+{
+  GdkTexture *texture = layer_texture (self, layer);
+  int index = layer_pane (self, layer);
+  graphene_rect_t panes[2];
+  graphene_rect_t r, shown;
+  int scale;
+  cairo_rectangle_int_t visible;
+  graphene_rect_t device;
+  GdkTexture *crisp;
+  gint64 cost = 0;
+
+  if (texture == NULL || index < 0 || self->source_width <= 0 || self->source_height <= 0)
+    return NULL;
+  get_panes (self, panes);
+  r = image_rect (self, &panes[index]);
+  *bounds = r;
+
+  /* Shown at or below its own size, the renderer's linear filter is right; enlarged, it would
+   * smear each pixel over its neighbours, so enlarge by nearest neighbour to the screen's pixels
+   * here, for the visible part only (bounded by the widget's size however far one zooms). */
+  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  if (r.size.width * scale <= gdk_texture_get_width (texture) * 1.0001
+      && r.size.height * scale <= gdk_texture_get_height (texture) * 1.0001)
+    return texture;
+  if (!graphene_rect_intersection (&r, &panes[index], &shown))
+    return texture;
+
+  visible.x = (int) floor (shown.origin.x * scale);
+  visible.y = (int) floor (shown.origin.y * scale);
+  visible.width = (int) ceil ((shown.origin.x + shown.size.width) * scale) - visible.x;
+  visible.height = (int) ceil ((shown.origin.y + shown.size.height) * scale) - visible.y;
+  graphene_rect_init (&device, r.origin.x * scale, r.origin.y * scale, r.size.width * scale,
+                      r.size.height * scale);
+  crisp = veil_pixel_zoom_render (self->zooms[layer], &device, &visible, &cost);
+  if (crisp == NULL)
+    return texture;
+  if (cost > 0)
+    g_debug ("Enlarged layer %d: %d × %d px in %.2f ms", layer, visible.width, visible.height,
+             cost / 1000.0);
+  graphene_rect_init (bounds, (double) visible.x / scale, (double) visible.y / scale,
+                      (double) visible.width / scale, (double) visible.height / scale);
+  return crisp;
+}
+
+static void
+draw_layer (VeilCompareView       *self,
+            GtkSnapshot           *snapshot,
+            const graphene_rect_t *clip,
+            VeilCompareLayer       layer)
+{
+  graphene_rect_t bounds;
+  GdkTexture *texture = render_layer (self, layer, &bounds);
 
   if (texture == NULL)
     return;
-  r = image_rect (self, pane);
   gtk_snapshot_push_clip (snapshot, clip);
-  gtk_snapshot_append_texture (snapshot, texture, &r);
+  gtk_snapshot_append_texture (snapshot, texture, &bounds);
   gtk_snapshot_pop (snapshot);
 }
 
@@ -242,8 +334,8 @@ veil_compare_view_snapshot (GtkWidget   *widget,
   switch (self->mode)
     {
     case MODE_SIDE_BY_SIDE:
-      draw_texture_in (self, snapshot, &panes[0], &panes[0], self->original);
-      draw_texture_in (self, snapshot, &panes[1], &panes[1], self->protected_image);
+      draw_layer (self, snapshot, &panes[0], VEIL_COMPARE_LAYER_ORIGINAL);
+      draw_layer (self, snapshot, &panes[1], VEIL_COMPARE_LAYER_PROTECTED);
       draw_caption (self, snapshot, &panes[0], self->captions[0], FALSE);
       draw_caption (self, snapshot, &panes[1], self->captions[1], FALSE);
       break;
@@ -258,8 +350,8 @@ veil_compare_view_snapshot (GtkWidget   *widget,
         GdkRGBA shadow = { 0, 0, 0, 0.4f };
         GskRoundedRect handle;
 
-        draw_texture_in (self, snapshot, &left, &panes[0], self->original);
-        draw_texture_in (self, snapshot, &right, &panes[0], self->protected_image);
+        draw_layer (self, snapshot, &left, VEIL_COMPARE_LAYER_ORIGINAL);
+        draw_layer (self, snapshot, &right, VEIL_COMPARE_LAYER_PROTECTED);
         gtk_snapshot_append_color (snapshot, &shadow,
                                    &GRAPHENE_RECT_INIT (dx - 2, 0, 4, panes[0].size.height));
         gtk_snapshot_append_color (snapshot, &line,
@@ -277,7 +369,7 @@ veil_compare_view_snapshot (GtkWidget   *widget,
 
     case MODE_DIFFERENCE:
     default:
-      draw_texture_in (self, snapshot, &panes[0], &panes[0], self->difference);
+      draw_layer (self, snapshot, &panes[0], VEIL_COMPARE_LAYER_DIFFERENCE);
       draw_caption (self, snapshot, &panes[0], self->captions[2], FALSE);
       break;
     }
@@ -531,6 +623,16 @@ veil_compare_view_set_property (GObject      *object,
 }
 
 static void
+veil_compare_view_dispose (GObject *object)
+{
+  VeilCompareView *self = VEIL_COMPARE_VIEW (object);
+
+  /* Gone from its window: nobody is left to be told of a new size. */
+  g_clear_handle_id (&self->resized_id, g_source_remove);
+  G_OBJECT_CLASS (veil_compare_view_parent_class)->dispose (object);
+}
+
+static void
 veil_compare_view_finalize (GObject *object)
 {
   VeilCompareView *self = VEIL_COMPARE_VIEW (object);
@@ -539,6 +641,8 @@ veil_compare_view_finalize (GObject *object)
   g_clear_object (&self->original);
   g_clear_object (&self->protected_image);
   g_clear_object (&self->difference);
+  for (guint i = 0; i < G_N_ELEMENTS (self->zooms); i++)
+    g_clear_pointer (&self->zooms[i], veil_pixel_zoom_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->captions); i++)
     g_clear_pointer (&self->captions[i], g_free);
   G_OBJECT_CLASS (veil_compare_view_parent_class)->finalize (object);
@@ -550,6 +654,7 @@ veil_compare_view_class_init (VeilCompareViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = veil_compare_view_dispose;
   object_class->finalize = veil_compare_view_finalize;
   object_class->get_property = veil_compare_view_get_property;
   object_class->set_property = veil_compare_view_set_property;
@@ -586,6 +691,8 @@ veil_compare_view_init (VeilCompareView *self)
 
   self->zoom = VEIL_ZOOM_FIT;
   self->split = 0.5;
+  for (guint i = 0; i < G_N_ELEMENTS (self->zooms); i++)
+    self->zooms[i] = veil_pixel_zoom_new ();
   self->captions[0] = g_strdup (_("Original"));
   self->captions[1] = g_strdup (_("Protected"));
   self->captions[2] = g_strdup (_("Difference"));
@@ -640,6 +747,9 @@ veil_compare_view_set_images (VeilCompareView *self,
   g_set_object (&self->original, original);
   g_set_object (&self->protected_image, protected_image);
   g_set_object (&self->difference, difference);
+  veil_pixel_zoom_set_source (self->zooms[VEIL_COMPARE_LAYER_ORIGINAL], original);
+  veil_pixel_zoom_set_source (self->zooms[VEIL_COMPARE_LAYER_PROTECTED], protected_image);
+  veil_pixel_zoom_set_source (self->zooms[VEIL_COMPARE_LAYER_DIFFERENCE], difference);
   clamp_pan (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -776,4 +886,51 @@ veil_compare_view_get_pane_size (VeilCompareView *self,
   scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   *width = (int) ceilf (panes[0].size.width) * scale;
   *height = (int) ceilf (panes[0].size.height) * scale;
+}
+
+gboolean
+veil_compare_view_get_stacked (VeilCompareView *self)
+{
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), FALSE);
+  return self->mode == MODE_SIDE_BY_SIDE && stacked (self);
+}
+
+GdkTexture *
+veil_compare_view_get_texture (VeilCompareView  *self,
+                               VeilCompareLayer  layer)
+{
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), NULL);
+  g_return_val_if_fail (layer <= VEIL_COMPARE_LAYER_DIFFERENCE, NULL);
+  return layer_texture (self, layer);
+}
+
+gboolean
+veil_compare_view_get_image_rect (VeilCompareView  *self,
+                                  VeilCompareLayer  layer,
+                                  graphene_rect_t  *rect)
+{
+  graphene_rect_t panes[2];
+  int index;
+
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  index = layer_pane (self, layer);
+  if (index < 0)
+    return FALSE;
+  get_panes (self, panes);
+  *rect = image_rect (self, &panes[index]);
+  return TRUE;
+}
+
+GdkTexture *
+veil_compare_view_get_rendered (VeilCompareView  *self,
+                                VeilCompareLayer  layer,
+                                graphene_rect_t  *bounds)
+{
+  graphene_rect_t unused;
+
+  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), NULL);
+  g_return_val_if_fail (layer <= VEIL_COMPARE_LAYER_DIFFERENCE, NULL);
+  return render_layer (self, layer, bounds != NULL ? bounds : &unused);
 }

@@ -15,6 +15,14 @@ G_BEGIN_DECLS
 #define VEIL_TYPE_COMPARE_VIEW (veil_compare_view_get_type ())
 G_DECLARE_FINAL_TYPE (VeilCompareView, veil_compare_view, VEIL, COMPARE_VIEW, GtkWidget)
 
+/* The three images a compare view shows. */
+typedef enum
+{
+  VEIL_COMPARE_LAYER_ORIGINAL,
+  VEIL_COMPARE_LAYER_PROTECTED,
+  VEIL_COMPARE_LAYER_DIFFERENCE,
+} VeilCompareLayer;
+
 #define VEIL_ZOOM_FIT 0.0
 #define VEIL_ZOOM_MIN 0.02
 #define VEIL_ZOOM_MAX 32.0
@@ -56,5 +64,23 @@ void        veil_compare_view_set_pan        (VeilCompareView *self,
 void        veil_compare_view_get_pane_size  (VeilCompareView *self,
                                               int             *width,
                                               int             *height);
+
+/* Whether side by side currently puts one image above the other (chosen for the larger images). */
+gboolean    veil_compare_view_get_stacked    (VeilCompareView *self);
+/* The image given for @layer (transfer none), at the size it was computed. */
+GdkTexture *veil_compare_view_get_texture    (VeilCompareView *self,
+                                              VeilCompareLayer layer);
+/* Where the whole image of @layer lies in the current mode, zoom and pan (widget coordinates;
+ * it may extend beyond the view). FALSE when the current mode does not show @layer. */
+gboolean    veil_compare_view_get_image_rect (VeilCompareView *self,
+                                              VeilCompareLayer layer,
+                                              graphene_rect_t *rect);
+/* What is drawn for @layer in the current mode, zoom and pan, and where (@bounds, widget
+ * coordinates): the image itself when shown at or below its own size, or when enlarged, its
+ * visible part enlarged by nearest neighbour to screen pixels (built and cached as needed).
+ * NULL when the current mode does not show @layer. Transfer none. */
+GdkTexture *veil_compare_view_get_rendered   (VeilCompareView *self,
+                                              VeilCompareLayer layer,
+                                              graphene_rect_t *bounds);
 
 G_END_DECLS

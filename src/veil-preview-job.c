@@ -8,6 +8,7 @@
 
 #include "veil-error.h"
 #include "veil-image-io.h"
+#include "veil-pixel-zoom.h"
 #include "veil-preview-job.h"
 #include "veil-protect.h"
 
@@ -322,11 +323,64 @@ compute_done_cb (GObject      *source,
   g_clear_object (&self->original);
   g_clear_object (&self->protected_image);
   g_clear_object (&self->difference);
-  self->original = gdk_texture_new_for_pixbuf (preview->original);
-  self->protected_image = gdk_texture_new_for_pixbuf (preview->protected_image);
-  self->difference = gdk_texture_new_for_pixbuf (preview->difference);
+  /* Textures that keep their pixbufs: the compare view enlarges from them without a download. */
+  self->original = veil_pixel_zoom_texture_new (preview->original);
+  self->protected_image = veil_pixel_zoom_texture_new (preview->protected_image);
+  self->difference = veil_pixel_zoom_texture_new (preview->difference);
   self->difference_gain = preview->difference_gain;
   g_signal_emit (self, signals[SIGNAL_UPDATED], 0);
+}
+
+static void
+start_decode (VeilPreviewJob *self)
+{
+  g_autoptr(GTask) task = NULL;
+  DecodeData *data;
+
+  g_cancellable_cancel (self->decode_cancellable);
+  g_clear_object (&self->decode_cancellable);
+  self->decode_cancellable = g_cancellable_new ();
+  data = g_new0 (DecodeData, 1);
+  data->path = g_strdup (self->path);
+  data->width = self->display_width;
+  data->height = self->display_height;
+  task = g_task_new (self, self->decode_cancellable, decode_done_cb, NULL);
+  g_task_set_source_tag (task, start_decode);
+  g_task_set_task_data (task, data, (GDestroyNotify) decode_data_free);
+  g_task_run_in_thread (task, decode_thread);
+}
+
+/* As a model sees it means at the training resolution: a decode fitted to a small view may be
+ * below R on its short side, and shrinking cannot bring it up to R. Decodes again, large enough,
+ * and returns TRUE when it did (the update follows the decode). */
+static gboolean
+ensure_model_view_decode (VeilPreviewJob *self)
+{
+  int w, h, have, need;
+  double factor;
+  int box_width, box_height;
+
+  if (!self->model_view || self->training_res == VEIL_TRAINING_RES_NATIVE)
+    return FALSE;
+  w = gdk_pixbuf_get_width (self->image->pixbuf);
+  h = gdk_pixbuf_get_height (self->image->pixbuf);
+  have = MIN (w, h);
+  need = MIN ((int) self->training_res, MIN (self->image->source_width,
+                                              self->image->source_height));
+  if (have >= need)
+    return FALSE;
+
+  factor = (double) need / MAX (1, have);
+  box_width = (int) ceil (w * factor) + 1;
+  box_height = (int) ceil (h * factor) + 1;
+  /* Never ask twice for the same box: a decoder that cannot give more is taken as it is. */
+  if (box_width <= self->display_width && box_height <= self->display_height)
+    return FALSE;
+  g_debug ("Decoding again at %d × %d for the model view", box_width, box_height);
+  self->display_width = MAX (self->display_width, box_width);
+  self->display_height = MAX (self->display_height, box_height);
+  start_decode (self);
+  return TRUE;
 }
 
 static gboolean
@@ -338,6 +392,8 @@ debounce_cb (gpointer user_data)
 
   self->debounce_id = 0;
   if (self->image == NULL || (self->protect && self->bank == NULL))
+    return G_SOURCE_REMOVE;
+  if (self->decode_cancellable != NULL || ensure_model_view_decode (self))
     return G_SOURCE_REMOVE;
 
   /* Cancel and replace: only the newest parameters matter. */
@@ -433,9 +489,6 @@ veil_preview_job_set_image (VeilPreviewJob *self,
                             int             display_width,
                             int             display_height)
 {
-  g_autoptr(GTask) task = NULL;
-  DecodeData *data;
-
   g_return_if_fail (VEIL_IS_PREVIEW_JOB (self));
 
   display_width = MAX (display_width, 64);
@@ -476,15 +529,7 @@ veil_preview_job_set_image (VeilPreviewJob *self,
       return;
     }
 
-  self->decode_cancellable = g_cancellable_new ();
-  data = g_new0 (DecodeData, 1);
-  data->path = g_strdup (path);
-  data->width = display_width;
-  data->height = display_height;
-  task = g_task_new (self, self->decode_cancellable, decode_done_cb, NULL);
-  g_task_set_source_tag (task, veil_preview_job_set_image);
-  g_task_set_task_data (task, data, (GDestroyNotify) decode_data_free);
-  g_task_run_in_thread (task, decode_thread);
+  start_decode (self);
 }
 
 void

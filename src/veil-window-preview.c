@@ -88,7 +88,8 @@ out:
 
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr(VeilClassItem) item = g_list_model_get_item (G_LIST_MODEL (self->class_store), i);
+          g_autoptr(VeilClassItem) item = g_list_model_get_item (G_LIST_MODEL (self->class_store),
+                                                                  i);
 
           if (self->bank != NULL)
             veil_class_item_set_filter (item, veil_filter_bank_get_filter (self->bank, i),
@@ -359,6 +360,9 @@ _veil_window_preview_dispose (VeilWindow *self)
 {
   if (self->preview_job != NULL)
     g_signal_handlers_disconnect_by_data (self->preview_job, self);
+  /* The view may outlive the window by a moment (its "resized" comes from an idle). */
+  if (self->compare_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->compare_view, self);
   g_clear_object (&self->preview_job);
   g_clear_pointer (&self->bank, veil_filter_bank_unref);
   g_clear_pointer (&self->key, veil_key_unref);

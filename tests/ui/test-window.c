@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "ui-test-util.h"
 #include "veil-class-item.h"
+#include "veil-pixel-zoom.h"
 #include "veil-test-util.h"
 
 typedef struct
@@ -457,6 +459,416 @@ test_about (Fixture       *f,
   gtk_window_destroy (about);
 }
 
+/* ---- Zoom, the model view and the arrangement of the compare view ------------------------ */
+
+static const guint8 *
+pixel_at (GBytes *pixels,
+          int     width,
+          int     x,
+          int     y)
+{
+  return (const guint8 *) g_bytes_get_data (pixels, NULL) + ((gsize) y * width + x) * 4;
+}
+
+/* Checks that @layer is drawn enlarged by nearest neighbour: each screen pixel of what is drawn
+ * is the source pixel under its centre (no blending with neighbours), and the result is no
+ * larger than the view. Returns the block size in screen pixels (the enlargement). */
+static double
+assert_nearest (VeilCompareView  *view,
+                VeilCompareLayer  layer)
+{
+  GdkTexture *source = veil_compare_view_get_texture (view, layer);
+  graphene_rect_t bounds, image;
+  GdkTexture *rendered = veil_compare_view_get_rendered (view, layer, &bounds);
+  g_autoptr(GBytes) src = NULL;
+  g_autoptr(GBytes) out = NULL;
+  int sw, sh, rw, rh;
+  double step_x, step_y;
+  guint distinct = 0;
+
+  g_assert_nonnull (source);
+  g_assert_nonnull (rendered);
+  g_assert_true (veil_compare_view_get_image_rect (view, layer, &image));
+  /* Enlarged: a new texture of the visible part, never the source stretched by the renderer. */
+  g_assert_true (rendered != source);
+  rw = gdk_texture_get_width (rendered);
+  rh = gdk_texture_get_height (rendered);
+  g_assert_cmpint (rw, <=, gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpint (rh, <=, gtk_widget_get_height (GTK_WIDGET (view)));
+  g_assert_cmpfloat (bounds.size.width, ==, rw);
+  g_assert_cmpfloat (bounds.size.height, ==, rh);
+
+  sw = gdk_texture_get_width (source);
+  sh = gdk_texture_get_height (source);
+  step_x = image.size.width / sw;
+  step_y = image.size.height / sh;
+  g_assert_cmpfloat (step_x, >, 1.0);
+  src = ui_test_download (source);
+  out = ui_test_download (rendered);
+  for (int y = 0; y < rh; y++)
+    for (int x = 0; x < rw; x++)
+      {
+        double ux = (bounds.origin.x + x + 0.5 - image.origin.x) / step_x;
+        double uy = (bounds.origin.y + y + 0.5 - image.origin.y) / step_y;
+        int sx = CLAMP ((int) floor (ux), 0, sw - 1);
+        int sy = CLAMP ((int) floor (uy), 0, sh - 1);
+
+        /* A centre on the border of two source pixels may go either way (the rectangles are
+         * single-precision floats). */
+        if (fabs (ux - round (ux)) < 1e-4 || fabs (uy - round (uy)) < 1e-4)
+          continue;
+        if (memcmp (pixel_at (out, rw, x, y), pixel_at (src, sw, sx, sy), 4) != 0)
+          g_error ("Screen pixel %d,%d is not source pixel %d,%d (%.9g %.9g, image %g,%g %.9g×%g, "
+                   "bounds %g,%g, source %d×%d)", x, y, sx, sy,
+                   ux, uy, image.origin.x,
+                   image.origin.y, image.size.width, image.size.height, bounds.origin.x,
+                   bounds.origin.y, sw, sh);
+        if (x > 0 && memcmp (pixel_at (out, rw, x, y), pixel_at (out, rw, x - 1, y), 4) != 0)
+          distinct++;
+      }
+  /* A random picture: neighbouring blocks differ, so this is not one flat colour. */
+  g_assert_cmpuint (distinct, >, (guint) (rw / step_x));
+  return step_x;
+}
+
+static void
+test_zoom_crisp (Fixture       *f,
+                 gconstpointer  data)
+{
+  VeilCompareView *view = f->window->compare_view;
+  GdkTexture *rendered;
+  g_autoptr(GBytes) out = NULL;
+  graphene_rect_t bounds, image, bounds_p, image_p;
+  int rw, rh;
+
+  ui_test_open_and_wait (f->window, f->dataset);
+  veil_compare_view_set_zoom (view, 4.0);
+  ui_test_wait_preview (f->window);
+  /* The 120×80 test images are decoded whole, so 400 % is four screen pixels per pixel. */
+  g_assert_cmpint (gdk_texture_get_width (veil_compare_view_get_texture (
+                     view, VEIL_COMPARE_LAYER_ORIGINAL)), ==, 120);
+  g_assert_cmpfloat (assert_nearest (view, VEIL_COMPARE_LAYER_ORIGINAL), ==, 4.0);
+  g_assert_cmpfloat (assert_nearest (view, VEIL_COMPARE_LAYER_PROTECTED), ==, 4.0);
+
+  /* Blocks of 4×4 identical pixels, each where the source had one pixel. */
+  rendered = veil_compare_view_get_rendered (view, VEIL_COMPARE_LAYER_ORIGINAL, &bounds);
+  g_assert_true (veil_compare_view_get_image_rect (view, VEIL_COMPARE_LAYER_ORIGINAL, &image));
+  g_assert_cmpfloat (image.origin.x, ==, floor (image.origin.x));
+  g_assert_cmpfloat (image.origin.y, ==, floor (image.origin.y));
+  rw = gdk_texture_get_width (rendered);
+  rh = gdk_texture_get_height (rendered);
+  out = ui_test_download (rendered);
+  for (int y = 0; y < rh; y++)
+    for (int x = 0; x < rw; x++)
+      {
+        /* The block's first screen pixel, in this texture's coordinates. */
+        int ax = (int) (bounds.origin.x + x - image.origin.x);
+        int ay = (int) (bounds.origin.y + y - image.origin.y);
+        int bx = MAX (0, x - ax % 4);
+        int by = MAX (0, y - ay % 4);
+
+        g_assert_cmpmem (pixel_at (out, rw, x, y), 4, pixel_at (out, rw, bx, by), 4);
+      }
+
+  /* Both sides show the same part of the picture, also after a pan. */
+  veil_compare_view_set_pan (view, 37, -11);
+  veil_compare_view_get_rendered (view, VEIL_COMPARE_LAYER_ORIGINAL, &bounds);
+  veil_compare_view_get_image_rect (view, VEIL_COMPARE_LAYER_ORIGINAL, &image);
+  veil_compare_view_get_rendered (view, VEIL_COMPARE_LAYER_PROTECTED, &bounds_p);
+  veil_compare_view_get_image_rect (view, VEIL_COMPARE_LAYER_PROTECTED, &image_p);
+  g_assert_cmpfloat (bounds.origin.x - image.origin.x, ==, bounds_p.origin.x - image_p.origin.x);
+  g_assert_cmpfloat (bounds.origin.y - image.origin.y, ==, bounds_p.origin.y - image_p.origin.y);
+  g_assert_cmpfloat (bounds.size.width, ==, bounds_p.size.width);
+  g_assert_cmpfloat (bounds.size.height, ==, bounds_p.size.height);
+  assert_nearest (view, VEIL_COMPARE_LAYER_PROTECTED);
+
+  /* The same in the other modes. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.compare-mode", "s", "difference");
+  g_assert_cmpfloat (assert_nearest (view, VEIL_COMPARE_LAYER_DIFFERENCE), ==, 4.0);
+  g_assert_null (veil_compare_view_get_rendered (view, VEIL_COMPARE_LAYER_ORIGINAL, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.compare-mode", "s", "split");
+  assert_nearest (view, VEIL_COMPARE_LAYER_ORIGINAL);
+  assert_nearest (view, VEIL_COMPARE_LAYER_PROTECTED);
+
+  /* At or below the image's own size the renderer draws the image itself. */
+  veil_compare_view_set_zoom (view, 0.5);
+  g_assert_true (veil_compare_view_get_rendered (view, VEIL_COMPARE_LAYER_ORIGINAL, NULL)
+                 == veil_compare_view_get_texture (view, VEIL_COMPARE_LAYER_ORIGINAL));
+}
+
+static gboolean
+preview_has_model_size (gpointer data)
+{
+  Fixture *f = data;
+  GdkTexture *texture = veil_compare_view_get_texture (f->window->compare_view,
+                                                       VEIL_COMPARE_LAYER_ORIGINAL);
+
+  return !veil_preview_job_is_busy (f->window->preview_job) && texture != NULL
+         && gdk_texture_get_height (texture) < 400;
+}
+
+static void
+assert_short_side (VeilCompareView  *view,
+                   VeilCompareLayer  layer,
+                   int               expected)
+{
+  GdkTexture *texture = veil_compare_view_get_texture (view, layer);
+
+  g_assert_nonnull (texture);
+  g_assert_cmpint (MIN (gdk_texture_get_width (texture), gdk_texture_get_height (texture)), ==,
+                   expected);
+}
+
+/* As a model sees it: the images are at the training resolution (even when the view is smaller
+ * than that: a 3:2 photo in a narrow side-by-side pane was once shown at 223 px), the difference
+ * is the difference of those, and they are enlarged to fit by whole pixels. */
+static void
+test_model_view (Fixture       *f,
+                 gconstpointer  data)
+{
+  VeilCompareView *view = f->window->compare_view;
+  g_autofree char *photos = ui_test_make_dataset (2, 2, 600, 400);
+  GdkTexture *original, *protected_image, *difference;
+  g_autoptr(GBytes) o = NULL;
+  g_autoptr(GBytes) p = NULL;
+  g_autoptr(GBytes) d = NULL;
+  double gain;
+  gsize len;
+  int pane_width, pane_height;
+
+  g_settings_set_int (f->settings, "training-resolution", 224);
+  g_settings_set_boolean (f->settings, "model-view", TRUE);
+  ui_test_open_and_wait (f->window, photos);
+  ui_test_wait_until (preview_has_model_size, f, 10000, "the model view");
+  veil_compare_view_get_pane_size (view, &pane_width, &pane_height);
+  g_test_message ("pane %d × %d, stacked %d", pane_width, pane_height,
+                  veil_compare_view_get_stacked (view));
+
+  assert_short_side (view, VEIL_COMPARE_LAYER_ORIGINAL, 224);
+  assert_short_side (view, VEIL_COMPARE_LAYER_PROTECTED, 224);
+  assert_short_side (view, VEIL_COMPARE_LAYER_DIFFERENCE, 224);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.compare-mode", "s", "difference");
+  ui_test_wait_preview (f->window);
+  assert_short_side (view, VEIL_COMPARE_LAYER_DIFFERENCE, 224);
+
+  /* The difference is that of the two shrunk images, amplified. */
+  original = veil_compare_view_get_texture (view, VEIL_COMPARE_LAYER_ORIGINAL);
+  protected_image = veil_compare_view_get_texture (view, VEIL_COMPARE_LAYER_PROTECTED);
+  difference = veil_compare_view_get_texture (view, VEIL_COMPARE_LAYER_DIFFERENCE);
+  gain = veil_preview_job_get_difference_gain (f->window->preview_job);
+  o = ui_test_download (original);
+  p = ui_test_download (protected_image);
+  d = ui_test_download (difference);
+  g_assert_false (g_bytes_equal (o, p));
+  for (gsize i = 0; i < g_bytes_get_size (d); i++)
+    {
+      const guint8 *po = g_bytes_get_data (o, &len);
+      const guint8 *pp = g_bytes_get_data (p, NULL);
+      const guint8 *pd = g_bytes_get_data (d, NULL);
+
+      if (i % 4 == 3)
+        continue;
+      g_assert_cmpuint (pd[i], ==, (guint8) MIN (255.0, abs ((int) po[i] - pp[i]) * gain));
+    }
+
+  /* One image fills the view: at 224 px it is enlarged, pixel by pixel. */
+  assert_nearest (view, VEIL_COMPARE_LAYER_DIFFERENCE);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.compare-mode", "s", "side-by-side");
+  assert_short_side (view, VEIL_COMPARE_LAYER_ORIGINAL, 224);
+  veil_compare_view_set_zoom (view, 2.0);
+  ui_test_wait_preview (f->window);
+  assert_short_side (view, VEIL_COMPARE_LAYER_ORIGINAL, 224);
+  assert_nearest (view, VEIL_COMPARE_LAYER_ORIGINAL);
+  assert_nearest (view, VEIL_COMPARE_LAYER_PROTECTED);
+
+  /* Off again: the images are at display size. */
+  veil_compare_view_set_zoom (view, VEIL_ZOOM_FIT);
+  g_settings_set_boolean (f->settings, "model-view", FALSE);
+  ui_test_wait_preview (f->window);
+  g_assert_cmpint (gdk_texture_get_height (veil_compare_view_get_texture (
+                     view, VEIL_COMPARE_LAYER_ORIGINAL)), >, 224);
+  veil_test_rm_rf (photos);
+}
+
+/* A texture of random pixels, made in code. */
+static GdkTexture *
+random_texture (int     width,
+                int     height,
+                guint32 seed)
+{
+  gsize stride = (gsize) width * 4;
+  guint8 *data = g_malloc (stride * height);
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (gsize i = 0; i < stride * height; i += 4)
+    {
+      seed = seed * 1664525u + 1013904223u;
+      data[i] = seed >> 24;
+      data[i + 1] = seed >> 16;
+      data[i + 2] = seed >> 8;
+      data[i + 3] = 255;
+    }
+  bytes = g_bytes_new_take (data, stride * height);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, stride);
+}
+
+/* The same as the preview makes them: an RGB pixbuf behind the texture. */
+static GdkTexture *
+random_pixbuf_texture (int     width,
+                       int     height,
+                       guint32 seed)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  guint8 *data = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width * 3; x++)
+      {
+        seed = seed * 1664525u + 1013904223u;
+        data[(gsize) y * stride + x] = seed >> 24;
+      }
+  return veil_pixel_zoom_texture_new (pixbuf);
+}
+
+typedef struct
+{
+  GtkWindow       *window;
+  VeilCompareView *view;
+  int              width;
+  int              height;
+} Standalone;
+
+static gboolean
+standalone_allocated (gpointer data)
+{
+  Standalone *s = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (s->view)) == s->width
+         && gtk_widget_get_height (GTK_WIDGET (s->view)) == s->height;
+}
+
+/* A compare view of exactly @width×@height (at least its natural 480×360) in a window of its
+ * own. */
+static void
+standalone_init (Standalone *s,
+                 int         width,
+                 int         height)
+{
+  s->width = width;
+  s->height = height;
+  s->window = GTK_WINDOW (gtk_window_new ());
+  s->view = VEIL_COMPARE_VIEW (veil_compare_view_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (s->view), width, height);
+  gtk_window_set_resizable (s->window, FALSE);
+  gtk_window_set_child (s->window, GTK_WIDGET (s->view));
+  gtk_window_present (s->window);
+  ui_test_wait_until (standalone_allocated, s, 5000, "the compare view's size");
+}
+
+typedef struct
+{
+  int      view_width;
+  int      view_height;
+  int      image_width;
+  int      image_height;
+  gboolean stacked;
+} ArrangementCase;
+
+static const ArrangementCase arrangement_cases[] = {
+  { 1000, 400, 600, 400, FALSE },   /* a wide view: photos beside each other */
+  { 1200, 433, 1280, 800, FALSE },  /* the sample photo in a wide window */
+  { 480, 760, 600, 400, TRUE },     /* a tall view: one above the other */
+  { 1000, 500, 1600, 400, TRUE },   /* a panorama, even in a wide view */
+  { 700, 700, 300, 900, FALSE },    /* portraits in a square view */
+};
+
+/* Side by side picks the arrangement that shows each image larger. */
+static void
+test_arrangement (gconstpointer data)
+{
+  const ArrangementCase *c = data;
+  Standalone s;
+  g_autoptr(GdkTexture) texture = random_texture (c->image_width / 4, c->image_height / 4, 1);
+  graphene_rect_t a, b;
+  double shown, other;
+  double gap;
+
+  standalone_init (&s, c->view_width, c->view_height);
+  veil_compare_view_set_images (s.view, texture, texture, texture, c->image_width,
+                                c->image_height);
+  g_assert_cmpint (veil_compare_view_get_stacked (s.view), ==, c->stacked);
+  g_assert_true (veil_compare_view_get_image_rect (s.view, VEIL_COMPARE_LAYER_ORIGINAL, &a));
+  g_assert_true (veil_compare_view_get_image_rect (s.view, VEIL_COMPARE_LAYER_PROTECTED, &b));
+  g_assert_cmpfloat_with_epsilon (a.size.width, b.size.width, 1e-6);
+  if (c->stacked)
+    {
+      g_assert_cmpfloat (a.origin.y + a.size.height, <=, b.origin.y);
+      /* Each image is centred in its half: one half and the gap apart. */
+      gap = 2 * (b.origin.y - a.origin.y) - c->view_height;
+      /* Beside each other instead, in the same view with the same gap. */
+      other = MIN ((c->view_width - gap) / 2.0 / c->image_width,
+                   (double) c->view_height / c->image_height);
+    }
+  else
+    {
+      g_assert_cmpfloat (a.origin.x + a.size.width, <=, b.origin.x);
+      gap = 2 * (b.origin.x - a.origin.x) - c->view_width;
+      other = MIN ((double) c->view_width / c->image_width,
+                   (c->view_height - gap) / 2.0 / c->image_height);
+    }
+  shown = a.size.width / c->image_width;
+  g_test_message ("shown at %.3f, the other arrangement %.3f (gap %.0f)", shown, other, gap);
+  g_assert_cmpfloat (gap, >=, 0);
+  g_assert_cmpfloat (gap, <=, 16);
+  g_assert_cmpfloat (shown, >=, other);
+  /* Both images lie whole within the view. */
+  g_assert_cmpfloat (a.origin.x, >=, 0);
+  g_assert_cmpfloat (a.origin.y, >=, 0);
+  g_assert_cmpfloat (b.origin.x + b.size.width, <=, c->view_width + 0.5);
+  g_assert_cmpfloat (b.origin.y + b.size.height, <=, c->view_height + 0.5);
+  /* The texture is a quarter of the image's size, so it is shown enlarged: by nearest neighbour
+   * also for a texture with no pixbuf behind it (downloaded once). */
+  assert_nearest (s.view, VEIL_COMPARE_LAYER_ORIGINAL);
+  gtk_window_destroy (s.window);
+}
+
+/* The cost of one pan step at 400 % of a 24-megapixel photo decoded at the preview's 4096 px
+ * cap, in a large view: the visible part is enlarged again for both sides. */
+static void
+test_zoom_cost (void)
+{
+  Standalone s;
+  g_autoptr(GdkTexture) original = random_pixbuf_texture (4096, 2731, 1);
+  g_autoptr(GdkTexture) protected_image = random_pixbuf_texture (4096, 2731, 2);
+  gint64 start;
+  double first_ms, step_ms;
+  const int steps = 20;
+
+  standalone_init (&s, 1200, 700);
+  veil_compare_view_set_images (s.view, original, protected_image, original, 6000, 4000);
+  veil_compare_view_set_zoom (s.view, 4.0);
+
+  start = g_get_monotonic_time ();
+  veil_compare_view_get_rendered (s.view, VEIL_COMPARE_LAYER_ORIGINAL, NULL);
+  veil_compare_view_get_rendered (s.view, VEIL_COMPARE_LAYER_PROTECTED, NULL);
+  first_ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < steps; i++)
+    {
+      veil_compare_view_set_pan (s.view, 13.0 * i, -7.0 * i);
+      veil_compare_view_get_rendered (s.view, VEIL_COMPARE_LAYER_ORIGINAL, NULL);
+      veil_compare_view_get_rendered (s.view, VEIL_COMPARE_LAYER_PROTECTED, NULL);
+    }
+  step_ms = (g_get_monotonic_time () - start) / 1000.0 / steps;
+  g_test_message ("enlarging both sides of a %d × %d view: first %.2f ms, then %.2f ms per pan "
+                  "step", s.width, s.height, first_ms, step_ms);
+  g_assert_cmpfloat (assert_nearest (s.view, VEIL_COMPARE_LAYER_ORIGINAL), >, 5.0);
+  assert_nearest (s.view, VEIL_COMPARE_LAYER_PROTECTED);
+  gtk_window_destroy (s.window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,5 +893,20 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/window/narrow", Fixture, NULL, fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add ("/ui/window/about", Fixture, NULL, fixture_set_up, test_about, fixture_tear_down);
+  g_test_add ("/ui/window/zoom-crisp", Fixture, NULL, fixture_set_up, test_zoom_crisp,
+              fixture_tear_down);
+  g_test_add ("/ui/window/model-view", Fixture, NULL, fixture_set_up, test_model_view,
+              fixture_tear_down);
+  for (guint i = 0; i < G_N_ELEMENTS (arrangement_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ui/compare-view/arrangement/%dx%d-%dx%d",
+                                               arrangement_cases[i].view_width,
+                                               arrangement_cases[i].view_height,
+                                               arrangement_cases[i].image_width,
+                                               arrangement_cases[i].image_height);
+
+      g_test_add_data_func (path, &arrangement_cases[i], test_arrangement);
+    }
+  g_test_add_func ("/ui/compare-view/zoom-cost", test_zoom_cost);
   return g_test_run ();
 }
