@@ -6,48 +6,9 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "veil-compare-view.h"
-#include "veil-pixel-zoom.h"
-
-#define GAP          8.0  /* between the two sides */
-#define DIVIDER_GRAB 14.0 /* how close to the divider a drag moves it */
-
-typedef enum { MODE_SIDE_BY_SIDE, MODE_SPLIT, MODE_DIFFERENCE } Mode;
+#include "veil-compare-view-private.h"
 
 static const char * const mode_names[] = { "side-by-side", "split", "difference" };
-
-struct _VeilCompareView
-{
-  GtkWidget   parent_instance;
-
-  GdkTexture *original;
-  GdkTexture *protected_image;
-  GdkTexture *difference;
-  /* Crisp enlargements, one per VeilCompareLayer. */
-  VeilPixelZoom *zooms[3];
-  int         source_width;
-  int         source_height;
-  char       *captions[3];
-
-  Mode        mode;
-  double      zoom;       /* VEIL_ZOOM_FIT or a fixed scale */
-  double      pan_x;      /* offset of the image centre from the pane centre, logical px */
-  double      pan_y;
-  double      split;      /* divider position across the image area, 0…1 */
-
-  /* Gesture state. */
-  gboolean    dragging_divider;
-  double      drag_start_pan_x;
-  double      drag_start_pan_y;
-  double      drag_start_x;
-  double      pinch_start_zoom;
-  double      pointer_x;
-  double      pointer_y;
-
-  guint       resized_id;
-  int         last_width;
-  int         last_height;
-};
 
 G_DEFINE_FINAL_TYPE (VeilCompareView, veil_compare_view, GTK_TYPE_WIDGET)
 
@@ -56,128 +17,6 @@ static GParamSpec *properties[N_PROPS];
 
 enum { SIGNAL_RESIZED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-/* ---- Geometry ---------------------------------------------------------------------------- */
-
-static gboolean
-stacked (VeilCompareView *self)
-{
-  double w = gtk_widget_get_width (GTK_WIDGET (self));
-  double h = gtk_widget_get_height (GTK_WIDGET (self));
-  double beside, above;
-
-  if (self->source_width <= 0 || self->source_height <= 0)
-    return w < h;
-  /* Whichever arrangement shows the two images larger: wide photos in a wide view usually fit
-   * better one above the other. */
-  beside = MIN ((w - GAP) / 2.0 / self->source_width, h / self->source_height);
-  above = MIN (w / self->source_width, (h - GAP) / 2.0 / self->source_height);
-  return above > beside;
-}
-
-static guint
-get_panes (VeilCompareView *self,
-           graphene_rect_t  panes[2])
-{
-  float w = gtk_widget_get_width (GTK_WIDGET (self));
-  float h = gtk_widget_get_height (GTK_WIDGET (self));
-
-  if (self->mode != MODE_SIDE_BY_SIDE)
-    {
-      graphene_rect_init (&panes[0], 0, 0, w, h);
-      return 1;
-    }
-  if (stacked (self))
-    {
-      /* Whole pixels, so that both sides place their image on the pixel grid alike. */
-      float ph = MAX (0.f, floorf ((h - GAP) / 2.f));
-
-      graphene_rect_init (&panes[0], 0, 0, w, ph);
-      graphene_rect_init (&panes[1], 0, ph + GAP, w, ph);
-    }
-  else
-    {
-      float pw = MAX (0.f, floorf ((w - GAP) / 2.f));
-
-      graphene_rect_init (&panes[0], 0, 0, pw, h);
-      graphene_rect_init (&panes[1], pw + GAP, 0, pw, h);
-    }
-  return 2;
-}
-
-static double
-fit_zoom (VeilCompareView *self)
-{
-  graphene_rect_t panes[2];
-
-  get_panes (self, panes);
-  if (self->source_width <= 0 || self->source_height <= 0
-      || panes[0].size.width <= 0 || panes[0].size.height <= 0)
-    return 1.0;
-  return MIN (panes[0].size.width / self->source_width,
-              panes[0].size.height / self->source_height);
-}
-
-double
-veil_compare_view_get_fit_zoom (VeilCompareView *self)
-{
-  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), 1.0);
-  return fit_zoom (self);
-}
-
-double
-veil_compare_view_get_effective_zoom (VeilCompareView *self)
-{
-  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), 1.0);
-  return self->zoom == VEIL_ZOOM_FIT ? fit_zoom (self) : self->zoom;
-}
-
-static void
-clamp_pan (VeilCompareView *self)
-{
-  graphene_rect_t panes[2];
-  double z = veil_compare_view_get_effective_zoom (self);
-  double max_x, max_y;
-
-  get_panes (self, panes);
-  max_x = MAX (0.0, (self->source_width * z - panes[0].size.width) / 2.0);
-  max_y = MAX (0.0, (self->source_height * z - panes[0].size.height) / 2.0);
-  self->pan_x = CLAMP (self->pan_x, -max_x, max_x);
-  self->pan_y = CLAMP (self->pan_y, -max_y, max_y);
-}
-
-/* Where the image lies in @pane. Its corner sits on a device pixel: enlarged pixels then
- * start on the pixel grid, the same on both sides. */
-static graphene_rect_t
-image_rect (VeilCompareView       *self,
-            const graphene_rect_t *pane)
-{
-  double z = veil_compare_view_get_effective_zoom (self);
-  double w = self->source_width * z;
-  double h = self->source_height * z;
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  double dx = round (((pane->size.width - w) / 2.0 + self->pan_x) * scale) / scale;
-  double dy = round (((pane->size.height - h) / 2.0 + self->pan_y) * scale) / scale;
-  graphene_rect_t r;
-
-  graphene_rect_init (&r, pane->origin.x + dx, pane->origin.y + dy, w, h);
-  return r;
-}
-
-static double
-divider_x (VeilCompareView *self)
-{
-  graphene_rect_t panes[2];
-  graphene_rect_t r;
-  double left, right;
-
-  get_panes (self, panes);
-  r = image_rect (self, &panes[0]);
-  /* The divider stays within the visible part of the image. */
-  left = MAX (r.origin.x, 0.0);
-  right = MIN (r.origin.x + r.size.width, panes[0].size.width);
-  return left + (right - left) * self->split;
-}
 
 /* ---- Drawing ----------------------------------------------------------------------------- */
 
@@ -196,7 +35,7 @@ draw_caption (VeilCompareView       *self,
   GdkRGBA bg = { 0, 0, 0, 0.6f };
   GdkRGBA fg = { 1, 1, 1, 1 };
   GskRoundedRect rounded;
-  graphene_rect_t r = image_rect (self, pane);
+  graphene_rect_t r = _veil_compare_view_image_rect (self, pane);
   graphene_rect_t area;
 
   if (text == NULL || *text == '\0')
@@ -239,30 +78,13 @@ layer_texture (VeilCompareView  *self,
     }
 }
 
-/* The pane @layer is drawn in, or -1 when the mode does not show it. */
-static int
-layer_pane (VeilCompareView  *self,
-            VeilCompareLayer  layer)
-{
-  switch (self->mode)
-    {
-    case MODE_SIDE_BY_SIDE:
-      return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? -1 : (int) layer;
-    case MODE_SPLIT:
-      return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? -1 : 0;
-    case MODE_DIFFERENCE:
-    default:
-      return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? 0 : -1;
-    }
-}
-
 static GdkTexture *
 render_layer (VeilCompareView  *self,
               VeilCompareLayer  layer,
               graphene_rect_t  *bounds)
 {
   GdkTexture *texture = layer_texture (self, layer);
-  int index = layer_pane (self, layer);
+  int index = _veil_compare_view_layer_pane (self, layer);
   graphene_rect_t panes[2];
   graphene_rect_t r, shown;
   int scale;
@@ -273,8 +95,8 @@ render_layer (VeilCompareView  *self,
 
   if (texture == NULL || index < 0 || self->source_width <= 0 || self->source_height <= 0)
     return NULL;
-  get_panes (self, panes);
-  r = image_rect (self, &panes[index]);
+  _veil_compare_view_get_panes (self, panes);
+  r = _veil_compare_view_image_rect (self, &panes[index]);
   *bounds = r;
 
   /* Shown at or below its own size, the renderer's linear filter is right; enlarged, it would
@@ -330,7 +152,7 @@ veil_compare_view_snapshot (GtkWidget   *widget,
   if (self->original == NULL || self->source_width <= 0)
     return;
 
-  get_panes (self, panes);
+  _veil_compare_view_get_panes (self, panes);
   switch (self->mode)
     {
     case MODE_SIDE_BY_SIDE:
@@ -342,7 +164,7 @@ veil_compare_view_snapshot (GtkWidget   *widget,
 
     case MODE_SPLIT:
       {
-        double dx = divider_x (self);
+        double dx = _veil_compare_view_divider_x (self);
         graphene_rect_t left = GRAPHENE_RECT_INIT (0, 0, dx, panes[0].size.height);
         graphene_rect_t right = GRAPHENE_RECT_INIT (dx, 0, panes[0].size.width - dx,
                                                     panes[0].size.height);
@@ -402,7 +224,7 @@ veil_compare_view_size_allocate (GtkWidget *widget,
 {
   VeilCompareView *self = VEIL_COMPARE_VIEW (widget);
 
-  clamp_pan (self);
+  _veil_compare_view_clamp_pan (self);
   if (width != self->last_width || height != self->last_height)
     {
       self->last_width = width;
@@ -424,18 +246,18 @@ veil_compare_view_measure (GtkWidget      *widget,
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 360;
 }
 
-/* ---- Gestures ---------------------------------------------------------------------------- */
+/* ---- Zoom -------------------------------------------------------------------------------- */
 
-static void
-zoom_around (VeilCompareView *self,
-             double           new_zoom,
-             double           cx,
-             double           cy)
+void
+_veil_compare_view_zoom_around (VeilCompareView *self,
+                                double           new_zoom,
+                                double           cx,
+                                double           cy)
 {
   graphene_rect_t panes[2];
   double old = veil_compare_view_get_effective_zoom (self);
   double f;
-  guint n = get_panes (self, panes);
+  guint n = _veil_compare_view_get_panes (self, panes);
   const graphene_rect_t *pane = &panes[0];
 
   new_zoom = CLAMP (new_zoom, VEIL_ZOOM_MIN, VEIL_ZOOM_MAX);
@@ -449,127 +271,9 @@ zoom_around (VeilCompareView *self,
   self->pan_x = cx - (cx - self->pan_x) * f;
   self->pan_y = cy - (cy - self->pan_y) * f;
   self->zoom = new_zoom;
-  clamp_pan (self);
+  _veil_compare_view_clamp_pan (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-on_scroll_cb (GtkEventControllerScroll *controller,
-              double                    dx,
-              double                    dy,
-              VeilCompareView          *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (
-    GTK_EVENT_CONTROLLER (controller));
-  /* Zoom around the pointer, tracked by the motion controller. */
-  double x = self->pointer_x;
-  double y = self->pointer_y;
-
-  if (state & GDK_CONTROL_MASK)
-    {
-      zoom_around (self, veil_compare_view_get_effective_zoom (self) * pow (1.1, -dy), x, y);
-      return TRUE;
-    }
-  if (self->zoom == VEIL_ZOOM_FIT)
-    return FALSE;
-  /* Plain scrolling pans a zoomed image. */
-  self->pan_x -= dx * 20;
-  self->pan_y -= dy * 20;
-  clamp_pan (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return TRUE;
-}
-
-static void
-on_drag_begin_cb (GtkGestureDrag  *gesture,
-                  double           x,
-                  double           y,
-                  VeilCompareView *self)
-{
-  self->dragging_divider = self->mode == MODE_SPLIT && fabs (x - divider_x (self)) < DIVIDER_GRAB;
-  self->drag_start_pan_x = self->pan_x;
-  self->drag_start_pan_y = self->pan_y;
-  self->drag_start_x = x;
-  if (self->dragging_divider)
-    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "col-resize");
-  else if (self->zoom != VEIL_ZOOM_FIT)
-    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
-}
-
-static void
-on_drag_update_cb (GtkGestureDrag  *gesture,
-                   double           ox,
-                   double           oy,
-                   VeilCompareView *self)
-{
-  if (self->dragging_divider)
-    {
-      graphene_rect_t panes[2];
-      graphene_rect_t r;
-      double left, right;
-
-      get_panes (self, panes);
-      r = image_rect (self, &panes[0]);
-      left = MAX (r.origin.x, 0.0);
-      right = MIN (r.origin.x + r.size.width, panes[0].size.width);
-      if (right > left)
-        veil_compare_view_set_split (self, (self->drag_start_x + ox - left) / (right - left));
-      return;
-    }
-  self->pan_x = self->drag_start_pan_x + ox;
-  self->pan_y = self->drag_start_pan_y + oy;
-  clamp_pan (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_drag_end_cb (GtkGestureDrag  *gesture,
-                double           ox,
-                double           oy,
-                VeilCompareView *self)
-{
-  self->dragging_divider = FALSE;
-  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
-}
-
-static void
-on_motion_cb (GtkEventControllerMotion *controller,
-              double                    x,
-              double                    y,
-              VeilCompareView          *self)
-{
-  self->pointer_x = x;
-  self->pointer_y = y;
-  if (self->dragging_divider)
-    return;
-  if (self->mode == MODE_SPLIT && fabs (x - divider_x (self)) < DIVIDER_GRAB)
-    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "col-resize");
-  else
-    gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
-}
-
-static void
-on_pinch_begin_cb (GtkGesture       *gesture,
-                   GdkEventSequence *sequence,
-                   VeilCompareView  *self)
-{
-  self->pinch_start_zoom = veil_compare_view_get_effective_zoom (self);
-}
-
-static void
-on_pinch_scale_changed_cb (GtkGestureZoom  *gesture,
-                           double           scale,
-                           VeilCompareView *self)
-{
-  double cx, cy;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
-    {
-      cx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-      cy = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
-    }
-  zoom_around (self, self->pinch_start_zoom * scale, cx, cy);
 }
 
 /* ---- GObject ----------------------------------------------------------------------------- */
@@ -684,11 +388,6 @@ veil_compare_view_class_init (VeilCompareViewClass *klass)
 static void
 veil_compare_view_init (VeilCompareView *self)
 {
-  GtkEventController *scroll;
-  GtkEventController *motion;
-  GtkGesture *drag;
-  GtkGesture *pinch;
-
   self->zoom = VEIL_ZOOM_FIT;
   self->split = 0.5;
   for (guint i = 0; i < G_N_ELEMENTS (self->zooms); i++)
@@ -701,24 +400,7 @@ veil_compare_view_init (VeilCompareView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Original and protected image"), -1);
 
-  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  drag = gtk_gesture_drag_new ();
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update_cb), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-
-  pinch = gtk_gesture_zoom_new ();
-  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin_cb), self);
-  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pinch));
+  _veil_compare_view_init_gestures (self);
 }
 
 GtkWidget *
@@ -750,7 +432,7 @@ veil_compare_view_set_images (VeilCompareView *self,
   veil_pixel_zoom_set_source (self->zooms[VEIL_COMPARE_LAYER_ORIGINAL], original);
   veil_pixel_zoom_set_source (self->zooms[VEIL_COMPARE_LAYER_PROTECTED], protected_image);
   veil_pixel_zoom_set_source (self->zooms[VEIL_COMPARE_LAYER_DIFFERENCE], difference);
-  clamp_pan (self);
+  _veil_compare_view_clamp_pan (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -789,7 +471,7 @@ veil_compare_view_set_mode (VeilCompareView *self,
     if (g_strcmp0 (mode, mode_names[i]) == 0 && self->mode != (Mode) i)
       {
         self->mode = i;
-        clamp_pan (self);
+        _veil_compare_view_clamp_pan (self);
         gtk_widget_queue_draw (GTK_WIDGET (self));
         queue_resized (self);
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
@@ -811,7 +493,7 @@ veil_compare_view_set_zoom (VeilCompareView *self,
 
   if (zoom != VEIL_ZOOM_FIT)
     {
-      zoom_around (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+      _veil_compare_view_zoom_around (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
                    gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
       return;
     }
@@ -868,32 +550,10 @@ veil_compare_view_set_pan (VeilCompareView *self,
   g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
   self->pan_x = x;
   self->pan_y = y;
-  clamp_pan (self);
+  _veil_compare_view_clamp_pan (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-void
-veil_compare_view_get_pane_size (VeilCompareView *self,
-                                 int             *width,
-                                 int             *height)
-{
-  graphene_rect_t panes[2];
-  int scale;
-
-  g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
-
-  get_panes (self, panes);
-  scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  *width = (int) ceilf (panes[0].size.width) * scale;
-  *height = (int) ceilf (panes[0].size.height) * scale;
-}
-
-gboolean
-veil_compare_view_get_stacked (VeilCompareView *self)
-{
-  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), FALSE);
-  return self->mode == MODE_SIDE_BY_SIDE && stacked (self);
-}
 
 GdkTexture *
 veil_compare_view_get_texture (VeilCompareView  *self,
@@ -904,24 +564,6 @@ veil_compare_view_get_texture (VeilCompareView  *self,
   return layer_texture (self, layer);
 }
 
-gboolean
-veil_compare_view_get_image_rect (VeilCompareView  *self,
-                                  VeilCompareLayer  layer,
-                                  graphene_rect_t  *rect)
-{
-  graphene_rect_t panes[2];
-  int index;
-
-  g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), FALSE);
-  g_return_val_if_fail (rect != NULL, FALSE);
-
-  index = layer_pane (self, layer);
-  if (index < 0)
-    return FALSE;
-  get_panes (self, panes);
-  *rect = image_rect (self, &panes[index]);
-  return TRUE;
-}
 
 GdkTexture *
 veil_compare_view_get_rendered (VeilCompareView  *self,
