@@ -471,6 +471,66 @@ test_byte_to_float (void)
     }
 }
 
+/* The quantiser's shortcut (an estimate whose two truncations must agree, and y == m taken as
+ * 255 without looking further) against the reference's formula, on the values where it is most
+ * likely to go wrong: y == m, the float just below m, and the floats on either side of every
+ * boundary k·m/255 between two output bytes, for several maxima. Run through both the AVX2 and
+ * the plain path when the CPU has AVX2. */
+static void
+test_quantise_values (void)
+{
+  const float maxima[] = { 1.0f, 3.75f, 2.2345678f, 0.013f, 17.0f, 1e-30f };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (maxima); i++)
+    {
+      const float m = maxima[i];
+      g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (float));
+      g_autofree guint8 *fast = NULL;
+      g_autofree guint8 *plain = NULL;
+
+      for (int k = 0; k <= 255; k++)
+        {
+          float y = (float) ((double) m * k / 255.0);
+
+          for (int step = 0; step < 6; step++)
+            {
+              float below = y, above = y;
+
+              for (int s = 0; s < step; s++)
+                {
+                  below = nextafterf (below, 0.0f);
+                  above = nextafterf (above, m);
+                }
+              g_array_append_val (values, below);
+              g_array_append_val (values, above);
+            }
+        }
+      for (int r = 0; r < 64; r++)   /* runs of the maximum, and of the float just below it */
+        {
+          float y = r % 3 == 0 ? nextafterf (m, 0.0f) : m;
+
+          g_array_append_val (values, y);
+        }
+
+      fast = g_malloc (values->len);
+      plain = g_malloc (values->len);
+      _veil_convolve_quantise_values ((const float *) values->data, m, (int) values->len, FALSE,
+                                      fast, FALSE);
+      _veil_convolve_quantise_values ((const float *) values->data, m, (int) values->len, TRUE,
+                                      plain, FALSE);
+      for (guint j = 0; j < values->len; j++)
+        {
+          volatile float y = g_array_index (values, float, j);
+          float q = y / m * 255.0f;
+
+          q = q > 255.0f ? 255.0f : q;
+          q = q > 0.0f ? q : 0.0f;
+          g_assert_cmpuint (plain[j], ==, (guint8) q);
+          g_assert_cmpuint (fast[j], ==, (guint8) q);
+        }
+    }
+}
+
 /* An image large enough (over 16 MB of output) for the optimised path to write rows with
  * streaming stores, with an odd destination stride so that rows start at every alignment. */
 static void
@@ -562,6 +622,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/convolve/max-across-regions", test_max_shifted_across_regions);
   g_test_add_func ("/core/convolve/large-image", test_large_image);
   g_test_add_func ("/core/convolve/byte-to-float", test_byte_to_float);
+  g_test_add_func ("/core/convolve/quantise-values", test_quantise_values);
   g_test_add_func ("/core/convolve/bad-kernel", test_bad_kernel);
   g_test_add_func ("/core/convolve/negative-weights", test_negative_weights);
 

@@ -24,17 +24,34 @@ _veil_convolve_byte_to_float (guint8 b)
 
 gboolean _veil_convolve_have_avx2     (void);
 
-/* Computes @n_blocks × VEIL_CONVOLVE_BLOCK output floats of one image row into @out from the kh
- * padded, channel-interleaved float rows @rows (a tap kx reads its row shifted by 3·kx floats).
- * Also prefetches a share of the @prefetch row (NULL for none), @prefetch_step bytes per block. */
+/* Computes the register blocks [@first, @end) of one image row (VEIL_CONVOLVE_BLOCK output floats
+ * each, block b at @out + b·VEIL_CONVOLVE_BLOCK) from the kh padded, channel-interleaved float
+ * rows @rows (a tap kx reads its row shifted by 3·kx floats). Also prefetches a share of the
+ * @prefetch row (NULL for none), @prefetch_step bytes per block from @prefetch + b·step. */
 void     _veil_convolve_blocks        (const float *const *rows,
                                        const float        *kernel,
                                        int                 kw,
                                        int                 kh,
-                                       gsize               n_blocks,
+                                       gsize               first,
+                                       gsize               end,
                                        float              *out,
                                        const guint8       *prefetch,
                                        gsize               prefetch_step);
+
+/* The same for two neighbouring output rows at once, into @out0 from @rows[0 .. kh-1] and into
+ * @out1 from @rows[1 .. kh] (kh + 1 rows), with the same bits; prefetches from two rows
+ * @prefetch_stride bytes apart. */
+void     _veil_convolve_blocks2       (const float *const *rows,
+                                       const float        *kernel,
+                                       int                 kw,
+                                       int                 kh,
+                                       gsize               first,
+                                       gsize               end,
+                                       float              *out0,
+                                       float              *out1,
+                                       const guint8       *prefetch,
+                                       gsize               prefetch_step,
+                                       gsize               prefetch_stride);
 
 /* @n_px pixels of 3 or 4 bytes to channel-interleaved RGB floats, dropping alpha. */
 void     _veil_convolve_convert_pixels (const guint8 *src,
@@ -59,6 +76,16 @@ void     _veil_convolve_quantise_row  (const float  *y,
                                        const guint8 *src,
                                        guint8       *dst,
                                        gboolean      streaming);
+
+/* @n results @y to bytes @q exactly as the reference quantises them (RGB values: one byte per
+ * float). @exact_only when some weight is negative. @streaming (AVX2 only) writes with streaming
+ * stores from the first 32-byte aligned address of @q on; see _veil_convolve_finish_writes(). */
+void     _veil_convolve_quantise_values (const float *y,
+                                         float        m,
+                                         int          n,
+                                         gboolean     exact_only,
+                                         guint8      *q,
+                                         gboolean     streaming);
 
 /* Copies a finished output row; @streaming (only with AVX2) bypasses the caches. */
 void     _veil_convolve_write_row     (guint8       *dst,

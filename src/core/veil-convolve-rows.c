@@ -3,9 +3,10 @@
 
 /* The row kernels of the optimised convolution (veil-convolve.c drives them): vectorised loops
  * that must reproduce the reference's arithmetic bit for bit. The hot loops are written with GCC
- * vector extensions and cloned for AVX2 and plain x86-64 (target_clones); a few that need
- * instructions the extensions cannot express (packing, streaming stores, byte sums) are written
- * with AVX2 intrinsics next to a plain version, chosen at run time. No clone uses FMA, and the
+ * vector extensions and cloned for AVX2 and plain x86-64 (target_clones, or for the two-row
+ * kernel one macro body compiled twice); a few that need instructions the extensions cannot
+ * express (packing, streaming stores, byte sums) are written with AVX2 intrinsics next to a plain
+ * version, chosen at run time. No clone uses FMA, and the
  * project builds with -ffp-contract=off, so every variant computes the same bits. */
 
 #include <string.h>
@@ -58,7 +59,8 @@ _veil_convolve_have_avx2 (void)
   return g_atomic_int_get (&result) == 1;
 }
 
-/* Computes @n_blocks × BLOCK output floats of one image row into @out. @rows are the kh padded
+/* Computes the output floats of blocks [@first, @end) of one image row into @out (block b at
+ * out + b·BLOCK). @rows are the kh padded
  * source rows (row ky of the kernel reads rows[ky]); a kernel tap kx reads the same row shifted
  * by kx pixels, i.e. 3·kx floats. The AVX2 clone only widens the vectors; it has no FMA, so every
  * clone computes the same bits. */
@@ -68,12 +70,13 @@ _veil_convolve_blocks (const float *const *rows,
                        const float        *kernel,
                        int                 kw,
                        int                 kh,
-                       gsize               n_blocks,
+                       gsize               first,
+                       gsize               end,
                        float              *out,
                        const guint8       *prefetch,
                        gsize               prefetch_step)
 {
-  for (gsize b = 0; b < n_blocks; b++)
+  for (gsize b = first; b < end; b++)
     {
       /* A bit of the next source row per block: a burst of prefetches for a whole row would
        * mostly be dropped for lack of line fill buffers. */
@@ -116,6 +119,150 @@ _veil_convolve_blocks (const float *const *rows,
       STORE (o + 6 * VEC_LEN, a6);
       STORE (o + 7 * VEC_LEN, a7);
     }
+}
+
+/* Two output rows per sweep (row 0 from rows[0 .. kh-1], row 1 from rows[1 .. kh]): each source
+ * vector the two rows share is loaded once and used for both, a third fewer loads for k = 3,
+ * where the loads (two thirds of them misaligned by the tap's shift) and not the arithmetic
+ * bound the one-row kernel. Each value is still summed alone, in the order ky, then kx. Four
+ * vectors per row: eight accumulators, the loaded vectors and the weight fit the 16 registers.
+ * @PIN keeps a loaded vector in a register: without it GCC folds the load into both
+ * multiplications, loading it twice. */
+#define BLOCKS2_BODY(PIN)                                                                        \
+  for (gsize b = first; b < end; b++)                                                           \
+    {                                                                                           \
+      if (prefetch != NULL)                                                                     \
+        {                                                                                       \
+          __builtin_prefetch (prefetch + b * prefetch_step);                                    \
+          __builtin_prefetch (prefetch + (b + 1) * prefetch_step - 1);                          \
+          __builtin_prefetch (prefetch + prefetch_stride + b * prefetch_step);                  \
+          __builtin_prefetch (prefetch + prefetch_stride + (b + 1) * prefetch_step - 1);        \
+        }                                                                                       \
+      for (gsize half = 0; half < BLOCK; half += 4 * VEC_LEN)                                   \
+        {                                                                                       \
+          const gsize off = b * BLOCK + half;                                                   \
+          v8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };                                   \
+          v8f c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 };                                   \
+          const float *r = rows[0] + off;                                                       \
+                                                                                                \
+          for (int kx = 0; kx < kw; kx++, r += 3)                                               \
+            {                                                                                   \
+              const float k = kernel[kx];                                                       \
+              const v8f w = { k, k, k, k, k, k, k, k };                                         \
+                                                                                                \
+              a0 = a0 + w * LOAD (r + 0 * VEC_LEN);                                             \
+              a1 = a1 + w * LOAD (r + 1 * VEC_LEN);                                             \
+              a2 = a2 + w * LOAD (r + 2 * VEC_LEN);                                             \
+              a3 = a3 + w * LOAD (r + 3 * VEC_LEN);                                             \
+            }                                                                                   \
+          for (int sy = 1; sy < kh; sy++)                                                       \
+            {                                                                                   \
+              const float *k0 = kernel + sy * kw, *k1 = kernel + (sy - 1) * kw;                 \
+                                                                                                \
+              r = rows[sy] + off;                                                               \
+              for (int kx = 0; kx < kw; kx++, r += 3)                                           \
+                {                                                                               \
+                  v8f x0 = LOAD (r + 0 * VEC_LEN), x1 = LOAD (r + 1 * VEC_LEN);                 \
+                  v8f x2 = LOAD (r + 2 * VEC_LEN), x3 = LOAD (r + 3 * VEC_LEN);                 \
+                  const float k = k0[kx], u = k1[kx];                                           \
+                  const v8f w = { k, k, k, k, k, k, k, k };                                     \
+                  const v8f wu = { u, u, u, u, u, u, u, u };                                    \
+                                                                                                \
+                  PIN (x0, x1, x2, x3);                                                         \
+                  a0 = a0 + w * x0;                                                             \
+                  a1 = a1 + w * x1;                                                             \
+                  a2 = a2 + w * x2;                                                             \
+                  a3 = a3 + w * x3;                                                             \
+                  c0 = c0 + wu * x0;                                                            \
+                  c1 = c1 + wu * x1;                                                            \
+                  c2 = c2 + wu * x2;                                                            \
+                  c3 = c3 + wu * x3;                                                            \
+                }                                                                               \
+            }                                                                                   \
+          r = rows[kh] + off;                                                                   \
+          for (int kx = 0; kx < kw; kx++, r += 3)                                               \
+            {                                                                                   \
+              const float k = kernel[(kh - 1) * kw + kx];                                       \
+              const v8f w = { k, k, k, k, k, k, k, k };                                         \
+                                                                                                \
+              c0 = c0 + w * LOAD (r + 0 * VEC_LEN);                                             \
+              c1 = c1 + w * LOAD (r + 1 * VEC_LEN);                                             \
+              c2 = c2 + w * LOAD (r + 2 * VEC_LEN);                                             \
+              c3 = c3 + w * LOAD (r + 3 * VEC_LEN);                                             \
+            }                                                                                   \
+          STORE (out0 + off + 0 * VEC_LEN, a0);                                                 \
+          STORE (out0 + off + 1 * VEC_LEN, a1);                                                 \
+          STORE (out0 + off + 2 * VEC_LEN, a2);                                                 \
+          STORE (out0 + off + 3 * VEC_LEN, a3);                                                 \
+          STORE (out1 + off + 0 * VEC_LEN, c0);                                                 \
+          STORE (out1 + off + 1 * VEC_LEN, c1);                                                 \
+          STORE (out1 + off + 2 * VEC_LEN, c2);                                                 \
+          STORE (out1 + off + 3 * VEC_LEN, c3);                                                 \
+        }                                                                                       \
+    }
+
+#define PIN_NONE(x0, x1, x2, x3) G_STMT_START { } G_STMT_END
+/* An empty statement that claims to change the vectors in their registers. */
+#define PIN_YMM(x0, x1, x2, x3) __asm__ ("" : "+x" (x0), "+x" (x1), "+x" (x2), "+x" (x3))
+
+G_STATIC_ASSERT (BLOCK % (4 * VEC_LEN) == 0);
+
+static void
+blocks2_plain (const float *const *rows,
+               const float        *kernel,
+               int                 kw,
+               int                 kh,
+               gsize               first,
+               gsize               end,
+               float              *out0,
+               float              *out1,
+               const guint8       *prefetch,
+               gsize               prefetch_step,
+               gsize               prefetch_stride)
+{
+  BLOCKS2_BODY (PIN_NONE)
+}
+
+#ifndef VEIL_CONVOLVE_BASELINE
+__attribute__ ((target ("avx2")))
+static void
+blocks2_avx2 (const float *const *rows,
+              const float        *kernel,
+              int                 kw,
+              int                 kh,
+              gsize               first,
+              gsize               end,
+              float              *out0,
+              float              *out1,
+              const guint8       *prefetch,
+              gsize               prefetch_step,
+              gsize               prefetch_stride)
+{
+  BLOCKS2_BODY (PIN_YMM)
+}
+#endif
+
+void
+_veil_convolve_blocks2 (const float *const *rows,
+                        const float        *kernel,
+                        int                 kw,
+                        int                 kh,
+                        gsize               first,
+                        gsize               end,
+                        float              *out0,
+                        float              *out1,
+                        const guint8       *prefetch,
+                        gsize               prefetch_step,
+                        gsize               prefetch_stride)
+{
+#ifndef VEIL_CONVOLVE_BASELINE
+  if (_veil_convolve_have_avx2 ())
+    blocks2_avx2 (rows, kernel, kw, kh, first, end, out0, out1, prefetch, prefetch_step,
+                  prefetch_stride);
+  else
+#endif
+    blocks2_plain (rows, kernel, kw, kh, first, end, out0, out1, prefetch, prefetch_step,
+                   prefetch_stride);
 }
 
 /* One run of @n_px pixels to floats at @f (channel-interleaved RGB), dropping alpha. */
@@ -175,7 +322,7 @@ quantise_exact (float y,
   return (guint8) q;
 }
 
-/* How far either side of the estimate the exact value is looked for; see quantise_row_avx2(). */
+/* How far either side of the estimate the exact value is looked for; see quantise_values_avx2(). */
 #define QUANTISE_MARGIN 1.5e-4f
 
 /* The plain quantisation of one row, for CPUs without AVX2 and for negative weights. */
@@ -189,26 +336,56 @@ quantise_row_exact (const float *y,
     q[i] = quantise_exact (y[i], m);
 }
 
-/* The bytes of quantise_exact() for one row at a fraction of the cost of a division per value.
+/* Whether every value of the group of 32 at @y is one quantise_values_avx2() may take from the
+ * upper truncation of its estimate: the two truncations agree, or y == m (see there). Called only
+ * when some truncations disagree, so the comparison with m stays out of the common path. */
+__attribute__ ((target ("avx2")))
+static gboolean
+group_sure_avx2 (const float *y,
+                 __m256       vs,
+                 __m256       vm,
+                 __m256       margin)
+{
+  __m256i unsure = _mm256_setzero_si256 ();
+
+  for (int g = 0; g < 32; g += 8)
+    {
+      __m256 v = _mm256_loadu_ps (y + g);
+      __m256 t = _mm256_mul_ps (v, vs);
+      __m256i hi = _mm256_cvttps_epi32 (_mm256_add_ps (t, margin));
+      __m256i lo = _mm256_cvttps_epi32 (_mm256_sub_ps (t, margin));
+      __m256i differ = _mm256_xor_si256 (hi, lo);
+
+      /* Lanes where y == m count as agreeing. */
+      differ = _mm256_andnot_si256 (_mm256_castps_si256 (_mm256_cmp_ps (v, vm, _CMP_EQ_OQ)),
+                                    differ);
+      unsure = _mm256_or_si256 (unsure, differ);
+    }
+  return _mm256_testz_si256 (unsure, unsure);
+}
+
+/* The bytes of quantise_exact() for @n values at a fraction of the cost of a division per value.
  * The estimate t = y · fl(255/m) and the reference's r = fl(fl(y/m) · 255) both lie within
  * 2^-23 relative of the real y·255/m ≤ 255, so |r - t| < 6.1e-5; fl(t ± QUANTISE_MARGIN) are
  * still more than that away from t (their rounding moves them by at most 1.6e-5), so r lies
  * between them, and when both truncate to the same integer so does r. Otherwise (about 1 % of
  * groups of 32 values) the group is redone exactly, except where y == m: then r is exactly 255,
- * and so is the upper truncation; this case is frequent in photos with clipped highlights.
- * Truncation toward zero makes y == 0 agree on 0 without a special case. Needs 0 ≤ y ≤ m. */
+ * and so is the upper truncation; this case is frequent in photos with clipped highlights, and is
+ * looked for only in a group with disagreeing truncations. Truncation toward zero makes y == 0
+ * agree on 0 without a special case. Needs 0 ≤ y ≤ m. With @streaming, @q must be 32-byte
+ * aligned from the first whole group on, which the caller arranges (values before it go the plain
+ * way). */
 __attribute__ ((target ("avx2")))
 static void
-quantise_row_avx2 (const float *y,
-                   float        m,
-                   int          n,
-                   guint8      *q,
-                   gboolean     streaming)
+quantise_values_avx2 (const float *y,
+                      float        m,
+                      int          n,
+                      guint8      *q,
+                      gboolean     streaming)
 {
   const __m256 vs = _mm256_set1_ps (255.0f / m);
   const __m256 vm = _mm256_set1_ps (m);
   const __m256 margin = _mm256_set1_ps (QUANTISE_MARGIN);
-  const __m256i ones = _mm256_set1_epi32 (-1);
   /* packus works within 128-bit lanes; this puts the eight groups of bytes back in order. */
   const __m256i order = _mm256_setr_epi32 (0, 4, 1, 5, 2, 6, 3, 7);
   int i = 0;
@@ -220,23 +397,21 @@ quantise_row_avx2 (const float *y,
       quantise_row_exact (y, m, i, q);
     }
 
-/* One group of eight: the upper truncation into @e, lanes that need the exact path into @unsure. */
+/* One group of eight: the upper truncation into @e; lanes whose truncations differ set bits of
+ * differ. */
 #define QUANTISE_8(offset, e)                                                                   \
   G_STMT_START {                                                                                \
-    __m256 v_ = _mm256_loadu_ps (y + i + (offset));                                             \
-    __m256 t_ = _mm256_mul_ps (v_, vs);                                                         \
+    __m256 t_ = _mm256_mul_ps (_mm256_loadu_ps (y + i + (offset)), vs);                          \
     __m256i hi_ = _mm256_cvttps_epi32 (_mm256_add_ps (t_, margin));                             \
     __m256i lo_ = _mm256_cvttps_epi32 (_mm256_sub_ps (t_, margin));                             \
-    __m256i sure_ = _mm256_or_si256 (_mm256_cmpeq_epi32 (hi_, lo_),                             \
-                                     _mm256_castps_si256 (_mm256_cmp_ps (v_, vm, _CMP_EQ_OQ))); \
-    unsure = _mm256_or_si256 (unsure, _mm256_xor_si256 (sure_, ones));                          \
+    differ = _mm256_or_si256 (differ, _mm256_xor_si256 (hi_, lo_));                             \
     (e) = hi_;                                                                                  \
   } G_STMT_END
 
   for (; i + 32 <= n; i += 32)
     {
       __m256i e0, e1, e2, e3, bytes;
-      __m256i unsure = _mm256_setzero_si256 ();
+      __m256i differ = _mm256_setzero_si256 ();
 
       /* Written out: a loop over an array of four here ends up on the stack. */
       QUANTISE_8 (0, e0);
@@ -244,7 +419,8 @@ quantise_row_avx2 (const float *y,
       QUANTISE_8 (16, e2);
       QUANTISE_8 (24, e3);
 
-      if (!_mm256_testz_si256 (unsure, unsure))
+      if (G_UNLIKELY (!_mm256_testz_si256 (differ, differ)) &&
+          !group_sure_avx2 (y + i, vs, vm, margin))
         {
           guint8 exact[32];
 
@@ -267,6 +443,22 @@ quantise_row_avx2 (const float *y,
 #undef QUANTISE_8
 }
 
+void
+_veil_convolve_quantise_values (const float *y,
+                                float        m,
+                                int          n,
+                                gboolean     exact_only,
+                                guint8      *q,
+                                gboolean     streaming)
+{
+  g_assert (!streaming || _veil_convolve_have_avx2 ());
+
+  if (exact_only || !_veil_convolve_have_avx2 ())
+    quantise_row_exact (y, m, n, q);
+  else
+    quantise_values_avx2 (y, m, n, q, streaming);
+}
+
 /* Writes one row of results. For RGBA the colour bytes are first written packed to the front of
  * the output row (3 ≤ 4 bytes per pixel, so nothing is overwritten before it is read) and then
  * spread out from the back, next to the copied alpha; so streaming is for RGB only. */
@@ -282,10 +474,7 @@ _veil_convolve_quantise_row (const float  *y,
 {
   g_assert (!streaming || n_channels == 3);
 
-  if (exact_only || !_veil_convolve_have_avx2 ())
-    quantise_row_exact (y, m, width * 3, dst);
-  else
-    quantise_row_avx2 (y, m, width * 3, dst, streaming);
+  _veil_convolve_quantise_values (y, m, width * 3, exact_only, dst, streaming);
 
   if (n_channels == 4)
     for (int x = width - 1; x >= 0; x--)

@@ -31,13 +31,14 @@
  * kernel-sized patch of 255 reaches the top bound and ends the search almost at once; in noise
  * nothing can be skipped, and the pass costs as much as computing the image.
  *
- * Pass 2 computes every row again and writes it. Each thread owns a contiguous band of rows and
- * keeps the kh source rows it needs as floats in a small ring (channel-interleaved RGB,
- * zero-padded by kw/2 pixels on both sides, so one kernel tap is one contiguous multiply-add over
- * a row). Rows outside the image read a shared all-zero row: adding w·0 leaves a sum unchanged,
- * as the reference's zero padding does.
+ * Pass 2 computes every row again and writes it, two rows per sweep so that the source rows they
+ * share are loaded once for both. Each thread owns a contiguous band of rows and keeps the kh + 1
+ * source rows it needs as floats in a small ring (channel-interleaved RGB, zero-padded by kw/2
+ * pixels on both sides, so one kernel tap is one contiguous multiply-add over a row). Rows
+ * outside the image read a shared all-zero row: adding w·0 leaves a sum unchanged, as the
+ * reference's zero padding does.
  *
- * Memory: the input, the output and, per thread, kh padded float rows, one tile's rows for
+ * Memory: the input, the output and, per thread, kh + 3 padded float rows, one tile's rows for
  * pass 1 and a few bytes per 256×32 tile. */
 
 #define BLOCK VEIL_CONVOLVE_BLOCK
@@ -147,12 +148,14 @@ convert_segment (const Job *job,
   memset (f + end, 0, (job->seg_len - end) * sizeof (float));
 }
 
-/* The largest result in one tile. @seg holds TILE_H + kh - 1 segments, @y one tile row. */
+/* The largest result in one tile. @seg holds TILE_H + kh - 1 segments, @y and @y2 one tile row
+ * each. */
 static float
 tile_max (const Job     *job,
           int            tile,
           float         *seg,
           float         *y,
+          float         *y2,
           const float  **rows)
 {
   const int x0 = (tile % job->n_tx) * TILE_W;
@@ -176,42 +179,52 @@ tile_max (const Job     *job,
         }
     }
 
-  for (int r = 0; r < n_rows; r++)
+  for (int r = 0; r < n_rows; r += 2)
     {
-      _veil_convolve_blocks (seg_rows + r, job->kernel, job->kw, job->kh, n_blocks, y, NULL, 0);
+      if (r + 1 < n_rows)
+        {
+          _veil_convolve_blocks2 (seg_rows + r, job->kernel, job->kw, job->kh, 0, n_blocks, y,
+                                  y2, NULL, 0, 0);
+          m = _veil_convolve_floats_max (y2, n_floats, m);
+        }
+      else
+        _veil_convolve_blocks (seg_rows + r, job->kernel, job->kw, job->kh, 0, n_blocks, y, NULL,
+                               0);
       m = _veil_convolve_floats_max (y, n_floats, m);
     }
   return m;
 }
 
-/* Fills @rows with the kh source rows output row @row reads, converting those not in the ring. */
+/* Fills @rows with the kh + @n_out - 1 source rows that output rows @row … @row + @n_out - 1
+ * read, converting those not in the ring of kh + 1 rows. */
 static void
 gather_rows (const Job     *job,
              float         *ring,
              int           *ring_row,
              int            row,
+             int            n_out,
              const float  **rows)
 {
   const gsize pad = (gsize) (job->kw / 2) * 3;
 
-  for (int ky = 0; ky < job->kh; ky++)
+  for (int i = 0; i < job->kh + n_out - 1; i++)
     {
-      int sy = row + ky - job->kh / 2;
+      int sy = row + i - job->kh / 2;
       int slot;
 
       if (sy < 0 || sy >= job->height)
         {
-          rows[ky] = job->zero_row;
+          rows[i] = job->zero_row;
           continue;
         }
-      slot = sy % job->kh;
+      slot = sy % (job->kh + 1);
       if (ring_row[slot] != sy)
         {
           _veil_convolve_convert_pixels (job->src + (gsize) sy * job->src_stride, job->width,
                                          job->n_channels, ring + slot * job->row_len + pad);
           ring_row[slot] = sy;
         }
-      rows[ky] = ring + slot * job->row_len;
+      rows[i] = ring + slot * job->row_len;
     }
 }
 
@@ -319,8 +332,9 @@ veil_convolve_protect (const guint8  *src,
     const gsize y_len = MAX (job.n_blocks, (gsize) TILE_W * 3 / BLOCK) * BLOCK;
     g_autofree const float **rows = g_new (const float *, kh + TILE_H + kh);
     g_autofree float *y = g_new (float, y_len);
+    g_autofree float *y2 = g_new (float, y_len);
     g_autofree float *buf = NULL;
-    g_autofree int *ring_row = g_new (int, kh);
+    g_autofree int *ring_row = g_new (int, kh + 1);
     g_autofree guint8 *line = g_malloc ((gsize) width * n_channels);
     const gsize prefetch_step = ((gsize) width * n_channels + job.n_blocks - 1) / job.n_blocks;
     const gboolean streaming = _veil_convolve_have_avx2 () &&
@@ -393,7 +407,7 @@ veil_convolve_protect (const guint8  *src,
         if (order[i].bound <= found)
           continue;
 
-        tm = tile_max (&job, order[i].tile, buf, y, rows);
+        tm = tile_max (&job, order[i].tile, buf, y, y2, rows);
 #pragma omp critical (veil_convolve_max)
         if (tm > shared_max)
           {
@@ -405,16 +419,15 @@ veil_convolve_protect (const guint8  *src,
     /* The implicit barrier of the loop above makes every tile's maximum visible. */
     m = shared_max;
 
-    /* Pass 2: compute every row again and write it. */
-    buf = g_new0 (float, job.row_len * kh);
-    for (int i = 0; i < kh; i++)
+    /* Pass 2: compute every row again and write it, two rows per sweep (see
+     * _veil_convolve_blocks2()); a band of an odd number of rows ends with a single one. */
+    buf = g_new0 (float, job.row_len * (kh + 1));
+    for (int i = 0; i < kh + 1; i++)
       ring_row[i] = -1;
-    for (int row = first; row < last && !g_atomic_int_get (&cancelled); row++)
+    for (int row = first, n_out; row < last && !g_atomic_int_get (&cancelled); row += n_out)
       {
-        guint8 *out = dst + (gsize) row * dst_stride;
-        const guint8 *in = src + (gsize) row * src_stride;
-
-        if ((row - first) % CANCEL_BAND == 0 && g_cancellable_is_cancelled (cancellable))
+        n_out = MIN (2, last - row);
+        if ((row - first) % CANCEL_BAND < 2 && g_cancellable_is_cancelled (cancellable))
           {
             g_atomic_int_set (&cancelled, TRUE);
             break;
@@ -422,30 +435,45 @@ veil_convolve_protect (const guint8  *src,
 
         if (m > 0.0f)
           {
-            const int next = row + kh - kh / 2;
-            /* The next row to convert is fetched while this one is computed: the hardware
+            const int next = row + n_out + kh - 1 - kh / 2;
+            /* The next rows to convert are fetched while these are computed: the hardware
              * prefetcher alone leaves the conversion waiting for memory. */
             const guint8 *prefetch = next < height ? src + (gsize) next * src_stride : NULL;
+            const gsize prefetch_stride = next + 1 < height ? (gsize) src_stride : 0;
 
-            gather_rows (&job, buf, ring_row, row, rows);
-            _veil_convolve_blocks (rows, kernel, kw, kh, job.n_blocks, y, prefetch, prefetch_step);
-            if (n_channels == 3 && streaming && !job.negative_weights)
-              _veil_convolve_quantise_row (y, m, width, 3, FALSE, in, out, TRUE);
+            gather_rows (&job, buf, ring_row, row, n_out, rows);
+            if (n_out == 2)
+              _veil_convolve_blocks2 (rows, kernel, kw, kh, 0, job.n_blocks, y, y2, prefetch,
+                                      prefetch_step, prefetch_stride);
             else
-              {
-                _veil_convolve_quantise_row (y, m, width, n_channels, job.negative_weights, in,
-                                             line, FALSE);
-                _veil_convolve_write_row (out, line, (gsize) width * n_channels, streaming);
-              }
+              _veil_convolve_blocks (rows, kernel, kw, kh, 0, job.n_blocks, y, prefetch,
+                                     prefetch_step);
           }
-        else if (n_channels == 3)
-          memset (out, 0, (gsize) width * 3);
-        else
-          for (int x = 0; x < width; x++)
-            {
-              memset (out + 4 * x, 0, 3);
-              out[4 * x + 3] = in[4 * x + 3];
-            }
+
+        for (int i = 0; i < n_out; i++)
+          {
+            guint8 *out = dst + (gsize) (row + i) * dst_stride;
+            const guint8 *in = src + (gsize) (row + i) * src_stride;
+            const float *yi = i == 0 ? y : y2;
+
+            if (m > 0.0f && n_channels == 3)
+              _veil_convolve_quantise_values (yi, m, width * 3, job.negative_weights, out,
+                                              streaming && !job.negative_weights);
+            else if (m > 0.0f)
+              {
+                _veil_convolve_quantise_row (yi, m, width, 4, job.negative_weights, in, line,
+                                             FALSE);
+                _veil_convolve_write_row (out, line, (gsize) width * 4, streaming);
+              }
+            else if (n_channels == 3)
+              memset (out, 0, (gsize) width * 3);
+            else
+              for (int x = 0; x < width; x++)
+                {
+                  memset (out + 4 * x, 0, 3);
+                  out[4 * x + 3] = in[4 * x + 3];
+                }
+          }
       }
     _veil_convolve_finish_writes (streaming);
   }
