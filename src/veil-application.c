@@ -8,12 +8,8 @@
 #include "veil-application.h"
 #include "veil-window.h"
 
-#ifdef HAVE_VEIL_KEY_MANAGER
-# include "veil-key-manager.h"
-#endif
-#ifdef HAVE_VEIL_PREFERENCES_WINDOW
-# include "veil-preferences-window.h"
-#endif
+#include "veil-key-manager.h"
+#include "veil-preferences-window.h"
 
 struct _VeilApplication
 {
@@ -117,11 +113,9 @@ preferences_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
-#ifdef HAVE_VEIL_PREFERENCES_WINDOW
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
   gtk_window_present (veil_preferences_window_new (parent));
-#endif
 }
 
 static void
@@ -129,9 +123,7 @@ keys_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-#ifdef HAVE_VEIL_KEY_MANAGER
   veil_key_manager_present (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
-#endif
 }
 
 static const GActionEntry app_actions[] = {
@@ -165,16 +157,6 @@ veil_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
-#ifndef HAVE_VEIL_PREFERENCES_WINDOW
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
-                                                                           "preferences")),
-                               FALSE);
-#endif
-#ifndef HAVE_VEIL_KEY_MANAGER
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
-                                                                           "keys")),
-                               FALSE);
-#endif
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.keys", keys_accels);

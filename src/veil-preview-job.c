@@ -115,7 +115,6 @@ veil_preview_compute (const VeilPreviewRequest *request,
   if (request->protect)
     {
       protected_image = new_like (src);
-#ifdef HAVE_VEIL_PROTECT_PIXELS_SCALED
       {
         /* The filter is enlarged by max(1, S/R) at the source's size; the decode is smaller
          * than the source by display/source, and so is every filter cell on it. */
@@ -139,17 +138,6 @@ veil_preview_compute (const VeilPreviewRequest *request,
                                          error))
           return NULL;
       }
-#else
-      /* Without a cell scale, protecting the display-size image at R enlarges the filter by
-       * display/R: the same as the source's S/R shrunk by display/S, whenever display ≥ R. */
-      if (!veil_protect_pixels (request->bank, request->class_index, request->training_res,
-                                gdk_pixbuf_read_pixels (src), gdk_pixbuf_get_rowstride (src),
-                                gdk_pixbuf_get_pixels (protected_image),
-                                gdk_pixbuf_get_rowstride (protected_image),
-                                gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src),
-                                gdk_pixbuf_get_n_channels (src), 0, cancellable, error))
-        return NULL;
-#endif
     }
   else
     protected_image = g_object_ref (src);

@@ -7,9 +7,7 @@
 
 #include "veil-window-private.h"
 
-#ifdef HAVE_VEIL_EXPORT_DIALOG
-# include "veil-export-dialog.h"
-#endif
+#include "veil-export-dialog.h"
 
 #define ZOOM_STEP 1.25
 
@@ -42,12 +40,10 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-#ifdef HAVE_VEIL_EXPORT_DIALOG
   VeilWindow *self = VEIL_WINDOW (widget);
 
   if (self->dataset != NULL)
     veil_export_dialog_present (GTK_WINDOW (self), self->dataset);
-#endif
 }
 
 static void
@@ -111,9 +107,6 @@ _veil_window_actions_update (VeilWindow *self)
   gboolean scanning = self->scan_cancellable != NULL;
   gboolean can_export = has_dataset && !scanning;
 
-#ifndef HAVE_VEIL_EXPORT_DIALOG
-  can_export = FALSE;
-#endif
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", can_export);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-scan", scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-in", has_image);

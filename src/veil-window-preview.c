@@ -11,9 +11,7 @@
 #include "veil-protect.h"
 #include "veil-window-private.h"
 
-#ifdef HAVE_VEIL_KEY_LIST
-# include "veil-key-list.h"
-#endif
+#include "veil-key-list.h"
 
 /* ---- Key and filter bank ----------------------------------------------------------------- */
 
@@ -22,9 +20,7 @@ refresh_key (VeilWindow *self)
 {
   VeilKey *key = NULL;
 
-#ifdef HAVE_VEIL_KEY_LIST
   key = veil_key_list_dup_active_key (veil_key_list_get_default ());
-#endif
   if (key != NULL)
     {
       g_clear_pointer (&self->key, veil_key_unref);
@@ -322,7 +318,6 @@ on_parameters_changed_cb (GSettings  *settings,
     }
 }
 
-#ifdef HAVE_VEIL_KEY_LIST
 static void
 on_active_key_changed_cb (VeilKeyList *list,
                           VeilWindow  *self)
@@ -330,7 +325,6 @@ on_active_key_changed_cb (VeilKeyList *list,
   refresh_key (self);
   _veil_window_rebuild_bank (self);
 }
-#endif
 
 void
 _veil_window_preview_init (VeilWindow *self)
@@ -347,10 +341,8 @@ _veil_window_preview_init (VeilWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_parameters_changed_cb),
                            self, 0);
-#ifdef HAVE_VEIL_KEY_LIST
   g_signal_connect_object (veil_key_list_get_default (), "active-key-changed",
                            G_CALLBACK (on_active_key_changed_cb), self, 0);
-#endif
   refresh_key (self);
   _veil_window_update_zoom_label (self);
 }

@@ -7,9 +7,7 @@
 
 #include "veil-window-private.h"
 
-#ifdef HAVE_VEIL_KEY_CHOOSER
-# include "veil-key-chooser.h"
-#endif
+#include "veil-key-chooser.h"
 
 G_DEFINE_FINAL_TYPE (VeilWindow, veil_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -150,11 +148,7 @@ veil_window_init (VeilWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-#ifdef HAVE_VEIL_KEY_CHOOSER
   gtk_box_append (self->key_chooser_box, veil_key_chooser_new ());
-#else
-  gtk_widget_set_visible (GTK_WIDGET (self->key_chooser_box), FALSE);
-#endif
 
   _veil_window_open_init (self);
   _veil_window_browse_init (self);
