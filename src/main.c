@@ -15,7 +15,9 @@ main (int   argc,
   g_autoptr(VeilApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* VEIL_LOCALEDIR lets the uninstalled build find the catalogues it built. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VEIL_LOCALEDIR") ? g_getenv ("VEIL_LOCALEDIR")
+                                                               : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
