@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "veil-bench"
 
 #include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,17 @@ static int n_large = 8;
 static char *large_size = NULL;
 static int n_threads = 0;
 static char *keep_dir = NULL;
+static int survival_sample = 0; /* the check is timed on its own: --check-sample */
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 static void
 fill_pixbuf (GdkPixbuf *pixbuf,
@@ -123,7 +136,11 @@ run_recode (VeilDataset *dataset,
 {
   RecodeJob job = { dataset, output, 0 };
   g_autoptr(GPtrArray) workers = g_ptr_array_new ();
-  gint64 start = g_get_monotonic_time ();
+  gint64 start;
+
+  /* Both passes start with nothing left to write back from the one before. */
+  sync ();
+  start = g_get_monotonic_time ();
 
   for (guint i = 0; i < threads; i++)
     g_ptr_array_add (workers, g_thread_new ("recode", recode_worker, &job));
@@ -143,13 +160,19 @@ run_export (VeilDataset *dataset,
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilExportReport) report = NULL;
   VeilExportOptions options;
-  gint64 start = g_get_monotonic_time ();
+  gint64 start;
+
+  /* The export syncs its output before writing the manifest: it should not pay for the files
+   * the previous pass left unwritten. */
+  sync ();
+  start = g_get_monotonic_time ();
 
   veil_export_options_init (&options);
   options.key = key;
   options.k = k;
   options.pb = pb;
   options.training_res = training_res;
+  options.survival_sample = survival_sample;
   options.n_threads = (guint) n_threads;
   report = veil_export_run (dataset, output, &options, NULL, NULL, NULL, &error);
   if (report == NULL)
@@ -178,7 +201,7 @@ bench_folder (const char *base,
   g_autoptr(VeilKey) key = veil_key_new_from_seed (0);
   g_autoptr(GError) error = NULL;
   guint threads = n_threads > 0 ? (guint) n_threads : g_get_num_processors ();
-  double t_recode, t_export;
+  double t_recode, t_export, cpu, cpu_recode, cpu_export;
 
   if (count <= 0)
     return;
@@ -188,13 +211,31 @@ bench_folder (const char *base,
   if (dataset == NULL)
     g_error ("%s", error->message);
 
-  /* Warm the page cache alike for both passes. */
+  /* Warm the page cache alike for both passes, then interleave them twice and keep each one's
+   * best: creating and renaming thousands of files costs the file system more or less depending
+   * on what was deleted just before, and either pass may be the one that meets it. */
   run_recode (dataset, warm, threads);
+  cpu = cpu_seconds ();
   t_recode = run_recode (dataset, recoded, threads);
+  cpu_recode = cpu_seconds () - cpu;
+  cpu = cpu_seconds ();
   t_export = run_export (dataset, exported, key, k, pb, training_res);
+  cpu_export = cpu_seconds () - cpu;
+  {
+    g_autofree char *recoded2 = g_strconcat (recoded, "-2", NULL);
+    g_autofree char *exported2 = g_strconcat (exported, "-2", NULL);
 
-  printf ("%-28s %8d images  decode+encode %8.1f img/s  export %8.1f img/s  ratio %.2f×\n",
-          name, count, count / t_recode, count / t_export, t_export / t_recode);
+    double t_export2 = run_export (dataset, exported2, key, k, pb, training_res);
+    double t_recode2 = run_recode (dataset, recoded2, threads);
+
+    t_export = MIN (t_export, t_export2);
+    t_recode = MIN (t_recode, t_recode2);
+  }
+
+  printf ("%-22s %6d images  decode+encode %8.1f img/s  export %8.1f img/s  ratio %.2fx"
+          "  (cpu ratio %.2fx)\n",
+          name, count, count / t_recode, count / t_export, t_export / t_recode,
+          cpu_export / cpu_recode);
   fflush (stdout);
 }
 
@@ -212,6 +253,8 @@ main (int    argc,
     { "large-size", 0, 0, G_OPTION_ARG_STRING, &large_size, "Size of the large JPEGs", "WxH" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, "Threads (default: all cores)", "N" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep_dir, "Work in DIR and keep it", "DIR" },
+    { "check-sample", 0, 0, G_OPTION_ARG_INT, &survival_sample,
+      "Images per class the survival check samples after the export (0: no check)", "N" },
     { NULL }
   };
 
@@ -230,14 +273,18 @@ main (int    argc,
   base = keep_dir != NULL ? g_strdup (keep_dir) : g_dir_make_tmp ("veil-bench-XXXXXX", &error);
   if (base == NULL)
     g_error ("%s", error->message);
-  printf ("threads: %u\n", n_threads > 0 ? (guint) n_threads : g_get_num_processors ());
+  printf ("threads: %u, survival check sample: %d per class\n",
+          n_threads > 0 ? (guint) n_threads : g_get_num_processors (), survival_sample);
 
-  /* Small images: the paper's CIFAR setting. Large photos: k = 9, p_b = 0.06, both as the paper
-   * applies it (native) and enlarged for a 224 px training resolution. */
+  /* Small images: the paper's CIFAR setting. Large photos: the same, the paper's ImageNet
+   * setting (k = 9, p_b = 0.06) as the paper applies it, and enlarged for a 224 px training
+   * resolution (issue 6), where the FFT of a 161 px kernel dominates. */
   bench_folder (base, "small-32x32-png", n_small, 32, 32, "png", 3, 0.3, VEIL_TRAINING_RES_NATIVE);
-  bench_folder (base, "large-jpeg-native", n_large, width, height, "jpeg", 9, 0.06,
+  bench_folder (base, "large-jpeg-k3-native", n_large, width, height, "jpeg", 3, 0.3,
                 VEIL_TRAINING_RES_NATIVE);
-  bench_folder (base, "large-jpeg-r224", n_large, width, height, "jpeg", 9, 0.06, 224);
+  bench_folder (base, "large-jpeg-k9-native", n_large, width, height, "jpeg", 9, 0.06,
+                VEIL_TRAINING_RES_NATIVE);
+  bench_folder (base, "large-jpeg-k9-r224", n_large, width, height, "jpeg", 9, 0.06, 224);
 
   if (keep_dir == NULL)
     {
