@@ -748,7 +748,7 @@ veil_survival_report_to_json_builder (const VeilSurvivalReport *report,
    * an export under another locale would change its bytes: write the sentences untranslated.
    * uselocale() is per thread, and gettext ignores LANGUAGE under the C locale. */
   c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
-  previous_locale = uselocale (c_locale);
+  previous_locale = c_locale != (locale_t) 0 ? uselocale (c_locale) : (locale_t) 0;
 
   summary = veil_survival_report_dup_summary (report);
   json_builder_begin_object (builder);
@@ -799,8 +799,11 @@ veil_survival_report_to_json_builder (const VeilSurvivalReport *report,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  uselocale (previous_locale);
-  freelocale (c_locale);
+  if (c_locale != (locale_t) 0)
+    {
+      uselocale (previous_locale);
+      freelocale (c_locale);
+    }
 }
 
 JsonNode *
