@@ -54,6 +54,16 @@ veil_export_progress_format_count (const VeilExportProgress *progress)
 }
 
 char *
+veil_export_progress_format_checked (const VeilExportProgress *progress)
+{
+  g_return_val_if_fail (progress != NULL, NULL);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u image checked",
+                                       "%u of %u images checked", progress->n_to_check),
+                          progress->n_checked, progress->n_to_check);
+}
+
+char *
 veil_export_progress_format_status (const VeilExportProgress *progress)
 {
   GString *s;

@@ -36,6 +36,8 @@ typedef enum {
 char *veil_export_progress_format_time_left (double seconds);
 /* "34 of 120 images" */
 char *veil_export_progress_format_count     (const VeilExportProgress *progress);
+/* While the survival check runs: "5 of 24 images checked" */
+char *veil_export_progress_format_checked   (const VeilExportProgress *progress);
 /* "12.5 images per second · about 8 seconds left · 1 failed" */
 char *veil_export_progress_format_status    (const VeilExportProgress *progress);
 /* "Training size 224 px" or "Native (as in the paper)" */

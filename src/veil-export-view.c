@@ -16,6 +16,7 @@ struct _VeilExportView
   GPtrArray           *survival_rows;
   GCancellable        *survival_cancellable;
   char                *survival_text;
+  gboolean             stopping;  /* the title says so until the export ends */
 
   GtkStack            *stack;
   GtkLabel            *progress_title;
@@ -50,6 +51,7 @@ veil_export_view_show_running (VeilExportView *self,
   g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
 
   hide_survival (self);
+  self->stopping = FALSE;
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_label_set_label (self->progress_title,
                        resume ? _("Resuming the Export…") : _("Protecting Photos…"));
@@ -57,6 +59,26 @@ veil_export_view_show_running (VeilExportView *self,
   gtk_label_set_label (self->progress_status, _("Starting…"));
   gtk_label_set_label (self->progress_file, "");
   gtk_stack_set_visible_child_name (self->stack, "progress");
+}
+
+/* Every file is written; the export measures its sample before writing the manifest. Stop
+ * still works: the export can then be resumed, and only checks. */
+static void
+set_checking (VeilExportView           *self,
+              const VeilExportProgress *progress)
+{
+  g_autofree char *count = veil_export_progress_format_checked (progress);
+
+  if (!self->stopping)
+    gtk_label_set_label (self->progress_title, _("Checking the Protection…"));
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 progress->n_to_check > 0
+                                 ? (double) progress->n_checked / progress->n_to_check : 1.0);
+  gtk_label_set_label (self->progress_count, count);
+  gtk_label_set_label (self->progress_status,
+                       _("Every file is written. Checking on a sample of each class that the "
+                         "protection survives the shrinking AI training does."));
+  gtk_label_set_label (self->progress_file, "");
 }
 
 void
@@ -68,6 +90,12 @@ veil_export_view_set_progress (VeilExportView           *self,
 
   g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
   g_return_if_fail (progress != NULL);
+
+  if (progress->phase == VEIL_EXPORT_PHASE_CHECKING)
+    {
+      set_checking (self, progress);
+      return;
+    }
 
   count = veil_export_progress_format_count (progress);
   status = veil_export_progress_format_status (progress);
@@ -90,6 +118,7 @@ veil_export_view_show_stopping (VeilExportView *self)
 {
   g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
 
+  self->stopping = TRUE;
   gtk_label_set_label (self->progress_title, _("Stopping…"));
 }
 
@@ -213,10 +242,17 @@ veil_export_view_show_summary (VeilExportView         *self,
       title = g_strdup (_("Export Cancelled: Incomplete"));
       icon = "dialog-warning-symbolic";
       icon_class = "warning";
-      description = g_strdup_printf (_("%u of %u images were done when you stopped. The folder "
-                                       "%s is incomplete: do not share it yet. Resume to "
-                                       "finish it; what is done is kept."),
-                                     n_done, n_total, folder);
+      if (n_total > 0 && n_done == n_total)
+        /* Stopped during the survival check: only the manifest is missing. */
+        description = g_strdup_printf (_("Every image was written, but you stopped the check "
+                                         "that the protection survives. The folder %s has no "
+                                         "manifest yet: do not share it yet. Resume to finish "
+                                         "the check; nothing is written again."), folder);
+      else
+        description = g_strdup_printf (_("%u of %u images were done when you stopped. The "
+                                         "folder %s is incomplete: do not share it yet. Resume "
+                                         "to finish it; what is done is kept."),
+                                       n_done, n_total, folder);
       break;
 
     case VEIL_EXPORT_OUTCOME_FAILED:

@@ -13,7 +13,8 @@
 #include "veil-test-util.h"
 
 /* The export pipeline through its C API: output checks, identical results at any thread
- * count and shard split, progress, cancellation and the asynchronous form. */
+ * count and shard split, progress, cancellation (while writing and while checking) and the
+ * asynchronous form. */
 
 #define N_IMAGES 24
 
@@ -503,6 +504,124 @@ test_progress_and_cancel (void)
 }
 
 typedef struct {
+  GCancellable *cancel_on_check; /* cancelled at the first CHECKING report, may be NULL */
+  guint         n_writing;
+  guint         n_checking;
+  guint         n_after_cancel;  /* reports after the cancellation */
+  guint         first_checked;   /* n_checked of the first CHECKING report */
+  guint         last_checked;
+  guint         last_to_check;
+} CheckLog;
+
+static void
+on_check_progress (const VeilExportProgress *progress,
+                   gpointer                  user_data)
+{
+  CheckLog *log = user_data;
+
+  if (log->cancel_on_check != NULL && g_cancellable_is_cancelled (log->cancel_on_check))
+    log->n_after_cancel++;
+  if (progress->phase == VEIL_EXPORT_PHASE_WRITING)
+    {
+      /* Writing never comes back once checking started. */
+      g_assert_cmpuint (log->n_checking, ==, 0);
+      g_assert_cmpuint (progress->n_to_check, ==, 0);
+      log->n_writing++;
+      return;
+    }
+  g_assert_cmpint (progress->phase, ==, VEIL_EXPORT_PHASE_CHECKING);
+  g_assert_cmpuint (progress->n_done, ==, progress->n_total);
+  g_assert_cmpuint (progress->n_checked, <=, progress->n_to_check);
+  if (log->n_checking == 0)
+    log->first_checked = progress->n_checked;
+  else
+    {
+      g_assert_cmpuint (progress->n_checked, >=, log->last_checked);
+      g_assert_cmpuint (progress->n_to_check, ==, log->last_to_check);
+    }
+  log->n_checking++;
+  log->last_checked = progress->n_checked;
+  log->last_to_check = progress->n_to_check;
+  if (log->cancel_on_check != NULL)
+    g_cancellable_cancel (log->cancel_on_check);
+}
+
+/* Cancelled during the survival check, an export is resumable: the resumed run redoes only the
+ * check, from the files, and ends identical to one that ran through. Progress shows the check,
+ * counting the pairs measured while writing as checked, and stops at the cancellation. */
+static void
+test_cancel_while_checking (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *root = make_dataset (base);
+  g_autofree char *clean = g_build_filename (base, "clean", NULL);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *manifest_path = g_build_filename (output, VEIL_MANIFEST_NAME, NULL);
+  g_autoptr(VeilDataset) dataset = scan (root);
+  g_autoptr(VeilKey) key = test_key ();
+  g_autoptr(VeilExportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  VeilExportOptions options;
+  CheckLog log = { 0 };
+  /* Eight images per class, all protected: the whole collection is the sample. */
+  const guint n_sample = N_IMAGES;
+
+  veil_export_options_init (&options);
+  options.key = key;
+  g_assert_cmpuint (options.survival_sample * 3, ==, n_sample);
+
+  report = veil_export_run (dataset, clean, &options, on_check_progress, &log, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (veil_export_report_get_survival (report));
+  g_assert_cmpuint (log.n_writing, >=, 1);
+  /* Every pair was measured while writing: the check starts complete. */
+  g_assert_cmpuint (log.n_checking, >=, 1);
+  g_assert_cmpuint (log.first_checked, ==, n_sample);
+  g_assert_cmpuint (log.last_checked, ==, n_sample);
+  g_assert_cmpuint (log.last_to_check, ==, n_sample);
+  g_clear_pointer (&report, veil_export_report_free);
+
+  /* Cancelled when the check starts, twice: in a fresh run, and in a resumed one that loads
+   * every pair from the disk. Each time nothing is reported after the cancellation, there is
+   * no manifest and the export can be resumed. */
+  for (guint run = 0; run < 2; run++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+      log = (CheckLog) { .cancel_on_check = cancellable };
+      options.resume = run > 0;
+      g_assert_null (veil_export_run (dataset, output, &options, on_check_progress, &log,
+                                      cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_assert_cmpuint (log.n_checking, ==, 1);
+      g_assert_cmpuint (log.n_after_cancel, ==, 0);
+      g_assert_cmpuint (log.first_checked, ==, run == 0 ? n_sample : 0);
+      g_assert_cmpuint (log.last_to_check, ==, n_sample);
+      g_assert_false (g_file_test (manifest_path, G_FILE_TEST_EXISTS));
+      g_assert_true (veil_export_can_resume (output));
+    }
+
+  /* Resumed: nothing is written again, the check counts up from nothing. */
+  log = (CheckLog) { 0 };
+  options.resume = TRUE;
+  report = veil_export_run (dataset, output, &options, on_check_progress, &log, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (veil_export_report_get_n_skipped (report), ==, N_IMAGES);
+  g_assert_cmpuint (log.first_checked, ==, 0);
+  g_assert_cmpuint (log.last_checked, ==, n_sample);
+  g_assert_cmpuint (log.last_to_check, ==, n_sample);
+  g_assert_false (veil_export_can_resume (output));
+  {
+    g_autofree char *a = tree_digest (clean, NULL);
+    g_autofree char *b = tree_digest (output, NULL);
+
+    g_assert_cmpstr (a, ==, b);
+  }
+  veil_test_rm_rf (base);
+}
+
+typedef struct {
   GMainLoop        *loop;
   VeilExportReport *report;
   GError           *error;
@@ -579,6 +698,7 @@ main (int    argc,
   g_test_add_func ("/core/export/survival", test_survival);
   g_test_add_func ("/core/export/survival-off-and-small", test_survival_off_and_small);
   g_test_add_func ("/core/export/progress-and-cancel", test_progress_and_cancel);
+  g_test_add_func ("/core/export/cancel-while-checking", test_cancel_while_checking);
   g_test_add_func ("/core/export/async", test_async);
   return g_test_run ();
 }

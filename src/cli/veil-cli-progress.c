@@ -17,12 +17,13 @@
 #define JSON_INTERVAL_US G_USEC_PER_SEC
 
 struct _VeilCliProgress {
-  gboolean json;
-  gboolean quiet;
-  gboolean tty;
-  gboolean bar_shown;
-  gint64   last_line;
-  guint    last_done;
+  gboolean        json;
+  gboolean        quiet;
+  gboolean        tty;
+  gboolean        bar_shown;
+  gint64          last_line;
+  VeilExportPhase last_phase;
+  guint           last_count;  /* of the last line's phase */
 };
 
 VeilCliProgress *
@@ -65,31 +66,93 @@ print_json (const VeilExportProgress *state)
   g_ascii_formatd (rate, sizeof rate, "%.1f", state->images_per_second);
   if (state->eta_seconds >= 0)
     g_ascii_formatd (eta, sizeof eta, "%.0f", state->eta_seconds);
-  fprintf (stdout, "{\"event\":\"progress\",\"done\":%u,\"total\":%u,\"failed\":%u,"
-           "\"bytes_read\":%" G_GUINT64_FORMAT ",\"images_per_second\":%s,"
-           "\"eta_seconds\":%s}\n",
+  fprintf (stdout, "{\"event\":\"progress\",\"phase\":\"%s\",\"done\":%u,\"total\":%u,"
+           "\"failed\":%u,\"bytes_read\":%" G_GUINT64_FORMAT ",\"images_per_second\":%s,"
+           "\"eta_seconds\":%s",
+           state->phase == VEIL_EXPORT_PHASE_CHECKING ? "checking" : "writing",
            state->n_done, state->n_total, state->n_failed, state->bytes_read, rate, eta);
+  if (state->phase == VEIL_EXPORT_PHASE_CHECKING)
+    fprintf (stdout, ",\"checked\":%u,\"to_check\":%u", state->n_checked, state->n_to_check);
+  fputs ("}\n", stdout);
   fflush (stdout);
 }
 
-/* Whether a line is due: the first, the last, and otherwise one per @interval_us. */
+/* The count of the phase under way and what it counts up to. */
+static void
+phase_count (const VeilExportProgress *state,
+             guint                    *count,
+             guint                    *total)
+{
+  gboolean checking = state->phase == VEIL_EXPORT_PHASE_CHECKING;
+
+  *count = checking ? state->n_checked : state->n_done;
+  *total = checking ? state->n_to_check : state->n_total;
+}
+
+/* Whether a line is due: the first of each phase, its last, and otherwise one per
+ * @interval_us. */
 static gboolean
 line_due (VeilCliProgress          *progress,
           const VeilExportProgress *state,
           gint64                    interval_us)
 {
   gint64 now = g_get_monotonic_time ();
+  gboolean new_phase = progress->last_line == 0 || state->phase != progress->last_phase;
+  guint count, total;
 
-  if (progress->last_line != 0 && now - progress->last_line < interval_us
-      && state->n_done < state->n_total)
+  phase_count (state, &count, &total);
+  if (!new_phase && now - progress->last_line < interval_us && count < total)
     return FALSE;
   /* The end may be reported twice (last file, then the finish): say it once. */
-  if (progress->last_line != 0 && state->n_done == state->n_total
-      && progress->last_done == state->n_done)
+  if (!new_phase && count == total && progress->last_count == count)
     return FALSE;
   progress->last_line = now;
-  progress->last_done = state->n_done;
+  progress->last_phase = state->phase;
+  progress->last_count = count;
   return TRUE;
+}
+
+static void
+format_bar (char   *bar,
+            double  fraction)
+{
+  guint filled = (guint) (fraction * BAR_WIDTH);
+
+  for (guint i = 0; i < BAR_WIDTH; i++)
+    bar[i] = i < filled ? '#' : '.';
+  bar[BAR_WIDTH] = '\0';
+}
+
+/* The survival check at the end: every file is written, the sample is being measured. */
+static void
+update_checking (VeilCliProgress          *progress,
+                 const VeilExportProgress *state)
+{
+  if (progress->tty)
+    {
+      char bar[BAR_WIDTH + 1];
+
+      format_bar (bar, state->n_to_check > 0 ? (double) state->n_checked / state->n_to_check
+                                             : 1.0);
+      fputc ('\r', stderr);
+      /* TRANSLATORS: the live progress line while the survival check runs: bar, pairs
+       * checked/pairs to check */
+      fprintf (stderr, _("[%s] Checking that the protection survives shrinking… %u/%u"), bar,
+               state->n_checked, state->n_to_check);
+      fputs ("\033[K", stderr);
+      fflush (stderr);
+      progress->bar_shown = TRUE;
+      return;
+    }
+
+  if (!line_due (progress, state, PLAIN_INTERVAL_US))
+    return;
+  /* TRANSLATORS: printed now and then while the survival check runs: pairs checked/pairs to
+   * check */
+  fprintf (stderr, _("Checking that the protection survives shrinking… %u/%u"), state->n_checked,
+           state->n_to_check);
+  fputc ('\n', stderr);
+  fflush (stderr);
 }
 
 void
@@ -110,6 +173,11 @@ veil_cli_progress_update (VeilCliProgress          *progress,
     }
   if (progress->quiet)
     return;
+  if (state->phase == VEIL_EXPORT_PHASE_CHECKING)
+    {
+      update_checking (progress, state);
+      return;
+    }
 
   fraction = state->n_total > 0 ? (double) state->n_done / state->n_total : 1.0;
   eta = veil_cli_format_duration (state->eta_seconds);
@@ -117,11 +185,8 @@ veil_cli_progress_update (VeilCliProgress          *progress,
   if (progress->tty)
     {
       char bar[BAR_WIDTH + 1];
-      guint filled = (guint) (fraction * BAR_WIDTH);
 
-      for (guint i = 0; i < BAR_WIDTH; i++)
-        bar[i] = i < filled ? '#' : '.';
-      bar[BAR_WIDTH] = '\0';
+      format_bar (bar, fraction);
       /* The export reports a few times a second: redrawing the line each time is fine. */
       fputc ('\r', stderr);
       if (state->eta_seconds >= 0)

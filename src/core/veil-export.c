@@ -131,6 +131,20 @@ progress_emit (ProgressState *state,
   state->func (&state->progress, state->user_data);
 }
 
+/* The survival check's progress: forced once when it starts and once when it ends. */
+static void
+on_check_progress (guint    n_checked,
+                   guint    n_to_check,
+                   gpointer user_data)
+{
+  ProgressState *state = user_data;
+  gboolean first = state->progress.phase != VEIL_EXPORT_PHASE_CHECKING;
+
+  state->progress.phase = VEIL_EXPORT_PHASE_CHECKING;
+  state->progress.n_checked = n_checked;
+  state->progress.n_to_check = n_to_check;
+  progress_emit (state, first || n_checked == n_to_check);
+}
 
 /* Runs the jobs, journalling every outcome; returns FALSE for what stops the export. */
 static gboolean
@@ -333,20 +347,21 @@ veil_export_run (VeilDataset               *dataset,
     ok = _veil_export_journal_sync (&journal, error);
   _veil_export_journal_close (&journal);
   progress_emit (&state, TRUE);
-  g_free (state.current);
+  g_clear_pointer (&state.current, g_free);
   if (!ok)
     return NULL;
 
   /* The survival check, before the manifest that records it: killed or cancelled here, the
    * journal is complete and a resumed run checks again. The pairs of images done earlier, or
    * in place of one that failed, come from the disk; the report's sums are exact, so the
-   * result is the same whichever way a pair came. */
+   * result is the same whichever way a pair came. The pairs measured while writing count as
+   * checked from the start. */
   if (survival != NULL)
     {
       if (!_veil_survival_add_manifest_sample (survival, manifest, bank,
                                                veil_dataset_get_root (dataset), output_dir,
-                                               options->survival_sample, sampled, cancellable,
-                                               error))
+                                               options->survival_sample, sampled,
+                                               on_check_progress, &state, cancellable, error))
         return NULL;
       manifest->survival = veil_survival_report_to_json (survival);
     }

@@ -34,6 +34,13 @@ typedef struct {
 
 void veil_export_options_init (VeilExportOptions *options); /* the defaults above */
 
+/* What an export is doing: writing the files, then (survival_sample > 0, not a shard)
+ * checking that the protection survives a scraper's shrinking on the sample. */
+typedef enum {
+  VEIL_EXPORT_PHASE_WRITING,  /* n_done of n_total */
+  VEIL_EXPORT_PHASE_CHECKING, /* every file is written: n_checked of n_to_check */
+} VeilExportPhase;
+
 typedef struct {
   guint   n_done;        /* images finished, whatever the outcome */
   guint   n_total;       /* images in this run (this shard) */
@@ -42,17 +49,31 @@ typedef struct {
   double  images_per_second;
   double  eta_seconds;   /* < 0 while unknown */
   const char *current_path; /* relative path of a file being worked on, may be NULL */
+  VeilExportPhase phase;
+  /* CHECKING: pairs (original, protected) of the survival sample measured, of all. Pairs of
+   * images just written were measured while writing them and count as checked at once; the
+   * others (written by an earlier run, or standing in for a file that failed) are loaded from
+   * the disk now. Zero while WRITING. */
+  guint   n_checked;
+  guint   n_to_check;
 } VeilExportProgress;
 
-/* Called at most a few times a second, and once at the end. From veil_export_run() it is called
- * on the calling thread; from veil_export_async() on the caller's main context. */
+/* Called at most a few times a second, once when the check starts, and once at the end. From
+ * veil_export_run() it is called on the calling thread; from veil_export_async() on the
+ * caller's main context. */
 typedef void (*VeilExportProgressFunc) (const VeilExportProgress *progress, gpointer user_data);
 
 typedef struct _VeilExportReport VeilExportReport;
 
 /* Runs the export to completion on the calling thread (plus its worker threads). Returns NULL
  * with an error only for fatal problems (output overlaps input, unwritable output, full disk,
- * cancelled); bad input files are recorded in the report and the export goes on. */
+ * cancelled); bad input files are recorded in the report and the export goes on.
+ *
+ * Cancelled at any time, the export stops promptly with G_IO_ERROR_CANCELLED and no manifest,
+ * and can be resumed. That holds during the survival check too: every file is written and the
+ * journal is complete then, so a resumed run writes nothing again, redoes only the check (from
+ * the files on the disk) and writes the manifest, byte for byte the one an uninterrupted run
+ * writes. An export never ends without the check it was asked for. */
 VeilExportReport *veil_export_run    (VeilDataset               *dataset,
                                       const char                *output_dir,
                                       const VeilExportOptions   *options,

@@ -106,8 +106,8 @@ compare_candidates (gconstpointer a,
 
 /* The export's sample: per class, the first @sample_per_class images (in dataset order) that
  * @manifest records as protected; those in @skip (dataset indices) are counted but not added
- * to @chosen. */
-static void
+ * to @chosen. Returns how many were skipped. */
+static guint
 manifest_sample (const VeilManifest *manifest,
                  const char         *input_root,
                  const char         *output_dir,
@@ -118,6 +118,7 @@ manifest_sample (const VeilManifest *manifest,
 {
   g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
   g_autofree guint *taken = g_new0 (guint, veil_filter_bank_get_n_classes (bank));
+  guint n_skipped = 0;
 
   for (guint i = 0; i < manifest->images->len; i++)
     {
@@ -140,81 +141,152 @@ manifest_sample (const VeilManifest *manifest,
         continue;
       taken[class_index]++;
       if (skip != NULL && g_hash_table_contains (skip, GUINT_TO_POINTER (e->index)))
-        continue;
+        {
+          n_skipped++;
+          continue;
+        }
       pair = g_new0 (Pair, 1);
       pair->class_index = class_index;
       pair->original = g_build_filename (input_root, e->source, NULL);
       pair->output = g_build_filename (output_dir, e->output, NULL);
       g_ptr_array_add (chosen, pair);
     }
+  return n_skipped;
 }
 
-/* Loads and adds the pairs of @chosen. The report's sums do not depend on the order, so two
- * threads may add them as they come. */
-static gboolean
-add_pairs (VeilSurvivalReport  *report,
-           GPtrArray           *chosen,
-           GCancellable        *cancellable,
-           GError             **error)
+/* How often the calling thread looks at the cancellable and reports progress while a pair
+ * takes long (a large photo decodes for a second or more). */
+#define WAIT_INTERVAL_US (G_USEC_PER_SEC / 8)
+
+/* Decoding full-size photos dominates; two at a time keep both cores busy without holding
+ * more than four decoded photos. */
+#define N_PAIR_WORKERS 2
+
+typedef struct {
+  VeilSurvivalReport *report;
+  GPtrArray          *chosen;
+  GCancellable       *cancellable;
+  gint                next;      /* atomic: the next pair to take */
+  gint                stop;      /* atomic: take no more pairs */
+  GAsyncQueue        *finished;  /* one item per pair done, measured or skipped */
+} PairWork;
+
+static void
+add_pair (VeilSurvivalReport *report,
+          const Pair         *pair,
+          GCancellable       *cancellable)
 {
-  gint cancelled = 0;
+  g_autoptr(VeilImage) original = NULL;
+  g_autoptr(VeilImage) output = NULL;
+  g_autoptr(GError) local_error = NULL;
 
-  /* Decoding full-size photos dominates; two at a time keep both cores busy without holding
-   * more than four decoded photos. */
-#pragma omp parallel for schedule (dynamic, 1) num_threads (2)
-  for (guint i = 0; i < chosen->len; i++)
+  original = veil_image_load (pair->original, cancellable, &local_error);
+  if (original != NULL)
+    output = veil_image_load (pair->output, cancellable, &local_error);
+  if (output == NULL)
     {
-      const Pair *pair = g_ptr_array_index (chosen, i);
-      g_autoptr(VeilImage) original = NULL;
-      g_autoptr(VeilImage) output = NULL;
-      g_autoptr(GError) local_error = NULL;
+      g_debug ("Survival check skips a pair: %s", local_error->message);
+      return;
+    }
+  if (pair->check_unchanged &&
+      gdk_pixbuf_get_width (original->pixbuf) == gdk_pixbuf_get_width (output->pixbuf) &&
+      gdk_pixbuf_get_height (original->pixbuf) == gdk_pixbuf_get_height (output->pixbuf) &&
+      full_psnr (original->pixbuf, output->pixbuf) > UNCHANGED_FULL_PSNR)
+    return;
+  if (!veil_survival_report_add_pixbufs (report, pair->class_index, original->pixbuf,
+                                         output->pixbuf, &local_error))
+    g_debug ("Survival check skips a pair: %s", local_error->message);
+}
 
-      if (g_atomic_int_get (&cancelled) || g_cancellable_is_cancelled (cancellable))
-        {
-          g_atomic_int_set (&cancelled, 1);
-          continue;
-        }
-      original = veil_image_load (pair->original, cancellable, &local_error);
-      if (original != NULL)
-        output = veil_image_load (pair->output, cancellable, &local_error);
-      if (output == NULL)
-        {
-          g_debug ("Survival check skips a pair: %s", local_error->message);
-          continue;
-        }
-      if (pair->check_unchanged &&
-          gdk_pixbuf_get_width (original->pixbuf) == gdk_pixbuf_get_width (output->pixbuf) &&
-          gdk_pixbuf_get_height (original->pixbuf) == gdk_pixbuf_get_height (output->pixbuf) &&
-          full_psnr (original->pixbuf, output->pixbuf) > UNCHANGED_FULL_PSNR)
-        continue;
-      if (!veil_survival_report_add_pixbufs (report, pair->class_index, original->pixbuf,
-                                             output->pixbuf, &local_error))
-        g_debug ("Survival check skips a pair: %s", local_error->message);
+static gpointer
+pair_worker (gpointer data)
+{
+  PairWork *work = data;
+
+  for (;;)
+    {
+      guint i;
+
+      if (g_atomic_int_get (&work->stop) || g_cancellable_is_cancelled (work->cancellable))
+        break;
+      i = (guint) g_atomic_int_add (&work->next, 1);
+      if (i >= work->chosen->len)
+        break;
+      add_pair (work->report, g_ptr_array_index (work->chosen, i), work->cancellable);
+      g_async_queue_push (work->finished, GUINT_TO_POINTER (1));
+    }
+  return NULL;
+}
+
+/* Loads and adds the pairs of @chosen, @n_before others of the sample being done already. The
+ * report's sums do not depend on the order, so the workers add pairs as they come; the
+ * calling thread waits, reports progress and watches the cancellable. */
+static gboolean
+add_pairs (VeilSurvivalReport        *report,
+           GPtrArray                 *chosen,
+           guint                      n_before,
+           VeilSurvivalProgressFunc   progress,
+           gpointer                   progress_data,
+           GCancellable              *cancellable,
+           GError                   **error)
+{
+  PairWork work = {
+    .report = report,
+    .chosen = chosen,
+    .cancellable = cancellable,
+  };
+  GThread *threads[N_PAIR_WORKERS] = { NULL };
+  guint n_threads = MIN (N_PAIR_WORKERS, chosen->len);
+  guint n_to_check = n_before + chosen->len;
+  guint n_finished = 0;
+
+  if (progress != NULL)
+    progress (n_before, n_to_check, progress_data);
+
+  work.finished = g_async_queue_new ();
+  for (guint t = 0; t < n_threads; t++)
+    threads[t] = g_thread_new ("veil-survival", pair_worker, &work);
+
+  while (n_finished < chosen->len && !g_cancellable_is_cancelled (cancellable))
+    {
+      if (g_async_queue_timeout_pop (work.finished, WAIT_INTERVAL_US) != NULL)
+        n_finished++;
+      if (progress != NULL && n_finished < chosen->len)
+        progress (n_before + n_finished, n_to_check, progress_data);
     }
 
-  if (cancelled)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-      return FALSE;
-    }
+  /* Pairs under way finish (a decode notices the cancellable itself); no new one starts. */
+  g_atomic_int_set (&work.stop, 1);
+  for (guint t = 0; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  g_async_queue_unref (work.finished);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (progress != NULL)
+    progress (n_to_check, n_to_check, progress_data);
   return TRUE;
 }
 
 gboolean
-_veil_survival_add_manifest_sample (VeilSurvivalReport  *report,
-                                    const VeilManifest  *manifest,
-                                    VeilFilterBank      *bank,
-                                    const char          *input_root,
-                                    const char          *output_dir,
-                                    guint                sample_per_class,
-                                    GHashTable          *skip,
-                                    GCancellable        *cancellable,
-                                    GError             **error)
+_veil_survival_add_manifest_sample (VeilSurvivalReport       *report,
+                                    const VeilManifest       *manifest,
+                                    VeilFilterBank           *bank,
+                                    const char               *input_root,
+                                    const char               *output_dir,
+                                    guint                     sample_per_class,
+                                    GHashTable               *skip,
+                                    VeilSurvivalProgressFunc  progress,
+                                    gpointer                  progress_data,
+                                    GCancellable             *cancellable,
+                                    GError                  **error)
 {
   g_autoptr(GPtrArray) chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+  guint n_skipped;
 
-  manifest_sample (manifest, input_root, output_dir, bank, sample_per_class, skip, chosen);
-  return add_pairs (report, chosen, cancellable, error);
+  n_skipped = manifest_sample (manifest, input_root, output_dir, bank, sample_per_class, skip,
+                               chosen);
+  return add_pairs (report, chosen, n_skipped, progress, progress_data, cancellable, error);
 }
 
 VeilSurvivalReport *
@@ -237,7 +309,8 @@ veil_survival_check_manifest (const VeilManifest  *manifest,
     sample_per_class = VEIL_SURVIVAL_DEFAULT_SAMPLE;
   report = veil_survival_report_new (bank, manifest->training_res);
   if (!_veil_survival_add_manifest_sample (report, manifest, bank, input_root, output_dir,
-                                           sample_per_class, NULL, cancellable, error))
+                                           sample_per_class, NULL, NULL, NULL, cancellable,
+                                           error))
     return NULL;
   return g_steal_pointer (&report);
 }
@@ -307,7 +380,7 @@ veil_survival_check_export (const char      *output_dir,
         return NULL;
       manifest_sample (manifest, veil_dataset_get_root (input), output_dir, bank,
                        sample_per_class, NULL, chosen);
-      if (!add_pairs (report, chosen, cancellable, error))
+      if (!add_pairs (report, chosen, 0, NULL, NULL, cancellable, error))
         return NULL;
       return g_steal_pointer (&report);
     }
@@ -339,7 +412,7 @@ veil_survival_check_export (const char      *output_dir,
     }
   g_free (per_class);
 
-  if (!add_pairs (report, chosen, cancellable, error))
+  if (!add_pairs (report, chosen, 0, NULL, NULL, cancellable, error))
     return NULL;
   return g_steal_pointer (&report);
 }

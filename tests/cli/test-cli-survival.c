@@ -9,9 +9,10 @@
 #include "cli-test-util.h"
 #include "veil-test-util.h"
 
-/* The survival report after "protect": in its words on stdout, as a JSON event, in the
- * manifest; off with --no-check; a failing class is a warning for protect (exit 0) and exit 3
- * for check, which agrees with what protect recorded. */
+/* The survival report after "protect": in its words on stdout, as a JSON event (after
+ * progress events of the check), in the manifest; off with --no-check; a failing class is a
+ * warning for protect (exit 0) and exit 3 for check, which agrees with what protect
+ * recorded. */
 
 /* Two classes of textured images, which keep their pattern, and one of blank grey images,
  * which carry no pattern at all (convolving a flat picture leaves it flat): that class fails. */
@@ -135,6 +136,8 @@ test_protect_and_check (void)
   veil_test_rm_rf (base);
 }
 
+/* The survival event, and before it progress events for both phases: writing, then checking
+ * the whole sample (4 + 4 + 3 pairs), never back. */
 static void
 test_json_event (void)
 {
@@ -144,6 +147,8 @@ test_json_event (void)
   g_autofree char *out = NULL;
   g_auto(GStrv) lines = NULL;
   gboolean seen = FALSE;
+  guint n_writing = 0, n_checking = 0;
+  gint64 last_checked = -1, last_to_check = -1;
 
   g_assert_cmpint (cli_run (NULL, &out, NULL, "protect", "--seed", "3", "--json", input, output,
                             NULL), ==, 0);
@@ -151,13 +156,36 @@ test_json_event (void)
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(JsonNode) line = NULL;
+      JsonObject *object;
+      const char *event;
 
       if (lines[i][0] == '\0')
         continue;
       line = json_from_string (lines[i], NULL);
       g_assert_nonnull (line);
-      if (g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (line),
-                                                                 "event", ""), "survival") == 0)
+      object = json_node_get_object (line);
+      event = json_object_get_string_member_with_default (object, "event", "");
+      if (g_strcmp0 (event, "progress") == 0)
+        {
+          const char *phase = json_object_get_string_member (object, "phase");
+
+          g_assert_false (seen);
+          if (g_strcmp0 (phase, "writing") == 0)
+            {
+              g_assert_cmpuint (n_checking, ==, 0);
+              g_assert_false (json_object_has_member (object, "checked"));
+              n_writing++;
+              continue;
+            }
+          g_assert_cmpstr (phase, ==, "checking");
+          g_assert_cmpint (json_object_get_int_member (object, "done"), ==, 11);
+          g_assert_cmpint (json_object_get_int_member (object, "total"), ==, 11);
+          last_checked = json_object_get_int_member (object, "checked");
+          last_to_check = json_object_get_int_member (object, "to_check");
+          g_assert_cmpint (last_checked, <=, last_to_check);
+          n_checking++;
+        }
+      else if (g_strcmp0 (event, "survival") == 0)
         {
           g_autoptr(JsonNode) survival = survival_of (lines[i]);
 
@@ -166,6 +194,30 @@ test_json_event (void)
         }
     }
   g_assert_true (seen);
+  g_assert_cmpuint (n_writing, >=, 1);
+  g_assert_cmpuint (n_checking, >=, 1);
+  g_assert_cmpint (last_checked, ==, 11);
+  g_assert_cmpint (last_to_check, ==, 11);
+  veil_test_rm_rf (base);
+}
+
+/* Without a terminal, the check shows as a plain line of its own. */
+static void
+test_plain_progress (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = make_tree (base);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *err = NULL;
+  const char *env[] = { "LANGUAGE=en", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", NULL };
+
+  g_assert_cmpint (cli_run_full (NULL, env, FALSE, NULL, &err, "protect", "--seed", "3", input,
+                                 output, NULL), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "11 of 11 images"));
+  g_assert_nonnull (strstr (err, "Checking that the protection survives shrinking… 11/11\n"));
+  /* The end of the check is said once. */
+  g_assert_null (strstr (strstr (err, "shrinking…") + 1, "shrinking…"));
   veil_test_rm_rf (base);
 }
 
@@ -244,6 +296,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/survival/protect-and-check", test_protect_and_check);
   g_test_add_func ("/cli/survival/json-event", test_json_event);
+  g_test_add_func ("/cli/survival/plain-progress", test_plain_progress);
   g_test_add_func ("/cli/survival/no-check-and-sample", test_no_check_and_sample);
   g_test_add_func ("/cli/survival/manifest-language-independent",
                    test_manifest_language_independent);

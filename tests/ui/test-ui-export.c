@@ -3,7 +3,8 @@
 
 /* The export dialog driven in the real application: export a labeled folder and check the
  * files and the summary; cancel an export, resume it, and check the result is the same, byte
- * for byte, as an export that ran straight through. */
+ * for byte, as an export that ran straight through; the progress page during the survival
+ * check. */
 
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include "veil-application.h"
 #include "veil-dataset.h"
 #include "veil-export-dialog.h"
+#include "veil-export-view.h"
 #include "veil-export.h"
 #include "veil-key-list.h"
 #include "ui-test-util.h"
@@ -520,6 +522,60 @@ test_cancel_resume (void)
   close_dialog (dialog);
 }
 
+static GtkProgressBar *
+find_progress_bar (GtkWidget *widget)
+{
+  if (GTK_IS_PROGRESS_BAR (widget))
+    return GTK_PROGRESS_BAR (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkProgressBar *bar = find_progress_bar (c);
+
+      if (bar != NULL)
+        return bar;
+    }
+  return NULL;
+}
+
+/* The progress page during the survival check, fed what the export dialog feeds it: it says
+ * so and counts the pairs checked; Stop keeps its word; stopped there, the summary says only
+ * the check is left. */
+static void
+test_checking_progress (void)
+{
+  g_autoptr(VeilExportView) view = g_object_ref_sink (g_object_new (VEIL_TYPE_EXPORT_VIEW, NULL));
+  VeilExportProgress progress = { .n_done = 12, .n_total = 24, .eta_seconds = -1.0 };
+  VeilExportParams params = { .input_dir = "/in", .output_dir = "/out", .k = 3, .pb = 0.3,
+                              .mix = 1.0, .training_res = 224, .jpeg_quality = 95 };
+  GtkProgressBar *bar = find_progress_bar (GTK_WIDGET (view));
+
+  g_assert_nonnull (bar);
+  veil_export_view_show_running (view, FALSE);
+  veil_export_view_set_progress (view, &progress);
+  g_assert_true (shows_text (GTK_WIDGET (view), "12 of 24 images"));
+  g_assert_false (shows_text (GTK_WIDGET (view), "Checking the Protection…"));
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (bar), 0.5, 1e-9);
+
+  progress = (VeilExportProgress) { .n_done = 24, .n_total = 24, .eta_seconds = 0.0,
+                                    .phase = VEIL_EXPORT_PHASE_CHECKING,
+                                    .n_checked = 6, .n_to_check = 24 };
+  veil_export_view_set_progress (view, &progress);
+  g_assert_true (shows_text (GTK_WIDGET (view), "Checking the Protection…"));
+  g_assert_true (shows_text (GTK_WIDGET (view), "6 of 24 images checked"));
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (bar), 0.25, 1e-9);
+
+  /* Progress already on its way after Stop does not take the title back. */
+  veil_export_view_show_stopping (view);
+  progress.n_checked = 7;
+  veil_export_view_set_progress (view, &progress);
+  g_assert_true (shows_text (GTK_WIDGET (view), "Stopping…"));
+  g_assert_false (shows_text (GTK_WIDGET (view), "Checking the Protection…"));
+
+  veil_export_view_show_summary (view, VEIL_EXPORT_OUTCOME_CANCELLED, &params, NULL, NULL, 24,
+                                 24, TRUE, TRUE);
+  g_assert_true (shows_text (GTK_WIDGET (view), "Every image was written"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -550,6 +606,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/export/complete", test_export_complete);
   g_test_add_func ("/ui/export/cancel-resume", test_cancel_resume);
+  g_test_add_func ("/ui/export/checking-progress", test_checking_progress);
 
   ret = g_test_run ();
 
