@@ -36,57 +36,6 @@ static char *tmpdir;
         g_usleep (2000);                                                            \
   } G_STMT_END
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
-        return w;
-    }
-  return NULL;
-}
-
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *needle)
-{
-  const char *text = NULL;
-  const char *subtitle = NULL;
-
-  if (!gtk_widget_get_visible (widget))
-    return FALSE;
-  if (GTK_IS_LABEL (widget))
-    text = gtk_label_get_label (GTK_LABEL (widget));
-  else if (ADW_IS_ACTION_ROW (widget))
-    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-
-  if ((text != NULL && strstr (text, needle) != NULL)
-      || (subtitle != NULL && strstr (subtitle, needle) != NULL))
-    return TRUE;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    if (shows_text (c, needle))
-      return TRUE;
-  return FALSE;
-}
-
 /* A smooth picture with some texture, different per seed, so JPEG sizes stay realistic. */
 static void
 write_image (const char *path,
@@ -217,7 +166,7 @@ open_dataset (const char *root)
               && g_str_equal (veil_dataset_get_root (dataset), root), 10);
   g_assert_nonnull (dataset);
   g_assert_cmpstr (veil_dataset_get_root (dataset), ==, root);
-  spin (100);
+  ui_test_wait_ms (100);
 }
 
 /* Ctrl+E: the window's export action opens the dialog for the open dataset. */
@@ -227,9 +176,9 @@ open_export_dialog (void)
   GtkWidget *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  WAIT_UNTIL ((dialog = find_toplevel (VEIL_TYPE_EXPORT_DIALOG)) != NULL, 5);
+  WAIT_UNTIL ((dialog = ui_test_find_toplevel (VEIL_TYPE_EXPORT_DIALOG)) != NULL, 5);
   g_assert_nonnull (dialog);
-  spin (50);
+  ui_test_wait_ms (50);
   return VEIL_EXPORT_DIALOG (dialog);
 }
 
@@ -245,7 +194,7 @@ static void
 close_dialog (VeilExportDialog *dialog)
 {
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (50);
+  ui_test_wait_ms (50);
 }
 
 static gboolean
@@ -294,18 +243,18 @@ test_export_complete (void)
   /* An output that is the input, lies inside it or contains it is refused, and Export does
    * nothing then. */
   g_assert_false (veil_export_dialog_set_output_folder (dialog, inside_file));
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "separate folder"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "separate folder"));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL);
-  spin (50);
+  ui_test_wait_ms (50);
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==, VEIL_EXPORT_DIALOG_STATE_SETUP);
   g_assert_false (veil_export_dialog_set_output_folder (dialog, input_file));
   g_assert_false (veil_export_dialog_set_output_folder (dialog, parent_file));
 
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
-  g_assert_false (shows_text (GTK_WIDGET (dialog), "separate folder"));
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (dialog), "separate folder"));
   /* The parameters that will be used are on show, the key by name and fingerprint. */
-  g_assert_true (shows_text (GTK_WIDGET (dialog), fingerprint));
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "Export test"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), fingerprint));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export test"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
   WAIT_UNTIL (!is_running_or_setup (dialog), 20);
@@ -334,8 +283,8 @@ test_export_complete (void)
   }
 
   /* The summary says what happened, naming the file that failed. */
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "Export Finished With Problems"));
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "cats/broken.jpg"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export Finished With Problems"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "cats/broken.jpg"));
   text = veil_export_dialog_dup_report_text (dialog);
   g_assert_nonnull (strstr (text, "Export complete"));
   g_assert_nonnull (strstr (text, "cats/broken.jpg"));
@@ -343,8 +292,8 @@ test_export_complete (void)
   g_clear_pointer (&text, g_free);
 
   /* The survival check follows and lands in the summary and the report. */
-  WAIT_UNTIL (shows_text (GTK_WIDGET (dialog), "birds")
-              && !shows_text (GTK_WIDGET (dialog), "Checking…"), 20);
+  WAIT_UNTIL (ui_test_shows_text (GTK_WIDGET (dialog), "birds")
+              && !ui_test_shows_text (GTK_WIDGET (dialog), "Checking…"), 20);
   text = veil_export_dialog_dup_report_text (dialog);
   g_assert_nonnull (strstr (text, "Will the protection survive training?"));
 
@@ -357,11 +306,11 @@ test_export_complete (void)
     GtkWidget *chooser;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.save-report", NULL));
-    WAIT_UNTIL ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL, 15);
+    WAIT_UNTIL ((chooser = ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL, 15);
     g_assert_nonnull (chooser);
     WAIT_UNTIL (chooser_points_at (GTK_FILE_CHOOSER (chooser), report_path), 15);
     g_assert_true (chooser_points_at (GTK_FILE_CHOOSER (chooser), report_path));
-    spin (200);
+    ui_test_wait_ms (200);
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
     WAIT_UNTIL (g_file_test (report_path, G_FILE_TEST_EXISTS), 15);
     g_assert_true (g_file_get_contents (report_path, &saved, NULL, NULL));
@@ -384,7 +333,7 @@ test_export_complete (void)
     g_assert_true (g_file_set_contents (note, "mine", -1, NULL));
     dialog = open_export_dialog ();
     g_assert_false (veil_export_dialog_set_output_folder (dialog, other_file));
-    g_assert_true (shows_text (GTK_WIDGET (dialog), "not empty"));
+    g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "not empty"));
     close_dialog (dialog);
   }
 
@@ -395,7 +344,7 @@ test_export_complete (void)
 
     dialog = open_export_dialog ();
     g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
-    g_assert_true (shows_text (GTK_WIDGET (dialog), "already holds a finished export"));
+    g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "already holds a finished export"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
     WAIT_UNTIL (!is_running_or_setup (dialog), 20);
     g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
@@ -438,8 +387,8 @@ export_and_cancel (VeilExportDialog *dialog,
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_CANCELLED);
   /* It says plainly that the folder is not complete, and offers to finish it. */
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "Incomplete"));
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "Resume Export"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Incomplete"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Resume Export"));
   text = veil_export_dialog_dup_report_text (dialog);
   g_assert_nonnull (strstr (text, "INCOMPLETE"));
   g_assert_true (veil_export_can_resume (output));
@@ -499,7 +448,7 @@ test_cancel_resume (void)
   report = veil_export_dialog_get_report (dialog);
   g_assert_cmpuint (veil_export_report_get_n_protected (report), ==, images->len);
   g_assert_cmpuint (veil_export_report_get_n_skipped (report), >, 0);
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "Export Complete"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export Complete"));
   sums = checksum_tree (output);
   assert_same_tree (ref_sums, sums);
   close_dialog (dialog);
@@ -510,7 +459,7 @@ test_cancel_resume (void)
   close_dialog (dialog);
   dialog = open_export_dialog ();
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out2_file));
-  g_assert_true (shows_text (GTK_WIDGET (dialog), "Unfinished Export in This Folder"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Unfinished Export in This Folder"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
   WAIT_UNTIL (!is_running_or_setup (dialog), 20);
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
@@ -552,45 +501,38 @@ test_checking_progress (void)
   g_assert_nonnull (bar);
   veil_export_view_show_running (view, FALSE);
   veil_export_view_set_progress (view, &progress);
-  g_assert_true (shows_text (GTK_WIDGET (view), "12 of 24 images"));
-  g_assert_false (shows_text (GTK_WIDGET (view), "Checking the Protection…"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (view), "12 of 24 images"));
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (view), "Checking the Protection…"));
   g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (bar), 0.5, 1e-9);
 
   progress = (VeilExportProgress) { .n_done = 24, .n_total = 24, .eta_seconds = 0.0,
                                     .phase = VEIL_EXPORT_PHASE_CHECKING,
                                     .n_checked = 6, .n_to_check = 24 };
   veil_export_view_set_progress (view, &progress);
-  g_assert_true (shows_text (GTK_WIDGET (view), "Checking the Protection…"));
-  g_assert_true (shows_text (GTK_WIDGET (view), "6 of 24 images checked"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (view), "Checking the Protection…"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (view), "6 of 24 images checked"));
   g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (bar), 0.25, 1e-9);
 
   /* Progress already on its way after Stop does not take the title back. */
   veil_export_view_show_stopping (view);
   progress.n_checked = 7;
   veil_export_view_set_progress (view, &progress);
-  g_assert_true (shows_text (GTK_WIDGET (view), "Stopping…"));
-  g_assert_false (shows_text (GTK_WIDGET (view), "Checking the Protection…"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (view), "Stopping…"));
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (view), "Checking the Protection…"));
 
   veil_export_view_show_summary (view, VEIL_EXPORT_OUTCOME_CANCELLED, &params, NULL, NULL, 24,
                                  24, TRUE, TRUE);
-  g_assert_true (shows_text (GTK_WIDGET (view), "Every image was written"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (view), "Every image was written"));
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autofree char *data = NULL;
-  g_autofree char *config = NULL;
   int ret;
 
   /* ui-harness.sh gives each test its own XDG folders; these keep the key store private
    * when the program is run by hand too. The user data folder is read once: set it first. */
-  tmpdir = veil_test_make_tmpdir ("veil-ui-export-XXXXXX");
-  data = g_build_filename (tmpdir, "data", NULL);
-  config = g_build_filename (tmpdir, "config", NULL);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  tmpdir = ui_test_make_private_home ("veil-ui-export-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
 
@@ -602,7 +544,7 @@ main (int argc, char **argv)
     }
 
   window = GTK_WINDOW (ui_test_start_app (&app));
-  spin (200);
+  ui_test_wait_ms (200);
 
   g_test_add_func ("/ui/export/complete", test_export_complete);
   g_test_add_func ("/ui/export/cancel-resume", test_cancel_resume);
@@ -611,7 +553,7 @@ main (int argc, char **argv)
   ret = g_test_run ();
 
   gtk_window_destroy (window);
-  spin (50);
+  ui_test_wait_ms (50);
   g_clear_object (&app);
   veil_test_rm_rf (tmpdir);
   return ret;

@@ -35,76 +35,6 @@ static char *tmpdir;
         g_usleep (2000);                                                            \
   } G_STMT_END
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
-        return w; /* still referenced by the toplevel list */
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Whether any visible label or preferences row under @widget shows text containing @needle. */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *needle)
-{
-  const char *text = NULL;
-  const char *subtitle = NULL;
-
-  /* What is hidden is not shown to anyone. */
-  if (!gtk_widget_get_visible (widget))
-    return FALSE;
-
-  if (GTK_IS_LABEL (widget))
-    text = gtk_label_get_label (GTK_LABEL (widget));
-  else if (ADW_IS_ACTION_ROW (widget))
-    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-
-  if ((text != NULL && strstr (text, needle) != NULL)
-      || (subtitle != NULL && strstr (subtitle, needle) != NULL))
-    return TRUE;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    if (shows_text (c, needle))
-      return TRUE;
-  return FALSE;
-}
-
 static char *
 keys_dir (void)
 {
@@ -134,9 +64,9 @@ open_manager (void)
   /* Ctrl+K goes through app.keys; the key chooser's "Manage Keys…" calls the same function. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "keys"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "keys", NULL);
-  WAIT_UNTIL ((manager = find_toplevel (VEIL_TYPE_KEY_MANAGER)) != NULL, 5);
+  WAIT_UNTIL ((manager = ui_test_find_toplevel (VEIL_TYPE_KEY_MANAGER)) != NULL, 5);
   g_assert_nonnull (manager);
-  spin (100);
+  ui_test_wait_ms (100);
   return VEIL_KEY_MANAGER (manager);
 }
 
@@ -145,9 +75,9 @@ wait_for_message_dialog (void)
 {
   GtkWidget *dialog;
 
-  WAIT_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5);
+  WAIT_UNTIL ((dialog = ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5);
   g_assert_nonnull (dialog);
-  spin (50);
+  ui_test_wait_ms (50);
   return ADW_MESSAGE_DIALOG (dialog);
 }
 
@@ -157,19 +87,19 @@ answer (AdwMessageDialog *dialog,
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (50);
+  ui_test_wait_ms (50);
 }
 
 static void
 create_key_in_ui (VeilKeyManager *manager,
                   const char     *name)
 {
-  GtkWidget *entry_row = find_descendant (GTK_WIDGET (manager), ADW_TYPE_ENTRY_ROW);
+  GtkWidget *entry_row = ui_test_find_descendant (GTK_WIDGET (manager), ADW_TYPE_ENTRY_ROW);
 
   g_assert_nonnull (entry_row);
   gtk_editable_set_text (GTK_EDITABLE (entry_row), name);
   g_signal_emit_by_name (entry_row, "apply");
-  spin (100);
+  ui_test_wait_ms (100);
 }
 
 static char *
@@ -227,16 +157,16 @@ test_create_delete (void)
   item = veil_key_list_find (keys, "Studio portraits");
   g_assert_nonnull (item);
   g_assert_true (veil_key_list_get_active_item (keys) == item);
-  g_assert_true (shows_text (GTK_WIDGET (manager), "Studio portraits"));
-  g_assert_true (shows_text (GTK_WIDGET (manager), veil_key_item_get_fingerprint (item)));
-  chooser = find_descendant (GTK_WIDGET (window), VEIL_TYPE_KEY_CHOOSER);
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "Studio portraits"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), veil_key_item_get_fingerprint (item)));
+  chooser = ui_test_find_descendant (GTK_WIDGET (window), VEIL_TYPE_KEY_CHOOSER);
   g_assert_nonnull (chooser);
-  g_assert_true (shows_text (chooser, "Studio portraits"));
+  g_assert_true (ui_test_shows_text (chooser, "Studio portraits"));
 
   /* Only fingerprints are shown, never the secret. */
   hex = secret_hex (veil_key_item_get_key (item));
-  g_assert_false (shows_text (GTK_WIDGET (manager), hex));
-  g_assert_false (shows_text (GTK_WIDGET (window), hex));
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (manager), hex));
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (window), hex));
   g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (manager)), hex));
 
   /* Copy Fingerprint puts the fingerprint, and only that, on the clipboard. */
@@ -251,7 +181,7 @@ test_create_delete (void)
     g_assert_true (read.done);
     g_assert_cmpstr (read.text, ==, veil_key_item_get_fingerprint (item));
     g_free (read.text);
-    g_assert_true (shows_text (GTK_WIDGET (manager), "Fingerprint copied"));
+    g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "Fingerprint copied"));
   }
 
   /* Delete asks first; cancelling keeps the key. */
@@ -271,12 +201,12 @@ test_create_delete (void)
   g_assert_null (veil_key_list_find (keys, "Studio portraits"));
   g_assert_null (veil_key_list_get_active_item (keys));
   /* The first list box of the manager is its list of keys (toasts may still name the key). */
-  g_assert_false (shows_text (find_descendant (GTK_WIDGET (manager), GTK_TYPE_LIST_BOX),
+  g_assert_false (ui_test_shows_text (ui_test_find_descendant (GTK_WIDGET (manager), GTK_TYPE_LIST_BOX),
                               "Studio portraits"));
-  g_assert_true (shows_text (chooser, "No Key"));
+  g_assert_true (ui_test_shows_text (chooser, "No Key"));
 
   gtk_window_destroy (GTK_WINDOW (manager));
-  spin (50);
+  ui_test_wait_ms (50);
 }
 
 static void
@@ -302,7 +232,7 @@ test_export_import (void)
   dialog = wait_for_message_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "undo the protection"));
   answer (dialog, "cancel");
-  g_assert_null (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  g_assert_null (ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
 
   /* What the file chooser's answer runs: a private copy that imports back as the same key. */
   g_assert_true (veil_key_list_export (keys, "Backed up", copy, &error));
@@ -316,7 +246,7 @@ test_export_import (void)
   g_assert_nonnull (item);
   g_assert_cmpstr (veil_key_item_get_name (item), ==, "Backed up");
   g_assert_cmpstr (veil_key_item_get_fingerprint (item), ==, fingerprint);
-  g_assert_true (shows_text (GTK_WIDGET (manager), fingerprint));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), fingerprint));
 
   /* Importing it again is refused with a message rather than a second copy. */
   g_assert_null (veil_key_list_import (keys, copy, &error));
@@ -326,7 +256,7 @@ test_export_import (void)
   g_assert_true (veil_key_list_delete (keys, "Backed up", &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (manager));
-  spin (50);
+  ui_test_wait_ms (50);
 }
 
 static void
@@ -367,16 +297,16 @@ test_rename_and_damaged (void)
   g_assert_cmpstr (veil_key_item_get_fingerprint (item), ==, fingerprint);
   /* The active key follows the rename. */
   g_assert_true (veil_key_list_get_active_item (keys) == item);
-  g_assert_true (shows_text (GTK_WIDGET (manager), "New name"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "New name"));
 
   /* A damaged key file is named in the window instead of breaking the list. */
   g_assert_true (g_file_set_contents (damaged, "this is not a key\n", -1, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (damaged, 0600), ==, 0);
   gtk_window_destroy (GTK_WINDOW (manager));
-  spin (50);
+  ui_test_wait_ms (50);
   manager = open_manager ();
-  g_assert_true (shows_text (GTK_WIDGET (manager), "damaged.key"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "damaged.key"));
   g_assert_nonnull (veil_key_list_find (keys, "New name"));
 
   /* The paper-compatible seed replaces the key while it is switched on. */
@@ -386,12 +316,12 @@ test_rename_and_damaged (void)
 
     g_settings_set_uint (settings, "seed", 1234);
     g_settings_set_boolean (settings, "use-seed", TRUE);
-    spin (50);
+    ui_test_wait_ms (50);
     key = veil_key_list_dup_active_key (keys);
     g_assert_nonnull (key);
     g_assert_cmpint (veil_key_get_kind (key), ==, VEIL_KEY_KIND_SEED);
     g_assert_cmpuint (veil_key_get_seed (key), ==, 1234);
-    g_assert_true (shows_text (find_descendant (GTK_WIDGET (window), VEIL_TYPE_KEY_CHOOSER),
+    g_assert_true (ui_test_shows_text (ui_test_find_descendant (GTK_WIDGET (window), VEIL_TYPE_KEY_CHOOSER),
                                "Seed"));
     g_settings_set_boolean (settings, "use-seed", FALSE);
   }
@@ -400,24 +330,17 @@ test_rename_and_damaged (void)
   g_assert_true (veil_key_list_delete (keys, "New name", &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (manager));
-  spin (50);
+  ui_test_wait_ms (50);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autofree char *data = NULL;
-  g_autofree char *config = NULL;
   int ret;
 
   /* ui-harness.sh gives each test its own XDG folders; these keep the key store private
    * when the program is run by hand too. The user data folder is read once: set it first. */
-  tmpdir = veil_test_make_tmpdir ("veil-ui-keys-XXXXXX");
-  data = g_build_filename (tmpdir, "data", NULL);
-  config = g_build_filename (tmpdir, "config", NULL);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  tmpdir = ui_test_make_private_home ("veil-ui-keys-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
 
@@ -429,7 +352,7 @@ main (int argc, char **argv)
     }
 
   window = GTK_WINDOW (ui_test_start_app (&app));
-  spin (200);
+  ui_test_wait_ms (200);
 
   g_test_add_func ("/ui/keys/create-delete", test_create_delete);
   g_test_add_func ("/ui/keys/export-import", test_export_import);
@@ -438,7 +361,7 @@ main (int argc, char **argv)
   ret = g_test_run ();
 
   gtk_window_destroy (window);
-  spin (50);
+  ui_test_wait_ms (50);
   g_clear_object (&app);
   veil_test_rm_rf (tmpdir);
   return ret;

@@ -25,21 +25,6 @@ static GtkWindow *window;
         g_usleep (2000);                                                            \
   } G_STMT_END
 
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
-        return w;
-    }
-  return NULL;
-}
-
 /* The first row of @type under @widget whose title is @title. */
 static GtkWidget *
 find_row (GtkWidget  *widget,
@@ -52,22 +37,6 @@ find_row (GtkWidget  *widget,
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
       GtkWidget *found = find_row (c, type, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_descendant (c, type);
 
       if (found != NULL)
         return found;
@@ -123,7 +92,7 @@ test_bindings (void)
   /* Ctrl+, */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  WAIT_UNTIL ((prefs = find_toplevel (VEIL_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
+  WAIT_UNTIL ((prefs = ui_test_find_toplevel (VEIL_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
   g_assert_nonnull (prefs);
   ui_test_wait_ms (100);
 
@@ -133,7 +102,7 @@ test_bindings (void)
   g_assert_nonnull (resolution);
   g_assert_nonnull (format);
   g_assert_nonnull (quality_row);
-  quality = GTK_SPIN_BUTTON (find_descendant (quality_row, GTK_TYPE_SPIN_BUTTON));
+  quality = GTK_SPIN_BUTTON (ui_test_find_descendant (quality_row, GTK_TYPE_SPIN_BUTTON));
 
   /* The window starts from the settings. */
   g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 224);

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <adwaita.h>
+
 #include "ui-test-util.h"
 #include "veil-test-util.h"
 
@@ -11,11 +14,81 @@ ui_test_wait_ms (guint ms)
 {
   gint64 end = g_get_monotonic_time () + ms * 1000;
 
+  /* Handle everything pending; sleep only when there is nothing to do. */
   while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+char *
+ui_test_make_private_home (const char *name_template)
+{
+  char *home = veil_test_make_tmpdir (name_template);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  return home;
+}
+
+GtkWidget *
+ui_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (w))
+        return w; /* still referenced by the toplevel list */
     }
+  return NULL;
+}
+
+GtkWidget *
+ui_test_find_descendant (GtkWidget *widget,
+                         GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = ui_test_find_descendant (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+ui_test_shows_text (GtkWidget  *widget,
+                    const char *needle)
+{
+  const char *text = NULL;
+  const char *subtitle = NULL;
+
+  /* What is hidden is not shown to anyone. */
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_label (GTK_LABEL (widget));
+  else if (ADW_IS_ACTION_ROW (widget))
+    subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+  if ((text != NULL && strstr (text, needle) != NULL)
+      || (subtitle != NULL && strstr (subtitle, needle) != NULL))
+    return TRUE;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (ui_test_shows_text (c, needle))
+      return TRUE;
+  return FALSE;
 }
 
 void

@@ -16,6 +16,18 @@ void        ui_test_wait_until      (gboolean   (*cond) (gpointer data),
                                      guint        timeout_ms,
                                      const char  *what);
 void        ui_test_wait_ms         (guint        ms);
+/* A temporary folder for the test's own XDG data and config folders and a memory GSettings
+ * backend, set in the environment; call before GLib first reads them. Remove it with
+ * veil_test_rm_rf(). */
+char       *ui_test_make_private_home (const char *name_template);
+/* The first visible toplevel of @type, or NULL. */
+GtkWidget  *ui_test_find_toplevel   (GType        type);
+/* @widget or its first descendant of @type, or NULL. */
+GtkWidget  *ui_test_find_descendant (GtkWidget   *widget,
+                                     GType        type);
+/* Whether a visible label or row title/subtitle under @widget contains @needle. */
+gboolean    ui_test_shows_text      (GtkWidget   *widget,
+                                     const char  *needle);
 /* A labeled folder of @n_classes × @n_images random PNGs of @width×@height. */
 char       *ui_test_make_dataset    (guint        n_classes,
                                      guint        n_images,
