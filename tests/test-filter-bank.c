@@ -11,6 +11,7 @@
 #include "veil-key.h"
 #include "veil-key-stream.h"
 #include "veil-mt19937.h"
+#include "veil-test-util.h"
 
 static JsonNode *
 load_vectors (const char *name)
@@ -31,16 +32,6 @@ float_bits (float f)
 
   memcpy (&bits, &f, sizeof bits);
   return bits;
-}
-
-static double
-parse_hex_double (const char *text)
-{
-  char *end = NULL;
-  double value = g_ascii_strtod (text, &end);
-
-  g_assert_true (end != NULL && *end == '\0');
-  return value;
 }
 
 static VeilKey *
@@ -83,10 +74,10 @@ test_mt19937_numpy (gconstpointer data)
                       (guint32) json_array_get_int_element (raw, i));
   for (guint i = 0; i < json_array_get_length (doubles); i++)
     g_assert_cmpfloat (veil_mt19937_next_double (&mt), ==,
-                       parse_hex_double (json_array_get_string_element (doubles, i)));
+                       veil_test_parse_double (json_array_get_string_element (doubles, i)));
   for (guint i = 0; i < json_array_get_length (uniforms); i++)
     g_assert_cmpfloat (veil_mt19937_uniform (&mt, 0.0, 0.3), ==,
-                       parse_hex_double (json_array_get_string_element (uniforms, i)));
+                       veil_test_parse_double (json_array_get_string_element (uniforms, i)));
   for (guint h = 0; h < G_N_ELEMENTS (highs); h++)
     {
       g_autofree char *member = g_strdup_printf ("%u", highs[h]);
@@ -100,7 +91,7 @@ test_mt19937_numpy (gconstpointer data)
     g_assert_cmpuint (veil_mt19937_randint (&mt, (G_GUINT64_CONSTANT (1) << 40) + 12345), ==,
                       (guint64) json_array_get_int_element (large, i));
   g_assert_cmpfloat (veil_mt19937_next_double (&mt), ==,
-                     parse_hex_double (json_object_get_string_member (c, "random_sample_after")));
+                     veil_test_parse_double (json_object_get_string_member (c, "random_sample_after")));
 }
 
 /* Seed keys against the reference draws */

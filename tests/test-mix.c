@@ -9,6 +9,7 @@
 #include "veil-key.h"
 #include "veil-mix.h"
 #include "veil-mt19937.h"
+#include "veil-test-util.h"
 
 #define N_PATHS 10000
 
@@ -22,16 +23,6 @@ load_vectors (const char *name)
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
-}
-
-static double
-parse_hex_double (const char *text)
-{
-  char *end = NULL;
-  double value = g_ascii_strtod (text, &end);
-
-  g_assert_true (end != NULL && *end == '\0');
-  return value;
 }
 
 static VeilKey *
@@ -76,7 +67,7 @@ test_seeded_numpy (gconstpointer data)
     veil_mt19937_draw_filter (&mt, k, json_object_get_double_member (c, "pb"), NULL);
   for (guint i = 0; i < n_images; i++)
     g_assert_cmpfloat (veil_mt19937_next_double (&mt), ==,
-                       parse_hex_double (json_array_get_string_element (draws, i)));
+                       veil_test_parse_double (json_array_get_string_element (draws, i)));
 }
 
 static void
@@ -108,7 +99,7 @@ test_keyed_vectors (void)
       JsonObject *o = json_array_get_object_element (cases, i);
       const char *hex = json_object_get_string_member (o, "secret");
       const char *path = json_object_get_string_member (o, "path");
-      double draw = parse_hex_double (json_object_get_string_member (o, "draw"));
+      double draw = veil_test_parse_double (json_object_get_string_member (o, "draw"));
       guint8 secret[VEIL_KEY_SECRET_LENGTH];
       g_autoptr(VeilKey) key = NULL;
 

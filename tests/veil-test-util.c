@@ -78,3 +78,13 @@ veil_test_file_sha256 (const char *path)
     return NULL;
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
 }
+
+double
+veil_test_parse_double (const char *text)
+{
+  char *end = NULL;
+  double value = g_ascii_strtod (text, &end);
+
+  g_assert_true (end != NULL && *end == '\0');
+  return value;
+}

@@ -10,6 +10,8 @@ char    *veil_test_make_tmpdir (const char *name_template);
 void     veil_test_rm_rf       (const char *path);
 /* Fills @buf with deterministic pseudo-random bytes from @seed (not for keys). */
 void     veil_test_fill_random (guint8 *buf, gsize len, guint32 seed);
+/* A number written as text in C notation ("0x1.8p-3" or "0.25"), the whole of @text. */
+double   veil_test_parse_double (const char *text);
 /* SHA-256 of a file's contents as hex, or NULL when unreadable. */
 char    *veil_test_file_sha256 (const char *path);
 

@@ -9,20 +9,6 @@
 
 #include "veil-cli-private.h"
 
-static const char *
-reason_name (VeilSkipReason reason)
-{
-  switch (reason)
-    {
-    case VEIL_SKIP_HIDDEN: return "hidden";
-    case VEIL_SKIP_NOT_IMAGE: return "not-image";
-    case VEIL_SKIP_OUTSIDE_CLASS: return "outside-class";
-    case VEIL_SKIP_SYMLINK_LOOP: return "symlink-loop";
-    case VEIL_SKIP_UNREADABLE: return "unreadable";
-    default: return "other";
-    }
-}
-
 static void
 print_json (VeilDataset *dataset)
 {
@@ -58,7 +44,7 @@ print_json (VeilDataset *dataset)
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, path);
       json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, reason_name (skipped->reason));
+      json_builder_add_string_value (builder, veil_dataset_skip_reason_name (skipped->reason));
       json_builder_set_member_name (builder, "message");
       json_builder_add_string_value (builder, skipped->message);
       json_builder_end_object (builder);

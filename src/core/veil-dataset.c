@@ -639,3 +639,17 @@ veil_dataset_get_skipped (const VeilDataset *dataset,
 
   return &g_array_index (dataset->skipped, VeilDatasetSkipped, index);
 }
+
+const char *
+veil_dataset_skip_reason_name (VeilSkipReason reason)
+{
+  switch (reason)
+    {
+    case VEIL_SKIP_HIDDEN: return "hidden";
+    case VEIL_SKIP_NOT_IMAGE: return "not-image";
+    case VEIL_SKIP_OUTSIDE_CLASS: return "outside-class";
+    case VEIL_SKIP_SYMLINK_LOOP: return "symlink-loop";
+    case VEIL_SKIP_UNREADABLE: return "unreadable";
+    default: return "other";
+    }
+}

@@ -83,6 +83,9 @@ const VeilDatasetImage *veil_dataset_get_image (const VeilDataset *dataset,
 guint         veil_dataset_get_n_skipped      (const VeilDataset *dataset);
 const VeilDatasetSkipped *veil_dataset_get_skipped (const VeilDataset *dataset,
                                                guint              index);
+/* A stable, untranslated name for @reason ("hidden", "not-image", …), for records such as the
+ * manifest and JSON output. */
+const char   *veil_dataset_skip_reason_name   (VeilSkipReason     reason);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilDataset, veil_dataset_unref)
 

@@ -315,20 +315,6 @@ run_image_job (VeilExportPipeline  *pipeline,
   return result;
 }
 
-static const char *
-skip_reason_name (VeilSkipReason reason)
-{
-  switch (reason)
-    {
-    case VEIL_SKIP_HIDDEN: return "hidden";
-    case VEIL_SKIP_NOT_IMAGE: return "not-image";
-    case VEIL_SKIP_OUTSIDE_CLASS: return "outside-class";
-    case VEIL_SKIP_SYMLINK_LOOP: return "symlink-loop";
-    case VEIL_SKIP_UNREADABLE: return "unreadable";
-    default: return "other";
-    }
-}
-
 /* The manifest entry of a file the scan set aside, before any copy. */
 VeilManifestEntry *
 _veil_export_other_entry (VeilDataset *dataset,
@@ -342,7 +328,7 @@ _veil_export_other_entry (VeilDataset *dataset,
   entry->is_image = FALSE;
   entry->index = index;
   entry->source = g_strdup (skipped->relative_path);
-  entry->reason = g_strdup (skip_reason_name (skipped->reason));
+  entry->reason = g_strdup (veil_dataset_skip_reason_name (skipped->reason));
   entry->status = skipped->reason == VEIL_SKIP_UNREADABLE ? VEIL_MANIFEST_STATUS_FAILED
                                                           : VEIL_MANIFEST_STATUS_SKIPPED;
 
