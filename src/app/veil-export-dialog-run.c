@@ -88,20 +88,10 @@ on_export_done_cb (GObject      *source,
 
   g_clear_object (&self->cancellable);
   show_summary (self);
-  /* The export checks a sample of each class itself; an export that recorded no check gets
-   * one here, off the main thread, while the summary is already on screen. */
+  /* The export checked a sample of each class itself (it always does, unsharded). */
   if (self->state == VEIL_EXPORT_DIALOG_STATE_COMPLETE
-      && veil_export_report_get_n_protected (self->report) > 0)
-    {
-      const VeilSurvivalReport *survival = veil_export_report_get_survival (self->report);
-
-      if (survival != NULL)
-        veil_export_view_show_survival (self->view, survival);
-      else
-        veil_export_view_check_survival (self->view, self->dataset, self->output_path,
-                                         self->key, self->params.k, self->params.pb,
-                                         self->params.training_res);
-    }
+      && veil_export_report_get_survival (self->report) != NULL)
+    veil_export_view_show_survival (self->view, veil_export_report_get_survival (self->report));
 
   if (self->close_when_stopped)
     gtk_window_destroy (GTK_WINDOW (self));

@@ -52,19 +52,6 @@ char *veil_export_progress_format_report    (const VeilExportParams *params,
                                              const GError           *error,
                                              const char             *extra);
 
-/* Whether the protection of a finished export survives a scraper's downscale and JPEG
- * (veil_survival_check_export() with the export's key and parameters), in a worker thread. */
-void                veil_export_progress_check_survival_async  (VeilDataset         *dataset,
-                                                                const char          *output_dir,
-                                                                VeilKey             *key,
-                                                                guint                k,
-                                                                double               pb,
-                                                                guint                training_res,
-                                                                GCancellable        *cancellable,
-                                                                GAsyncReadyCallback  callback,
-                                                                gpointer             user_data);
-VeilSurvivalReport *veil_export_progress_check_survival_finish (GAsyncResult        *result,
-                                                                GError             **error);
 /* The survival report as text: the overall sentence, then one line per class. */
 char               *veil_export_progress_format_survival       (const VeilSurvivalReport *report);
 

@@ -14,7 +14,6 @@ struct _VeilExportView
 
   GPtrArray           *failed_rows;
   GPtrArray           *survival_rows;
-  GCancellable        *survival_cancellable;
   char                *survival_text;
   gboolean             stopping;  /* the title says so until the export ends */
 
@@ -292,8 +291,6 @@ veil_export_view_show_summary (VeilExportView         *self,
 static void
 hide_survival (VeilExportView *self)
 {
-  g_cancellable_cancel (self->survival_cancellable);
-  g_clear_object (&self->survival_cancellable);
   g_clear_pointer (&self->survival_text, g_free);
   clear_rows (self->survival_rows);
   gtk_widget_set_visible (GTK_WIDGET (self->survival_group), FALSE);
@@ -305,44 +302,6 @@ add_survival_row (VeilExportView *self,
 {
   adw_preferences_group_add (self->survival_group, row);
   g_ptr_array_add (self->survival_rows, row);
-}
-
-static void
-show_survival_checking (VeilExportView *self)
-{
-  GtkWidget *row;
-  GtkWidget *spinner;
-
-  clear_rows (self->survival_rows);
-  adw_preferences_group_set_description (self->survival_group,
-                                         _("A scraper shrinks photos and saves them as JPEG "
-                                           "before training. Veil does the same to a few "
-                                           "protected photos per class and checks that the "
-                                           "protection is still there."));
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Checking…"));
-  spinner = gtk_spinner_new ();
-  gtk_spinner_start (GTK_SPINNER (spinner));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
-  add_survival_row (self, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
-}
-
-static void
-show_survival_error (VeilExportView *self,
-                     const GError   *error)
-{
-  GtkWidget *row;
-
-  clear_rows (self->survival_rows);
-  row = adw_action_row_new ();
-  /* The export itself is fine; only the check could not run. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("The check could not be run"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  add_survival_row (self, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
 }
 
 static void
@@ -388,54 +347,6 @@ show_survival (VeilExportView           *self,
   gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
 }
 
-static void
-on_survival_done_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(VeilExportView) self = user_data;
-  g_autoptr(VeilSurvivalReport) report = NULL;
-  g_autoptr(GError) error = NULL;
-
-  report = veil_export_progress_check_survival_finish (result, &error);
-  /* Cancelled: the view has moved on (another run, or it is going away). */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_clear_object (&self->survival_cancellable);
-  if (report == NULL)
-    {
-      show_survival_error (self, error);
-      return;
-    }
-
-  g_free (self->survival_text);
-  self->survival_text = veil_export_progress_format_survival (report);
-  show_survival (self, report);
-}
-
-void
-veil_export_view_check_survival (VeilExportView *self,
-                                 VeilDataset    *dataset,
-                                 const char     *output_dir,
-                                 VeilKey        *key,
-                                 guint           k,
-                                 double          pb,
-                                 guint           training_res)
-{
-  g_return_if_fail (VEIL_IS_EXPORT_VIEW (self));
-  g_return_if_fail (dataset != NULL);
-  g_return_if_fail (output_dir != NULL);
-  g_return_if_fail (key != NULL);
-
-  hide_survival (self);
-  show_survival_checking (self);
-  self->survival_cancellable = g_cancellable_new ();
-  veil_export_progress_check_survival_async (dataset, output_dir, key, k, pb, training_res,
-                                             self->survival_cancellable,
-                                             on_survival_done_cb, g_object_ref (self));
-}
-
 void
 veil_export_view_show_survival (VeilExportView           *self,
                                 const VeilSurvivalReport *report)
@@ -461,8 +372,6 @@ veil_export_view_dispose (GObject *object)
 {
   VeilExportView *self = VEIL_EXPORT_VIEW (object);
 
-  g_cancellable_cancel (self->survival_cancellable);
-  g_clear_object (&self->survival_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), VEIL_TYPE_EXPORT_VIEW);
 
   G_OBJECT_CLASS (veil_export_view_parent_class)->dispose (object);

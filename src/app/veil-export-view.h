@@ -33,16 +33,6 @@ void veil_export_view_show_summary    (VeilExportView           *self,
                                        gboolean                  resumable,
                                        gboolean                  output_exists);
 
-/* Checks, off the main thread, whether the protection of the finished export in @output_dir
- * survives a scraper's shrinking (veil_survival_check_export()), and shows the answer per
- * class. Showing another state cancels it. */
-void        veil_export_view_check_survival    (VeilExportView *self,
-                                                VeilDataset    *dataset,
-                                                const char     *output_dir,
-                                                VeilKey        *key,
-                                                guint           k,
-                                                double          pb,
-                                                guint           training_res);
 /* Shows a survival report the export already made (veil_export_report_get_survival()). */
 void        veil_export_view_show_survival     (VeilExportView           *self,
                                                 const VeilSurvivalReport *report);
