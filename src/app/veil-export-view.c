@@ -370,8 +370,6 @@ veil_export_view_get_survival_text (VeilExportView *self)
 static void
 veil_export_view_dispose (GObject *object)
 {
-  VeilExportView *self = VEIL_EXPORT_VIEW (object);
-
   gtk_widget_dispose_template (GTK_WIDGET (object), VEIL_TYPE_EXPORT_VIEW);
 
   G_OBJECT_CLASS (veil_export_view_parent_class)->dispose (object);
