@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE /* renameat2() */
 #define G_LOG_DOMAIN "veil-core"
 
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -393,10 +396,43 @@ key_to_text (const VeilKey *key)
   }
 }
 
-gboolean
-veil_key_save (const VeilKey  *key,
-               const char     *path,
-               GError        **error)
+/* Moves the finished temporary file into place, never over an existing file unless @replace:
+ * renameat2(RENAME_NOREPLACE), or on a file system without it a hard link, so that no other
+ * writer can slip a file in between a check and the rename. */
+static gboolean
+move_into_place (const char *tmp_path,
+                 const char *path,
+                 gboolean    replace,
+                 int        *saved_errno)
+{
+  if (replace)
+    {
+      if (g_rename (tmp_path, path) == 0)
+        return TRUE;
+      *saved_errno = errno;
+      return FALSE;
+    }
+  if (renameat2 (AT_FDCWD, tmp_path, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+  if (link (tmp_path, path) != 0)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+  g_unlink (tmp_path);
+  return TRUE;
+}
+
+static gboolean
+save_key (const VeilKey  *key,
+          const char     *path,
+          gboolean        replace,
+          GError        **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *base = NULL;
@@ -405,10 +441,6 @@ veil_key_save (const VeilKey  *key,
   int fd = -1;
   int saved_errno = 0;
   gboolean ok = FALSE;
-
-  g_return_val_if_fail (key != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
@@ -444,11 +476,8 @@ veil_key_save (const VeilKey  *key,
       goto out;
     }
   fd = -1;
-  if (g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      goto out;
-    }
+  if (!move_into_place (tmp_path, path, replace, &saved_errno))
+    goto out;
   g_clear_pointer (&tmp_path, g_free);
 
   /* Makes the rename itself durable; a failure here does not lose the key, so it is ignored. */
@@ -469,10 +498,36 @@ out:
   if (tmp_path != NULL)
     g_unlink (tmp_path);
   free_wiped (text);
-  if (!ok)
+  if (!ok && saved_errno == EEXIST)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("“%s” already exists"), path);
+  else if (!ok)
     g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE,
                  _("Cannot write key file “%s”: %s"), path, g_strerror (saved_errno));
   return ok;
+}
+
+gboolean
+veil_key_save (const VeilKey  *key,
+               const char     *path,
+               GError        **error)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return save_key (key, path, TRUE, error);
+}
+
+gboolean
+veil_key_save_new (const VeilKey  *key,
+                   const char     *path,
+                   GError        **error)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return save_key (key, path, FALSE, error);
 }
 
 static gboolean

@@ -61,4 +61,15 @@ gboolean  _veil_manifest_parse_header  (JsonObject        *root,
 VeilManifestEntry *_veil_manifest_parse_entry (JsonObject *object,
                                                gboolean    is_image);
 
+/* veil_manifest_load() and veil_manifest_load_journal() on data already read; @path names it in
+ * errors. Also what the fuzz target (fuzz/) feeds. */
+VeilManifest *_veil_manifest_load_data         (const char  *path,
+                                                const char  *data,
+                                                gsize        length,
+                                                GError     **error);
+VeilManifest *_veil_manifest_load_journal_data (const char  *path,
+                                                const char  *data,
+                                                gsize        length,
+                                                GError     **error);
+
 G_END_DECLS

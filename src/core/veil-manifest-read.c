@@ -69,6 +69,24 @@ get_double (JsonObject *object,
   return TRUE;
 }
 
+/* A name's exact bytes from base64; NULL when empty or holding a NUL. */
+static char *
+decode_raw (const char *raw)
+{
+  gsize len;
+  g_autofree guchar *bytes = g_base64_decode (raw, &len);
+  char *name = g_malloc (len + 1);
+
+  memcpy (name, bytes, len);
+  name[len] = '\0';
+  if (strlen (name) != len || len == 0)
+    {
+      g_free (name);
+      return NULL;
+    }
+  return name;
+}
+
 /* The raw bytes of a path member: from "<member>_raw" when present. */
 static char *
 get_path (JsonObject *object,
@@ -76,25 +94,41 @@ get_path (JsonObject *object,
 {
   g_autofree char *raw_member = g_strconcat (member, "_raw", NULL);
   const char *raw = _veil_manifest_get_string (object, raw_member);
-  const char *text = _veil_manifest_get_string (object, member);
 
   if (raw != NULL)
-    {
-      gsize len;
-      guchar *bytes = g_base64_decode (raw, &len);
-      char *path = g_malloc (len + 1);
+    return decode_raw (raw);
+  return g_strdup (_veil_manifest_get_string (object, member));
+}
 
-      memcpy (path, bytes, len);
-      path[len] = '\0';
-      g_free (bytes);
-      if (strlen (path) != len || len == 0)
-        {
-          g_free (path);
-          return NULL;
-        }
-      return path;
+/* The class names: "classes", or their exact bytes from "classes_raw" when a name is not valid
+ * UTF-8 (see add_classes() in veil-manifest-write.c). */
+static GStrv
+get_classes (JsonObject *root)
+{
+  JsonArray *classes = json_object_get_array_member (root, "classes");
+  JsonArray *raw = json_object_has_member (root, "classes_raw")
+                   ? json_object_get_array_member (root, "classes_raw") : NULL;
+  guint n;
+  g_auto(GStrv) names = NULL;
+
+  if (classes == NULL || (json_object_has_member (root, "classes_raw") && raw == NULL))
+    return NULL;
+  n = json_array_get_length (classes);
+  if (raw != NULL && json_array_get_length (raw) != n)
+    return NULL;
+  names = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (raw != NULL ? raw : classes, i);
+
+      if (json_node_get_value_type (node) != G_TYPE_STRING)
+        return NULL;
+      names[i] = raw != NULL ? decode_raw (json_node_get_string (node))
+                             : g_strdup (json_node_get_string (node));
+      if (names[i] == NULL)
+        return NULL;
     }
-  return g_strdup (text);
+  return g_steal_pointer (&names);
 }
 
 gboolean
@@ -103,7 +137,6 @@ _veil_manifest_parse_header (JsonObject   *root,
                              VeilManifest *manifest)
 {
   JsonObject *tool, *parameters, *key, *shard;
-  JsonArray *classes;
   const char *text;
   gint64 value;
 
@@ -115,8 +148,7 @@ _veil_manifest_parse_header (JsonObject   *root,
   tool = json_object_get_object_member (root, "tool");
   parameters = json_object_get_object_member (root, "parameters");
   key = json_object_get_object_member (root, "key");
-  classes = json_object_get_array_member (root, "classes");
-  if (tool == NULL || parameters == NULL || key == NULL || classes == NULL)
+  if (tool == NULL || parameters == NULL || key == NULL)
     return FALSE;
 
   manifest->tool_version = g_strdup (_veil_manifest_get_string (tool, "version"));
@@ -160,15 +192,9 @@ _veil_manifest_parse_header (JsonObject   *root,
   if (manifest->key_fingerprint == NULL)
     return FALSE;
 
-  manifest->classes = g_new0 (char *, json_array_get_length (classes) + 1);
-  for (guint i = 0; i < json_array_get_length (classes); i++)
-    {
-      JsonNode *node = json_array_get_element (classes, i);
-
-      if (json_node_get_value_type (node) != G_TYPE_STRING)
-        return FALSE;
-      manifest->classes[i] = g_strdup (json_node_get_string (node));
-    }
+  manifest->classes = get_classes (root);
+  if (manifest->classes == NULL)
+    return FALSE;
 
   shard = json_object_has_member (root, "shard")
           ? json_object_get_object_member (root, "shard") : NULL;
@@ -201,7 +227,7 @@ _veil_manifest_parse_entry (JsonObject *object,
       || !_veil_manifest_status_from_string (_veil_manifest_get_string (object, "status"),
                                              &entry->status))
     return NULL;
-  entry->class_name = g_strdup (_veil_manifest_get_string (object, "class"));
+  entry->class_name = get_path (object, "class");
   entry->reason = g_strdup (_veil_manifest_get_string (object, "reason"));
   if (json_object_has_member (object, "output"))
     {
@@ -273,19 +299,15 @@ _veil_manifest_read_contents (const char  *path,
 }
 
 VeilManifest *
-veil_manifest_load (const char  *path,
-                    GError     **error)
+_veil_manifest_load_data (const char  *path,
+                          const char  *data,
+                          gsize        length,
+                          GError     **error)
 {
   g_autoptr(VeilManifest) manifest = veil_manifest_new ();
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *data = NULL;
-  gsize length;
   JsonObject *root;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (!_veil_manifest_read_contents (path, &data, &length, error))
-    return NULL;
   root = _veil_manifest_parse_object (parser, data, (gssize) length);
   if (root == NULL)
     return _veil_manifest_damaged (error, path, _("not valid JSON")), NULL;
@@ -306,4 +328,18 @@ veil_manifest_load (const char  *path,
     }
   veil_manifest_sort (manifest);
   return g_steal_pointer (&manifest);
+}
+
+VeilManifest *
+veil_manifest_load (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!_veil_manifest_read_contents (path, &data, &length, error))
+    return NULL;
+  return _veil_manifest_load_data (path, data, length, error);
 }
