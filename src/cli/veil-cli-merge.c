@@ -86,7 +86,8 @@ copy_outputs (const ShardFile *shard,
       if (entry->output == NULL)
         continue;
       source = g_build_filename (shard->dir, entry->output, NULL);
-      if (!veil_paths_copy_atomic (source, output, entry->output, &sha256, NULL, NULL, error))
+      if (!veil_paths_copy_atomic (shard->dir, entry->output, output, entry->output, &sha256,
+                                   NULL, NULL, error))
         return FALSE;
       if (g_strcmp0 (sha256, entry->sha256) != 0)
         {

@@ -253,8 +253,14 @@ encode_image (VeilExportPipeline      *pipeline,
 
   entry->output = output_name_for (pipeline, image->relative_path, format);
   if (!veil_paths_write_atomic (pipeline->context.output_root, entry->output, encoded,
-                                &entry->sha256, error))
-    return FALSE;
+                                &entry->sha256, &local_error))
+    {
+      /* A name or a path refused below OUTPUT concerns this file only. */
+      if (is_fatal (local_error))
+        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
+      fail_entry (pipeline, entry, local_error);
+      return TRUE;
+    }
   entry->status = job->protect ? VEIL_MANIFEST_STATUS_PROTECTED : VEIL_MANIFEST_STATUS_UNCHANGED;
   if (job->sample && job->protect && pipeline->context.survival != NULL)
     {
@@ -292,7 +298,8 @@ run_image_job (VeilExportPipeline  *pipeline,
       /* An image the mix leaves clean is the original file, byte for byte: decoding and
        * re-encoding it would only lose quality and metadata. */
       entry->output = g_strdup (image->relative_path);
-      if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
+      if (veil_paths_copy_atomic (veil_dataset_get_root (dataset), image->relative_path,
+                                  pipeline->context.output_root, entry->output,
                                   &entry->sha256, &result->bytes_read,
                                   pipeline->context.cancellable, &error))
         entry->status = VEIL_MANIFEST_STATUS_UNCHANGED;
@@ -348,15 +355,14 @@ run_other_job (VeilExportPipeline  *pipeline,
 {
   VeilDataset *dataset = pipeline->context.dataset;
   g_autoptr(VeilManifestEntry) entry = _veil_export_other_entry (dataset, job->index);
-  g_autofree char *source_path = g_build_filename (veil_dataset_get_root (dataset), entry->source,
-                                                   NULL);
   VeilExportResult *result = g_new0 (VeilExportResult, 1);
   g_autoptr(GError) error = NULL;
 
   result->job = job;
   g_clear_pointer (&entry->message, g_free);
   entry->output = g_strdup (entry->source);
-  if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
+  if (veil_paths_copy_atomic (veil_dataset_get_root (dataset), entry->source,
+                              pipeline->context.output_root, entry->output,
                               &entry->sha256, &result->bytes_read,
                               pipeline->context.cancellable, &error))
     entry->status = VEIL_MANIFEST_STATUS_COPIED;

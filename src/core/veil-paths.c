@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-paths.h"
 
@@ -202,51 +203,122 @@ write_all (int           fd,
   return TRUE;
 }
 
-/* Opens a hidden temporary file next to @final_path, creating its folder. */
-static int
-open_temp (const char  *final_path,
-           char       **out_temp,
-           GError     **error)
+/* A problem with the name itself (too long, a folder in the way) fails that one file; anything
+ * else (full disk, no permission) stops the export as VEIL_ERROR_WRITE. */
+static void
+set_create_error (GError    **error,
+                  const char *relative_path,
+                  int         saved_errno)
 {
-  g_autofree char *dir = g_path_get_dirname (final_path);
-  g_autofree char *temp = NULL;
-  int fd;
+  g_autofree char *display = veil_paths_display (relative_path);
 
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      set_write_error (error, dir, errno);
-      return -1;
-    }
-  temp = g_build_filename (dir, VEIL_PATHS_TEMP_PREFIX "XXXXXX", NULL);
-  fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      set_write_error (error, final_path, errno);
-      return -1;
-    }
-  *out_temp = g_steal_pointer (&temp);
-  return fd;
+  if (saved_errno == ENAMETOOLONG || saved_errno == EISDIR || saved_errno == ENOTDIR)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
+  else
+    set_write_error (error, relative_path, saved_errno);
 }
 
-/* Closes @fd and renames @temp to @final_path; removes @temp on any failure. */
+/* A file being written below the output folder: a hidden temporary file created with O_EXCL in
+ * the folder (opened without following any symlink) that will hold the output, renamed over the
+ * final name within that same folder. */
+typedef struct {
+  const char *relative_path;
+  int dir_fd;
+  int fd;
+  const char *name;
+  char temp_name[sizeof VEIL_PATHS_TEMP_PREFIX + 8];
+} AtomicFile;
+
 static gboolean
-commit_temp (int         fd,
-             const char *temp,
-             const char *final_path,
-             GError    **error)
+atomic_file_open (AtomicFile  *file,
+                  const char  *root,
+                  const char  *relative_path,
+                  mode_t       mode,
+                  GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  int root_fd;
+
+  file->relative_path = relative_path;
+  file->dir_fd = -1;
+  file->fd = -1;
+
+  root_fd = veil_confined_open_root (root, &local_error);
+  if (root_fd >= 0)
+    {
+      file->dir_fd = veil_confined_open_parent (root_fd, relative_path, TRUE, &file->name,
+                                                &local_error);
+      close (root_fd);
+    }
+  if (file->dir_fd < 0)
+    {
+      /* A path or a symlink Veil refuses fails that file; a folder that cannot be made is a
+       * write error like any other. */
+      if (local_error->domain == G_IO_ERROR)
+        {
+          int code = local_error->code;
+          g_clear_error (&local_error);
+          set_create_error (error, relative_path,
+                            code == G_IO_ERROR_FILENAME_TOO_LONG ? ENAMETOOLONG
+                            : code == G_IO_ERROR_NOT_DIRECTORY ? ENOTDIR
+                            : code == G_IO_ERROR_NO_SPACE ? ENOSPC
+                            : code == G_IO_ERROR_PERMISSION_DENIED ? EACCES : EIO);
+          return FALSE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_snprintf (file->temp_name, sizeof file->temp_name, VEIL_PATHS_TEMP_PREFIX "%08x",
+                  g_random_int ());
+      file->fd = openat (file->dir_fd, file->temp_name,
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+      if (file->fd >= 0 || (errno != EEXIST && errno != EINTR))
+        break;
+    }
+  if (file->fd < 0)
+    {
+      set_create_error (error, relative_path, errno);
+      close (file->dir_fd);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+atomic_file_abandon (AtomicFile *file)
+{
+  if (file->fd >= 0)
+    close (file->fd);
+  unlinkat (file->dir_fd, file->temp_name, 0);
+  close (file->dir_fd);
+}
+
+/* Closes the temporary file and renames it to its final name; removes it on any failure. */
+static gboolean
+atomic_file_commit (AtomicFile  *file,
+                    GError     **error)
+{
+  int fd = file->fd;
+
+  file->fd = -1;
   if (close (fd) != 0)
     {
-      set_write_error (error, final_path, errno);
-      g_unlink (temp);
+      set_write_error (error, file->relative_path, errno);
+      atomic_file_abandon (file);
       return FALSE;
     }
-  if (g_rename (temp, final_path) != 0)
+  /* renameat() replaces a symlink at the final name, it never writes through it. */
+  if (renameat (file->dir_fd, file->temp_name, file->dir_fd, file->name) != 0)
     {
-      set_write_error (error, final_path, errno);
-      g_unlink (temp);
+      set_create_error (error, file->relative_path, errno);
+      atomic_file_abandon (file);
       return FALSE;
     }
+  close (file->dir_fd);
   return TRUE;
 }
 
@@ -257,30 +329,25 @@ veil_paths_write_atomic (const char  *root,
                          char       **out_sha256,
                          GError     **error)
 {
-  g_autofree char *final_path = NULL;
-  g_autofree char *temp = NULL;
+  AtomicFile file;
   const guint8 *data;
   gsize len;
-  int fd;
 
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (relative_path != NULL, FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
 
-  final_path = g_build_filename (root, relative_path, NULL);
-  fd = open_temp (final_path, &temp, error);
-  if (fd < 0)
+  if (!atomic_file_open (&file, root, relative_path, VEIL_PATHS_OUTPUT_MODE, error))
     return FALSE;
 
   data = g_bytes_get_data (contents, &len);
-  if (!write_all (fd, data, len))
+  if (!write_all (file.fd, data, len))
     {
-      set_write_error (error, final_path, errno);
-      close (fd);
-      g_unlink (temp);
+      set_write_error (error, relative_path, errno);
+      atomic_file_abandon (&file);
       return FALSE;
     }
-  if (!commit_temp (fd, temp, final_path, error))
+  if (!atomic_file_commit (&file, error))
     return FALSE;
 
   if (out_sha256 != NULL)
@@ -288,8 +355,20 @@ veil_paths_write_atomic (const char  *root,
   return TRUE;
 }
 
+static void
+set_read_error (GError    **error,
+                const char *path,
+                int         saved_errno)
+{
+  g_autofree char *display = veil_paths_display (path);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
+}
+
 gboolean
-veil_paths_copy_atomic (const char    *source,
+veil_paths_copy_atomic (const char    *source_root,
+                        const char    *source_relative,
                         const char    *root,
                         const char    *relative_path,
                         char         **out_sha256,
@@ -297,31 +376,36 @@ veil_paths_copy_atomic (const char    *source,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autofree char *final_path = NULL;
-  g_autofree char *temp = NULL;
   g_autofree guint8 *buffer = NULL;
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  AtomicFile file;
+  struct stat st;
   guint64 total = 0;
+  int source_root_fd;
   int in_fd;
-  int out_fd;
 
-  g_return_val_if_fail (source != NULL, FALSE);
+  g_return_val_if_fail (source_root != NULL, FALSE);
+  g_return_val_if_fail (source_relative != NULL, FALSE);
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (relative_path != NULL, FALSE);
 
-  in_fd = g_open (source, O_RDONLY | O_CLOEXEC, 0);
+  source_root_fd = veil_confined_open_root (source_root, error);
+  if (source_root_fd < 0)
+    return FALSE;
+  in_fd = veil_confined_open_read (source_root_fd, source_relative, error);
+  close (source_root_fd);
   if (in_fd < 0)
+    return FALSE;
+
+  /* The copy is never more readable than its source (a private file stays private). */
+  if (fstat (in_fd, &st) != 0)
     {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (source);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
+      set_read_error (error, source_relative, errno);
+      close (in_fd);
       return FALSE;
     }
-
-  final_path = g_build_filename (root, relative_path, NULL);
-  out_fd = open_temp (final_path, &temp, error);
-  if (out_fd < 0)
+  if (!atomic_file_open (&file, root, relative_path,
+                         VEIL_PATHS_OUTPUT_MODE & st.st_mode & 0777, error))
     {
       close (in_fd);
       return FALSE;
@@ -337,25 +421,18 @@ veil_paths_copy_atomic (const char    *source,
       if (n < 0 || g_cancellable_set_error_if_cancelled (cancellable, error))
         {
           if (n < 0)
-            {
-              int saved_errno = errno;
-              g_autofree char *display = g_filename_display_name (source);
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-            }
+            set_read_error (error, source_relative, errno);
           close (in_fd);
-          close (out_fd);
-          g_unlink (temp);
+          atomic_file_abandon (&file);
           return FALSE;
         }
       if (n == 0)
         break;
-      if (!write_all (out_fd, buffer, (gsize) n))
+      if (!write_all (file.fd, buffer, (gsize) n))
         {
-          set_write_error (error, final_path, errno);
+          set_write_error (error, relative_path, errno);
           close (in_fd);
-          close (out_fd);
-          g_unlink (temp);
+          atomic_file_abandon (&file);
           return FALSE;
         }
       g_checksum_update (checksum, buffer, n);
@@ -363,7 +440,7 @@ veil_paths_copy_atomic (const char    *source,
     }
   close (in_fd);
 
-  if (!commit_temp (out_fd, temp, final_path, error))
+  if (!atomic_file_commit (&file, error))
     return FALSE;
 
   if (out_sha256 != NULL)

@@ -39,17 +39,27 @@ char     *veil_paths_output_name      (GHashTable  *stems,
                                        const char  *relative_path,
                                        const char  *new_extension);
 
+/* The mode of every file the export writes (less the umask); a copied file is never more
+ * readable than its source. */
+#define VEIL_PATHS_OUTPUT_MODE 0644
+
 /* Writes @contents to @root/@relative_path through a hidden temporary file in the same folder
- * and a rename, creating folders as needed. Returns the SHA-256 (hex) of what was written.
- * Failures are VEIL_ERROR_WRITE, naming the file and the cause. */
+ * and a rename, creating folders as needed. Every folder below @root is opened without following
+ * a symlink (see veil-confined.h), so nothing planted in @root can redirect the write. Returns
+ * the SHA-256 (hex) of what was written. A path Veil refuses is VEIL_ERROR_UNSAFE_PATH, a name
+ * the file system refuses (too long, a folder in the way) a G_IO_ERROR: both concern that one
+ * file. Anything else (full disk, permissions) is VEIL_ERROR_WRITE. All name the file. */
 gboolean  veil_paths_write_atomic     (const char  *root,
                                        const char  *relative_path,
                                        GBytes      *contents,
                                        char       **out_sha256,
                                        GError     **error);
-/* Copies @source byte for byte to @root/@relative_path the same way. A problem reading
- * @source is a G_IO_ERROR naming it; a problem writing is VEIL_ERROR_WRITE. */
-gboolean  veil_paths_copy_atomic      (const char  *source,
+/* Copies @source_relative below @source_root byte for byte to @root/@relative_path the same way.
+ * The source is opened confined to @source_root and must be a regular file (a symlink or FIFO
+ * is VEIL_ERROR_UNSAFE_PATH); the copy's mode is VEIL_PATHS_OUTPUT_MODE narrowed by the
+ * source's. A problem reading is a G_IO_ERROR naming the source. */
+gboolean  veil_paths_copy_atomic      (const char  *source_root,
+                                       const char  *source_relative,
                                        const char  *root,
                                        const char  *relative_path,
                                        char       **out_sha256,
