@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-image-container.h"
 #include "veil-image-io.h"
@@ -243,14 +244,10 @@ feed_loader (GdkPixbufLoader *loader,
   guint64 total = 0;
   int fd;
 
-  fd = g_open (ctx->path, O_RDONLY | O_CLOEXEC, 0);
+  /* A regular file only, opened without blocking: an image replaced by a FIFO must not hang. */
+  fd = veil_open_regular (ctx->path, error);
   if (fd < 0)
     {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (ctx->path);
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not open “%s”: %s"), display, g_strerror (saved_errno));
       gdk_pixbuf_loader_close (loader, NULL);
       return FALSE;
     }

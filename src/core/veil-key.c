@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-key.h"
 
@@ -536,30 +537,36 @@ read_key_file (const char  *path,
                gsize       *out_len,
                GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
   struct stat st;
   GString *data;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  /* Only a regular file, and without blocking: a FIFO named as a key would otherwise hang the
+   * program where no signal handler can help. */
+  fd = veil_open_regular (path, &local_error);
   if (fd < 0)
     {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT)
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_NOT_FOUND,
                      _("Key file “%s” does not exist"), path);
+      else if (g_error_matches (local_error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH))
+        g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
+                     _("Key file “%s” is not a regular file"), path);
       else
         g_set_error (error, VEIL_ERROR, VEIL_ERROR_FAILED,
-                     _("Cannot open key file “%s”: %s"), path, g_strerror (saved_errno));
+                     _("Cannot open key file “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
   /* fstat on the open descriptor checks the very file that is read, not a swapped one. */
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, &st) != 0)
     {
+      int saved_errno = errno;
+
       close (fd);
-      g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
-                   _("Key file “%s” is not a regular file"), path);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_FAILED,
+                   _("Cannot open key file “%s”: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   if ((st.st_mode & 0077) != 0)

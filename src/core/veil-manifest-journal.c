@@ -76,10 +76,12 @@ _veil_manifest_load_journal_data (const char  *path,
           const char *list = _veil_manifest_get_string (object, "list");
           VeilManifestEntry *entry = NULL;
 
-          if (g_strcmp0 (list, "images") == 0 || g_strcmp0 (list, "other") == 0)
-            entry = _veil_manifest_parse_entry (object, g_strcmp0 (list, "images") == 0);
-          if (entry == NULL)
+          if (g_strcmp0 (list, "images") != 0 && g_strcmp0 (list, "other") != 0)
             return _veil_manifest_damaged (error, path, _("a file entry is incomplete")), NULL;
+          entry = _veil_manifest_parse_entry (object, g_strcmp0 (list, "images") == 0, path,
+                                              error);
+          if (entry == NULL)
+            return NULL;
           veil_manifest_add (manifest, entry);
         }
     }

@@ -8,8 +8,10 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-manifest-private.h"
+#include "veil-paths.h"
 
 /* Reading a manifest, and the parsing of headers and entries the journal shares. */
 
@@ -34,6 +36,35 @@ _veil_manifest_get_string (JsonObject *object,
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+/* A member of the given kind, or NULL when it is missing or of another kind (json-glib's own
+ * getters warn on the wrong kind, and a manifest is outside data). */
+static JsonObject *
+get_object (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_TYPE (node) == JSON_NODE_OBJECT
+         ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+get_array (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_TYPE (node) == JSON_NODE_ARRAY
+         ? json_node_get_array (node) : NULL;
+}
+
+static gboolean
+incomplete (GError    **error,
+            const char *path)
+{
+  return _veil_manifest_damaged (error, path, _("a file entry is incomplete"));
 }
 
 static gboolean
@@ -105,9 +136,8 @@ get_path (JsonObject *object,
 static GStrv
 get_classes (JsonObject *root)
 {
-  JsonArray *classes = json_object_get_array_member (root, "classes");
-  JsonArray *raw = json_object_has_member (root, "classes_raw")
-                   ? json_object_get_array_member (root, "classes_raw") : NULL;
+  JsonArray *classes = get_array (root, "classes");
+  JsonArray *raw = get_array (root, "classes_raw");
   guint n;
   g_auto(GStrv) names = NULL;
 
@@ -125,7 +155,9 @@ get_classes (JsonObject *root)
         return NULL;
       names[i] = raw != NULL ? decode_raw (json_node_get_string (node))
                              : g_strdup (json_node_get_string (node));
-      if (names[i] == NULL)
+      /* A class is a folder name. */
+      if (names[i] == NULL || !veil_confined_check_relative (names[i], NULL)
+          || strchr (names[i], '/') != NULL)
         return NULL;
     }
   return g_steal_pointer (&names);
@@ -145,9 +177,9 @@ _veil_manifest_parse_header (JsonObject   *root,
                    &value))
     return FALSE;
 
-  tool = json_object_get_object_member (root, "tool");
-  parameters = json_object_get_object_member (root, "parameters");
-  key = json_object_get_object_member (root, "key");
+  tool = get_object (root, "tool");
+  parameters = get_object (root, "parameters");
+  key = get_object (root, "key");
   if (tool == NULL || parameters == NULL || key == NULL)
     return FALSE;
 
@@ -178,8 +210,14 @@ _veil_manifest_parse_header (JsonObject   *root,
   if (!get_int (parameters, "jpeg_quality", 1, 100, &value))
     return FALSE;
   manifest->jpeg_quality = (int) value;
-  manifest->copy_other = json_object_get_boolean_member_with_default (parameters, "copy_other",
-                                                                      FALSE);
+  if (json_object_has_member (parameters, "copy_other"))
+    {
+      JsonNode *node = json_object_get_member (parameters, "copy_other");
+
+      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        return FALSE;
+      manifest->copy_other = json_node_get_boolean (node);
+    }
 
   text = _veil_manifest_get_string (key, "kind");
   if (g_strcmp0 (text, "seed") == 0)
@@ -196,8 +234,9 @@ _veil_manifest_parse_header (JsonObject   *root,
   if (manifest->classes == NULL)
     return FALSE;
 
-  shard = json_object_has_member (root, "shard")
-          ? json_object_get_object_member (root, "shard") : NULL;
+  shard = get_object (root, "shard");
+  if (json_object_has_member (root, "shard") && shard == NULL)
+    return FALSE;
   if (shard != NULL)
     {
       gint64 index, count;
@@ -211,55 +250,90 @@ _veil_manifest_parse_header (JsonObject   *root,
   return TRUE;
 }
 
+/* Whether @name (a "source", "output" or "class" read from the file) is a plain path inside
+ * its folder, and for a class a single folder name; otherwise @file is damaged, the entry named. */
+static gboolean
+check_confined (const char  *file,
+                const char  *name,
+                gboolean     single_component,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!veil_confined_check_relative (name, &local_error))
+    return _veil_manifest_damaged (error, file, local_error->message);
+  if (single_component && strchr (name, '/') != NULL)
+    {
+      g_autofree char *display = veil_paths_display (name);
+      g_autofree char *what = g_strdup_printf (_("the class “%s” is not a folder name"),
+                                               display);
+
+      return _veil_manifest_damaged (error, file, what);
+    }
+  return TRUE;
+}
+
 VeilManifestEntry *
-_veil_manifest_parse_entry (JsonObject *object,
-                            gboolean    is_image)
+_veil_manifest_parse_entry (JsonObject  *object,
+                            gboolean     is_image,
+                            const char  *path,
+                            GError     **error)
 {
   g_autoptr(VeilManifestEntry) entry = veil_manifest_entry_new ();
   gint64 index;
 
   entry->is_image = is_image;
   if (!get_int (object, "index", 0, G_MAXUINT32, &index))
-    return NULL;
+    return incomplete (error, path), NULL;
   entry->index = (guint) index;
   entry->source = get_path (object, "source");
   if (entry->source == NULL
       || !_veil_manifest_status_from_string (_veil_manifest_get_string (object, "status"),
                                              &entry->status))
-    return NULL;
+    return incomplete (error, path), NULL;
   entry->class_name = get_path (object, "class");
   entry->reason = g_strdup (_veil_manifest_get_string (object, "reason"));
   if (json_object_has_member (object, "output"))
     {
       entry->output = get_path (object, "output");
       if (entry->output == NULL)
-        return NULL;
+        return incomplete (error, path), NULL;
     }
   entry->sha256 = g_strdup (_veil_manifest_get_string (object, "sha256"));
   entry->message = g_strdup (_veil_manifest_get_string (object,
                                                         entry->status == VEIL_MANIFEST_STATUS_FAILED
                                                         ? "error" : "message"));
   if ((entry->output == NULL) != (entry->sha256 == NULL))
+    return incomplete (error, path), NULL;
+  /* Every path is used below INPUT or OUTPUT: one that leads out of them is an attack or
+   * damage, never something to open. */
+  if (!check_confined (path, entry->source, FALSE, error)
+      || (entry->output != NULL && !check_confined (path, entry->output, FALSE, error))
+      || (entry->class_name != NULL && !check_confined (path, entry->class_name, TRUE, error)))
     return NULL;
   return g_steal_pointer (&entry);
 }
 
 static gboolean
-parse_entries (JsonObject   *root,
-               const char   *member,
-               gboolean      is_image,
-               VeilManifest *manifest)
+parse_entries (JsonObject    *root,
+               const char    *member,
+               gboolean       is_image,
+               VeilManifest  *manifest,
+               const char    *path,
+               GError       **error)
 {
-  JsonArray *array = json_object_get_array_member (root, member);
+  JsonArray *array = get_array (root, member);
 
   if (array == NULL)
-    return FALSE;
+    return incomplete (error, path);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *object = json_array_get_object_element (array, i);
-      VeilManifestEntry *entry = object != NULL ? _veil_manifest_parse_entry (object, is_image)
-                                                : NULL;
+      JsonNode *node = json_array_get_element (array, i);
+      VeilManifestEntry *entry;
 
+      if (JSON_NODE_TYPE (node) != JSON_NODE_OBJECT)
+        return incomplete (error, path);
+      entry = _veil_manifest_parse_entry (json_node_get_object (node), is_image, path, error);
       if (entry == NULL)
         return FALSE;
       veil_manifest_add (manifest, entry);
@@ -313,9 +387,9 @@ _veil_manifest_load_data (const char  *path,
     return _veil_manifest_damaged (error, path, _("not valid JSON")), NULL;
   if (!_veil_manifest_parse_header (root, VEIL_MANIFEST_FORMAT, manifest))
     return _veil_manifest_damaged (error, path, _("unknown format or settings")), NULL;
-  if (!parse_entries (root, "images", TRUE, manifest)
-      || !parse_entries (root, "other", FALSE, manifest))
-    return _veil_manifest_damaged (error, path, _("a file entry is incomplete")), NULL;
+  if (!parse_entries (root, "images", TRUE, manifest, path, error)
+      || !parse_entries (root, "other", FALSE, manifest, path, error))
+    return NULL;
   /* Kept as it is, so that loading and saving a manifest keeps its report. */
   if (json_object_has_member (root, "survival"))
     {
