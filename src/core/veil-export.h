@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "veil-protect-params.h"
 #include "veil-survival.h"
 #include "veil-types.h"
 
@@ -15,10 +16,12 @@ G_BEGIN_DECLS
 
 typedef struct {
   VeilKey          *key;            /* borrowed */
-  guint             k;              /* 3…31, odd */
-  double            pb;             /* (0, 1] */
-  double            mix;            /* fraction of images protected, [0, 1]; 1.0 by default */
-  guint             training_res;   /* VEIL_TRAINING_RES_NATIVE or a short side in pixels */
+  /* The protection settings (see veil-protect-params.h for their limits and defaults; p_b and
+   * mix are used rounded to VEIL_PROTECT_DECIMALS decimals). */
+  guint             k;
+  double            pb;
+  double            mix;
+  guint             training_res;
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */
@@ -33,6 +36,11 @@ typedef struct {
 } VeilExportOptions;
 
 void veil_export_options_init (VeilExportOptions *options); /* the defaults above */
+/* Copies the protection settings into, or out of, @options. */
+void veil_export_options_set_params (VeilExportOptions       *options,
+                                     const VeilProtectParams *params);
+void veil_export_options_get_params (const VeilExportOptions *options,
+                                     VeilProtectParams       *params);
 
 /* What an export is doing: writing the files, then (survival_sample > 0, not a shard)
  * checking that the protection survives a scraper's shrinking on the sample. */
