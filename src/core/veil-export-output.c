@@ -109,6 +109,33 @@ set_lock_error (GError    **error,
                  g_strerror (saved_errno));
 }
 
+gboolean
+veil_export_check_key_file (const char  *input_dir,
+                            const char  *key_path,
+                            GError     **error)
+{
+  g_autofree char *input = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (input_dir != NULL, FALSE);
+  g_return_val_if_fail (key_path != NULL, FALSE);
+
+  input = veil_paths_canonicalize (input_dir, error);
+  key = input != NULL ? veil_paths_canonicalize (key_path, error) : NULL;
+  if (key == NULL)
+    return FALSE;
+  if (veil_paths_is_within (input, key))
+    {
+      g_autofree char *key_display = veil_paths_display (key_path);
+      g_autofree char *input_display = veil_paths_display (input_dir);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_OUTPUT_OVERLAPS_INPUT,
+                   _("The key file “%s” lies inside the input folder “%s”: move it out, so that "
+                     "it can never be published with the photos"), key_display, input_display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 struct _VeilExportLock {
   int dir_fd;  /* the output folder */
   int fd;      /* its lock file */

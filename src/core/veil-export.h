@@ -99,6 +99,12 @@ gboolean veil_export_check_output    (const char *input_dir,
                                       const char *output_dir,
                                       GError    **error);
 
+/* Refuses a key file that lies inside the input folder (VEIL_ERROR_OUTPUT_OVERLAPS_INPUT),
+ * resolving symbolic links: a key kept among the photos is one copy away from being published. */
+gboolean veil_export_check_key_file  (const char *input_dir,
+                                      const char *key_path,
+                                      GError    **error);
+
 /* The hidden, empty file whose locks keep to one writer per output folder. The last run to
  * end removes it; one that was killed leaves it behind, harmless. */
 #define VEIL_EXPORT_LOCK_NAME ".veil-lock"
