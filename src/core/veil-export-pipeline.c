@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-export-private.h"
 #include "veil-image-io.h"
@@ -275,6 +277,43 @@ encode_image (VeilExportPipeline      *pipeline,
   return TRUE;
 }
 
+/* Copies the input file @relative byte for byte to @entry->output. An image is opened as the
+ * scan found it, through the user's links to pictures kept elsewhere; any other file only
+ * inside INPUT, never through a symlink, so that --copy-other cannot publish a file from
+ * elsewhere (a key, /etc/shadow). Either way only a regular file, and never a key file. */
+static gboolean
+copy_input (VeilExportPipeline *pipeline,
+            const char         *relative,
+            gboolean            is_image,
+            VeilManifestEntry  *entry,
+            guint64            *bytes_read,
+            GError            **error)
+{
+  const char *root = veil_dataset_get_root (pipeline->context.dataset);
+  gboolean ok;
+  int fd;
+
+  if (is_image)
+    {
+      g_autofree char *path = g_build_filename (root, relative, NULL);
+      fd = veil_open_regular (path, error);
+    }
+  else
+    {
+      int root_fd = veil_confined_open_root (root, error);
+
+      fd = root_fd >= 0 ? veil_confined_open_read (root_fd, relative, error) : -1;
+      if (root_fd >= 0)
+        close (root_fd);
+    }
+  if (fd < 0)
+    return FALSE;
+  ok = veil_paths_copy_atomic (fd, relative, pipeline->context.output_root, entry->output, NULL,
+                               &entry->sha256, bytes_read, pipeline->context.cancellable, error);
+  close (fd);
+  return ok;
+}
+
 static VeilExportResult *
 run_image_job (VeilExportPipeline  *pipeline,
                const VeilExportJob *job)
@@ -298,10 +337,7 @@ run_image_job (VeilExportPipeline  *pipeline,
       /* An image the mix leaves clean is the original file, byte for byte: decoding and
        * re-encoding it would only lose quality and metadata. */
       entry->output = g_strdup (image->relative_path);
-      if (veil_paths_copy_atomic (veil_dataset_get_root (dataset), image->relative_path,
-                                  pipeline->context.output_root, entry->output,
-                                  &entry->sha256, &result->bytes_read,
-                                  pipeline->context.cancellable, &error))
+      if (copy_input (pipeline, image->relative_path, TRUE, entry, &result->bytes_read, &error))
         entry->status = VEIL_MANIFEST_STATUS_UNCHANGED;
       else if (!is_fatal (error))
         fail_entry (pipeline, entry, error);
@@ -361,10 +397,7 @@ run_other_job (VeilExportPipeline  *pipeline,
   result->job = job;
   g_clear_pointer (&entry->message, g_free);
   entry->output = g_strdup (entry->source);
-  if (veil_paths_copy_atomic (veil_dataset_get_root (dataset), entry->source,
-                              pipeline->context.output_root, entry->output,
-                              &entry->sha256, &result->bytes_read,
-                              pipeline->context.cancellable, &error))
+  if (copy_input (pipeline, entry->source, FALSE, entry, &result->bytes_read, &error))
     entry->status = VEIL_MANIFEST_STATUS_COPIED;
   else if (!is_fatal (error))
     fail_entry (pipeline, entry, error);
