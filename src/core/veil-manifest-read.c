@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -363,12 +365,40 @@ _veil_manifest_read_contents (const char  *path,
                               GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) data = g_string_new (NULL);
+  char buffer[64 * 1024];
+  int fd;
 
-  if (!g_file_get_contents (path, out_data, out_length, &local_error))
+  /* A manifest replaced by a FIFO or a device must not hang the reader or feed it forever. */
+  fd = veil_open_regular (path, &local_error);
+  if (fd < 0)
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST, "%s", local_error->message);
       return FALSE;
     }
+  for (;;)
+    {
+      gssize n = read (fd, buffer, sizeof buffer);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *display = g_filename_display_name (path);
+
+          close (fd);
+          g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST, _("Could not read “%s”: %s"),
+                       display, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (data, buffer, n);
+    }
+  close (fd);
+  *out_length = data->len;
+  *out_data = g_string_free (g_steal_pointer (&data), FALSE);
   return TRUE;
 }
 

@@ -523,11 +523,42 @@ veil_paths_copy_atomic (int            source_fd,
 }
 
 char *
+veil_paths_fd_sha256 (int          fd,
+                      const char  *shown_path,
+                      GError     **error)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
+
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (shown_path != NULL, NULL);
+
+  for (;;)
+    {
+      gssize n = read (fd, buffer, COPY_CHUNK);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *display = g_filename_display_name (shown_path);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_checksum_update (checksum, buffer, n);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+char *
 veil_paths_file_sha256 (const char  *path,
                         GError     **error)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = NULL;
+  char *sha256;
   int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -541,29 +572,9 @@ veil_paths_file_sha256 (const char  *path,
                    _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
       return NULL;
     }
-
-  buffer = g_malloc (COPY_CHUNK);
-  for (;;)
-    {
-      gssize n = read (fd, buffer, COPY_CHUNK);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved_errno = errno;
-          g_autofree char *display = g_filename_display_name (path);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-          close (fd);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      g_checksum_update (checksum, buffer, n);
-    }
+  sha256 = veil_paths_fd_sha256 (fd, path, error);
   close (fd);
-  return g_strdup (g_checksum_get_string (checksum));
+  return sha256;
 }
 
 void
