@@ -365,6 +365,7 @@ _veil_window_set_dataset (VeilWindow  *self,
   /* Translators: "3 classes · 120 images". */
   summary = g_strdup_printf (_("%s · %s"), classes, images);
   gtk_label_set_label (self->dataset_summary_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->single_class_label), n_classes == 1);
   /* The skipped count opens the list of what was skipped and why; filled when opened. */
   if (n_skipped > 0)
     {
