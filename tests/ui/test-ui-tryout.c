@@ -50,20 +50,28 @@ open_folder (const char *path)
 
 /* ---- A new folder ------------------------------------------------------------------------ */
 
+typedef struct {
+  GBytes   *old_pixels;  /* the first folder's image as shown */
+  gboolean  checked;
+} NewFolder;
+
 static void
 on_dataset_shown_cb (GtkStack   *stack,
                      GParamSpec *pspec,
-                     gpointer    data)
+                     NewFolder  *check)
 {
-  GdkTexture **old = data;
   VeilCompareView *view = window->compare_view;
 
-  /* Checked at the moment the new folder's page comes up, before any decode could finish. */
+  /* Checked at the moment the new folder's page comes up, before its decode could finish. */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "dataset") == 0)
     {
-      g_assert_true (view->original == NULL || view->original != old[0]);
-      g_assert_true (view->protected_image == NULL || view->protected_image != old[1]);
-      old[2] = GINT_TO_POINTER (TRUE);
+      GdkTexture *shown[] = { view->original, view->protected_image };
+
+      /* The first folder's pictures are landscape, the second's portrait. */
+      for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+        if (shown[i] != NULL)
+          g_assert_cmpint (gdk_texture_get_height (shown[i]), >, gdk_texture_get_width (shown[i]));
+      check->checked = TRUE;
     }
 }
 
@@ -71,25 +79,24 @@ static void
 test_new_folder (void)
 {
   g_autofree char *first = ui_test_make_dataset (2, 2, 640, 480);
-  g_autofree char *second = ui_test_make_dataset (2, 2, 640, 480);
-  GdkTexture *old[3] = { NULL };
+  g_autofree char *second = ui_test_make_dataset (2, 2, 480, 640); /* other pictures */
+  g_autoptr(GBytes) last = NULL;
+  NewFolder check = { NULL, FALSE };
   gulong id;
 
   ui_test_open_and_wait (window, first);
-  old[0] = g_object_ref (window->compare_view->original);
-  old[1] = g_object_ref (window->compare_view->protected_image);
-  g_assert_nonnull (old[0]);
+  check.old_pixels = ui_test_download (window->compare_view->original);
 
   id = g_signal_connect (window->main_stack, "notify::visible-child-name",
-                         G_CALLBACK (on_dataset_shown_cb), old);
+                         G_CALLBACK (on_dataset_shown_cb), &check);
   ui_test_open_and_wait (window, second);
   g_signal_handler_disconnect (window->main_stack, id);
-  g_assert_true (GPOINTER_TO_INT (old[2]));
+  g_assert_true (check.checked);
   /* And the image shown in the end is the new folder's. */
-  g_assert_true (window->compare_view->original != old[0]);
+  last = ui_test_download (window->compare_view->original);
+  g_assert_false (g_bytes_equal (last, check.old_pixels));
 
-  g_object_unref (old[0]);
-  g_object_unref (old[1]);
+  g_bytes_unref (check.old_pixels);
   veil_test_rm_rf (first);
   veil_test_rm_rf (second);
 }
