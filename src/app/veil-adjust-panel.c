@@ -16,6 +16,7 @@ struct _VeilAdjustPanel
 
   GSettings     *settings;
   gboolean       syncing;
+  gboolean       typing_resolution; /* the custom size is being typed in */
 
   GtkAdjustment *blur_adjustment;
   GtkAdjustment *kernel_adjustment;
@@ -53,7 +54,7 @@ sync_from_settings (VeilAdjustPanel *self)
 
   selected = veil_resolution_choices_find (params.training_res);
   /* "Custom" stays chosen while the person types a value that happens to be in the list. */
-  if (!veil_resolution_choices_is_custom (gtk_drop_down_get_selected (self->resolution_dropdown)))
+  if (!self->typing_resolution)
     gtk_drop_down_set_selected (self->resolution_dropdown, selected);
   if (params.training_res != VEIL_TRAINING_RES_NATIVE)
     gtk_adjustment_set_value (self->resolution_adjustment, params.training_res);
@@ -111,7 +112,9 @@ on_resolution_selected_cb (GtkDropDown     *dropdown,
 
   value = custom ? (int) gtk_adjustment_get_value (self->resolution_adjustment)
                  : (int) veil_resolution_choices_get (selected);
+  self->typing_resolution = custom;
   g_settings_set_int (self->settings, "training-resolution", value);
+  self->typing_resolution = FALSE;
   if (custom)
     gtk_widget_grab_focus (GTK_WIDGET (self->resolution_spin));
 }
@@ -123,8 +126,10 @@ on_resolution_spin_changed_cb (GtkSpinButton   *spin,
   if (self->syncing
       || !veil_resolution_choices_is_custom (gtk_drop_down_get_selected (self->resolution_dropdown)))
     return;
+  self->typing_resolution = TRUE;
   g_settings_set_int (self->settings, "training-resolution",
                       (int) gtk_spin_button_get_value (spin));
+  self->typing_resolution = FALSE;
 }
 
 /* k is stored as an int; the adjustment holds a double and may pass even values while typing:
@@ -226,6 +231,11 @@ veil_adjust_panel_init (VeilAdjustPanel *self)
   self->syncing = TRUE;
   gtk_drop_down_set_model (self->resolution_dropdown, choices);
   self->syncing = FALSE;
+  /* A drag stops on a value the panel can show (0.31, 50 %), not between two: GtkScale rounds
+   * only while it draws its value, which these do beside them instead. */
+  gtk_range_set_round_digits (GTK_RANGE (self->blur_scale), VEIL_PROTECT_SETTINGS_DECIMALS);
+  gtk_range_set_round_digits (GTK_RANGE (self->mix_scale), VEIL_PROTECT_SETTINGS_DECIMALS);
+  gtk_scale_add_mark (self->mix_scale, 0.5, GTK_POS_BOTTOM, NULL);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind_with_mapping (self->settings, "blur", self->blur_adjustment, "value",

@@ -73,6 +73,7 @@ on_export_done_cb (GObject      *source,
       return;
     }
 
+  _veil_export_dialog_remember_folder (self);
   g_clear_pointer (&self->report, veil_export_report_free);
   g_clear_error (&self->error);
   self->report = report;

@@ -182,6 +182,36 @@ veil_export_dialog_set_output_folder (VeilExportDialog *self,
   return self->output_ok;
 }
 
+void
+_veil_export_dialog_offer_last_folder (VeilExportDialog *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "last-export-folder");
+  g_autofree char *manifest = NULL;
+
+  g_clear_object (&self->last_output);
+  if (*path == '\0' || !g_path_is_absolute (path))
+    return;
+  self->last_output = g_file_new_for_path (path);
+
+  /* A folder with a finished export is most likely another collection's: only remembered as
+   * the place to look. */
+  manifest = g_build_filename (path, VEIL_MANIFEST_NAME, NULL);
+  if (veil_export_can_resume (path)
+      || (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (manifest, G_FILE_TEST_EXISTS))
+      || (g_file_test (path, G_FILE_TEST_IS_DIR) && !folder_has_other_files (path)
+          && !g_file_test (manifest, G_FILE_TEST_EXISTS)))
+    veil_export_dialog_set_output_folder (self, self->last_output);
+}
+
+void
+_veil_export_dialog_remember_folder (VeilExportDialog *self)
+{
+  g_autofree char *path = self->output != NULL ? g_file_get_path (self->output) : NULL;
+
+  if (path != NULL)
+    g_settings_set_string (self->settings, "last-export-folder", path);
+}
+
 static void
 on_folder_response_cb (GtkNativeDialog  *native,
                        int               response,

@@ -168,7 +168,8 @@ veil_export_progress_format_report (const VeilExportParams *params,
                               veil_export_report_get_n_protected (report));
       g_string_append_printf (s, _("Left unchanged by the protected fraction: %u\n"),
                               veil_export_report_get_n_unchanged (report));
-      g_string_append_printf (s, _("Already done by an earlier run: %u\n"),
+      /* Among the counts above, not in addition to them. */
+      g_string_append_printf (s, _("Of these, already in the folder from an earlier run: %u\n"),
                               veil_export_report_get_n_skipped (report));
       g_string_append_printf (s, _("Failed: %u\n"), n_failed);
 

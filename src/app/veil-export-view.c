@@ -33,7 +33,6 @@ struct _VeilExportView
   GtkWidget           *unchanged_row;
   GtkLabel            *unchanged_label;
   GtkWidget           *skipped_row;
-  GtkLabel            *skipped_label;
   GtkWidget           *failed_none_row;
   AdwExpanderRow      *failed_row;
   AdwPreferencesGroup *survival_group;
@@ -154,10 +153,16 @@ show_results (VeilExportView         *self,
   guint n_unchanged = veil_export_report_get_n_unchanged (report);
   guint n_skipped = veil_export_report_get_n_skipped (report);
   g_autofree char *failed_subtitle = NULL;
+  g_autofree char *skipped_title = NULL;
 
   set_count (self->protected_label, veil_export_report_get_n_protected (report));
   set_count (self->unchanged_label, n_unchanged);
-  set_count (self->skipped_label, n_skipped);
+  /* Not a count of its own: these images are among those counted above, each once. */
+  skipped_title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%u of these was already in the folder",
+                                                "%u of these were already in the folder",
+                                                n_skipped), n_skipped);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->skipped_row), skipped_title);
   gtk_widget_set_visible (self->unchanged_row, n_unchanged > 0 || params->mix < 1.0);
   gtk_widget_set_visible (self->skipped_row, n_skipped > 0);
 
@@ -415,7 +420,6 @@ veil_export_view_class_init (VeilExportViewClass *klass)
   BIND (unchanged_row);
   BIND (unchanged_label);
   BIND (skipped_row);
-  BIND (skipped_label);
   BIND (failed_none_row);
   BIND (failed_row);
   BIND (survival_group);

@@ -15,6 +15,7 @@ struct _VeilPreferencesWindow
 
   GSettings            *settings;
   gboolean              updating;
+  gboolean              typing_resolution; /* the custom size is being typed in */
 
   AdwComboRow          *resolution_row;
   AdwActionRow         *custom_resolution_row;
@@ -38,7 +39,7 @@ sync_resolution (VeilPreferencesWindow *self)
 
   self->updating = TRUE;
   /* "Custom" stays chosen while the person types a value that happens to be in the list. */
-  if (!veil_resolution_choices_is_custom (adw_combo_row_get_selected (self->resolution_row)))
+  if (!self->typing_resolution)
     adw_combo_row_set_selected (self->resolution_row, selected);
   if (params.training_res != VEIL_TRAINING_RES_NATIVE)
     gtk_spin_button_set_value (self->resolution_spin, params.training_res);
@@ -60,9 +61,11 @@ on_resolution_selected_cb (AdwComboRow           *row,
   if (self->updating || selected == GTK_INVALID_LIST_POSITION)
     return;
 
+  self->typing_resolution = custom;
   g_settings_set_int (self->settings, "training-resolution",
                       custom ? gtk_spin_button_get_value_as_int (self->resolution_spin)
                              : (int) veil_resolution_choices_get (selected));
+  self->typing_resolution = FALSE;
 }
 
 static void
@@ -72,8 +75,10 @@ on_resolution_spin_changed_cb (GtkSpinButton         *spin,
   if (self->updating
       || !veil_resolution_choices_is_custom (adw_combo_row_get_selected (self->resolution_row)))
     return;
+  self->typing_resolution = TRUE;
   g_settings_set_int (self->settings, "training-resolution",
                       gtk_spin_button_get_value_as_int (spin));
+  self->typing_resolution = FALSE;
 }
 
 /* JPEG quality only matters when photos keep their own format. */

@@ -110,6 +110,7 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, content);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, class_list);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, dataset_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, single_class_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_list);

@@ -179,8 +179,8 @@ print_survival (const VeilExportReport  *report,
   _veil_cli_print_survival (survival, FALSE, FALSE);
 }
 
-/* The command line that continues this export: the same arguments, with --resume. Arguments
- * are quoted for a POSIX shell with straight quotes only where needed, so it can be pasted. */
+/* The command line that continues this export: the same arguments, with --resume, quoted so
+ * that it can be pasted into a shell. */
 static char *
 format_resume_command (int    argc,
                        char **argv)
@@ -189,21 +189,13 @@ format_resume_command (int    argc,
 
   for (int i = 1; i < argc; i++)
     {
-      const char *arg = argv[i];
-      gboolean plain = *arg != '\0';
+      g_autofree char *quoted = NULL;
 
-      if (g_str_equal (arg, "--resume"))
+      if (g_str_equal (argv[i], "--resume"))
         continue;
-      for (const char *c = arg; *c != '\0' && plain; c++)
-        plain = g_ascii_isalnum (*c) || strchr ("-_./=,:+@%", *c) != NULL;
+      quoted = _veil_cli_shell_quote (argv[i]);
       g_string_append_c (command, ' ');
-      if (plain)
-        g_string_append (command, arg);
-      else
-        {
-          g_autofree char *quoted = g_shell_quote (arg);
-          g_string_append (command, quoted);
-        }
+      g_string_append (command, quoted);
     }
   return g_string_free (command, FALSE);
 }

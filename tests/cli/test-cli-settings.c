@@ -222,6 +222,23 @@ test_cancel_hint (void)
   veil_test_rm_rf (base);
 }
 
+/* keygen's hint is a command to paste: straight quotes, and only where the shell needs them. */
+static void
+test_keygen_hint (void)
+{
+  g_autofree char *home = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cli_run (home, &out, NULL, "keygen", "clitest", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "veil-cli keys export clitest FILE\n"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cli_run (home, &out, NULL, "keygen", "my key", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "veil-cli keys export 'my key' FILE\n"));
+  g_assert_null (strstr (out, "“my key”\n"));
+  g_assert_null (strstr (out, "export “"));
+  veil_test_rm_rf (home);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -238,6 +255,7 @@ main (int    argc,
       g_test_add_data_func (path, &refused[i], test_refused);
     }
   g_test_add_func ("/cli/settings/cancel-hint", test_cancel_hint);
+  g_test_add_func ("/cli/settings/keygen-hint", test_keygen_hint);
 
   return g_test_run ();
 }
