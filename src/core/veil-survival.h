@@ -57,7 +57,9 @@ void       veil_survival_downscale_area  (const guint8 *src,
                                           int           dst_height);
 
 /* The image as a model sees it: area-downscaled to short side @res (unless already that small)
- * and, with @jpeg, through a JPEG of quality 75 and back. A new RGB(A) pixbuf. */
+ * and, with @jpeg, through a JPEG of quality 75 and back. A new RGB pixbuf (alpha is dropped).
+ * The one shrink of Veil: the survival check measures with it and the app's "As a Model Sees
+ * It" view shows it. */
 GdkPixbuf *veil_survival_as_scraper_sees (GdkPixbuf    *pixbuf,
                                           guint         res,
                                           gboolean      jpeg,

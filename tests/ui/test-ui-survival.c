@@ -17,7 +17,9 @@
 #include "veil-dataset.h"
 #include "veil-export-dialog.h"
 #include "veil-export.h"
+#include "veil-image-item.h"
 #include "veil-key-list.h"
+#include "veil-survival.h"
 #include "ui-test-util.h"
 #include "veil-test-util.h"
 #include "veil-window.h"
@@ -309,6 +311,111 @@ test_failure_is_headline (void)
   ui_test_wait_ms (50);
 }
 
+static gboolean
+model_view_ready (gpointer data)
+{
+  VeilWindow *win = data;
+  GdkTexture *texture = veil_compare_view_get_texture (win->compare_view,
+                                                       VEIL_COMPARE_LAYER_PROTECTED);
+
+  return !veil_preview_job_is_busy (win->preview_job) && texture != NULL
+         && MIN (gdk_texture_get_width (texture), gdk_texture_get_height (texture)) == 224;
+}
+
+/* The texture's colour equals the pixbuf's, byte for byte (downloads are B, G, R, A in memory
+ * on this little-endian machine; the pictures are opaque). */
+static void
+assert_texture_is (GdkTexture *texture,
+                   GdkPixbuf  *expected)
+{
+  g_autoptr(GBytes) bytes = ui_test_download (texture);
+  const guint8 *t = g_bytes_get_data (bytes, NULL);
+  const guint8 *e = gdk_pixbuf_read_pixels (expected);
+  int w = gdk_pixbuf_get_width (expected), h = gdk_pixbuf_get_height (expected);
+  int stride = gdk_pixbuf_get_rowstride (expected), nc = gdk_pixbuf_get_n_channels (expected);
+  guint n_different = 0;
+
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, w);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, h);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < 3; c++)
+        n_different += t[((gsize) y * w + x) * 4 + 2 - c] != e[(gsize) y * stride + x * nc + c];
+  g_assert_cmpuint (n_different, ==, 0);
+}
+
+/* "As a Model Sees It" shows exactly what the survival check measures: the window's preview of
+ * a photo at 224 px equals the core's shrink of the original and of the exported protected
+ * copy, byte for byte (GdkPixbuf's tiles filter with its own rounding once differed). */
+static void
+test_model_view_is_checked_shrink (void)
+{
+  g_autofree char *input = g_build_filename (tmpdir, "model-view", NULL);
+  g_autofree char *output = g_build_filename (tmpdir, "model-view-protected", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilExportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) original = NULL;
+  g_autoptr(GdkPixbuf) exported = NULL;
+  g_autoptr(GdkPixbuf) original_seen = NULL;
+  g_autoptr(GdkPixbuf) exported_seen = NULL;
+  g_autoptr(VeilImageItem) item = NULL;
+  g_autofree char *original_path = NULL;
+  g_autofree char *exported_path = NULL;
+  VeilWindow *win = VEIL_WINDOW (window);
+  VeilExportOptions options;
+
+  /* 333 × 251: shrunk by an uneven factor, where roundings differ. */
+  for (guint c = 0; c < 2; c++)
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autofree char *dir = g_strdup_printf ("%s/class%u", input, c);
+        g_autofree char *path = g_strdup_printf ("%s/img%u.png", dir, i);
+
+        g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+        write_detailed (path, 333, 251, 100 + c * 10 + i);
+      }
+  g_settings_set_int (settings, "training-resolution", 224);
+  g_settings_set_int (settings, "kernel-size", 9);
+  g_settings_set_double (settings, "blur", 0.06);
+  g_settings_set_double (settings, "mix", 1.0);
+  g_settings_set_boolean (settings, "model-view", TRUE);
+  ensure_key ();
+  ui_test_open_and_wait (win, input);
+  ui_test_wait_until (model_view_ready, win, 10000, "the model view");
+
+  /* The export of the same folder with the same settings, as the survival check reads it. */
+  key = veil_key_list_dup_active_key (veil_key_list_get_default ());
+  veil_export_options_init (&options);
+  options.key = key;
+  options.k = 9;
+  options.pb = 0.06;
+  options.training_res = 224;
+  options.format = VEIL_OUTPUT_FORMAT_PNG;
+  options.survival_sample = 0;
+  report = veil_export_run (veil_window_get_dataset (win), output, &options, NULL, NULL, NULL,
+                            &error);
+  g_assert_no_error (error);
+
+  item = g_object_ref (gtk_single_selection_get_selected_item (win->image_selection));
+  original_path = g_build_filename (input, veil_image_item_get_relative_path (item), NULL);
+  exported_path = g_build_filename (output, veil_image_item_get_relative_path (item), NULL);
+  original = gdk_pixbuf_new_from_file (original_path, &error);
+  g_assert_no_error (error);
+  exported = gdk_pixbuf_new_from_file (exported_path, &error);
+  g_assert_no_error (error);
+  original_seen = veil_survival_as_scraper_sees (original, 224, FALSE, &error);
+  exported_seen = veil_survival_as_scraper_sees (exported, 224, FALSE, &error);
+  g_assert_no_error (error);
+
+  assert_texture_is (veil_compare_view_get_texture (win->compare_view,
+                                                    VEIL_COMPARE_LAYER_ORIGINAL), original_seen);
+  assert_texture_is (veil_compare_view_get_texture (win->compare_view,
+                                                    VEIL_COMPARE_LAYER_PROTECTED), exported_seen);
+  g_settings_set_boolean (settings, "model-view", FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,6 +436,8 @@ main (int argc, char **argv)
   ui_test_wait_ms (200);
 
   g_test_add_func ("/ui/survival/failure-is-headline", test_failure_is_headline);
+  g_test_add_func ("/ui/survival/model-view-is-checked-shrink",
+                   test_model_view_is_checked_shrink);
 
   ret = g_test_run ();
 
