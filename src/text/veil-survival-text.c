@@ -274,15 +274,21 @@ veil_survival_text_class_details (const VeilSurvivalReport *report,
     return NULL;
 
   s = g_string_new (NULL);
-  /* Translators: the figures behind a verdict. A PSNR in decibels measures how far the
-   * protected image is from its original: lower is more protection. */
-  g_string_append_printf (s, ngettext ("%u image: %.1f dB from the original on average, "
-                                       "%.1f dB for the least protected (at most %.0f dB counts "
-                                       "as protected)",
-                                       "%u images: %.1f dB from the originals on average, "
-                                       "%.1f dB for the least protected (at most %.0f dB counts "
-                                       "as protected)", r.n_samples),
-                          r.n_samples, r.psnr_mean, r.psnr, VEIL_SURVIVAL_MAX_PSNR);
+  if (!isfinite (r.psnr_mean))
+    /* Translators: the figures behind a verdict; %u counts images. */
+    g_string_append_printf (s, ngettext ("%u image: identical to its original at that size",
+                                         "%u images: identical to their originals at that size",
+                                         r.n_samples), r.n_samples);
+  else
+    /* Translators: the figures behind a verdict. A PSNR in decibels measures how far the
+     * protected image is from its original: lower is more protection. "inf" is identical. */
+    g_string_append_printf (s, ngettext ("%u image: %.1f dB from the original on average, "
+                                         "%.1f dB for the least protected (at most %.0f dB "
+                                         "counts as protected)",
+                                         "%u images: %.1f dB from the originals on average, "
+                                         "%.1f dB for the least protected (at most %.0f dB "
+                                         "counts as protected)", r.n_samples),
+                            r.n_samples, r.psnr_mean, r.psnr, VEIL_SURVIVAL_MAX_PSNR);
   if (isfinite (r.cosine_own))
     {
       g_string_append (s, "; ");
