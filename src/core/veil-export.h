@@ -158,15 +158,14 @@ const char  *veil_export_report_get_manifest_path (const VeilExportReport *repor
 /* The survival report of the export (see veil-survival.h): whether the protection survives
  * what a scraper does before training (shrink to the training resolution, save as JPEG), per
  * class and overall. NULL when not computed: survival_sample 0, or a shard. Owned by @report
- * (veil_survival_report_ref() to keep it longer); every veil_survival_report_get_*() and
- * _dup_*() reader accepts it. For an export summary: veil_survival_report_dup_summary() is one
- * sentence for a photographer, veil_survival_report_get_all_pass() the verdict, and per class
- * veil_survival_report_dup_class_summary() and veil_survival_report_get_result().
+ * (veil_survival_report_ref() to keep it longer); every veil_survival_report_get_*() reader
+ * accepts it: veil_survival_report_get_verdict() overall, veil_survival_report_get_result()
+ * per class (the words for them are in src/text/veil-survival-text.h).
  *
  * It is computed at the end of a successful run from the first survival_sample images of each
  * class (in dataset order) that the manifest records as protected, including those an earlier,
  * resumed run wrote; the same report is written into the manifest as "survival". A class that
- * fails is not an error: the export itself succeeded, and the report says what to do. */
+ * fails is not an error: the export itself succeeded, and the verdict says why. */
 const VeilSurvivalReport *veil_export_report_get_survival (const VeilExportReport *report);
 void         veil_export_report_free (VeilExportReport *report);
 
