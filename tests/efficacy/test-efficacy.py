@@ -21,7 +21,7 @@ ROOT = os.environ.get('VEIL_SOURCE_ROOT',
 LAB = os.path.join(ROOT, 'tools', 'efficacy', 'veil-efficacy')
 VEIL_CLI = os.environ['VEIL_CLI']
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'efficacy'))
-from veil_efficacy import countermeasures, training  # noqa: E402
+from veil_efficacy import banks, countermeasures, training  # noqa: E402
 
 failures = 0
 
@@ -86,6 +86,22 @@ def test_countermeasures():
         check('sharpen' in str(error), "an unknown countermeasure is refused by name")
 
 
+def test_banks():
+    """The lab's copy of the derivation gives doc/filter-derivation.md's examples."""
+    def bits(bank):
+        return [f"{v:08x}" for v in bank.view(np.uint32).reshape(-1)]
+    check(bits(banks.key_filter(bytes(range(32)), 'cat', 3, 0.3))
+          == ['3e88a9df', '3e90ae5a', '3d845fd0', '3e397fbc', '3e5f8a4f', '3dcec617',
+              '3f800000', '3c01e925', '3e6aac24'], "key-mode filter of the specification")
+    check(bits(banks.seed_bank(0, 1, 3, 0.3))
+          == ['3e289873', '3e5bb4c8', '3f800000', '3e27635b', '3e022592', '3e466b2e',
+              '3e066d42', '3e88f9f1', '3e9404c3'], "seed-mode filter of the specification")
+    same = np.stack([banks.seed_bank(0, 1, 3, 0.3)[0]] * 2)
+    check(banks.distances(same, 32)[0, 1] == 0
+          and banks.properties(banks.seed_bank(0, 10, 3, 0.3), 32)['min_distance'] > 0,
+          "identical filters are at distance 0, a seed bank's are apart")
+
+
 def test_lab(work):
     env_home = os.path.join(work, 'home')
     os.environ['XDG_DATA_HOME'] = env_home
@@ -93,8 +109,9 @@ def test_lab(work):
     key_file = os.path.join(work, 'smoke.key')
     subprocess.run([VEIL_CLI, 'keys', 'export', 'smoke', key_file], check=True,
                    stdout=subprocess.DEVNULL)
-    with open(key_file, 'rb') as stream:
-        key_bytes = stream.read()
+    with open(key_file) as stream:
+        secret = [line.split('=', 1)[1].strip() for line in stream if line.startswith('Secret=')]
+    check(len(secret) == 1 and len(secret[0]) == 64, "the exported key file holds a secret")
 
     out = os.path.join(work, 'key.json')
     result = run_lab(work, out, '--key-file', key_file, '--mix', '0.5')
@@ -112,7 +129,7 @@ def test_lab(work):
     check(data['protection']['unchanged_images'] > 0, "mix 0.5 left some images unchanged")
     check('epoch 1/1' in result.stderr, "progress lines are printed")
     raw = open(out, 'rb').read()
-    check(key_bytes.strip() not in raw and key_file.encode() not in raw,
+    check(secret[0].lower().encode() not in raw.lower() and key_file.encode() not in raw,
           "neither the key nor its file name reaches the JSON")
 
     again = os.path.join(work, 'again.json')
@@ -141,6 +158,7 @@ def test_lab(work):
 
 
 test_countermeasures()
+test_banks()
 with tempfile.TemporaryDirectory(prefix='veil-efficacy-test-') as work:
     make_dataset(os.path.join(work, 'train'), 8, 1)
     make_dataset(os.path.join(work, 'test'), 4, 2)
