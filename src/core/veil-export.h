@@ -142,6 +142,9 @@ guint        veil_export_report_get_n_unchanged (const VeilExportReport *report)
 guint        veil_export_report_get_n_skipped   (const VeilExportReport *report); /* resumed */
 guint        veil_export_report_get_n_failed    (const VeilExportReport *report);
 guint        veil_export_report_get_n_copied    (const VeilExportReport *report);
+/* Outputs an earlier run wrote for inputs that are gone (deleted or renamed), which a resume
+ * removed. */
+guint        veil_export_report_get_n_removed   (const VeilExportReport *report);
 /* Failed files: relative path and reason, in dataset order. */
 const char  *veil_export_report_get_failed_path   (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_failed_reason (const VeilExportReport *report, guint i);

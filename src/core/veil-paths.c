@@ -522,27 +522,15 @@ veil_paths_copy_atomic (int            source_fd,
   return TRUE;
 }
 
-char *
-veil_paths_file_sha256 (const char  *path,
-                        GError     **error)
+/* SHA-256 (hex) of what remains to be read from @fd, or NULL with a G_IO_ERROR naming @name. */
+static char *
+sha256_of_fd (int          fd,
+              const char  *name,
+              GError     **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = NULL;
-  int fd;
+  g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  buffer = g_malloc (COPY_CHUNK);
   for (;;)
     {
       gssize n = read (fd, buffer, COPY_CHUNK);
@@ -551,19 +539,82 @@ veil_paths_file_sha256 (const char  *path,
         continue;
       if (n < 0)
         {
-          int saved_errno = errno;
-          g_autofree char *display = g_filename_display_name (path);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-          close (fd);
+          set_read_error (error, name, errno);
           return NULL;
         }
       if (n == 0)
         break;
       g_checksum_update (checksum, buffer, n);
     }
-  close (fd);
   return g_strdup (g_checksum_get_string (checksum));
+}
+
+char *
+veil_paths_file_sha256 (const char  *path,
+                        GError     **error)
+{
+  char *sha256;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  fd = veil_open_regular (path, error);
+  if (fd < 0)
+    return NULL;
+  sha256 = sha256_of_fd (fd, path, error);
+  close (fd);
+  return sha256;
+}
+
+char *
+veil_paths_file_sha256_at (const char  *root,
+                           const char  *relative_path,
+                           GError     **error)
+{
+  char *sha256;
+  int root_fd;
+  int fd;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (relative_path != NULL, NULL);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return NULL;
+  fd = veil_confined_open_read (root_fd, relative_path, error);
+  close (root_fd);
+  if (fd < 0)
+    return NULL;
+  sha256 = sha256_of_fd (fd, relative_path, error);
+  close (fd);
+  return sha256;
+}
+
+gboolean
+veil_paths_remove_at (const char  *root,
+                      const char  *relative_path,
+                      GError     **error)
+{
+  const char *name = NULL;
+  int root_fd;
+  int dir_fd;
+  int result;
+
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return FALSE;
+  dir_fd = veil_confined_open_parent (root_fd, relative_path, FALSE, &name, error);
+  close (root_fd);
+  if (dir_fd < 0)
+    return FALSE;
+  result = unlinkat (dir_fd, name, 0);
+  if (result != 0)
+    set_write_error (error, relative_path, errno);
+  close (dir_fd);
+  return result == 0;
 }
 
 void
