@@ -93,7 +93,7 @@ estimate_pixels (const char *path,
 
   if (size < SMALL_FILE_BYTES)
     return 0;
-  if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL || width <= 0 || height <= 0)
+  if (!veil_image_peek_size (path, &width, &height))
     return 0;
   return (guint64) width * (guint64) height;
 }

@@ -42,6 +42,11 @@ char        *veil_key_dup_fingerprint (const VeilKey *key);
 gboolean     veil_key_save            (const VeilKey *key,
                                        const char    *path,
                                        GError       **error);
+/* As veil_key_save(), but never replaces a file already at @path: G_IO_ERROR_EXISTS naming
+ * it. */
+gboolean     veil_key_save_new        (const VeilKey *key,
+                                       const char    *path,
+                                       GError       **error);
 VeilKey     *veil_key_load            (const char    *path,
                                        GError       **error);
 
