@@ -24,8 +24,9 @@
 /* Files this small cannot hold enough pixels to matter; larger ones are measured from their
  * header before they are admitted. */
 #define SMALL_FILE_BYTES (64u * 1024u)
-/* Images this large are protected with every thread (OpenMP inside the convolution); smaller
- * ones with one thread each, the workers providing the parallelism. */
+/* Images this large are protected with several threads (OpenMP inside the convolution): those
+ * of the budget no worker is using; smaller ones with one thread each, the workers providing
+ * the parallelism. */
 #define LARGE_IMAGE_PIXELS (1u << 20)
 
 struct _VeilExportPipeline {
@@ -41,8 +42,12 @@ struct _VeilExportPipeline {
   gint                 n_running;    /* atomic: workers not yet exited */
 
   GMutex               lock;
-  GCond                admitted;
+  GCond                admitted;     /* pixels or threads were given back */
   guint64              pixels_in_flight;
+  /* One thread budget for the whole export: every worker at work holds one thread of it; a
+   * worker waiting for pixels lends its thread, and a large image borrows the threads nobody
+   * uses for its convolution. So workers × threads per image never exceed the budget. */
+  guint                threads_free;
 };
 
 void
@@ -64,10 +69,19 @@ acquire_pixels (VeilExportPipeline *pipeline,
     return 0;
 
   g_mutex_lock (&pipeline->lock);
-  while (pipeline->pixels_in_flight > 0
-         && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET
-         && !g_atomic_int_get (&pipeline->stopped))
-    g_cond_wait (&pipeline->admitted, &pipeline->lock);
+  if (pipeline->pixels_in_flight > 0 && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET)
+    {
+      /* Waiting costs no CPU: the thread goes to whoever can use it meanwhile. */
+      pipeline->threads_free++;
+      while (pipeline->pixels_in_flight > 0
+             && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET
+             && !g_atomic_int_get (&pipeline->stopped))
+        g_cond_wait (&pipeline->admitted, &pipeline->lock);
+      while (pipeline->threads_free == 0 && !g_atomic_int_get (&pipeline->stopped))
+        g_cond_wait (&pipeline->admitted, &pipeline->lock);
+      if (pipeline->threads_free > 0)
+        pipeline->threads_free--;
+    }
   pipeline->pixels_in_flight += pixels;
   g_mutex_unlock (&pipeline->lock);
   return pixels;
@@ -81,6 +95,32 @@ release_pixels (VeilExportPipeline *pipeline,
     return;
   g_mutex_lock (&pipeline->lock);
   pipeline->pixels_in_flight -= pixels;
+  g_cond_broadcast (&pipeline->admitted);
+  g_mutex_unlock (&pipeline->lock);
+}
+
+/* The threads of the budget nobody uses, taken for one large image; give them back with
+ * give_threads(). */
+static guint
+borrow_threads (VeilExportPipeline *pipeline)
+{
+  guint extra;
+
+  g_mutex_lock (&pipeline->lock);
+  extra = pipeline->threads_free;
+  pipeline->threads_free = 0;
+  g_mutex_unlock (&pipeline->lock);
+  return extra;
+}
+
+static void
+give_threads (VeilExportPipeline *pipeline,
+              guint               n)
+{
+  if (n == 0)
+    return;
+  g_mutex_lock (&pipeline->lock);
+  pipeline->threads_free += n;
   g_cond_broadcast (&pipeline->admitted);
   g_mutex_unlock (&pipeline->lock);
 }
@@ -200,7 +240,8 @@ encode_image (VeilExportPipeline      *pipeline,
       int width = gdk_pixbuf_get_width (pixels);
       int height = gdk_pixbuf_get_height (pixels);
       guint64 n_pixels = (guint64) width * (guint64) height;
-      int n_threads = n_pixels >= LARGE_IMAGE_PIXELS ? (int) options->n_threads : 1;
+      guint extra;
+      gboolean ok;
 
       protected = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixels), 8,
                                   width, height);
@@ -212,12 +253,15 @@ encode_image (VeilExportPipeline      *pipeline,
           fail_entry (pipeline, entry, local_error);
           return TRUE;
         }
-      if (!veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
+      extra = n_pixels >= LARGE_IMAGE_PIXELS ? borrow_threads (pipeline) : 0;
+      ok = veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
                                 gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
                                 gdk_pixbuf_get_pixels (protected),
                                 gdk_pixbuf_get_rowstride (protected), width, height,
-                                gdk_pixbuf_get_n_channels (pixels), n_threads,
-                                pipeline->context.cancellable, &local_error))
+                                gdk_pixbuf_get_n_channels (pixels), 1 + (int) extra,
+                                pipeline->context.cancellable, &local_error);
+      give_threads (pipeline, extra);
+      if (!ok)
         {
           if (is_fatal (local_error))
             return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
@@ -432,6 +476,8 @@ worker_main (gpointer data)
       g_async_queue_push (pipeline->results, result);
     }
 
+  /* The thread goes back to the budget for the large images still under way. */
+  give_threads (pipeline, 1);
   g_atomic_int_dec_and_test (&pipeline->n_running);
   /* Wake the collector so it notices the end without waiting for its timeout. */
   g_async_queue_push (pipeline->results, g_new0 (VeilExportResult, 1));
@@ -442,11 +488,12 @@ VeilExportPipeline *
 _veil_export_pipeline_new (const VeilExportContext *context,
                            const VeilExportJob     *jobs,
                            guint                    n_jobs,
-                           guint                    n_workers)
+                           guint                    n_threads)
 {
   VeilExportPipeline *pipeline = g_new0 (VeilExportPipeline, 1);
   g_autofree char *root = g_strconcat (veil_dataset_get_root (context->dataset),
                                        G_DIR_SEPARATOR_S, NULL);
+  guint n_workers;
 
   pipeline->context = *context;
   pipeline->jobs = jobs;
@@ -457,7 +504,9 @@ _veil_export_pipeline_new (const VeilExportContext *context,
   g_mutex_init (&pipeline->lock);
   g_cond_init (&pipeline->admitted);
 
-  n_workers = CLAMP (n_workers, 1, MAX (n_jobs, 1));
+  n_threads = MAX (n_threads, 1);
+  n_workers = MIN (n_threads, MAX (n_jobs, 1));
+  pipeline->threads_free = n_threads - n_workers;
   g_atomic_int_set (&pipeline->n_running, (gint) n_workers);
   for (guint i = 0; i < n_workers; i++)
     g_ptr_array_add (pipeline->threads, g_thread_new ("veil-export", worker_main, pipeline));

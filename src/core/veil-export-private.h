@@ -156,11 +156,12 @@ gboolean _veil_export_source_stat (VeilDataset *dataset,
 
 typedef struct _VeilExportPipeline VeilExportPipeline;
 
-/* Starts @n_workers threads working through @jobs (borrowed until freed). */
+/* Starts workers through @jobs (borrowed until freed) within a budget of @n_threads threads,
+ * shared by the workers and the convolution of large images (see veil-export-pipeline.c). */
 VeilExportPipeline *_veil_export_pipeline_new      (const VeilExportContext *context,
                                                     const VeilExportJob     *jobs,
                                                     guint                    n_jobs,
-                                                    guint                    n_workers);
+                                                    guint                    n_threads);
 /* The next finished job, or NULL after @timeout_us without one. */
 VeilExportResult   *_veil_export_pipeline_pop      (VeilExportPipeline *pipeline,
                                                     gint64              timeout_us);

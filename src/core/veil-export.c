@@ -210,13 +210,14 @@ run_jobs (const VeilExportContext *context,
   g_autoptr(GError) fatal = NULL;
   VeilExportPipeline *pipeline;
   guint n_results = 0;
-  guint n_workers = context->options->n_threads > 0 ? context->options->n_threads
+  /* The one thread budget of the export: --threads, all cores by default. */
+  guint n_threads = context->options->n_threads > 0 ? context->options->n_threads
                                                     : g_get_num_processors ();
 
   if (n_jobs == 0)
     return TRUE;
 
-  pipeline = _veil_export_pipeline_new (context, jobs, n_jobs, n_workers);
+  pipeline = _veil_export_pipeline_new (context, jobs, n_jobs, n_threads);
   for (;;)
     {
       g_autoptr(VeilExportResult) result = _veil_export_pipeline_pop (pipeline,
