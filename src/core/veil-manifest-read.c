@@ -189,11 +189,15 @@ _veil_manifest_parse_header (JsonObject   *root,
   if (manifest->tool_version == NULL)
     return FALSE;
 
-  if (!get_int (parameters, "k", 1, 1000, &value))
+  if (!get_int (parameters, "k", VEIL_KERNEL_SIZE_MIN, VEIL_KERNEL_SIZE_MAX, &value)
+      || value % 2 == 0)
     return FALSE;
   manifest->k = (guint) value;
+  /* The ranges an export accepts (veil_export_run()). */
   if (!get_double (parameters, "pb", &manifest->pb)
-      || !get_double (parameters, "mix", &manifest->mix))
+      || !get_double (parameters, "mix", &manifest->mix)
+      || !(manifest->pb > 0.0 && manifest->pb <= 1.0)
+      || !(manifest->mix >= 0.0 && manifest->mix <= 1.0))
     return FALSE;
   text = _veil_manifest_get_string (parameters, "training_res");
   if (g_strcmp0 (text, "native") == 0)

@@ -302,8 +302,7 @@ static void
 test_placeholder_names (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_autofree char *a = g_build_filename (fixture->input, "@veil-number-0@", "@veil-number-1@.png",
-                                         NULL);
+  g_autofree char *a = g_build_filename (fixture->input, "c", "@veil-number-0@.png", NULL);
   g_autofree char *b = g_build_filename (fixture->input, "@pb@", "@mix@.png", NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(VeilManifest) manifest = NULL;
