@@ -90,6 +90,8 @@ print_report_json (const VeilExportReport *report)
     json_builder_add_int_value (builder, n_failed);
     json_builder_set_member_name (builder, "resumed");
     json_builder_add_int_value (builder, veil_export_report_get_n_skipped (report));
+    json_builder_set_member_name (builder, "removed");
+    json_builder_add_int_value (builder, veil_export_report_get_n_removed (report));
     json_builder_set_member_name (builder, "manifest");
     json_builder_add_string_value (builder, manifest);
     json_builder_end_object (builder);
@@ -128,6 +130,12 @@ print_report (const VeilExportReport *report)
   if (veil_export_report_get_n_copied (report) > 0)
     {
       printf (_("Other files copied: %u"), veil_export_report_get_n_copied (report));
+      putchar ('\n');
+    }
+  if (veil_export_report_get_n_removed (report) > 0)
+    {
+      printf (_("Removed, their input being gone: %u files"),
+              veil_export_report_get_n_removed (report));
       putchar ('\n');
     }
   if (veil_export_report_get_n_skipped (report) > 0)
@@ -300,6 +308,9 @@ veil_cli_protect_main (int    argc,
   else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
     status = usage ? _veil_cli_usage_error ("protect", "%s", error->message)
                    : _veil_cli_fatal (error);
+  else if (key_options.key_file != NULL
+           && !veil_export_check_key_file (argv[1], key_options.key_file, &error))
+    status = _veil_cli_fatal (error);
   else
     status = -1;
   _veil_cli_key_options_clear (&key_options);

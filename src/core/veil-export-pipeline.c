@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-export-private.h"
 #include "veil-image-io.h"
@@ -126,24 +128,6 @@ is_fatal (const GError *error)
          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-static char *
-output_name_for (VeilExportPipeline *pipeline,
-                 const char         *relative_path,
-                 const char         *output_format)
-{
-  g_autofree char *plain = veil_image_output_path (relative_path, output_format);
-  const char *extension;
-
-  /* A name that already fits the format stays; otherwise the extension changes, in a way
-   * that cannot collide with another input file (see veil_paths_output_name()). */
-  if (strcmp (plain, relative_path) == 0)
-    return g_steal_pointer (&plain);
-  extension = veil_image_format_extension (output_format);
-  if (extension == NULL)
-    return g_strdup (relative_path);
-  return veil_paths_output_name (pipeline->context.stems, relative_path, extension);
-}
-
 /* Adds a sampled image's pair to the survival report while its original is in memory. The
  * protected side is what was written: decoded from the file just written (from the page
  * cache) unless the format is lossless, so that the pair is exactly what a later run loads
@@ -243,7 +227,9 @@ encode_image (VeilExportPipeline      *pipeline,
       pixels = protected;
     }
 
-  format = veil_image_output_format (decoded->format, options->format);
+  /* The format the planned name says (see veil-export-names.c), not the one the contents
+   * happen to be in: names never depend on what a file holds. */
+  format = pipeline->context.names->image_formats[job->index];
   encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
   if (encoded == NULL)
     {
@@ -251,7 +237,7 @@ encode_image (VeilExportPipeline      *pipeline,
       return TRUE;
     }
 
-  entry->output = output_name_for (pipeline, image->relative_path, format);
+  entry->output = g_strdup (pipeline->context.names->image_outputs[job->index]);
   if (!veil_paths_write_atomic (pipeline->context.output_root, entry->output, encoded,
                                 &entry->sha256, &local_error))
     {
@@ -275,6 +261,43 @@ encode_image (VeilExportPipeline      *pipeline,
   return TRUE;
 }
 
+/* Copies the input file @relative byte for byte to @entry->output. An image is opened as the
+ * scan found it, through the user's links to pictures kept elsewhere; any other file only
+ * inside INPUT, never through a symlink, so that --copy-other cannot publish a file from
+ * elsewhere (a key, /etc/shadow). Either way only a regular file, and never a key file. */
+static gboolean
+copy_input (VeilExportPipeline *pipeline,
+            const char         *relative,
+            gboolean            is_image,
+            VeilManifestEntry  *entry,
+            guint64            *bytes_read,
+            GError            **error)
+{
+  const char *root = veil_dataset_get_root (pipeline->context.dataset);
+  gboolean ok;
+  int fd;
+
+  if (is_image)
+    {
+      g_autofree char *path = g_build_filename (root, relative, NULL);
+      fd = veil_open_regular (path, error);
+    }
+  else
+    {
+      int root_fd = veil_confined_open_root (root, error);
+
+      fd = root_fd >= 0 ? veil_confined_open_read (root_fd, relative, error) : -1;
+      if (root_fd >= 0)
+        close (root_fd);
+    }
+  if (fd < 0)
+    return FALSE;
+  ok = veil_paths_copy_atomic (fd, relative, pipeline->context.output_root, entry->output, NULL,
+                               &entry->sha256, bytes_read, pipeline->context.cancellable, error);
+  close (fd);
+  return ok;
+}
+
 static VeilExportResult *
 run_image_job (VeilExportPipeline  *pipeline,
                const VeilExportJob *job)
@@ -292,16 +315,21 @@ run_image_job (VeilExportPipeline  *pipeline,
   entry->index = job->index;
   entry->source = g_strdup (image->relative_path);
   entry->class_name = g_strdup (veil_dataset_get_class_name (dataset, image->class_index));
+  /* Before reading: a file that changes while it is read is redone by the next resume. */
+  entry->has_source_stat = _veil_export_source_stat (dataset, image->relative_path, TRUE,
+                                                     &entry->source_size, &entry->source_mtime_ns);
 
-  if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
+  if (pipeline->context.names->image_outputs[job->index] == NULL)
+    {
+      entry->status = VEIL_MANIFEST_STATUS_FAILED;
+      entry->message = g_strdup (pipeline->context.names->image_problems[job->index]);
+    }
+  else if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
     {
       /* An image the mix leaves clean is the original file, byte for byte: decoding and
        * re-encoding it would only lose quality and metadata. */
-      entry->output = g_strdup (image->relative_path);
-      if (veil_paths_copy_atomic (veil_dataset_get_root (dataset), image->relative_path,
-                                  pipeline->context.output_root, entry->output,
-                                  &entry->sha256, &result->bytes_read,
-                                  pipeline->context.cancellable, &error))
+      entry->output = g_strdup (pipeline->context.names->image_outputs[job->index]);
+      if (copy_input (pipeline, image->relative_path, TRUE, entry, &result->bytes_read, &error))
         entry->status = VEIL_MANIFEST_STATUS_UNCHANGED;
       else if (!is_fatal (error))
         fail_entry (pipeline, entry, error);
@@ -360,11 +388,15 @@ run_other_job (VeilExportPipeline  *pipeline,
 
   result->job = job;
   g_clear_pointer (&entry->message, g_free);
-  entry->output = g_strdup (entry->source);
-  if (veil_paths_copy_atomic (veil_dataset_get_root (dataset), entry->source,
-                              pipeline->context.output_root, entry->output,
-                              &entry->sha256, &result->bytes_read,
-                              pipeline->context.cancellable, &error))
+  entry->has_source_stat = _veil_export_source_stat (dataset, entry->source, FALSE,
+                                                     &entry->source_size, &entry->source_mtime_ns);
+  entry->output = g_strdup (pipeline->context.names->other_outputs[job->index]);
+  if (entry->output == NULL)
+    {
+      entry->status = VEIL_MANIFEST_STATUS_FAILED;
+      entry->message = g_strdup (pipeline->context.names->other_problems[job->index]);
+    }
+  else if (copy_input (pipeline, entry->source, FALSE, entry, &result->bytes_read, &error))
     entry->status = VEIL_MANIFEST_STATUS_COPIED;
   else if (!is_fatal (error))
     fail_entry (pipeline, entry, error);

@@ -146,6 +146,30 @@ on_check_progress (guint    n_checked,
   progress_emit (state, first || n_checked == n_to_check);
 }
 
+/* Removes the outputs an earlier run wrote for inputs that are gone, when they still hold
+ * what it wrote (a file someone put there since is left alone). Returns how many. */
+static guint
+remove_orphans (const char *output_dir,
+                GPtrArray  *orphans)
+{
+  guint n_removed = 0;
+
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      const VeilManifestEntry *entry = g_ptr_array_index (orphans, i);
+      g_autofree char *sha256 = veil_paths_file_sha256_at (output_dir, entry->output, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (g_strcmp0 (sha256, entry->sha256) != 0)
+        continue;
+      if (veil_paths_remove_at (output_dir, entry->output, &error))
+        n_removed++;
+      else
+        g_debug ("Could not remove an output whose input is gone: %s", error->message);
+    }
+  return n_removed;
+}
+
 /* Runs the jobs, journalling every outcome; returns FALSE for what stops the export. */
 static gboolean
 run_jobs (const VeilExportContext *context,
@@ -222,6 +246,15 @@ run_jobs (const VeilExportContext *context,
   return TRUE;
 }
 
+static VeilExportReport *export_locked (VeilDataset               *dataset,
+                                        const char                *output_dir,
+                                        const VeilExportOptions   *options,
+                                        VeilExportLock            *lock,
+                                        VeilExportProgressFunc     progress,
+                                        gpointer                   user_data,
+                                        GCancellable              *cancellable,
+                                        GError                   **error);
+
 VeilExportReport *
 veil_export_run (VeilDataset               *dataset,
                  const char                *output_dir,
@@ -231,24 +264,8 @@ veil_export_run (VeilDataset               *dataset,
                  GCancellable              *cancellable,
                  GError                   **error)
 {
-  g_autoptr(VeilManifest) previous = NULL;
-  g_autoptr(VeilManifest) manifest = NULL;
-  g_autoptr(VeilFilterBank) bank = NULL;
-  g_autoptr(GHashTable) stems = NULL;
-  g_autoptr(GPtrArray) kept = NULL;
-  g_autoptr(GArray) jobs = NULL;
-  g_autoptr(VeilSurvivalReport) survival = NULL;
-  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
   VeilExportReport *report;
-  g_autofree char *manifest_name = NULL;
-  g_autofree char *journal_name = NULL;
-  g_autofree char *manifest_path = NULL;
-  g_autofree char *journal_path = NULL;
-  VeilExportJournal journal = { .fd = -1 };
-  ProgressState state = { 0 };
-  VeilExportContext context;
-  guint n_images, n_skipped_files;
-  gboolean ok;
+  VeilExportLock *lock;
 
   g_return_val_if_fail (dataset != NULL, NULL);
   g_return_val_if_fail (output_dir != NULL, NULL);
@@ -270,12 +287,53 @@ veil_export_run (VeilDataset               *dataset,
       return NULL;
     }
 
+  lock = veil_export_lock_output (output_dir, options->shard_index, options->shard_count, error);
+  if (lock == NULL)
+    return NULL;
+  report = export_locked (dataset, output_dir, options, lock, progress, user_data, cancellable,
+                          error);
+  veil_export_unlock_output (lock);
+  return report;
+}
+
+/* The export proper, with the output folder locked for this run alone. */
+static VeilExportReport *
+export_locked (VeilDataset               *dataset,
+               const char                *output_dir,
+               const VeilExportOptions   *options,
+               VeilExportLock            *lock,
+               VeilExportProgressFunc     progress,
+               gpointer                   user_data,
+               GCancellable              *cancellable,
+               GError                   **error)
+{
+  g_autoptr(VeilManifest) previous = NULL;
+  g_autoptr(VeilManifest) manifest = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(VeilExportNames) names = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GPtrArray) orphans = NULL;
+  g_autoptr(GArray) jobs = NULL;
+  g_autoptr(VeilSurvivalReport) survival = NULL;
+  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
+  VeilExportReport *report;
+  guint n_removed;
+  g_autofree char *manifest_name = NULL;
+  g_autofree char *journal_name = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *journal_path = NULL;
+  VeilExportJournal journal = { .fd = -1 };
+  ProgressState state = { 0 };
+  VeilExportContext context;
+  gboolean ok;
+
   manifest_name = veil_shard_manifest_name (options->shard_index, options->shard_count);
   journal_name = veil_shard_journal_name (options->shard_index, options->shard_count);
   manifest_path = g_build_filename (output_dir, manifest_name, NULL);
   journal_path = g_build_filename (output_dir, journal_name, NULL);
-  if (!_veil_export_inspect_output (output_dir, options, manifest_path, journal_path, &previous,
-                                    error))
+  manifest = new_header (dataset, options);
+  if (!_veil_export_inspect_output (output_dir, options, manifest, manifest_path, journal_path,
+                                    &previous, error))
     return NULL;
 
   bank = veil_filter_bank_new (options->key, veil_dataset_get_class_names (dataset),
@@ -284,7 +342,6 @@ veil_export_run (VeilDataset               *dataset,
   if (bank == NULL)
     return NULL;
 
-  manifest = new_header (dataset, options);
   if (previous != NULL && !veil_manifest_same_settings (previous, manifest, error))
     {
       g_autofree char *display = g_filename_display_name (output_dir);
@@ -292,26 +349,21 @@ veil_export_run (VeilDataset               *dataset,
       return NULL;
     }
 
-  veil_paths_remove_temps (output_dir);
-
-  n_images = veil_dataset_get_n_images (dataset);
-  n_skipped_files = veil_dataset_get_n_skipped (dataset);
-
-  stems = veil_paths_stem_table_new ();
-  for (guint i = 0; i < n_images; i++)
-    veil_paths_stem_table_add (stems, veil_dataset_get_image (dataset, i)->relative_path);
-  for (guint i = 0; i < n_skipped_files; i++)
-    veil_paths_stem_table_add (stems, veil_dataset_get_skipped (dataset, i)->relative_path);
+  _veil_export_remove_temps (lock, options->shard_count > 1, output_dir);
 
   kept = g_ptr_array_new ();
   jobs = g_array_new (FALSE, FALSE, sizeof (VeilExportJob));
-  _veil_export_plan (dataset, options, output_dir, previous, manifest, kept, jobs);
+  orphans = g_ptr_array_new ();
+  names = _veil_export_plan (dataset, options, output_dir, previous, manifest, kept, jobs,
+                             orphans);
+  n_removed = remove_orphans (output_dir, orphans);
 
   if (!_veil_export_journal_open (&journal, journal_path, manifest, kept, error))
     {
       _veil_export_journal_close (&journal);
       return NULL;
     }
+  _veil_export_setup_done (lock);
   for (guint i = 0; i < kept->len; i++)
     {
       const VeilManifestEntry *entry = g_ptr_array_index (kept, i);
@@ -337,7 +389,7 @@ veil_export_run (VeilDataset               *dataset,
     .output_root = output_dir,
     .options = options,
     .bank = bank,
-    .stems = stems,
+    .names = names,
     .cancellable = cancellable,
     .survival = survival,
   };
@@ -373,6 +425,7 @@ veil_export_run (VeilDataset               *dataset,
   g_unlink (journal_path);
 
   report = _veil_export_report_from_manifest (manifest, manifest_path, kept->len);
+  report->n_removed = n_removed;
   report->survival = g_steal_pointer (&survival);
   return report;
 }

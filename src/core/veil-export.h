@@ -99,6 +99,40 @@ gboolean veil_export_check_output    (const char *input_dir,
                                       const char *output_dir,
                                       GError    **error);
 
+/* Refuses a key file that lies inside the input folder (VEIL_ERROR_OUTPUT_OVERLAPS_INPUT),
+ * resolving symbolic links: a key kept among the photos is one copy away from being published. */
+gboolean veil_export_check_key_file  (const char *input_dir,
+                                      const char *key_path,
+                                      GError    **error);
+
+/* The hidden, empty file whose locks keep to one writer per output folder. The last run to
+ * end removes it; one that was killed leaves it behind, harmless. */
+#define VEIL_EXPORT_LOCK_NAME ".veil-lock"
+
+typedef struct _VeilExportLock VeilExportLock;
+
+/* One writer per output folder: locks @output_dir (which must exist) for an export, a resume or
+ * a merge, until veil_export_unlock_output(). An unsharded export or a merge has the folder to
+ * itself; the shards of one export (@shard_count > 1) may share it, each shard index once. Fails
+ * at once, never waiting for another run, with G_IO_ERROR_BUSY naming the folder.
+ * veil_export_run() locks by itself. */
+VeilExportLock *veil_export_lock_output   (const char     *output_dir,
+                                           guint           shard_index,
+                                           guint           shard_count,
+                                           GError        **error);
+void            veil_export_unlock_output (VeilExportLock *lock);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilExportLock, veil_export_unlock_output)
+
+/* Looks for a file in @output_dir that does not belong to an export: anything but the lock,
+ * temporary files, manifests and journals at the top, and the relative paths in @outputs (a set
+ * of strings). A symlink or special file never belongs. *@out_unaccounted receives the first
+ * found (relative path) or NULL. FALSE only when the folder cannot be read. */
+gboolean        veil_export_find_unaccounted (const char  *output_dir,
+                                              GHashTable  *outputs,
+                                              char       **out_unaccounted,
+                                              GError     **error);
+
 /* Whether @output_dir holds an unfinished export that veil_export_run(resume) can continue. */
 gboolean veil_export_can_resume      (const char *output_dir);
 
@@ -108,6 +142,9 @@ guint        veil_export_report_get_n_unchanged (const VeilExportReport *report)
 guint        veil_export_report_get_n_skipped   (const VeilExportReport *report); /* resumed */
 guint        veil_export_report_get_n_failed    (const VeilExportReport *report);
 guint        veil_export_report_get_n_copied    (const VeilExportReport *report);
+/* Outputs an earlier run wrote for inputs that are gone (deleted or renamed), which a resume
+ * removed. */
+guint        veil_export_report_get_n_removed   (const VeilExportReport *report);
 /* Failed files: relative path and reason, in dataset order. */
 const char  *veil_export_report_get_failed_path   (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_failed_reason (const VeilExportReport *report, guint i);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE /* renameat2() */
 #define G_LOG_DOMAIN "veil-core"
+#define _GNU_SOURCE /* memmem() */
 
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "veil-key.h"
 
 #define KEY_GROUP "Veil Key"
+G_STATIC_ASSERT (sizeof VEIL_KEY_FILE_MARKER == sizeof KEY_GROUP + 2);
 #define KEY_FORMAT_VERSION 1
 #define NAME_MAX_BYTES 255
 /* A key file is a few hundred bytes; anything far larger is not one and is not read whole. */
@@ -827,4 +829,13 @@ veil_key_load (const char  *path,
   wipe (data, len);
   g_free (data);
   return key;
+}
+
+gboolean
+veil_key_data_holds_key (const guint8 *data,
+                         gsize         len)
+{
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  return len > 0 && memmem (data, len, VEIL_KEY_FILE_MARKER, strlen (VEIL_KEY_FILE_MARKER)) != NULL;
 }

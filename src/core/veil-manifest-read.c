@@ -317,6 +317,18 @@ _veil_manifest_parse_entry (JsonObject  *object,
       || (entry->output != NULL && !check_confined (path, entry->output, FALSE, error))
       || (entry->class_name != NULL && !check_confined (path, entry->class_name, TRUE, error)))
     return NULL;
+  if (json_object_has_member (object, "source_size")
+      || json_object_has_member (object, "source_mtime"))
+    {
+      gint64 size, mtime;
+
+      if (!get_int (object, "source_size", 0, G_MAXINT64, &size)
+          || !get_int (object, "source_mtime", G_MININT64, G_MAXINT64, &mtime))
+        return NULL;
+      entry->has_source_stat = TRUE;
+      entry->source_size = (guint64) size;
+      entry->source_mtime_ns = mtime;
+    }
   return g_steal_pointer (&entry);
 }
 

@@ -17,6 +17,7 @@
 
 #include "veil-confined.h"
 #include "veil-error.h"
+#include "veil-key.h"
 #include "veil-paths.h"
 
 #define COPY_CHUNK (256 * 1024)
@@ -366,11 +367,63 @@ set_read_error (GError    **error,
                _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
 }
 
+/* Reads from @fd until @buffer is full or the file ends; the count, or -1 with errno. */
+static gssize
+read_full (int     fd,
+           guint8 *buffer,
+           gsize   size)
+{
+  gsize done = 0;
+
+  while (done < size)
+    {
+      gssize n = read (fd, buffer + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      if (n == 0)
+        break;
+      done += (gsize) n;
+    }
+  return (gssize) done;
+}
+
+static void
+set_key_error (GError    **error,
+               const char *source_name)
+{
+  g_autofree char *display = veil_paths_display (source_name);
+
+  g_set_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH,
+               _("“%s” holds a Veil key: Veil never copies a key into an export"), display);
+}
+
+/* Whether the chunk @data, read right after the last @tail_len bytes @tail of the one before,
+ * holds a key file's marker, also across the boundary. */
+static gboolean
+holds_key_across (const guint8 *tail,
+                  gsize         tail_len,
+                  const guint8 *data,
+                  gsize         len)
+{
+  guint8 seam[2 * (sizeof VEIL_KEY_FILE_MARKER - 2)];
+  gsize head = MIN (len, sizeof seam / 2);
+
+  if (veil_key_data_holds_key (data, len))
+    return TRUE;
+  memcpy (seam, tail, tail_len);
+  memcpy (seam + tail_len, data, head);
+  return veil_key_data_holds_key (seam, tail_len + head);
+}
+
 gboolean
-veil_paths_copy_atomic (const char    *source_root,
-                        const char    *source_relative,
+veil_paths_copy_atomic (int            source_fd,
+                        const char    *source_name,
                         const char    *root,
                         const char    *relative_path,
+                        const char    *expected_sha256,
                         char         **out_sha256,
                         guint64       *out_bytes_read,
                         GCancellable  *cancellable,
@@ -380,66 +433,85 @@ veil_paths_copy_atomic (const char    *source_root,
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   AtomicFile file;
   struct stat st;
+  guint8 tail[sizeof VEIL_KEY_FILE_MARKER - 2];
+  gsize tail_len = 0;
   guint64 total = 0;
-  int source_root_fd;
-  int in_fd;
+  gssize n;
 
-  g_return_val_if_fail (source_root != NULL, FALSE);
-  g_return_val_if_fail (source_relative != NULL, FALSE);
+  g_return_val_if_fail (source_fd >= 0, FALSE);
+  g_return_val_if_fail (source_name != NULL, FALSE);
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (relative_path != NULL, FALSE);
 
-  source_root_fd = veil_confined_open_root (source_root, error);
-  if (source_root_fd < 0)
-    return FALSE;
-  in_fd = veil_confined_open_read (source_root_fd, source_relative, error);
-  close (source_root_fd);
-  if (in_fd < 0)
-    return FALSE;
+  if (fstat (source_fd, &st) != 0)
+    {
+      set_read_error (error, source_name, errno);
+      return FALSE;
+    }
+
+  /* A key file is never published, whatever its name: look before anything is written. A key
+   * file is at most VEIL_KEY_FILE_MAX_BYTES long, so its header lies in the first chunk. */
+  buffer = g_malloc (COPY_CHUNK);
+  n = read_full (source_fd, buffer, COPY_CHUNK);
+  if (n < 0)
+    {
+      set_read_error (error, source_name, errno);
+      return FALSE;
+    }
+  if (holds_key_across (tail, 0, buffer, (gsize) n))
+    {
+      set_key_error (error, source_name);
+      return FALSE;
+    }
 
   /* The copy is never more readable than its source (a private file stays private). */
-  if (fstat (in_fd, &st) != 0)
-    {
-      set_read_error (error, source_relative, errno);
-      close (in_fd);
-      return FALSE;
-    }
-  if (!atomic_file_open (&file, root, relative_path,
-                         VEIL_PATHS_OUTPUT_MODE & st.st_mode & 0777, error))
-    {
-      close (in_fd);
-      return FALSE;
-    }
+  if (!atomic_file_open (&file, root, relative_path, VEIL_PATHS_OUTPUT_MODE & st.st_mode & 0777,
+                         error))
+    return FALSE;
 
-  buffer = g_malloc (COPY_CHUNK);
-  for (;;)
+  while (n > 0)
     {
-      gssize n = read (in_fd, buffer, COPY_CHUNK);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 || g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
-          if (n < 0)
-            set_read_error (error, source_relative, errno);
-          close (in_fd);
           atomic_file_abandon (&file);
           return FALSE;
         }
-      if (n == 0)
-        break;
       if (!write_all (file.fd, buffer, (gsize) n))
         {
           set_write_error (error, relative_path, errno);
-          close (in_fd);
           atomic_file_abandon (&file);
           return FALSE;
         }
       g_checksum_update (checksum, buffer, n);
       total += (guint64) n;
+      memcpy (tail, buffer + n - MIN ((gsize) n, sizeof tail), MIN ((gsize) n, sizeof tail));
+      tail_len = MIN ((gsize) n, sizeof tail);
+      n = read_full (source_fd, buffer, COPY_CHUNK);
+      if (n < 0)
+        {
+          set_read_error (error, source_name, errno);
+          atomic_file_abandon (&file);
+          return FALSE;
+        }
+      /* A key inside a larger file (an archive of the key store): never past the temporary
+       * file. */
+      if (n > 0 && holds_key_across (tail, tail_len, buffer, (gsize) n))
+        {
+          set_key_error (error, source_name);
+          atomic_file_abandon (&file);
+          return FALSE;
+        }
     }
-  close (in_fd);
 
+  /* A copy that is not what it should be never takes the final name. */
+  if (expected_sha256 != NULL && g_strcmp0 (g_checksum_get_string (checksum), expected_sha256) != 0)
+    {
+      g_autofree char *display = veil_paths_display (source_name);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+                   _("“%s” differs from what its manifest records"), display);
+      atomic_file_abandon (&file);
+      return FALSE;
+    }
   if (!atomic_file_commit (&file, error))
     return FALSE;
 
@@ -450,16 +522,14 @@ veil_paths_copy_atomic (const char    *source_root,
   return TRUE;
 }
 
-char *
-veil_paths_fd_sha256 (int          fd,
-                      const char  *shown_path,
-                      GError     **error)
+/* SHA-256 (hex) of what remains to be read from @fd, or NULL with a G_IO_ERROR naming @name. */
+static char *
+sha256_of_fd (int          fd,
+              const char  *name,
+              GError     **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
-
-  g_return_val_if_fail (fd >= 0, NULL);
-  g_return_val_if_fail (shown_path != NULL, NULL);
 
   for (;;)
     {
@@ -469,10 +539,7 @@ veil_paths_fd_sha256 (int          fd,
         continue;
       if (n < 0)
         {
-          int saved_errno = errno;
-          g_autofree char *display = g_filename_display_name (shown_path);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
+          set_read_error (error, name, errno);
           return NULL;
         }
       if (n == 0)
@@ -491,18 +558,63 @@ veil_paths_file_sha256 (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = veil_open_regular (path, error);
   if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-      return NULL;
-    }
-  sha256 = veil_paths_fd_sha256 (fd, path, error);
+    return NULL;
+  sha256 = sha256_of_fd (fd, path, error);
   close (fd);
   return sha256;
+}
+
+char *
+veil_paths_file_sha256_at (const char  *root,
+                           const char  *relative_path,
+                           GError     **error)
+{
+  char *sha256;
+  int root_fd;
+  int fd;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (relative_path != NULL, NULL);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return NULL;
+  fd = veil_confined_open_read (root_fd, relative_path, error);
+  close (root_fd);
+  if (fd < 0)
+    return NULL;
+  sha256 = sha256_of_fd (fd, relative_path, error);
+  close (fd);
+  return sha256;
+}
+
+gboolean
+veil_paths_remove_at (const char  *root,
+                      const char  *relative_path,
+                      GError     **error)
+{
+  const char *name = NULL;
+  int root_fd;
+  int dir_fd;
+  int result;
+
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return FALSE;
+  dir_fd = veil_confined_open_parent (root_fd, relative_path, FALSE, &name, error);
+  close (root_fd);
+  if (dir_fd < 0)
+    return FALSE;
+  result = unlinkat (dir_fd, name, 0);
+  if (result != 0)
+    set_write_error (error, relative_path, errno);
+  close (dir_fd);
+  return result == 0;
 }
 
 void

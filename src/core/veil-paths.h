@@ -54,25 +54,32 @@ gboolean  veil_paths_write_atomic     (const char  *root,
                                        GBytes      *contents,
                                        char       **out_sha256,
                                        GError     **error);
-/* Copies @source_relative below @source_root byte for byte to @root/@relative_path the same way.
- * The source is opened confined to @source_root and must be a regular file (a symlink or FIFO
- * is VEIL_ERROR_UNSAFE_PATH); the copy's mode is VEIL_PATHS_OUTPUT_MODE narrowed by the
- * source's. A problem reading is a G_IO_ERROR naming the source. */
-gboolean  veil_paths_copy_atomic      (const char  *source_root,
-                                       const char  *source_relative,
+/* Copies the open regular file @source_fd (read from its current position; @source_name names
+ * it in messages) byte for byte to @root/@relative_path the same way. A Veil key file, whatever
+ * its name, is refused (VEIL_ERROR_UNSAFE_PATH) before anything is written. The copy's mode is
+ * VEIL_PATHS_OUTPUT_MODE narrowed by the source's. With @expected_sha256, a copy with other
+ * contents is removed before it takes its name (VEIL_ERROR_MANIFEST). A problem reading is a
+ * G_IO_ERROR naming the source. The caller keeps @source_fd. */
+gboolean  veil_paths_copy_atomic      (int          source_fd,
+                                       const char  *source_name,
                                        const char  *root,
                                        const char  *relative_path,
+                                       const char  *expected_sha256,
                                        char       **out_sha256,
                                        guint64     *out_bytes_read,
                                        GCancellable *cancellable,
                                        GError     **error);
-/* SHA-256 (hex) of a file, or NULL with an error. */
+/* SHA-256 (hex) of a file, or NULL with an error. Only a regular file is read (see
+ * veil_open_regular()), so a FIFO never blocks it. */
 char     *veil_paths_file_sha256      (const char  *path,
                                        GError     **error);
-/* SHA-256 (hex) of what is left to read from @fd (not closed), or NULL with an error naming
- * @shown_path. */
-char     *veil_paths_fd_sha256        (int          fd,
-                                       const char  *shown_path,
+/* The same for @relative_path below @root, opened confined to @root (see veil-confined.h). */
+char     *veil_paths_file_sha256_at   (const char  *root,
+                                       const char  *relative_path,
+                                       GError     **error);
+/* Removes the file @relative_path below @root, never through a symlink. */
+gboolean  veil_paths_remove_at        (const char  *root,
+                                       const char  *relative_path,
                                        GError     **error);
 /* Removes temporary files an interrupted export left below @root (only names starting with
  * VEIL_PATHS_TEMP_PREFIX). */

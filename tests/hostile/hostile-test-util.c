@@ -44,31 +44,14 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-int
-hostile_run (const char          *home,
-             const char * const  *env,
-             char               **out_stdout,
-             char               **out_stderr,
-             ...)
+static GSubprocess *
+spawn_argv (const char          *home,
+            const char * const  *env,
+            GPtrArray           *argv)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GError) error = NULL;
-  RunState state = { 0 };
-  const char *cli = g_getenv ("VEIL_CLI");
-  const char *arg;
-  GSource *timeout;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, g_strdup (cli));
-  va_start (args, out_stderr);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+  GSubprocess *process;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -81,10 +64,52 @@ hostile_run (const char          *home,
       g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
       g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
     }
-
-  g_main_context_push_thread_default (context);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  g_object_set_data_full (G_OBJECT (process), "hostile-command",
+                          g_strjoinv (" ", (char **) argv->pdata), g_free);
+  return process;
+}
+
+static GPtrArray *
+collect_argv (va_list args)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+  const char *cli = g_getenv ("VEIL_CLI");
+  const char *arg;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, g_strdup (cli));
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+GSubprocess *
+hostile_spawn (const char *home,
+               ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  va_list args;
+
+  va_start (args, home);
+  argv = collect_argv (args);
+  va_end (args);
+  return spawn_argv (home, NULL, argv);
+}
+
+int
+hostile_wait (GSubprocess  *process,
+              char        **out_stdout,
+              char        **out_stderr)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  const char *command = g_object_get_data (G_OBJECT (process), "hostile-command");
+  RunState state = { 0 };
+  GSource *timeout;
+
+  g_main_context_push_thread_default (context);
   state.loop = g_main_loop_new (context, FALSE);
   g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated_cb, &state);
   timeout = g_timeout_source_new_seconds (HOSTILE_TIMEOUT_S);
@@ -95,7 +120,6 @@ hostile_run (const char          *home,
   g_source_unref (timeout);
   if (state.timed_out)
     {
-      g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
       g_subprocess_force_exit (process);
       g_error ("veil-cli hung for %d s: %s", HOSTILE_TIMEOUT_S, command);
     }
@@ -103,10 +127,7 @@ hostile_run (const char          *home,
   g_main_loop_unref (state.loop);
   g_main_context_pop_thread_default (context);
 
-  {
-    g_autofree char *command = g_strjoinv (" ", (char **) argv->pdata);
-    g_test_message ("%s → stdout:\n%s\nstderr:\n%s", command, state.out, state.err);
-  }
+  g_test_message ("%s → stdout:\n%s\nstderr:\n%s", command, state.out, state.err);
   if (out_stdout != NULL)
     *out_stdout = g_steal_pointer (&state.out);
   if (out_stderr != NULL)
@@ -116,6 +137,24 @@ hostile_run (const char          *home,
   if (!g_subprocess_get_if_exited (process))
     return -1;
   return g_subprocess_get_exit_status (process);
+}
+
+int
+hostile_run (const char          *home,
+             const char * const  *env,
+             char               **out_stdout,
+             char               **out_stderr,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  va_list args;
+
+  va_start (args, out_stderr);
+  argv = collect_argv (args);
+  va_end (args);
+  process = spawn_argv (home, env, argv);
+  return hostile_wait (process, out_stdout, out_stderr);
 }
 
 static void

@@ -18,6 +18,13 @@ int         hostile_run            (const char          *home,
                                     char               **out_stderr,
                                     ...) G_GNUC_NULL_TERMINATED;
 
+/* Starts veil-cli without waiting; hostile_wait() then collects it as hostile_run() does. */
+GSubprocess *hostile_spawn         (const char          *home,
+                                    ...) G_GNUC_NULL_TERMINATED;
+int         hostile_wait           (GSubprocess         *process,
+                                    char               **out_stdout,
+                                    char               **out_stderr);
+
 /* Every entry below @root except the folders named in @excluded (paths relative to @root, a
  * NULL-terminated list, may be NULL): relative path → type, mode and contents (SHA-256 for a
  * file, target for a symlink). Compare two with hostile_assert_same_state(). */
