@@ -13,6 +13,7 @@
 /* The fuzz target of the manifest and journal readers (libFuzzer: build with -Dfuzz=true, run
  * fuzz/run-fuzz). Every input goes through both readers. What must hold for any bytes:
  * - no crash, no sanitizer report, no GLib critical or warning (made fatal below);
+ * - an input refused is refused with an error naming the file;
  * - whatever reads back is written as a manifest that reads back again, and writing it a second
  *   time gives the same bytes;
  * - its journal (header and entry lines) reads back with the same entries. */
@@ -79,17 +80,36 @@ check_round_trip (VeilManifest *manifest)
   check_journal (manifest);
 }
 
+/* A refusal is an error that names the file. */
+static void
+check_refusal (VeilManifest *loaded,
+               GError       *error,
+               const char   *name)
+{
+  if (loaded != NULL)
+    return;
+  if (error == NULL)
+    g_error ("refused without an error");
+  if (strstr (error->message, name) == NULL)
+    g_error ("the error does not name the file: %s", error->message);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   g_autoptr(VeilManifest) manifest = NULL;
   g_autoptr(VeilManifest) journal = NULL;
+  g_autoptr(GError) manifest_error = NULL;
+  g_autoptr(GError) journal_error = NULL;
 
-  manifest = _veil_manifest_load_data ("fuzz.json", (const char *) data, size, NULL);
+  manifest = _veil_manifest_load_data ("fuzz.json", (const char *) data, size, &manifest_error);
+  check_refusal (manifest, manifest_error, "fuzz.json");
   if (manifest != NULL)
     check_round_trip (manifest);
-  journal = _veil_manifest_load_journal_data ("fuzz.journal", (const char *) data, size, NULL);
+  journal = _veil_manifest_load_journal_data ("fuzz.journal", (const char *) data, size,
+                                              &journal_error);
+  check_refusal (journal, journal_error, "fuzz.journal");
   if (journal != NULL)
     check_round_trip (journal);
   return 0;

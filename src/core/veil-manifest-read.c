@@ -324,7 +324,7 @@ _veil_manifest_parse_entry (JsonObject  *object,
 
       if (!get_int (object, "source_size", 0, G_MAXINT64, &size)
           || !get_int (object, "source_mtime", G_MININT64, G_MAXINT64, &mtime))
-        return NULL;
+        return incomplete (error, path), NULL;
       entry->has_source_stat = TRUE;
       entry->source_size = (guint64) size;
       entry->source_mtime_ns = mtime;
