@@ -47,14 +47,14 @@ veil_window_close_request (GtkWindow *window)
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_delay (self->settings);
+  /* Not delayed: a delayed GSettings stays delayed, and the window may live on (the close can
+   * be refused) with settings it reads for the preview. */
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   if (!gtk_window_is_maximized (window))
     {
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
-  g_settings_apply (self->settings);
 
   return GTK_WINDOW_CLASS (veil_window_parent_class)->close_request (window);
 }
@@ -110,6 +110,7 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, content);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, class_list);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, dataset_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, single_class_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_list);

@@ -36,6 +36,7 @@ veil_cli_keygen_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilKey) key = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autofree char *quoted = NULL;
 
   context = _veil_cli_option_context_new ("keygen", _("NAME"),
                                           _("Creates a new 256-bit secret key called NAME in "
@@ -58,7 +59,9 @@ veil_cli_keygen_main (int    argc,
   putchar ('\n');
   printf (_("Fingerprint: %s"), fingerprint);
   putchar ('\n');
-  printf (_("Keep a copy in a safe place: veil-cli keys export “%s” FILE"), argv[1]);
+  /* A command to paste: the name quoted for the shell, with straight quotes. */
+  quoted = _veil_cli_shell_quote (argv[1]);
+  printf (_("Keep a copy in a safe place: veil-cli keys export %s FILE"), quoted);
   putchar ('\n');
   return VEIL_CLI_EXIT_OK;
 }

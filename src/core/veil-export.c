@@ -24,22 +24,47 @@
 
 /* Progress at most four times a second. */
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 4)
-#define DEFAULT_TRAINING_RES 224u
 
 void
 veil_export_options_init (VeilExportOptions *options)
 {
+  VeilProtectParams defaults;
+
   g_return_if_fail (options != NULL);
 
   memset (options, 0, sizeof *options);
-  options->k = 3;
-  options->pb = 0.3;
-  options->mix = 1.0;
-  /* Images at most this small on their short side are protected exactly as the paper does. */
-  options->training_res = DEFAULT_TRAINING_RES;
+  veil_protect_params_init_defaults (&defaults);
+  veil_export_options_set_params (options, &defaults);
   options->format = VEIL_OUTPUT_FORMAT_KEEP;
   options->jpeg_quality = 95;
   options->survival_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
+}
+
+void
+veil_export_options_set_params (VeilExportOptions       *options,
+                                const VeilProtectParams *params)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (params != NULL);
+
+  options->k = params->k;
+  options->pb = params->pb;
+  options->mix = params->mix;
+  options->training_res = params->training_res;
+}
+
+void
+veil_export_options_get_params (const VeilExportOptions *options,
+                                VeilProtectParams       *params)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (params != NULL);
+
+  veil_protect_params_init_defaults (params);
+  params->k = options->k;
+  params->pb = options->pb;
+  params->mix = options->mix;
+  params->training_res = options->training_res;
 }
 
 static gboolean
@@ -47,16 +72,17 @@ check_options (const VeilExportOptions  *options,
                GError                  **error)
 {
   const char *problem = NULL;
+  VeilProtectParams params;
+
+  veil_export_options_get_params (options, &params);
+  if (!veil_protect_params_validate (&params, error))
+    {
+      g_prefix_error (error, _("Cannot export: "));
+      return FALSE;
+    }
 
   if (options->key == NULL)
     problem = _("no key was given");
-  else if (options->k < VEIL_KERNEL_SIZE_MIN || options->k > VEIL_KERNEL_SIZE_MAX
-           || options->k % 2 == 0)
-    problem = _("the filter size must be an odd number from 3 to 31");
-  else if (!(options->pb > 0.0 && options->pb <= 1.0))
-    problem = _("the filter strength must be above 0 and at most 1");
-  else if (!(options->mix >= 0.0 && options->mix <= 1.0))
-    problem = _("the fraction protected must be from 0 to 1");
   else if (options->jpeg_quality < 1 || options->jpeg_quality > 100)
     problem = _("the JPEG quality must be from 1 to 100");
   else if (options->shard_count > 1 && options->shard_index >= options->shard_count)
@@ -266,12 +292,22 @@ veil_export_run (VeilDataset               *dataset,
 {
   VeilExportReport *report;
   VeilExportLock *lock;
+  VeilExportOptions chosen;
+  VeilProtectParams params;
 
   g_return_val_if_fail (dataset != NULL, NULL);
   g_return_val_if_fail (output_dir != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* p_b and the fraction as the person chose them: the filters, the choice of images and the
+   * manifest all use the same decimals. */
+  chosen = *options;
+  veil_export_options_get_params (&chosen, &params);
+  veil_protect_params_round (&params);
+  veil_export_options_set_params (&chosen, &params);
+  options = &chosen;
 
   if (!check_options (options, error)
       || !veil_export_check_output (veil_dataset_get_root (dataset), output_dir, error))

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "veil-protect-params.h"
 #include "veil-survival.h"
 #include "veil-types.h"
 
@@ -15,10 +16,12 @@ G_BEGIN_DECLS
 
 typedef struct {
   VeilKey          *key;            /* borrowed */
-  guint             k;              /* 3…31, odd */
-  double            pb;             /* (0, 1] */
-  double            mix;            /* fraction of images protected, [0, 1]; 1.0 by default */
-  guint             training_res;   /* VEIL_TRAINING_RES_NATIVE or a short side in pixels */
+  /* The protection settings (see veil-protect-params.h for their limits and defaults; p_b and
+   * mix are used rounded to VEIL_PROTECT_DECIMALS decimals). */
+  guint             k;
+  double            pb;
+  double            mix;
+  guint             training_res;
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */
@@ -33,6 +36,11 @@ typedef struct {
 } VeilExportOptions;
 
 void veil_export_options_init (VeilExportOptions *options); /* the defaults above */
+/* Copies the protection settings into, or out of, @options. */
+void veil_export_options_set_params (VeilExportOptions       *options,
+                                     const VeilProtectParams *params);
+void veil_export_options_get_params (const VeilExportOptions *options,
+                                     VeilProtectParams       *params);
 
 /* What an export is doing: writing the files, then (survival_sample > 0, not a shard)
  * checking that the protection survives a scraper's shrinking on the sample. */
@@ -153,15 +161,14 @@ const char  *veil_export_report_get_manifest_path (const VeilExportReport *repor
 /* The survival report of the export (see veil-survival.h): whether the protection survives
  * what a scraper does before training (shrink to the training resolution, save as JPEG), per
  * class and overall. NULL when not computed: survival_sample 0, or a shard. Owned by @report
- * (veil_survival_report_ref() to keep it longer); every veil_survival_report_get_*() and
- * _dup_*() reader accepts it. For an export summary: veil_survival_report_dup_summary() is one
- * sentence for a photographer, veil_survival_report_get_all_pass() the verdict, and per class
- * veil_survival_report_dup_class_summary() and veil_survival_report_get_result().
+ * (veil_survival_report_ref() to keep it longer); every veil_survival_report_get_*() reader
+ * accepts it: veil_survival_report_get_verdict() overall, veil_survival_report_get_result()
+ * per class (the words for them are in src/text/veil-survival-text.h).
  *
  * It is computed at the end of a successful run from the first survival_sample images of each
  * class (in dataset order) that the manifest records as protected, including those an earlier,
  * resumed run wrote; the same report is written into the manifest as "survival". A class that
- * fails is not an error: the export itself succeeded, and the report says what to do. */
+ * fails is not an error: the export itself succeeded, and the verdict says why. */
 const VeilSurvivalReport *veil_export_report_get_survival (const VeilExportReport *report);
 void         veil_export_report_free (VeilExportReport *report);
 

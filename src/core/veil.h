@@ -10,6 +10,7 @@
 #include "veil-mix.h"
 #include "veil-convolve.h"
 #include "veil-protect.h"
+#include "veil-protect-params.h"
 #include "veil-image-io.h"
 #include "veil-dataset.h"
 #include "veil-export.h"
