@@ -356,7 +356,9 @@ on_export_file_response_cb (GtkNativeDialog *native,
 
       if (path == NULL)
         toast (self, _("Keys can only be exported to a local folder"));
-      else if (!veil_key_list_export (self->key_list, self->export_name, path, &error))
+      /* A GTK 4 save chooser (and the portal's) has already asked before accepting an
+       * existing file, so an accepted path may be replaced. */
+      else if (!veil_key_list_export (self->key_list, self->export_name, path, TRUE, &error))
         toast (self, error->message);
       else
         {

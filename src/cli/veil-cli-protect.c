@@ -348,6 +348,9 @@ veil_cli_protect_main (int    argc,
   else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
     status = usage ? _veil_cli_usage_error ("protect", "%s", error->message)
                    : _veil_cli_fatal (error);
+  else if (key_options.key_file != NULL
+           && !veil_export_check_key_file (argv[1], key_options.key_file, &error))
+    status = _veil_cli_fatal (error);
   else
     status = -1;
   _veil_cli_key_options_clear (&key_options);

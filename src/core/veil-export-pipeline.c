@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-export-private.h"
 #include "veil-image-io.h"
@@ -91,7 +93,7 @@ estimate_pixels (const char *path,
 
   if (size < SMALL_FILE_BYTES)
     return 0;
-  if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL || width <= 0 || height <= 0)
+  if (!veil_image_peek_size (path, &width, &height))
     return 0;
   return (guint64) width * (guint64) height;
 }
@@ -253,8 +255,14 @@ encode_image (VeilExportPipeline      *pipeline,
 
   entry->output = output_name_for (pipeline, image->relative_path, format);
   if (!veil_paths_write_atomic (pipeline->context.output_root, entry->output, encoded,
-                                &entry->sha256, error))
-    return FALSE;
+                                &entry->sha256, &local_error))
+    {
+      /* A name or a path refused below OUTPUT concerns this file only. */
+      if (is_fatal (local_error))
+        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
+      fail_entry (pipeline, entry, local_error);
+      return TRUE;
+    }
   entry->status = job->protect ? VEIL_MANIFEST_STATUS_PROTECTED : VEIL_MANIFEST_STATUS_UNCHANGED;
   if (job->sample && job->protect && pipeline->context.survival != NULL)
     {
@@ -267,6 +275,43 @@ encode_image (VeilExportPipeline      *pipeline,
                                     entry->output);
     }
   return TRUE;
+}
+
+/* Copies the input file @relative byte for byte to @entry->output. An image is opened as the
+ * scan found it, through the user's links to pictures kept elsewhere; any other file only
+ * inside INPUT, never through a symlink, so that --copy-other cannot publish a file from
+ * elsewhere (a key, /etc/shadow). Either way only a regular file, and never a key file. */
+static gboolean
+copy_input (VeilExportPipeline *pipeline,
+            const char         *relative,
+            gboolean            is_image,
+            VeilManifestEntry  *entry,
+            guint64            *bytes_read,
+            GError            **error)
+{
+  const char *root = veil_dataset_get_root (pipeline->context.dataset);
+  gboolean ok;
+  int fd;
+
+  if (is_image)
+    {
+      g_autofree char *path = g_build_filename (root, relative, NULL);
+      fd = veil_open_regular (path, error);
+    }
+  else
+    {
+      int root_fd = veil_confined_open_root (root, error);
+
+      fd = root_fd >= 0 ? veil_confined_open_read (root_fd, relative, error) : -1;
+      if (root_fd >= 0)
+        close (root_fd);
+    }
+  if (fd < 0)
+    return FALSE;
+  ok = veil_paths_copy_atomic (fd, relative, pipeline->context.output_root, entry->output, NULL,
+                               &entry->sha256, bytes_read, pipeline->context.cancellable, error);
+  close (fd);
+  return ok;
 }
 
 static VeilExportResult *
@@ -292,9 +337,7 @@ run_image_job (VeilExportPipeline  *pipeline,
       /* An image the mix leaves clean is the original file, byte for byte: decoding and
        * re-encoding it would only lose quality and metadata. */
       entry->output = g_strdup (image->relative_path);
-      if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
-                                  &entry->sha256, &result->bytes_read,
-                                  pipeline->context.cancellable, &error))
+      if (copy_input (pipeline, image->relative_path, TRUE, entry, &result->bytes_read, &error))
         entry->status = VEIL_MANIFEST_STATUS_UNCHANGED;
       else if (!is_fatal (error))
         fail_entry (pipeline, entry, error);
@@ -348,17 +391,13 @@ run_other_job (VeilExportPipeline  *pipeline,
 {
   VeilDataset *dataset = pipeline->context.dataset;
   g_autoptr(VeilManifestEntry) entry = _veil_export_other_entry (dataset, job->index);
-  g_autofree char *source_path = g_build_filename (veil_dataset_get_root (dataset), entry->source,
-                                                   NULL);
   VeilExportResult *result = g_new0 (VeilExportResult, 1);
   g_autoptr(GError) error = NULL;
 
   result->job = job;
   g_clear_pointer (&entry->message, g_free);
   entry->output = g_strdup (entry->source);
-  if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
-                              &entry->sha256, &result->bytes_read,
-                              pipeline->context.cancellable, &error))
+  if (copy_input (pipeline, entry->source, FALSE, entry, &result->bytes_read, &error))
     entry->status = VEIL_MANIFEST_STATUS_COPIED;
   else if (!is_fatal (error))
     fail_entry (pipeline, entry, error);

@@ -35,14 +35,24 @@ VeilExportReport *_veil_export_report_from_manifest (VeilManifest *manifest,
                                                      const char   *manifest_path,
                                                      guint         n_resumed);
 
-/* Checks what @output_dir holds against @options (see veil-export-output.c). With resume,
- * @out_previous receives the earlier run's journal or manifest; NULL for a fresh export. */
+/* Checks what @output_dir holds against @options and this run's settings @header (see
+ * veil-export-output.c). With resume, @out_previous receives the earlier run's journal or
+ * manifest; NULL for a fresh export. */
 gboolean _veil_export_inspect_output (const char               *output_dir,
                                       const VeilExportOptions  *options,
+                                      const VeilManifest       *header,
                                       const char               *manifest_path,
                                       const char               *journal_path,
                                       VeilManifest            **out_previous,
                                       GError                  **error);
+/* Ends a shard's set-up (see veil_export_lock_output()): its journal is there now for other
+ * shards starting in the same folder to compare their settings with. */
+void     _veil_export_setup_done     (VeilExportLock           *lock);
+/* Removes the temporary files interrupted runs left in @output_dir, unless another shard is
+ * running there (its temporary files are not leftovers). */
+void     _veil_export_remove_temps   (VeilExportLock           *lock,
+                                      gboolean                  shared,
+                                      const char               *output_dir);
 
 /* The journal being appended to (see veil-export-journal.c). */
 typedef struct {

@@ -248,6 +248,15 @@ run_jobs (const VeilExportContext *context,
   return TRUE;
 }
 
+static VeilExportReport *export_locked (VeilDataset               *dataset,
+                                        const char                *output_dir,
+                                        const VeilExportOptions   *options,
+                                        VeilExportLock            *lock,
+                                        VeilExportProgressFunc     progress,
+                                        gpointer                   user_data,
+                                        GCancellable              *cancellable,
+                                        GError                   **error);
+
 VeilExportReport *
 veil_export_run (VeilDataset               *dataset,
                  const char                *output_dir,
@@ -257,26 +266,10 @@ veil_export_run (VeilDataset               *dataset,
                  GCancellable              *cancellable,
                  GError                   **error)
 {
-  g_autoptr(VeilManifest) previous = NULL;
-  g_autoptr(VeilManifest) manifest = NULL;
-  g_autoptr(VeilFilterBank) bank = NULL;
-  g_autoptr(GHashTable) stems = NULL;
-  g_autoptr(GPtrArray) kept = NULL;
-  g_autoptr(GArray) jobs = NULL;
-  g_autoptr(VeilSurvivalReport) survival = NULL;
-  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
   VeilExportReport *report;
-  g_autofree char *manifest_name = NULL;
-  g_autofree char *journal_name = NULL;
-  g_autofree char *manifest_path = NULL;
-  g_autofree char *journal_path = NULL;
-  VeilExportJournal journal = { .fd = -1 };
-  ProgressState state = { 0 };
-  VeilExportContext context;
+  VeilExportLock *lock;
   VeilExportOptions chosen;
   VeilProtectParams params;
-  guint n_images, n_skipped_files;
-  gboolean ok;
 
   g_return_val_if_fail (dataset != NULL, NULL);
   g_return_val_if_fail (output_dir != NULL, NULL);
@@ -306,12 +299,52 @@ veil_export_run (VeilDataset               *dataset,
       return NULL;
     }
 
+  lock = veil_export_lock_output (output_dir, options->shard_index, options->shard_count, error);
+  if (lock == NULL)
+    return NULL;
+  report = export_locked (dataset, output_dir, options, lock, progress, user_data, cancellable,
+                          error);
+  veil_export_unlock_output (lock);
+  return report;
+}
+
+/* The export proper, with the output folder locked for this run alone. */
+static VeilExportReport *
+export_locked (VeilDataset               *dataset,
+               const char                *output_dir,
+               const VeilExportOptions   *options,
+               VeilExportLock            *lock,
+               VeilExportProgressFunc     progress,
+               gpointer                   user_data,
+               GCancellable              *cancellable,
+               GError                   **error)
+{
+  g_autoptr(VeilManifest) previous = NULL;
+  g_autoptr(VeilManifest) manifest = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(GHashTable) stems = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GArray) jobs = NULL;
+  g_autoptr(VeilSurvivalReport) survival = NULL;
+  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
+  VeilExportReport *report;
+  g_autofree char *manifest_name = NULL;
+  g_autofree char *journal_name = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *journal_path = NULL;
+  VeilExportJournal journal = { .fd = -1 };
+  ProgressState state = { 0 };
+  VeilExportContext context;
+  guint n_images, n_skipped_files;
+  gboolean ok;
+
   manifest_name = veil_shard_manifest_name (options->shard_index, options->shard_count);
   journal_name = veil_shard_journal_name (options->shard_index, options->shard_count);
   manifest_path = g_build_filename (output_dir, manifest_name, NULL);
   journal_path = g_build_filename (output_dir, journal_name, NULL);
-  if (!_veil_export_inspect_output (output_dir, options, manifest_path, journal_path, &previous,
-                                    error))
+  manifest = new_header (dataset, options);
+  if (!_veil_export_inspect_output (output_dir, options, manifest, manifest_path, journal_path,
+                                    &previous, error))
     return NULL;
 
   bank = veil_filter_bank_new (options->key, veil_dataset_get_class_names (dataset),
@@ -320,7 +353,6 @@ veil_export_run (VeilDataset               *dataset,
   if (bank == NULL)
     return NULL;
 
-  manifest = new_header (dataset, options);
   if (previous != NULL && !veil_manifest_same_settings (previous, manifest, error))
     {
       g_autofree char *display = g_filename_display_name (output_dir);
@@ -328,7 +360,7 @@ veil_export_run (VeilDataset               *dataset,
       return NULL;
     }
 
-  veil_paths_remove_temps (output_dir);
+  _veil_export_remove_temps (lock, options->shard_count > 1, output_dir);
 
   n_images = veil_dataset_get_n_images (dataset);
   n_skipped_files = veil_dataset_get_n_skipped (dataset);
@@ -348,6 +380,7 @@ veil_export_run (VeilDataset               *dataset,
       _veil_export_journal_close (&journal);
       return NULL;
     }
+  _veil_export_setup_done (lock);
   for (guint i = 0; i < kept->len; i++)
     {
       const VeilManifestEntry *entry = g_ptr_array_index (kept, i);

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-image-container.h"
 #include "veil-image-io.h"
@@ -243,14 +244,10 @@ feed_loader (GdkPixbufLoader *loader,
   guint64 total = 0;
   int fd;
 
-  fd = g_open (ctx->path, O_RDONLY | O_CLOEXEC, 0);
+  /* A regular file only, opened without blocking: an image replaced by a FIFO must not hang. */
+  fd = veil_open_regular (ctx->path, error);
   if (fd < 0)
     {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (ctx->path);
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not open “%s”: %s"), display, g_strerror (saved_errno));
       gdk_pixbuf_loader_close (loader, NULL);
       return FALSE;
     }
@@ -573,6 +570,59 @@ veil_image_load_at_size (const char    *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return load_image (path, max_width, max_height, cancellable, error);
+}
+
+/* The header's size is all that is wanted: stop the loader before it allocates pixels. */
+static void
+on_peek_size_prepared (GdkPixbufLoader *loader,
+                       int              width,
+                       int              height,
+                       int             *size)
+{
+  size[0] = width;
+  size[1] = height;
+  gdk_pixbuf_loader_set_size (loader, 0, 0);
+}
+
+/* The header is within the first chunks of any supported format. */
+#define PEEK_MAX_BYTES (4 * READ_CHUNK)
+
+gboolean
+veil_image_peek_size (const char *path,
+                      int        *width,
+                      int        *height)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autofree guint8 *buf = NULL;
+  int size[2] = { 0, 0 };
+  gsize total = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (width != NULL && height != NULL, FALSE);
+
+  /* Unlike gdk_pixbuf_get_file_info(), which would block on a FIFO put in the file's place. */
+  fd = veil_open_regular (path, NULL);
+  if (fd < 0)
+    return FALSE;
+  loader = gdk_pixbuf_loader_new ();
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_peek_size_prepared), size);
+  buf = g_malloc (READ_CHUNK);
+  while (size[0] <= 0 && total < PEEK_MAX_BYTES)
+    {
+      gssize n = read (fd, buf, READ_CHUNK);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0 || !gdk_pixbuf_loader_write (loader, buf, (gsize) n, NULL))
+        break;
+      total += (gsize) n;
+    }
+  close (fd);
+  gdk_pixbuf_loader_close (loader, NULL);
+  *width = size[0];
+  *height = size[1];
+  return size[0] > 0 && size[1] > 0;
 }
 
 void

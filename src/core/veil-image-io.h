@@ -45,6 +45,11 @@ VeilImage *veil_image_load_at_size     (const char   *path,
                                         int           max_height,
                                         GCancellable *cancellable,
                                         GError      **error);
+/* The dimensions in @path's header, read from a regular file only and without decoding
+ * pixels; FALSE when they cannot be read. */
+gboolean   veil_image_peek_size        (const char   *path,
+                                        int          *width,
+                                        int          *height);
 void       veil_image_free             (VeilImage    *image);
 
 /* Whether images of this GdkPixbuf format can be written by veil_image_encode(). */

@@ -235,10 +235,16 @@ test_export_import (void)
   g_assert_null (ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
 
   /* What the file chooser's answer runs: a private copy that imports back as the same key. */
-  g_assert_true (veil_key_list_export (keys, "Backed up", copy, &error));
+  g_assert_true (veil_key_list_export (keys, "Backed up", copy, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (copy, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* An existing file is replaced only when the person confirmed it. */
+  g_assert_false (veil_key_list_export (keys, "Backed up", copy, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_true (veil_key_list_export (keys, "Backed up", copy, TRUE, &error));
+  g_assert_no_error (error);
   g_assert_true (veil_key_list_delete (keys, "Backed up", &error));
   g_assert_no_error (error);
   item = veil_key_list_import (keys, copy, &error);
