@@ -359,6 +359,46 @@ test_class_hover (void)
   veil_test_rm_rf (input);
 }
 
+/* At 400 px the title stays, and the key button shows its icon with the name in its tooltip,
+ * not a name squeezed to "…". */
+static void
+test_narrow (void)
+{
+  g_autofree char *input = ui_test_make_dataset (2, 1, 64, 48);
+  GtkWidget *chooser = gtk_widget_get_first_child (GTK_WIDGET (window->key_chooser_box));
+  GtkWidget *title = GTK_WIDGET (window->window_title);
+  gboolean folded = FALSE;
+
+  ui_test_open_and_wait (window, input);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  for (guint i = 0; i < 300 && !folded; i++)
+    {
+      ui_test_wait_ms (10);
+      folded = adw_leaflet_get_folded (window->leaflet);
+    }
+  g_assert_true (folded);
+  adw_leaflet_set_visible_child (window->leaflet, window->content);
+  ui_test_wait_ms (500);
+
+  g_assert_true (gtk_widget_get_mapped (title));
+  g_assert_cmpint (gtk_widget_get_width (title), >=, 40);
+  g_assert_true (gtk_widget_get_mapped (chooser));
+  g_assert_false (ui_test_shows_text (chooser, "Tryout"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (
+                              ui_test_find_descendant (chooser, GTK_TYPE_MENU_BUTTON)), "Tryout"));
+
+  /* Wide again: the name is back. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  for (guint i = 0; i < 300 && folded; i++)
+    {
+      ui_test_wait_ms (10);
+      folded = adw_leaflet_get_folded (window->leaflet);
+    }
+  ui_test_wait_ms (200);
+  g_assert_true (ui_test_shows_text (chooser, "Tryout"));
+  veil_test_rm_rf (input);
+}
+
 static void
 ensure_key (void)
 {
@@ -393,6 +433,7 @@ main (int    argc,
   g_test_add_func ("/ui/tryout/wrong-layout", test_wrong_layout);
   g_test_add_func ("/ui/tryout/export-dialog", test_export_dialog);
   g_test_add_func ("/ui/tryout/class-hover", test_class_hover);
+  g_test_add_func ("/ui/tryout/narrow", test_narrow);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
