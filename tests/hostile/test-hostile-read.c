@@ -336,7 +336,7 @@ test_placeholder_names (Fixture       *fixture,
   cli_write_png (a, 40, 32, 1);
   cli_write_png (b, 40, 32, 2);
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "protect", "--key", "k1", "-q",
-                                "--pb", "0.3", fixture->input, fixture->output, NULL), ==, 0);
+                                fixture->input, fixture->output, NULL), ==, 0);
   root = assert_valid_json (fixture->manifest);
   manifest = veil_manifest_load (fixture->manifest, &error);
   g_assert_no_error (error);
