@@ -155,8 +155,8 @@ static void
 panel_shows (VeilProtectParams *shown)
 {
   GListModel *model = gtk_drop_down_get_model (RES_DROPDOWN);
-  g_autoptr(GtkStringObject) item = g_list_model_get_item (model,
-                                                           gtk_drop_down_get_selected (RES_DROPDOWN));
+  guint selected = gtk_drop_down_get_selected (RES_DROPDOWN);
+  g_autoptr(GtkStringObject) item = g_list_model_get_item (model, selected);
   const char *res = gtk_string_object_get_string (item);
 
   veil_protect_params_init_defaults (shown);
