@@ -393,10 +393,18 @@ test_preset_then_controls (void)
   e.pb = 0.31;
   check_step ("strength back to 0.31", &e, PIXELS_CHANGE);
 
-  /* Where a drag stops between steps, the fraction lands on the percent shown. */
-  drag (MIX_SCALE, 0.4996);
+  /* Page Down five times from 100 %: 50 %, not 49 %. */
+  for (guint i = 0; i < 5; i++)
+    g_signal_emit_by_name (MIX_SCALE, "move-slider", GTK_SCROLL_PAGE_BACKWARD);
   e.mix = 0.5;
   assert_panel_shows (&e);
+  g_assert_cmpfloat (gtk_range_get_value (MIX_SCALE), ==, 0.5);
+
+  /* Where a drag stops between steps, the fraction lands on the percent shown. */
+  drag (MIX_SCALE, 0.8);
+  drag (MIX_SCALE, 0.4996);
+  assert_panel_shows (&e);
+  g_assert_cmpfloat (gtk_range_get_value (MIX_SCALE), ==, 0.5);
   assert_export_records (&e);
 }
 
