@@ -278,6 +278,18 @@ test_export_dialog (void)
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), stopped));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->resume_row)));
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Another collection is not offered that export to resume: only the place to look. */
+  {
+    g_autofree char *other = ui_test_make_dataset (3, 1, 64, 48);
+
+    ui_test_open_and_wait (window, other);
+    dialog = open_export_dialog ();
+    g_assert_null (dialog->output);
+    g_assert_true (g_file_equal (dialog->last_output, g_file_new_for_path (stopped)));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    veil_test_rm_rf (other);
+  }
   veil_test_rm_rf (input);
 }
 
@@ -323,7 +335,8 @@ test_class_hover (void)
     row = gtk_widget_get_next_sibling (row);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (window),
-                                           &GRAPHENE_POINT_INIT (20, gtk_widget_get_height (row) / 2.0),
+                                           &GRAPHENE_POINT_INIT (20,
+                                                                 gtk_widget_get_height (row) / 2.0),
                                            &point));
   gtk_native_get_surface_transform (GTK_NATIVE (window), &sx, &sy);
   {
