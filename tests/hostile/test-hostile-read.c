@@ -340,7 +340,7 @@ test_placeholder_names (Fixture       *fixture,
   manifest = veil_manifest_load (fixture->manifest, &error);
   g_assert_no_error (error);
   g_assert_nonnull (json_object_get_member (json_node_get_object (root), "survival"));
-  g_assert_cmpfloat (manifest->pb, ==, 0.3);
+  g_assert_cmpfloat (manifest->pb, ==, VEIL_PROTECT_DEFAULT_PB);
   g_assert_cmpuint (manifest->images->len, ==, 2);
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output,
                                 NULL), ==, 0);
