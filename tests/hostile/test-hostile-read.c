@@ -12,6 +12,7 @@
 #include "cli-test-util.h"
 #include "hostile-test-util.h"
 #include "veil-manifest.h"
+#include "veil-protect-params.h"
 #include "veil-test-util.h"
 
 /* The reading side of veil-cli under attack: manifests, journals and key stores crafted or
