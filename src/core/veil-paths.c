@@ -522,14 +522,16 @@ veil_paths_copy_atomic (int            source_fd,
   return TRUE;
 }
 
-/* SHA-256 (hex) of what remains to be read from @fd, or NULL with a G_IO_ERROR naming @name. */
-static char *
-sha256_of_fd (int          fd,
-              const char  *name,
-              GError     **error)
+char *
+veil_paths_fd_sha256 (int          fd,
+                      const char  *shown_path,
+                      GError     **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
+
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (shown_path != NULL, NULL);
 
   for (;;)
     {
@@ -539,7 +541,7 @@ sha256_of_fd (int          fd,
         continue;
       if (n < 0)
         {
-          set_read_error (error, name, errno);
+          set_read_error (error, shown_path, errno);
           return NULL;
         }
       if (n == 0)
@@ -561,7 +563,7 @@ veil_paths_file_sha256 (const char  *path,
   fd = veil_open_regular (path, error);
   if (fd < 0)
     return NULL;
-  sha256 = sha256_of_fd (fd, path, error);
+  sha256 = veil_paths_fd_sha256 (fd, path, error);
   close (fd);
   return sha256;
 }
@@ -585,7 +587,7 @@ veil_paths_file_sha256_at (const char  *root,
   close (root_fd);
   if (fd < 0)
     return NULL;
-  sha256 = sha256_of_fd (fd, relative_path, error);
+  sha256 = veil_paths_fd_sha256 (fd, relative_path, error);
   close (fd);
   return sha256;
 }

@@ -81,6 +81,11 @@ char     *veil_paths_file_sha256_at   (const char  *root,
 gboolean  veil_paths_remove_at        (const char  *root,
                                        const char  *relative_path,
                                        GError     **error);
+/* SHA-256 (hex) of what is left to read from @fd (not closed), or NULL with an error naming
+ * @shown_path. */
+char     *veil_paths_fd_sha256        (int          fd,
+                                       const char  *shown_path,
+                                       GError     **error);
 /* Removes temporary files an interrupted export left below @root (only names starting with
  * VEIL_PATHS_TEMP_PREFIX). */
 void      veil_paths_remove_temps     (const char  *root);
