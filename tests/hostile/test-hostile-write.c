@@ -330,6 +330,10 @@ test_copy_other_never_publishes_keys (Fixture       *fixture,
   g_autofree char *renamed = g_build_filename (fixture->input, "c", "notes.txt", NULL);
   g_autofree char *as_image = g_build_filename (fixture->input, "d", "zz.png", NULL);
   g_autofree char *link = g_build_filename (fixture->input, "c", "linked.txt", NULL);
+  g_autofree char *image_link = g_build_filename (fixture->input, "d", "zz-link.jpg", NULL);
+  g_autofree char *sentinel_secret = g_build_filename (fixture->sentinel, "secret.txt", NULL);
+  g_autoptr(GBytes) sentinel_bytes = g_bytes_new_static (HOSTILE_SENTINEL_SECRET,
+                                                         strlen (HOSTILE_SENTINEL_SECRET));
   g_autofree char *shadow = g_build_filename (fixture->input, "c", "shadow.txt", NULL);
   g_autofree char *private = g_build_filename (fixture->input, "c", "private.txt", NULL);
   g_autofree char *private_out = g_build_filename (fixture->output, "c", "private.txt", NULL);
@@ -352,6 +356,7 @@ test_copy_other_never_publishes_keys (Fixture       *fixture,
   }
   g_assert_cmpint (symlink (store_key, link), ==, 0);
   g_assert_cmpint (symlink (fixture->sentinel, shadow), ==, 0);
+  g_assert_cmpint (symlink (sentinel_secret, image_link), ==, 0);
   cli_write_file (private, "mine\n", 5);
   g_assert_cmpint (g_chmod (private, 0600), ==, 0);
   fixture_freeze (fixture);
@@ -364,6 +369,9 @@ test_copy_other_never_publishes_keys (Fixture       *fixture,
   hostile_assert_mentions (out, "c/notes.txt");
   hostile_assert_mentions (out, "d/zz.png");
   hostile_assert_mentions (out, "c/linked.txt");
+  /* A link named like a picture, to a private file elsewhere: not a picture, not copied. */
+  hostile_assert_mentions (out, "d/zz-link.jpg");
+  hostile_assert_absent (fixture->output, sentinel_bytes);
   assert_outside_unchanged (fixture);
   assert_no_key_bytes (fixture);
   g_assert_cmpint (g_stat (private_out, &st), ==, 0);
