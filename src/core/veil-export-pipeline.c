@@ -306,9 +306,10 @@ encode_image (VeilExportPipeline      *pipeline,
 }
 
 /* Copies the input file @relative byte for byte to @entry->output. An image is opened as the
- * scan found it, through the user's links to pictures kept elsewhere; any other file only
- * inside INPUT, never through a symlink, so that --copy-other cannot publish a file from
- * elsewhere (a key, /etc/shadow). Either way only a regular file, and never a key file. */
+ * scan found it, through the user's links to pictures kept elsewhere, and only when it is a
+ * picture; any other file only inside INPUT, never through a symlink, so that --copy-other
+ * cannot publish a file from elsewhere (a key, /etc/shadow). Either way only a regular file,
+ * and never a key file. */
 static gboolean
 copy_input (VeilExportPipeline *pipeline,
             const char         *relative,
@@ -324,6 +325,17 @@ copy_input (VeilExportPipeline *pipeline,
   if (is_image)
     {
       g_autofree char *path = g_build_filename (root, relative, NULL);
+      int width, height;
+
+      /* Copied without decoding, so make sure it is a picture at all: a link named like one
+       * may lead to any file. */
+      if (!veil_image_peek_size (path, &width, &height))
+        {
+          g_autofree char *display = veil_paths_display (relative);
+          g_set_error (error, VEIL_ERROR, VEIL_ERROR_IMAGE_CORRUPT,
+                       _("“%s” is not a picture Veil can read, so it is not copied"), display);
+          return FALSE;
+        }
       fd = veil_open_regular (path, error);
     }
   else
