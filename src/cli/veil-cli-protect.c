@@ -220,6 +220,7 @@ veil_cli_protect_main (int    argc,
   gboolean no_check = FALSE;
   gboolean resume = FALSE;
   gboolean copy_other = FALSE;
+  gboolean keep_detail = FALSE;
   gboolean json = FALSE;
   gboolean quiet = FALSE;
   gboolean usage = FALSE;
@@ -234,6 +235,9 @@ veil_cli_protect_main (int    argc,
       N_("Fraction of images to protect, 0 to 1 (default 1)"), N_("FRACTION") },
     { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
       N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
+    { "keep-detail", 0, 0, G_OPTION_ARG_NONE, &keep_detail,
+      N_("Protect at the training resolution and keep the photo's finer detail untouched"),
+      NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       N_("“keep” each image's format (default) or write all as “png”"), N_("FORMAT") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
@@ -316,6 +320,7 @@ veil_cli_protect_main (int    argc,
   options.n_threads = (guint) threads;
   options.resume = resume;
   options.copy_other = copy_other;
+  options.keep_detail = keep_detail;
   options.survival_sample = no_check ? 0 : (guint) check_sample;
 
   /* Refuse a bad output before spending time scanning a large input. */

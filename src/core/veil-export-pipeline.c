@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "veil-detail.h"
 #include "veil-error.h"
 #include "veil-export-private.h"
 #include "veil-image-io.h"
@@ -228,12 +229,12 @@ encode_image (VeilExportPipeline      *pipeline,
           fail_entry (pipeline, entry, local_error);
           return TRUE;
         }
-      if (!veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
-                                gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
-                                gdk_pixbuf_get_pixels (protected),
-                                gdk_pixbuf_get_rowstride (protected), width, height,
-                                gdk_pixbuf_get_n_channels (pixels), n_threads,
-                                pipeline->context.cancellable, &local_error))
+      if (!(options->keep_detail ? veil_detail_protect : veil_protect_pixels) (
+             pipeline->context.bank, image->class_index, options->training_res,
+             gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
+             gdk_pixbuf_get_pixels (protected), gdk_pixbuf_get_rowstride (protected), width,
+             height, gdk_pixbuf_get_n_channels (pixels), n_threads,
+             pipeline->context.cancellable, &local_error))
         {
           if (is_fatal (local_error))
             return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;

@@ -84,6 +84,7 @@ new_header (VeilDataset             *dataset,
   manifest->pb = options->pb;
   manifest->mix = options->mix;
   manifest->training_res = options->training_res;
+  manifest->keep_detail = options->keep_detail;
   manifest->format = options->format;
   manifest->jpeg_quality = options->jpeg_quality;
   manifest->copy_other = options->copy_other;

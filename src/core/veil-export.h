@@ -19,6 +19,8 @@ typedef struct {
   double            pb;             /* (0, 1] */
   double            mix;            /* fraction of images protected, [0, 1]; 1.0 by default */
   guint             training_res;   /* VEIL_TRAINING_RES_NATIVE or a short side in pixels */
+  gboolean          keep_detail;    /* protect at training_res and keep the detail above it
+                                     * (veil-detail.h); FALSE by default */
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */

@@ -136,6 +136,9 @@ _veil_manifest_parse_header (JsonObject   *root,
     manifest->training_res = (guint) value;
   else
     return FALSE;
+  /* Absent in manifests written before the option existed: they did not keep detail. */
+  manifest->keep_detail = json_object_get_boolean_member_with_default (parameters, "keep_detail",
+                                                                       FALSE);
   text = _veil_manifest_get_string (parameters, "format");
   if (g_strcmp0 (text, "png") == 0)
     manifest->format = VEIL_OUTPUT_FORMAT_PNG;

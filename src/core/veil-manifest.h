@@ -12,8 +12,8 @@ G_BEGIN_DECLS
  * interrupted export resume. The format:
  *
  *   { "format": "veil-manifest", "version": 1, "tool": {"name", "version"},
- *     "parameters": {k, pb, mix, training_res ("native" or pixels), format, jpeg_quality,
- *                    copy_other},
+ *     "parameters": {k, pb, mix, training_res ("native" or pixels), keep_detail, format,
+ *                    jpeg_quality, copy_other},
  *     "key": {"kind": "secret"|"seed", "fingerprint"},   never the key or the seed itself
  *     "classes": [...], "shard": {"index" (1-based), "count"} only in a shard's manifest,
  *     "summary": {...counts...},
@@ -57,6 +57,7 @@ typedef struct {
   double             pb;
   double             mix;
   guint              training_res;
+  gboolean           keep_detail;  /* detail-preserving protection (veil-detail.h) */
   VeilOutputFormat   format;
   int                jpeg_quality;
   gboolean           copy_other;
