@@ -112,6 +112,35 @@ print_failure (const char *path,
     printf ("  %s: %s\n", path, reason);
 }
 
+/* One line per image that changed on the way besides protection, saying what changed. */
+static void
+print_notes (const VeilExportReport *report)
+{
+  guint n = veil_export_report_get_n_noted (report);
+
+  if (n == 0)
+    return;
+  printf (g_dngettext (GETTEXT_PACKAGE, "Changed on the way: %u image",
+                       "Changed on the way: %u images", n), n);
+  putchar ('\n');
+  for (guint i = 0; i < n; i++)
+    {
+      VeilImageNotes notes = veil_export_report_get_noted_notes (report, i);
+      g_autoptr(GString) what = g_string_new (NULL);
+
+      if (notes & VEIL_IMAGE_NOTE_CONVERTED)
+        g_string_append (what, _("saved in another format, since Veil cannot write its own "
+                                 "(HEIC and AVIF photos become high-quality JPEG)"));
+      if (notes & VEIL_IMAGE_NOTE_DEPTH_REDUCED)
+        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
+                                _("16 bits per colour reduced to 8"));
+      if (notes & VEIL_IMAGE_NOTE_FIRST_FRAME)
+        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
+                                _("only the first frame or page was kept"));
+      printf ("  %s: %s\n", veil_export_report_get_noted_path (report, i), what->str);
+    }
+}
+
 static void
 print_report (const VeilExportReport *report)
 {
@@ -143,6 +172,7 @@ print_report (const VeilExportReport *report)
         print_failure (veil_export_report_get_failed_path (report, i),
                        veil_export_report_get_failed_reason (report, i));
     }
+  print_notes (report);
   printf (_("Manifest: %s"), manifest);
   putchar ('\n');
 }

@@ -245,6 +245,9 @@ encode_image (VeilExportPipeline      *pipeline,
     }
 
   format = veil_image_output_format (decoded->format, options->format);
+  entry->notes = decoded->notes;
+  if (options->format == VEIL_OUTPUT_FORMAT_KEEP && g_strcmp0 (format, decoded->format) != 0)
+    entry->notes |= VEIL_IMAGE_NOTE_CONVERTED;
   encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
   if (encoded == NULL)
     {

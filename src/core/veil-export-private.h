@@ -22,6 +22,8 @@ struct _VeilExportReport {
   guint      n_copied;
   GPtrArray *failed_paths;   /* UTF-8 display form */
   GPtrArray *failed_reasons;
+  GPtrArray *noted_paths;    /* UTF-8 display form, images with notes */
+  GArray    *noted_notes;    /* VeilImageNotes */
   char      *manifest_path;
   VeilSurvivalReport *survival; /* NULL when not computed */
 };

@@ -218,6 +218,23 @@ _veil_manifest_parse_entry (JsonObject *object,
                                                         ? "error" : "message"));
   if ((entry->output == NULL) != (entry->sha256 == NULL))
     return NULL;
+  if (json_object_has_member (object, "notes"))
+    {
+      JsonNode *node = json_object_get_member (object, "notes");
+      JsonArray *notes = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++)
+        {
+          JsonNode *element = json_array_get_element (notes, i);
+          const char *name = json_node_get_value_type (element) == G_TYPE_STRING
+                             ? json_node_get_string (element) : NULL;
+
+          /* Notes a newer Veil writes and this one does not know are left out. */
+          for (guint n = 0; name != NULL && n < G_N_ELEMENTS (_veil_manifest_note_names); n++)
+            if (g_str_equal (name, _veil_manifest_note_names[n].name))
+              entry->notes |= _veil_manifest_note_names[n].note;
+        }
+    }
   return g_steal_pointer (&entry);
 }
 

@@ -85,6 +85,15 @@ _veil_manifest_build_entry (JsonBuilder             *builder,
   add_string (builder, "sha256", entry->sha256);
   add_string (builder, entry->status == VEIL_MANIFEST_STATUS_FAILED ? "error" : "message",
               entry->message);
+  if (entry->notes != 0)
+    {
+      json_builder_set_member_name (builder, "notes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < G_N_ELEMENTS (_veil_manifest_note_names); i++)
+        if (entry->notes & _veil_manifest_note_names[i].note)
+          json_builder_add_string_value (builder, _veil_manifest_note_names[i].name);
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 }
 

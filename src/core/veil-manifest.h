@@ -20,7 +20,9 @@ G_BEGIN_DECLS
  *     "survival": {...} the survival report (veil_survival_report_to_json_builder() in
  *                 veil-survival.h): only in the manifest of a whole export that checked it,
  *                 never in a shard's manifest or the journal,
- *     "images": [{index, source, class, status, output, sha256 | error}...] in dataset order,
+ *     "images": [{index, source, class, status, output, sha256 | error, notes}...] in dataset
+ *                order, "notes" only when the image was converted, reduced to 8 bits or cut to
+ *                its first frame,
  *     "other":  [{index, source, reason, status, output, sha256, message}...] in scan order }
  *
  * Paths are relative to the input or output root. A path that is not valid UTF-8 is stored as
@@ -49,6 +51,7 @@ typedef struct {
   char               *sha256;     /* of the output, hex; NULL when none */
   char               *reason;     /* other only: "hidden", "not-image", "outside-class", ... */
   char               *message;    /* the error (failed) or the scan's note (other) */
+  VeilImageNotes      notes;      /* images: "notes" ["converted", "8-bit", "first-frame"] */
 } VeilManifestEntry;
 
 typedef struct {

@@ -2,11 +2,12 @@
 #define G_LOG_DOMAIN "veil-test"
 
 /* The photos people publish, through veil-cli: detail-preserving protection (--keep-detail) on
- * the bundled sample photos. */
+ * the bundled sample photos; HEIC, AVIF and 16-bit input. */
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "cli-test-util.h"
 #include "veil-detail.h"
@@ -152,12 +153,186 @@ test_keep_detail (void)
   veil_test_rm_rf (base);
 }
 
+static gboolean
+run_tool (const char *const *argv)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                  | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  return proc != NULL && g_subprocess_wait_check (proc, NULL, NULL);
+}
+
+static gboolean
+has_loader (const char *name)
+{
+  GSList *formats = gdk_pixbuf_get_formats ();
+  gboolean found = FALSE;
+
+  for (GSList *l = formats; l != NULL; l = l->next)
+    {
+      g_autofree char *format = gdk_pixbuf_format_get_name (l->data);
+
+      found |= g_strcmp0 (format, name) == 0;
+    }
+  g_slist_free (formats);
+  return found;
+}
+
+static guint32
+crc32_of (const guint8 *data, gsize len, guint32 crc)
+{
+  crc = ~crc;
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int b = 0; b < 8; b++)
+        crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+  return ~crc;
+}
+
+static void
+put32 (GByteArray *a, guint32 v)
+{
+  guint8 b[4] = { v >> 24, v >> 16, v >> 8, v };
+
+  g_byte_array_append (a, b, 4);
+}
+
+static void
+put_chunk (GByteArray *png, const char *type, const guint8 *data, guint32 len)
+{
+  guint32 crc = crc32_of ((const guint8 *) type, 4, 0);
+
+  put32 (png, len);
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  g_byte_array_append (png, data, len);
+  put32 (png, crc32_of (data, len, crc));
+}
+
+/* A 16-bit RGB PNG, a smooth gradient, written by hand (stored deflate blocks): GdkPixbuf
+ * cannot write 16 bits. */
+static void
+write_png16 (const char *path, int width, int height)
+{
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GByteArray) raw = g_byte_array_new ();
+  g_autoptr(GByteArray) z = g_byte_array_new ();
+  guint8 ihdr[13] = { 0 };
+  guint32 a = 1, b = 0;
+  const guint8 zhead[2] = { 0x78, 0x01 };
+
+  for (int y = 0; y < height; y++)
+    {
+      guint8 filter = 0;
+
+      g_byte_array_append (raw, &filter, 1);
+      for (int x = 0; x < width; x++)
+        for (int c = 0; c < 3; c++)
+          {
+            guint16 v = (guint16) (65535.0 * (x + y + 40 * c) / (width + height + 80));
+            guint8 be[2] = { v >> 8, v & 0xff };
+
+            g_byte_array_append (raw, be, 2);
+          }
+    }
+  g_byte_array_append (z, zhead, 2);
+  for (guint off = 0; off < raw->len; off += 65535)
+    {
+      guint16 n = MIN (65535u, raw->len - off);
+      guint8 head[5] = { off + n >= raw->len, n & 0xff, n >> 8, ~n & 0xff, (~n >> 8) & 0xff };
+
+      g_byte_array_append (z, head, 5);
+      g_byte_array_append (z, raw->data + off, n);
+    }
+  for (guint i = 0; i < raw->len; i++)
+    {
+      a = (a + raw->data[i]) % 65521;
+      b = (b + a) % 65521;
+    }
+  put32 (z, (b << 16) | a);
+
+  g_byte_array_append (png, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  ihdr[0] = width >> 24; ihdr[1] = width >> 16; ihdr[2] = width >> 8; ihdr[3] = width;
+  ihdr[4] = height >> 24; ihdr[5] = height >> 16; ihdr[6] = height >> 8; ihdr[7] = height;
+  ihdr[8] = 16;
+  ihdr[9] = 2;
+  put_chunk (png, "IHDR", ihdr, 13);
+  put_chunk (png, "IDAT", z->data, z->len);
+  put_chunk (png, "IEND", NULL, 0);
+  cli_write_file (path, png->data, png->len);
+}
+
+/* Phone photos (HEIC) and AVIF are read, protected and written as JPEG with the format change
+ * in the summary and the manifest; a 16-bit PNG is reported as reduced to 8 bits. The files
+ * are made with Debian's heif-enc and avifenc. */
+static void
+test_phone_formats (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-formats-XXXXXX");
+  g_autofree char *input = g_build_filename (base, "in", NULL);
+  g_autofree char *cls = g_build_filename (input, "phone", NULL);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *jpeg = g_build_filename (base, "source.jpg", NULL);
+  g_autofree char *heic = g_build_filename (cls, "IMG_0001.HEIC", NULL);
+  g_autofree char *avif = g_build_filename (cls, "photo.avif", NULL);
+  g_autofree char *png16 = g_build_filename (cls, "scan.png", NULL);
+  g_autofree char *out_heic = g_build_filename (output, "phone", "IMG_0001.jpg", NULL);
+  g_autofree char *out_avif = g_build_filename (output, "phone", "photo.jpg", NULL);
+  g_autofree char *manifest = g_build_filename (output, "veil-manifest.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  const char *heif_enc[] = { "heif-enc", "-q", "90", "-o", heic, jpeg, NULL };
+  const char *avif_enc[] = { "avifenc", "-s", "10", jpeg, avif, NULL };
+
+  if (!(has_loader ("heif") || has_loader ("heif/avif")) || !has_loader ("avif")
+      || g_find_program_in_path ("heif-enc") == NULL
+      || g_find_program_in_path ("avifenc") == NULL)
+    {
+      veil_test_rm_rf (base);
+      g_test_skip ("heif-gdk-pixbuf, libavif-gdk-pixbuf, heif-enc or avifenc is missing");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (cls, 0755), ==, 0);
+  cli_write_jpeg (jpeg, 320, 240, 3);
+  g_assert_true (run_tool (heif_enc));
+  g_assert_true (run_tool (avif_enc));
+  write_png16 (png16, 300, 200);
+
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "protect", "--seed", "2", input, output, NULL),
+                   ==, 0);
+  g_test_message ("%s", out);
+  g_assert_true (g_file_test (out_heic, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (out_avif, G_FILE_TEST_IS_REGULAR));
+  {
+    g_autoptr(GdkPixbuf) a = gdk_pixbuf_new_from_file (out_heic, NULL);
+    g_autoptr(GdkPixbuf) b = gdk_pixbuf_new_from_file (out_avif, NULL);
+    GdkPixbufFormat *fa = gdk_pixbuf_get_file_info (out_heic, NULL, NULL);
+    g_autofree char *name = fa != NULL ? gdk_pixbuf_format_get_name (fa) : NULL;
+
+    g_assert_cmpstr (name, ==, "jpeg");
+    g_assert_cmpint (gdk_pixbuf_get_width (a), ==, 320);
+    g_assert_cmpint (gdk_pixbuf_get_height (b), ==, 240);
+  }
+  g_assert_nonnull (strstr (out, "Changed on the way: 3 images"));
+  g_assert_nonnull (strstr (out, "IMG_0001.HEIC: saved in another format"));
+  g_assert_nonnull (strstr (out, "scan.png: 16 bits per colour reduced to 8"));
+  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"converted\""));
+  g_assert_nonnull (strstr (text, "\"8-bit\""));
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "verify", output, NULL), ==, 0);
+  veil_test_rm_rf (base);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/photos/keep-detail", test_keep_detail);
+  g_test_add_func ("/cli/photos/phone-formats", test_phone_formats);
 
   return g_test_run ();
 }
