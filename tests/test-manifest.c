@@ -26,6 +26,7 @@ sample_manifest (guint shard_index,
   manifest->pb = 0.25;
   manifest->mix = 0.5;
   manifest->training_res = 224;
+  manifest->keep_detail = TRUE;
   manifest->format = VEIL_OUTPUT_FORMAT_PNG;
   manifest->jpeg_quality = 90;
   manifest->copy_other = TRUE;
@@ -86,6 +87,7 @@ test_round_trip (void)
   loaded = veil_manifest_load (path, &error);
   g_assert_no_error (error);
   g_assert_true (veil_manifest_same_settings (manifest, loaded, &error));
+  g_assert_true (loaded->keep_detail);
   g_assert_cmpuint (loaded->images->len, ==, 3);
   {
     const VeilManifestEntry *entry = g_ptr_array_index (loaded->images, 2);
@@ -357,6 +359,7 @@ static void change_k (VeilManifest *m) { m->k = 7; }
 static void change_pb (VeilManifest *m) { m->pb = 0.3; }
 static void change_mix (VeilManifest *m) { m->mix = 1.0; }
 static void change_res (VeilManifest *m) { m->training_res = VEIL_TRAINING_RES_NATIVE; }
+static void change_keep_detail (VeilManifest *m) { m->keep_detail = FALSE; }
 static void change_format (VeilManifest *m) { m->format = VEIL_OUTPUT_FORMAT_KEEP; }
 static void change_key (VeilManifest *m) { g_free (m->key_fingerprint);
                                            m->key_fingerprint = g_strdup ("other"); }
@@ -369,6 +372,7 @@ static const SettingCase setting_cases[] = {
   { "filter strength", change_pb },
   { "fraction protected", change_mix },
   { "training resolution", change_res },
+  { "detail-preserving protection", change_keep_detail },
   { "output format", change_format },
   { "key", change_key },
   { "class list", change_classes },

@@ -20,7 +20,7 @@
 #define CANCEL_EVERY 256
 
 static const char * const image_extensions[] = {
-  "png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", NULL
+  "png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", "heic", "heif", "avif", NULL
 };
 
 struct _VeilDataset {
@@ -100,7 +100,8 @@ add_skipped (Scan           *scan,
       break;
     case VEIL_SKIP_NOT_IMAGE:
       skipped.message = g_strdup_printf (_("“%s” is not an image: only .png, .jpg, .jpeg, .webp, "
-                                           ".tif, .tiff and .bmp files are used"), display);
+                                           ".tif, .tiff, .bmp, .heic, .heif and .avif files are "
+                                           "used"), display);
       break;
     case VEIL_SKIP_OUTSIDE_CLASS:
       skipped.message = g_strdup_printf (_("“%s” is not inside a class folder and was left "

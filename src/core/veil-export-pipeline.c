@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "veil-confined.h"
+#include "veil-detail.h"
 #include "veil-error.h"
 #include "veil-export-private.h"
 #include "veil-image-io.h"
@@ -254,12 +255,12 @@ encode_image (VeilExportPipeline      *pipeline,
           return TRUE;
         }
       extra = n_pixels >= LARGE_IMAGE_PIXELS ? borrow_threads (pipeline) : 0;
-      ok = veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
-                                gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
-                                gdk_pixbuf_get_pixels (protected),
-                                gdk_pixbuf_get_rowstride (protected), width, height,
-                                gdk_pixbuf_get_n_channels (pixels), 1 + (int) extra,
-                                pipeline->context.cancellable, &local_error);
+      ok = (options->keep_detail ? veil_detail_protect : veil_protect_pixels) (
+             pipeline->context.bank, image->class_index, options->training_res,
+             gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
+             gdk_pixbuf_get_pixels (protected), gdk_pixbuf_get_rowstride (protected), width,
+             height, gdk_pixbuf_get_n_channels (pixels), 1 + (int) extra,
+             pipeline->context.cancellable, &local_error);
       give_threads (pipeline, extra);
       if (!ok)
         {
@@ -274,6 +275,9 @@ encode_image (VeilExportPipeline      *pipeline,
   /* The format the planned name says (see veil-export-names.c), not the one the contents
    * happen to be in: names never depend on what a file holds. */
   format = pipeline->context.names->image_formats[job->index];
+  entry->notes = decoded->notes;
+  if (options->format == VEIL_OUTPUT_FORMAT_KEEP && g_strcmp0 (format, decoded->format) != 0)
+    entry->notes |= VEIL_IMAGE_NOTE_CONVERTED;
   encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
   if (encoded == NULL)
     {

@@ -23,7 +23,7 @@
 /* Raster formats Veil decodes. Vector and text formats (svg, xpm, xbm) are refused so that a
  * stray text file is never interpreted as a picture. */
 static const char * const loadable_formats[] = {
-  "png", "jpeg", "webp", "tiff", "bmp", "gif", "pnm", "tga", NULL
+  "png", "jpeg", "webp", "tiff", "bmp", "gif", "pnm", "tga", "heif", "heif/avif", "avif", NULL
 };
 
 /* Formats veil_image_encode() writes, each with the extension an output file gets. */
@@ -137,7 +137,8 @@ veil_image_format_from_name (const char *path)
   /* The extensions VeilDataset takes for images. */
   static const struct { const char *ext; const char *format; } known[] = {
     { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
-    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" },
+    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" }, { "heic", "heif" },
+    { "heif", "heif" }, { "avif", "avif" },
   };
   const char *dot;
 
@@ -158,7 +159,13 @@ missing_loader_for_extension (const char *path)
 {
   const char *format = veil_image_format_from_name (path);
 
-  return format != NULL && !pixbuf_has_loader (format) ? format : NULL;
+  if (format == NULL || pixbuf_has_loader (format))
+    return NULL;
+  /* Debian's heif-gdk-pixbuf names its format "heif/avif" and reads both. */
+  if ((g_str_equal (format, "heif") || g_str_equal (format, "avif"))
+      && pixbuf_has_loader ("heif/avif"))
+    return NULL;
+  return format;
 }
 
 static void
@@ -475,6 +482,16 @@ load_image (const char    *path,
 
   image = g_new0 (VeilImage, 1);
   image->format = format != NULL ? gdk_pixbuf_format_get_name (format) : g_strdup ("png");
+  /* GdkPixbuf says neither: the file does. */
+  if (_veil_image_bit_depth (path, image->format) > 8)
+    image->notes |= VEIL_IMAGE_NOTE_DEPTH_REDUCED;
+  {
+    GdkPixbufAnimation *animation = gdk_pixbuf_loader_get_animation (loader);
+
+    if ((animation != NULL && !gdk_pixbuf_animation_is_static_image (animation))
+        || (g_str_equal (image->format, "tiff") && _veil_tiff_has_more_pages (path)))
+      image->notes |= VEIL_IMAGE_NOTE_FIRST_FRAME;
+  }
   if (orientation >= 5)
     {
       image->source_width = ctx.raw_height;
@@ -705,6 +722,9 @@ veil_image_output_format (const char       *source_format,
 
   if (requested == VEIL_OUTPUT_FORMAT_PNG || source_format == NULL)
     return "png";
+  /* Phone photos: a photograph stays a photograph-sized file. */
+  if (g_str_has_prefix (source_format, "heif") || g_str_equal (source_format, "avif"))
+    return "jpeg";
   i = writable_index (source_format);
   if (i < 0 || !pixbuf_can_save (source_format))
     return "png";
