@@ -66,9 +66,9 @@ def _find_veil_cli(explicit):
         return explicit
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
-    for candidate in (os.path.join(root, 'build', 'src', 'cli', 'veil-cli'),):
-        if os.access(candidate, os.X_OK):
-            return candidate
+    built = os.path.join(root, 'build', 'src', 'cli', 'veil-cli')
+    if os.access(built, os.X_OK):
+        return built
     for folder in os.environ.get('PATH', '').split(os.pathsep):
         candidate = os.path.join(folder, 'veil-cli')
         if os.access(candidate, os.X_OK):
