@@ -125,7 +125,7 @@ bench_preview (const char *dir, double megapixels, int n_updates, int n_threads)
           g_error ("Preview failed: %s", error->message);
       }
 #else
-      if (!veil_protect_pixels_scaled (bank, 0, scale,
+      if (!veil_protect_pixels_scaled (bank, 0, VEIL_NORMALISE_PHOTO, scale,
                                        gdk_pixbuf_get_pixels (image->pixbuf),
                                        gdk_pixbuf_get_rowstride (image->pixbuf),
                                        gdk_pixbuf_get_pixels (out),

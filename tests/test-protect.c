@@ -102,11 +102,35 @@ test_native_exact (void)
       g_assert_true (veil_protect_pixels (bank, 1, cases[i].res, src, stride, a, stride, w, h, 4,
                                           0, NULL, &error));
       g_assert_no_error (error);
-      g_assert_true (veil_convolve_protect (src, stride, b, stride, w, h, 4,
-                                            veil_filter_bank_get_filter (bank, 1), 9, 9, 0,
-                                            NULL, &error));
+      /* A seed key at the native resolution is the paper-exact path; below R the filter is
+       * used as is, with the photo normalisation. */
+      g_assert_true (veil_convolve_protect_normalised (src, stride, b, stride, w, h, 4,
+                                                       veil_filter_bank_get_filter (bank, 1), 9,
+                                                       9,
+                                                       cases[i].res == VEIL_TRAINING_RES_NATIVE
+                                                         ? VEIL_NORMALISE_PAPER
+                                                         : VEIL_NORMALISE_PHOTO,
+                                                       0, NULL, &error));
       g_assert_cmpmem (a, (gsize) stride * h, b, (gsize) stride * h);
     }
+}
+
+/* Only a seed key at the native resolution takes the paper's normalisation. */
+static void
+test_normalisation_choice (void)
+{
+  const char *names[] = { "cats", "dogs" };
+  g_autoptr(VeilKey) seed = veil_key_new_from_seed (3);
+  g_autoptr(VeilKey) secret = veil_key_new_random ("photo", NULL);
+  g_autoptr(VeilFilterBank) seed_bank = veil_filter_bank_new (seed, names, 2, 9, 0.06, NULL);
+  g_autoptr(VeilFilterBank) secret_bank = veil_filter_bank_new (secret, names, 2, 9, 0.06, NULL);
+
+  g_assert_cmpint (veil_protect_normalisation (seed_bank, VEIL_TRAINING_RES_NATIVE), ==,
+                   VEIL_NORMALISE_PAPER);
+  g_assert_cmpint (veil_protect_normalisation (seed_bank, 224), ==, VEIL_NORMALISE_PHOTO);
+  g_assert_cmpint (veil_protect_normalisation (secret_bank, VEIL_TRAINING_RES_NATIVE), ==,
+                   VEIL_NORMALISE_PHOTO);
+  g_assert_cmpint (veil_protect_normalisation (secret_bank, 224), ==, VEIL_NORMALISE_PHOTO);
 }
 
 static void
@@ -281,7 +305,7 @@ test_preview_scale (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (size, ==, 5);
-  g_assert_true (veil_protect_pixels_scaled (bank, 0, 0.5, src, stride, a, stride, w, h, 3, 0,
+  g_assert_true (veil_protect_pixels_scaled (bank, 0, VEIL_NORMALISE_PAPER, 0.5, src, stride, a, stride, w, h, 3, 0,
                                              NULL, &error));
   g_assert_no_error (error);
   g_assert_true (veil_convolve_protect (src, stride, b, stride, w, h, 3, kernel, size, size, 0,
@@ -296,7 +320,7 @@ test_too_large (void)
   guint8 src[3 * 16] = { 0 }, dst[3 * 16];
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (veil_protect_pixels_scaled (bank, 0, 1000.0, src, 12, dst, 12, 4, 4, 3, 0,
+  g_assert_false (veil_protect_pixels_scaled (bank, 0, VEIL_NORMALISE_PHOTO, 1000.0, src, 12, dst, 12, 4, 4, 3, 0,
                                               NULL, &error));
   g_assert_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT);
 }
@@ -307,6 +331,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/protect/native-exact", test_native_exact);
+  g_test_add_func ("/core/protect/normalisation-choice", test_normalisation_choice);
   g_test_add_func ("/core/protect/scale-factor", test_scale_factor);
   g_test_add_func ("/core/protect/effective-kernel", test_effective_kernel);
   g_test_add_func ("/core/protect/backend-choice", test_backend_choice);

@@ -362,6 +362,57 @@ test_confusable (void)
   g_assert_cmpfloat (r.cosine_filters, >=, VEIL_SURVIVAL_ALIKE_FILTERS);
   g_assert_cmpint (veil_survival_report_get_verdict (report, NULL, NULL), ==,
                    VEIL_SURVIVAL_VERDICT_CONFUSABLE);
+
+  /* Another class failing for another reason (images smaller than the filter): mixed. */
+  {
+    guint other = a != 0 && b != 0 ? 0 : a != 1 && b != 1 ? 1 : 2;
+    g_autoptr(GdkPixbuf) tiny = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 2, 2);
+    g_autoptr(GdkPixbuf) tiny_protected = NULL;
+    guint n_measured = 0, n_failed = 0;
+
+    veil_test_fill_random (gdk_pixbuf_get_pixels (tiny), gdk_pixbuf_get_byte_length (tiny), 5);
+    tiny_protected = protect (bank, other, 224, tiny);
+    g_assert_true (veil_survival_report_add_pixbufs (report, other, tiny, tiny_protected,
+                                                     &error));
+    g_assert_no_error (error);
+    veil_survival_report_get_result (report, other, &r);
+    g_assert_cmpint (r.verdict, ==, VEIL_SURVIVAL_VERDICT_UNMEASURABLE);
+    g_assert_cmpint (veil_survival_report_get_verdict (report, &n_measured, &n_failed), ==,
+                     VEIL_SURVIVAL_VERDICT_MIXED);
+    g_assert_cmpuint (n_measured, ==, 2);
+    g_assert_cmpuint (n_failed, ==, 2);
+  }
+}
+
+/* Images smaller than the filter leave nothing to fit a filter to: the check says it could
+ * not measure, rather than blaming the protection. */
+static void
+test_unmeasurable (void)
+{
+  g_autoptr(VeilFilterBank) bank = make_bank ();
+  g_autoptr(VeilSurvivalReport) report = veil_survival_report_new (bank, 224);
+  g_autoptr(GError) error = NULL;
+  VeilSurvivalClassResult r;
+
+  for (guint n = 0; n < 3; n++)
+    {
+      g_autoptr(GdkPixbuf) original = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 6, 5);
+      g_autoptr(GdkPixbuf) protected_pixbuf = NULL;
+
+      veil_test_fill_random (gdk_pixbuf_get_pixels (original),
+                             gdk_pixbuf_get_byte_length (original), 90 + n);
+      protected_pixbuf = protect (bank, 2, 224, original);
+      g_assert_true (veil_survival_report_add_pixbufs (report, 2, original, protected_pixbuf,
+                                                       &error));
+      g_assert_no_error (error);
+    }
+  log_report (report);
+  veil_survival_report_get_result (report, 2, &r);
+  g_assert_cmpuint (r.n_samples, ==, 3);
+  g_assert_true (isnan (r.cosine_own));
+  g_assert_cmpint (r.verdict, ==, VEIL_SURVIVAL_VERDICT_UNMEASURABLE);
+  g_assert_cmpint (veil_survival_report_get_verdict (report, NULL, NULL), ==,
+                   VEIL_SURVIVAL_VERDICT_UNMEASURABLE);
 }
 
 /* Every verdict has an id that reads back as itself; unknown ids are refused. */
@@ -557,6 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/survival/fails-native", test_fails_native);
   g_test_add_func ("/core/survival/too-weak", test_too_weak);
   g_test_add_func ("/core/survival/confusable", test_confusable);
+  g_test_add_func ("/core/survival/unmeasurable", test_unmeasurable);
   g_test_add_func ("/core/survival/verdict-ids", test_verdict_ids);
   g_test_add_func ("/core/survival/json", test_json);
   g_test_add_func ("/core/survival/old-manifest", test_old_manifest);

@@ -123,8 +123,9 @@ static void
 on_resolution_spin_changed_cb (GtkSpinButton   *spin,
                                VeilAdjustPanel *self)
 {
-  if (self->syncing
-      || !veil_resolution_choices_is_custom (gtk_drop_down_get_selected (self->resolution_dropdown)))
+  guint selected = gtk_drop_down_get_selected (self->resolution_dropdown);
+
+  if (self->syncing || !veil_resolution_choices_is_custom (selected))
     return;
   self->typing_resolution = TRUE;
   g_settings_set_int (self->settings, "training-resolution",

@@ -81,8 +81,8 @@ GtkFileChooserNative *_veil_export_dialog_new_chooser (VeilExportDialog     *sel
 
 /* Setup (veil-export-dialog-setup.c) */
 void  _veil_export_dialog_update_parameters    (VeilExportDialog *self);
-/* The folder of the last export: chosen again when an export there can go on (unfinished, or
- * the folder is empty or gone), else only where the folder chooser opens. */
+/* The folder of the last export: chosen again for the same collection when an export there can
+ * go on (unfinished, or the folder is empty or gone), else only where the chooser opens. */
 void  _veil_export_dialog_offer_last_folder    (VeilExportDialog *self);
 /* Remembers the output folder of an export that starts. */
 void  _veil_export_dialog_remember_folder      (VeilExportDialog *self);

@@ -186,20 +186,24 @@ void
 _veil_export_dialog_offer_last_folder (VeilExportDialog *self)
 {
   g_autofree char *path = g_settings_get_string (self->settings, "last-export-folder");
+  g_autofree char *input = g_settings_get_string (self->settings, "last-export-input");
   g_autofree char *manifest = NULL;
+  gboolean can_go_on;
 
   g_clear_object (&self->last_output);
   if (*path == '\0' || !g_path_is_absolute (path))
     return;
   self->last_output = g_file_new_for_path (path);
 
-  /* A folder with a finished export is most likely another collection's: only remembered as
-   * the place to look. */
+  /* Chosen again only for the same collection, and only where an export can go on: an
+   * unfinished one to resume, or a folder still empty or gone. A finished export is left
+   * alone; the chooser opens next to it. */
   manifest = g_build_filename (path, VEIL_MANIFEST_NAME, NULL);
-  if (veil_export_can_resume (path)
-      || (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (manifest, G_FILE_TEST_EXISTS))
-      || (g_file_test (path, G_FILE_TEST_IS_DIR) && !folder_has_other_files (path)
-          && !g_file_test (manifest, G_FILE_TEST_EXISTS)))
+  can_go_on = veil_export_can_resume (path)
+              || !g_file_test (path, G_FILE_TEST_EXISTS)
+              || (g_file_test (path, G_FILE_TEST_IS_DIR) && !folder_has_other_files (path)
+                  && !g_file_test (manifest, G_FILE_TEST_EXISTS));
+  if (can_go_on && g_str_equal (input, veil_dataset_get_root (self->dataset)))
     veil_export_dialog_set_output_folder (self, self->last_output);
 }
 
@@ -208,8 +212,11 @@ _veil_export_dialog_remember_folder (VeilExportDialog *self)
 {
   g_autofree char *path = self->output != NULL ? g_file_get_path (self->output) : NULL;
 
-  if (path != NULL)
-    g_settings_set_string (self->settings, "last-export-folder", path);
+  if (path == NULL)
+    return;
+  g_settings_set_string (self->settings, "last-export-folder", path);
+  g_settings_set_string (self->settings, "last-export-input",
+                         veil_dataset_get_root (self->dataset));
 }
 
 static void

@@ -124,7 +124,10 @@ veil_preview_compute (const VeilPreviewRequest *request,
           enlarge = (double) s_source / request->training_res;
         cell_scale = enlarge * s_display / MAX (1, s_source);
 
-        if (!veil_protect_pixels_scaled (request->bank, request->class_index, cell_scale,
+        if (!veil_protect_pixels_scaled (request->bank, request->class_index,
+                                         veil_protect_normalisation (request->bank,
+                                                                     request->training_res),
+                                         cell_scale,
                                          gdk_pixbuf_read_pixels (src),
                                          gdk_pixbuf_get_rowstride (src),
                                          gdk_pixbuf_get_pixels (protected_image),

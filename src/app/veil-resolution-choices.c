@@ -48,7 +48,7 @@ veil_resolution_choices_find (guint training_res)
 gboolean
 veil_resolution_choices_is_custom (guint position)
 {
-  return position >= CUSTOM;
+  return position == CUSTOM;
 }
 
 guint

@@ -39,6 +39,15 @@ on_skipped_popover_show_cb (GtkPopover *popover,
   _veil_window_fill_skipped (self);
 }
 
+/* A folded window is a narrow one: the key chooser gives its room to the title. */
+static void
+on_leaflet_folded_cb (VeilWindow *self)
+{
+  veil_key_chooser_set_compact (
+    VEIL_KEY_CHOOSER (gtk_widget_get_first_child (GTK_WIDGET (self->key_chooser_box))),
+    adw_leaflet_get_folded (self->leaflet));
+}
+
 /* Remembered on close, not on every resize: GSettings writes are not free. */
 static gboolean
 veil_window_close_request (GtkWindow *window)
@@ -150,6 +159,9 @@ veil_window_init (VeilWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   gtk_box_append (self->key_chooser_box, veil_key_chooser_new ());
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_leaflet_folded_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_leaflet_folded_cb (self);
 
   _veil_window_open_init (self);
   _veil_window_browse_init (self);

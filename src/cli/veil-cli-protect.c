@@ -90,6 +90,8 @@ print_report_json (const VeilExportReport *report)
     json_builder_add_int_value (builder, n_failed);
     json_builder_set_member_name (builder, "resumed");
     json_builder_add_int_value (builder, veil_export_report_get_n_skipped (report));
+    json_builder_set_member_name (builder, "removed");
+    json_builder_add_int_value (builder, veil_export_report_get_n_removed (report));
     json_builder_set_member_name (builder, "manifest");
     json_builder_add_string_value (builder, manifest);
     json_builder_end_object (builder);
@@ -128,6 +130,12 @@ print_report (const VeilExportReport *report)
   if (veil_export_report_get_n_copied (report) > 0)
     {
       printf (_("Other files copied: %u"), veil_export_report_get_n_copied (report));
+      putchar ('\n');
+    }
+  if (veil_export_report_get_n_removed (report) > 0)
+    {
+      printf (_("Removed, their input being gone: %u files"),
+              veil_export_report_get_n_removed (report));
       putchar ('\n');
     }
   if (veil_export_report_get_n_skipped (report) > 0)

@@ -78,11 +78,11 @@ typedef struct {
   guint n_failed_in_export;
 } VerifyCounts;
 
-/* Each listed output is opened inside OUTPUT only (no "..", no symlink followed) and only when
- * it is a regular file, so a tampered manifest or a FIFO planted in OUTPUT can neither lead the
+/* Each listed output is read inside OUTPUT only (no "..", no symlink followed) and only when it
+ * is a regular file, so a tampered manifest or a FIFO planted in OUTPUT can neither lead the
  * check out of the folder nor hang it. */
 static void
-verify_entries (int           root_fd,
+verify_entries (const char   *dir,
                 GPtrArray    *entries,
                 GHashTable   *listed,
                 VerifyCounts *counts)
@@ -93,7 +93,6 @@ verify_entries (int           root_fd,
       g_autoptr(GError) error = NULL;
       g_autofree char *display = NULL;
       g_autofree char *sha256 = NULL;
-      int fd;
 
       if (entry->status == VEIL_MANIFEST_STATUS_FAILED)
         counts->n_failed_in_export++;
@@ -103,20 +102,14 @@ verify_entries (int           root_fd,
       counts->n_checked++;
       g_hash_table_add (listed, g_strdup (entry->output));
       display = veil_paths_display (entry->output);
-      fd = veil_confined_open_read (root_fd, entry->output, &error);
-      if (fd < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+      sha256 = veil_paths_file_sha256_at (dir, entry->output, &error);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         {
           counts->n_missing++;
           printf (_("missing: %s"), display);
           putchar ('\n');
-          continue;
         }
-      if (fd >= 0)
-        {
-          sha256 = veil_paths_fd_sha256 (fd, entry->output, &error);
-          close (fd);
-        }
-      if (g_strcmp0 (sha256, entry->sha256) != 0)
+      else if (g_strcmp0 (sha256, entry->sha256) != 0)
         {
           counts->n_modified++;
           printf (_("modified: %s"), display);
@@ -245,8 +238,8 @@ veil_cli_verify_main (int    argc,
           close (root_fd);
           return _veil_cli_fatal (error);
         }
-      verify_entries (root_fd, manifest->images, listed, &counts);
-      verify_entries (root_fd, manifest->other, listed, &counts);
+      verify_entries (argv[1], manifest->images, listed, &counts);
+      verify_entries (argv[1], manifest->other, listed, &counts);
     }
   report_unexpected (root_fd, listed, &counts);
   close (root_fd);

@@ -95,6 +95,34 @@ void     _veil_convolve_write_row     (guint8       *dst,
 /* To be called by each thread after its last streaming write. */
 void     _veil_convolve_finish_writes (gboolean      streaming);
 
+/* Photo normalisation (veil-convolve-border.c): per pixel, the kernel weight that falls inside
+ * the image. Built once per image size and kernel, read-only afterwards. */
+typedef struct _VeilBorderWeights VeilBorderWeights;
+
+VeilBorderWeights *_veil_border_weights_new  (const float             *kernel,
+                                              int                      kw,
+                                              int                      kh,
+                                              int                      width,
+                                              int                      height);
+void               _veil_border_weights_free (VeilBorderWeights       *bw);
+/* @scale[x] = @numerator / (weight inside the image at (x, @y)), for every x of row @y; 0 where
+ * that weight is not positive (possible only with negative weights). */
+void               _veil_border_weights_row  (const VeilBorderWeights *bw,
+                                              int                      y,
+                                              float                    numerator,
+                                              float                   *scale);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilBorderWeights, _veil_border_weights_free)
+
+/* One row of photo-normalised results: every colour value y[3x + c] · @scale[x], rounded to the
+ * nearest byte and clipped; alpha from @src for RGBA. */
+void     _veil_convolve_quantise_photo (const float  *y,
+                                        const float  *scale,
+                                        int           width,
+                                        int           n_channels,
+                                        const guint8 *src,
+                                        guint8       *dst);
+
 /* Raises *@max to the largest of the @n bytes at @p and adds them to *@sum. */
 void     _veil_convolve_scan_bytes    (const guint8 *p,
                                        int           n,

@@ -459,6 +459,32 @@ _veil_convolve_quantise_values (const float *y,
     quantise_values_avx2 (y, m, n, q, streaming);
 }
 
+CLONED
+void
+_veil_convolve_quantise_photo (const float  *y,
+                               const float  *scale,
+                               int           width,
+                               int           n_channels,
+                               const guint8 *src,
+                               guint8       *dst)
+{
+  for (int x = 0; x < width; x++)
+    {
+      const float s = scale[x];
+
+      for (int c = 0; c < 3; c++)
+        {
+          float q = y[3 * x + c] * s + 0.5f;
+
+          q = q > 255.0f ? 255.0f : q;
+          q = q > 0.0f ? q : 0.0f;
+          dst[x * n_channels + c] = (guint8) q;
+        }
+      if (n_channels == 4)
+        dst[4 * x + 3] = src[4 * x + 3];
+    }
+}
+
 /* Writes one row of results. For RGBA the colour bytes are first written packed to the front of
  * the output row (3 ≤ 4 bytes per pixel, so nothing is overwritten before it is read) and then
  * spread out from the back, next to the copied alpha; so streaming is for RGB only. */

@@ -38,6 +38,9 @@
  * outside the image read a shared all-zero row: adding w·0 leaves a sum unchanged, as the
  * reference's zero padding does.
  *
+ * The photo normalisation (VEIL_NORMALISE_PHOTO) has no maximum to find: it skips pass 1 and
+ * divides each value of pass 2 by the kernel weight inside the image (veil-convolve-border.c).
+ *
  * Memory: the input, the output and, per thread, kh + 3 padded float rows, one tile's rows for
  * pass 1 and a few bytes per 256×32 tile. */
 
@@ -258,6 +261,29 @@ veil_convolve_protect (const guint8  *src,
                        GCancellable  *cancellable,
                        GError       **error)
 {
+  return veil_convolve_protect_normalised (src, src_stride, dst, dst_stride, width, height,
+                                           n_channels, kernel, kw, kh, VEIL_NORMALISE_PAPER,
+                                           n_threads, cancellable, error);
+}
+
+gboolean
+veil_convolve_protect_normalised (const guint8     *src,
+                                  int               src_stride,
+                                  guint8           *dst,
+                                  int               dst_stride,
+                                  int               width,
+                                  int               height,
+                                  int               n_channels,
+                                  const float      *kernel,
+                                  int               kw,
+                                  int               kh,
+                                  VeilNormalisation normalisation,
+                                  int               n_threads,
+                                  GCancellable     *cancellable,
+                                  GError          **error)
+{
+  g_autoptr(VeilBorderWeights) border = NULL;
+  const gboolean photo = normalisation == VEIL_NORMALISE_PHOTO;
   g_autofree float *zero_row = NULL;
   g_autofree guint8 *tile_bytes = NULL;
   g_autofree guint64 *tile_sums = NULL;
@@ -274,6 +300,7 @@ veil_convolve_protect (const guint8  *src,
   g_return_val_if_fail (src_stride >= width * n_channels, FALSE);
   g_return_val_if_fail (dst_stride >= width * n_channels, FALSE);
   g_return_val_if_fail (n_threads >= 0, FALSE);
+  g_return_val_if_fail (normalisation == VEIL_NORMALISE_PAPER || photo, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -317,6 +344,8 @@ veil_convolve_protect (const guint8  *src,
   order = g_new (TileOrder, n_tiles);
   for (int b = 0; b < 256; b++)
     bounds[b] = job.negative_weights ? INFINITY : bound_for_byte (&job, b);
+  if (photo)
+    border = _veil_border_weights_new (kernel, kw, kh, width, height);
 
   if (n_threads == 0)
     n_threads = omp_get_max_threads ();
@@ -336,6 +365,7 @@ veil_convolve_protect (const guint8  *src,
     g_autofree float *buf = NULL;
     g_autofree int *ring_row = g_new (int, kh + 1);
     g_autofree guint8 *line = g_malloc ((gsize) width * n_channels);
+    g_autofree float *scale = photo ? g_new (float, width) : NULL;
     const gsize prefetch_step = ((gsize) width * n_channels + job.n_blocks - 1) / job.n_blocks;
     const gboolean streaming = _veil_convolve_have_avx2 () &&
                                (gsize) width * height * n_channels > VEIL_CONVOLVE_STREAM_THRESHOLD;
@@ -344,7 +374,7 @@ veil_convolve_protect (const guint8  *src,
     /* Pass 1, step 1: the largest byte and the byte sum of every tile. Reading the image once
      * costs about a memory copy, a fraction of convolving it. */
 #pragma omp for schedule (static)
-    for (int ty = 0; ty < job.n_ty; ty++)
+    for (int ty = 0; ty < (photo ? 0 : job.n_ty); ty++)
       {
         if (g_cancellable_is_cancelled (cancellable))
           g_atomic_int_set (&cancelled, TRUE);
@@ -366,6 +396,7 @@ veil_convolve_protect (const guint8  *src,
      * radius of up to a tile reaches into the neighbouring tiles; then the tiles by falling
      * bound, so that the tile holding the maximum tends to come first. */
 #pragma omp single
+    if (!photo)
     {
       const int rx = (kw / 2 + TILE_W - 1) / TILE_W;
       const int ry = (kh / 2 + TILE_H - 1) / TILE_H;
@@ -391,7 +422,7 @@ veil_convolve_protect (const guint8  *src,
      * whichever thread finds what first. */
     buf = g_new (float, (gsize) (TILE_H + kh - 1) * job.seg_len);
 #pragma omp for schedule (dynamic, 1)
-    for (int i = 0; i < n_tiles; i++)
+    for (int i = 0; i < (photo ? 0 : n_tiles); i++)
       {
         float found, tm;
 
@@ -417,7 +448,8 @@ veil_convolve_protect (const guint8  *src,
       }
     g_clear_pointer (&buf, g_free);
     /* The implicit barrier of the loop above makes every tile's maximum visible. */
-    m = shared_max;
+    /* The photo normalisation needs no maximum; any positive m takes the computing path. */
+    m = photo ? 1.0f : shared_max;
 
     /* Pass 2: compute every row again and write it, two rows per sweep (see
      * _veil_convolve_blocks2()); a band of an odd number of rows ends with a single one. */
@@ -456,7 +488,12 @@ veil_convolve_protect (const guint8  *src,
             const guint8 *in = src + (gsize) (row + i) * src_stride;
             const float *yi = i == 0 ? y : y2;
 
-            if (m > 0.0f && n_channels == 3)
+            if (photo)
+              {
+                _veil_border_weights_row (border, row + i, 255.0f, scale);
+                _veil_convolve_quantise_photo (yi, scale, width, n_channels, in, out);
+              }
+            else if (m > 0.0f && n_channels == 3)
               _veil_convolve_quantise_values (yi, m, width * 3, job.negative_weights, out,
                                               streaming && !job.negative_weights);
             else if (m > 0.0f)

@@ -5,6 +5,24 @@
 
 G_BEGIN_DECLS
 
+/* How a filtered image is brought back to 8 bits.
+ *
+ * PAPER is the reference implementation's: zero padding, then division by the largest value of
+ * the image, truncated. Kept for the paper-exact path (seed keys at the native resolution), it
+ * darkens borders (black is pulled in from outside) and changes exposure (the division by the
+ * maximum brightens an image whose highlights are small).
+ *
+ * PHOTO divides each value by the kernel weight that fell inside the image, rounded: the
+ * filtered image is a weighted average of the pixels it can see, so a flat region keeps its value
+ * (also at the borders, where nothing black is pulled in) and the mean brightness stays. The class
+ * signal is unchanged: it is the shape of the blur, and the paper's division by the maximum only
+ * multiplies a whole image by one number (for a photo with a flat, clipped highlight, exactly
+ * the number the kernel sum gives). */
+typedef enum {
+  VEIL_NORMALISE_PAPER,
+  VEIL_NORMALISE_PHOTO,
+} VeilNormalisation;
+
 /* The direct convolution backend: raw 8-bit buffers, no GdkPixbuf.
  *
  * Protects @src into @dst (same width/height, both 3 = RGB or 4 = RGBA channels, any strides):
@@ -34,6 +52,24 @@ gboolean veil_convolve_protect           (const guint8  *src,
                                           int            n_threads,
                                           GCancellable  *cancellable,
                                           GError       **error);
+
+/* The same with a choice of normalisation; VEIL_NORMALISE_PAPER is veil_convolve_protect().
+ * VEIL_NORMALISE_PHOTO needs only one pass (there is no maximum to find); its bytes too do not
+ * depend on the thread count. */
+gboolean veil_convolve_protect_normalised (const guint8     *src,
+                                           int               src_stride,
+                                           guint8           *dst,
+                                           int               dst_stride,
+                                           int               width,
+                                           int               height,
+                                           int               n_channels,
+                                           const float      *kernel,
+                                           int               kw,
+                                           int               kh,
+                                           VeilNormalisation normalisation,
+                                           int               n_threads,
+                                           GCancellable     *cancellable,
+                                           GError          **error);
 
 /* The same result computed by the plainest possible loop, single-threaded: the reference the
  * optimised path is tested and benchmarked against. */

@@ -296,6 +296,7 @@ check_sibling (const char         *output_dir,
                const char         *name,
                const VeilManifest *header,
                GHashTable         *outputs,
+               gboolean           *out_running,
                GError            **error)
 {
   g_autofree char *path = g_build_filename (output_dir, name, NULL);
@@ -313,6 +314,9 @@ check_sibling (const char         *output_dir,
       if (veil_manifest_same_settings (header, &probe, &local_error))
         {
           const GPtrArray *lists[] = { sibling->images, sibling->other };
+
+          if (veil_shard_is_journal_name (name))
+            *out_running = TRUE;
 
           for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
             for (guint i = 0; i < lists[l]->len; i++)
@@ -336,11 +340,15 @@ check_sibling (const char         *output_dir,
 }
 
 /* Whether @relative (a regular file below the output folder) may be there: the lock, a
- * temporary file, a manifest or journal at the top, or an output another shard recorded. */
+ * temporary file, a manifest or journal at the top, or an output another shard recorded.
+ * @outputs NULL: any regular file (a shard still running writes files its journal does not
+ * list yet). */
 static gboolean
 is_accounted (const char *relative,
               GHashTable *outputs)
 {
+  if (outputs == NULL)
+    return TRUE;
   const char *base = strrchr (relative, '/');
 
   base = base != NULL ? base + 1 : relative;
@@ -412,7 +420,6 @@ veil_export_find_unaccounted (const char  *output_dir,
   int dir_fd;
 
   g_return_val_if_fail (output_dir != NULL, FALSE);
-  g_return_val_if_fail (outputs != NULL, FALSE);
   g_return_val_if_fail (out_unaccounted != NULL, FALSE);
 
   dir_fd = veil_confined_open_root (output_dir, error);
@@ -427,7 +434,8 @@ veil_export_find_unaccounted (const char  *output_dir,
  * - our journal: an interrupted export, continued only with resume;
  * - our finished manifest: a finished export, checked and completed only with resume;
  * - manifests or journals of other shards: allowed when each is of this same export (same
- *   key, settings and number of shards), and then only with files those shards wrote;
+ *   key, settings and number of shards), and then only with files those shards wrote (any
+ *   regular file while one of them has not finished: it cannot list what it is writing);
  * - anything else: refused, so that an export never mixes with unrelated files. */
 gboolean
 _veil_export_inspect_output (const char               *output_dir,
@@ -445,6 +453,7 @@ _veil_export_inspect_output (const char               *output_dir,
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *name;
+  gboolean running = FALSE;
 
   *out_previous = NULL;
 
@@ -460,7 +469,7 @@ _veil_export_inspect_output (const char               *output_dir,
       if (strcmp (name, own_manifest) == 0 || strcmp (name, own_journal) == 0)
         continue;
       if ((veil_shard_is_manifest_name (name) || veil_shard_is_journal_name (name))
-          && !check_sibling (output_dir, name, header, outputs, error))
+          && !check_sibling (output_dir, name, header, outputs, &running, error))
         return FALSE;
     }
 
@@ -492,7 +501,8 @@ _veil_export_inspect_output (const char               *output_dir,
   {
     g_autofree char *unaccounted = NULL;
 
-    if (!veil_export_find_unaccounted (output_dir, outputs, &unaccounted, error))
+    if (!veil_export_find_unaccounted (output_dir, running ? NULL : outputs, &unaccounted,
+                                       error))
       return FALSE;
     if (unaccounted != NULL)
       {

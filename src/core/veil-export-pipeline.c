@@ -24,8 +24,9 @@
 /* Files this small cannot hold enough pixels to matter; larger ones are measured from their
  * header before they are admitted. */
 #define SMALL_FILE_BYTES (64u * 1024u)
-/* Images this large are protected with every thread (OpenMP inside the convolution); smaller
- * ones with one thread each, the workers providing the parallelism. */
+/* Images this large are protected with several threads (OpenMP inside the convolution): those
+ * of the budget no worker is using; smaller ones with one thread each, the workers providing
+ * the parallelism. */
 #define LARGE_IMAGE_PIXELS (1u << 20)
 
 struct _VeilExportPipeline {
@@ -41,8 +42,12 @@ struct _VeilExportPipeline {
   gint                 n_running;    /* atomic: workers not yet exited */
 
   GMutex               lock;
-  GCond                admitted;
+  GCond                admitted;     /* pixels or threads were given back */
   guint64              pixels_in_flight;
+  /* One thread budget for the whole export: every worker at work holds one thread of it; a
+   * worker waiting for pixels lends its thread, and a large image borrows the threads nobody
+   * uses for its convolution. So workers × threads per image never exceed the budget. */
+  guint                threads_free;
 };
 
 void
@@ -64,10 +69,19 @@ acquire_pixels (VeilExportPipeline *pipeline,
     return 0;
 
   g_mutex_lock (&pipeline->lock);
-  while (pipeline->pixels_in_flight > 0
-         && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET
-         && !g_atomic_int_get (&pipeline->stopped))
-    g_cond_wait (&pipeline->admitted, &pipeline->lock);
+  if (pipeline->pixels_in_flight > 0 && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET)
+    {
+      /* Waiting costs no CPU: the thread goes to whoever can use it meanwhile. */
+      pipeline->threads_free++;
+      while (pipeline->pixels_in_flight > 0
+             && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET
+             && !g_atomic_int_get (&pipeline->stopped))
+        g_cond_wait (&pipeline->admitted, &pipeline->lock);
+      while (pipeline->threads_free == 0 && !g_atomic_int_get (&pipeline->stopped))
+        g_cond_wait (&pipeline->admitted, &pipeline->lock);
+      if (pipeline->threads_free > 0)
+        pipeline->threads_free--;
+    }
   pipeline->pixels_in_flight += pixels;
   g_mutex_unlock (&pipeline->lock);
   return pixels;
@@ -81,6 +95,32 @@ release_pixels (VeilExportPipeline *pipeline,
     return;
   g_mutex_lock (&pipeline->lock);
   pipeline->pixels_in_flight -= pixels;
+  g_cond_broadcast (&pipeline->admitted);
+  g_mutex_unlock (&pipeline->lock);
+}
+
+/* The threads of the budget nobody uses, taken for one large image; give them back with
+ * give_threads(). */
+static guint
+borrow_threads (VeilExportPipeline *pipeline)
+{
+  guint extra;
+
+  g_mutex_lock (&pipeline->lock);
+  extra = pipeline->threads_free;
+  pipeline->threads_free = 0;
+  g_mutex_unlock (&pipeline->lock);
+  return extra;
+}
+
+static void
+give_threads (VeilExportPipeline *pipeline,
+              guint               n)
+{
+  if (n == 0)
+    return;
+  g_mutex_lock (&pipeline->lock);
+  pipeline->threads_free += n;
   g_cond_broadcast (&pipeline->admitted);
   g_mutex_unlock (&pipeline->lock);
 }
@@ -126,24 +166,6 @@ is_fatal (const GError *error)
 {
   return g_error_matches (error, VEIL_ERROR, VEIL_ERROR_WRITE)
          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-static char *
-output_name_for (VeilExportPipeline *pipeline,
-                 const char         *relative_path,
-                 const char         *output_format)
-{
-  g_autofree char *plain = veil_image_output_path (relative_path, output_format);
-  const char *extension;
-
-  /* A name that already fits the format stays; otherwise the extension changes, in a way
-   * that cannot collide with another input file (see veil_paths_output_name()). */
-  if (strcmp (plain, relative_path) == 0)
-    return g_steal_pointer (&plain);
-  extension = veil_image_format_extension (output_format);
-  if (extension == NULL)
-    return g_strdup (relative_path);
-  return veil_paths_output_name (pipeline->context.stems, relative_path, extension);
 }
 
 /* Adds a sampled image's pair to the survival report while its original is in memory. The
@@ -218,7 +240,8 @@ encode_image (VeilExportPipeline      *pipeline,
       int width = gdk_pixbuf_get_width (pixels);
       int height = gdk_pixbuf_get_height (pixels);
       guint64 n_pixels = (guint64) width * (guint64) height;
-      int n_threads = n_pixels >= LARGE_IMAGE_PIXELS ? (int) options->n_threads : 1;
+      guint extra;
+      gboolean ok;
 
       protected = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixels), 8,
                                   width, height);
@@ -230,12 +253,15 @@ encode_image (VeilExportPipeline      *pipeline,
           fail_entry (pipeline, entry, local_error);
           return TRUE;
         }
-      if (!veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
+      extra = n_pixels >= LARGE_IMAGE_PIXELS ? borrow_threads (pipeline) : 0;
+      ok = veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
                                 gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
                                 gdk_pixbuf_get_pixels (protected),
                                 gdk_pixbuf_get_rowstride (protected), width, height,
-                                gdk_pixbuf_get_n_channels (pixels), n_threads,
-                                pipeline->context.cancellable, &local_error))
+                                gdk_pixbuf_get_n_channels (pixels), 1 + (int) extra,
+                                pipeline->context.cancellable, &local_error);
+      give_threads (pipeline, extra);
+      if (!ok)
         {
           if (is_fatal (local_error))
             return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
@@ -245,7 +271,9 @@ encode_image (VeilExportPipeline      *pipeline,
       pixels = protected;
     }
 
-  format = veil_image_output_format (decoded->format, options->format);
+  /* The format the planned name says (see veil-export-names.c), not the one the contents
+   * happen to be in: names never depend on what a file holds. */
+  format = pipeline->context.names->image_formats[job->index];
   encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
   if (encoded == NULL)
     {
@@ -253,7 +281,7 @@ encode_image (VeilExportPipeline      *pipeline,
       return TRUE;
     }
 
-  entry->output = output_name_for (pipeline, image->relative_path, format);
+  entry->output = g_strdup (pipeline->context.names->image_outputs[job->index]);
   if (!veil_paths_write_atomic (pipeline->context.output_root, entry->output, encoded,
                                 &entry->sha256, &local_error))
     {
@@ -331,12 +359,20 @@ run_image_job (VeilExportPipeline  *pipeline,
   entry->index = job->index;
   entry->source = g_strdup (image->relative_path);
   entry->class_name = g_strdup (veil_dataset_get_class_name (dataset, image->class_index));
+  /* Before reading: a file that changes while it is read is redone by the next resume. */
+  entry->has_source_stat = _veil_export_source_stat (dataset, image->relative_path, TRUE,
+                                                     &entry->source_size, &entry->source_mtime_ns);
 
-  if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
+  if (pipeline->context.names->image_outputs[job->index] == NULL)
+    {
+      entry->status = VEIL_MANIFEST_STATUS_FAILED;
+      entry->message = g_strdup (pipeline->context.names->image_problems[job->index]);
+    }
+  else if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
     {
       /* An image the mix leaves clean is the original file, byte for byte: decoding and
        * re-encoding it would only lose quality and metadata. */
-      entry->output = g_strdup (image->relative_path);
+      entry->output = g_strdup (pipeline->context.names->image_outputs[job->index]);
       if (copy_input (pipeline, image->relative_path, TRUE, entry, &result->bytes_read, &error))
         entry->status = VEIL_MANIFEST_STATUS_UNCHANGED;
       else if (!is_fatal (error))
@@ -396,8 +432,15 @@ run_other_job (VeilExportPipeline  *pipeline,
 
   result->job = job;
   g_clear_pointer (&entry->message, g_free);
-  entry->output = g_strdup (entry->source);
-  if (copy_input (pipeline, entry->source, FALSE, entry, &result->bytes_read, &error))
+  entry->has_source_stat = _veil_export_source_stat (dataset, entry->source, FALSE,
+                                                     &entry->source_size, &entry->source_mtime_ns);
+  entry->output = g_strdup (pipeline->context.names->other_outputs[job->index]);
+  if (entry->output == NULL)
+    {
+      entry->status = VEIL_MANIFEST_STATUS_FAILED;
+      entry->message = g_strdup (pipeline->context.names->other_problems[job->index]);
+    }
+  else if (copy_input (pipeline, entry->source, FALSE, entry, &result->bytes_read, &error))
     entry->status = VEIL_MANIFEST_STATUS_COPIED;
   else if (!is_fatal (error))
     fail_entry (pipeline, entry, error);
@@ -433,6 +476,8 @@ worker_main (gpointer data)
       g_async_queue_push (pipeline->results, result);
     }
 
+  /* The thread goes back to the budget for the large images still under way. */
+  give_threads (pipeline, 1);
   g_atomic_int_dec_and_test (&pipeline->n_running);
   /* Wake the collector so it notices the end without waiting for its timeout. */
   g_async_queue_push (pipeline->results, g_new0 (VeilExportResult, 1));
@@ -443,11 +488,12 @@ VeilExportPipeline *
 _veil_export_pipeline_new (const VeilExportContext *context,
                            const VeilExportJob     *jobs,
                            guint                    n_jobs,
-                           guint                    n_workers)
+                           guint                    n_threads)
 {
   VeilExportPipeline *pipeline = g_new0 (VeilExportPipeline, 1);
   g_autofree char *root = g_strconcat (veil_dataset_get_root (context->dataset),
                                        G_DIR_SEPARATOR_S, NULL);
+  guint n_workers;
 
   pipeline->context = *context;
   pipeline->jobs = jobs;
@@ -458,7 +504,9 @@ _veil_export_pipeline_new (const VeilExportContext *context,
   g_mutex_init (&pipeline->lock);
   g_cond_init (&pipeline->admitted);
 
-  n_workers = CLAMP (n_workers, 1, MAX (n_jobs, 1));
+  n_threads = MAX (n_threads, 1);
+  n_workers = MIN (n_threads, MAX (n_jobs, 1));
+  pipeline->threads_free = n_threads - n_workers;
   g_atomic_int_set (&pipeline->n_running, (gint) n_workers);
   for (guint i = 0; i < n_workers; i++)
     g_ptr_array_add (pipeline->threads, g_thread_new ("veil-export", worker_main, pipeline));

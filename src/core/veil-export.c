@@ -172,6 +172,30 @@ on_check_progress (guint    n_checked,
   progress_emit (state, first || n_checked == n_to_check);
 }
 
+/* Removes the outputs an earlier run wrote for inputs that are gone, when they still hold
+ * what it wrote (a file someone put there since is left alone). Returns how many. */
+static guint
+remove_orphans (const char *output_dir,
+                GPtrArray  *orphans)
+{
+  guint n_removed = 0;
+
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      const VeilManifestEntry *entry = g_ptr_array_index (orphans, i);
+      g_autofree char *sha256 = veil_paths_file_sha256_at (output_dir, entry->output, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (g_strcmp0 (sha256, entry->sha256) != 0)
+        continue;
+      if (veil_paths_remove_at (output_dir, entry->output, &error))
+        n_removed++;
+      else
+        g_debug ("Could not remove an output whose input is gone: %s", error->message);
+    }
+  return n_removed;
+}
+
 /* Runs the jobs, journalling every outcome; returns FALSE for what stops the export. */
 static gboolean
 run_jobs (const VeilExportContext *context,
@@ -186,13 +210,14 @@ run_jobs (const VeilExportContext *context,
   g_autoptr(GError) fatal = NULL;
   VeilExportPipeline *pipeline;
   guint n_results = 0;
-  guint n_workers = context->options->n_threads > 0 ? context->options->n_threads
+  /* The one thread budget of the export: --threads, all cores by default. */
+  guint n_threads = context->options->n_threads > 0 ? context->options->n_threads
                                                     : g_get_num_processors ();
 
   if (n_jobs == 0)
     return TRUE;
 
-  pipeline = _veil_export_pipeline_new (context, jobs, n_jobs, n_workers);
+  pipeline = _veil_export_pipeline_new (context, jobs, n_jobs, n_threads);
   for (;;)
     {
       g_autoptr(VeilExportResult) result = _veil_export_pipeline_pop (pipeline,
@@ -322,12 +347,14 @@ export_locked (VeilDataset               *dataset,
   g_autoptr(VeilManifest) previous = NULL;
   g_autoptr(VeilManifest) manifest = NULL;
   g_autoptr(VeilFilterBank) bank = NULL;
-  g_autoptr(GHashTable) stems = NULL;
+  g_autoptr(VeilExportNames) names = NULL;
   g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GPtrArray) orphans = NULL;
   g_autoptr(GArray) jobs = NULL;
   g_autoptr(VeilSurvivalReport) survival = NULL;
   g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
   VeilExportReport *report;
+  guint n_removed;
   g_autofree char *manifest_name = NULL;
   g_autofree char *journal_name = NULL;
   g_autofree char *manifest_path = NULL;
@@ -335,7 +362,6 @@ export_locked (VeilDataset               *dataset,
   VeilExportJournal journal = { .fd = -1 };
   ProgressState state = { 0 };
   VeilExportContext context;
-  guint n_images, n_skipped_files;
   gboolean ok;
 
   manifest_name = veil_shard_manifest_name (options->shard_index, options->shard_count);
@@ -362,18 +388,12 @@ export_locked (VeilDataset               *dataset,
 
   _veil_export_remove_temps (lock, options->shard_count > 1, output_dir);
 
-  n_images = veil_dataset_get_n_images (dataset);
-  n_skipped_files = veil_dataset_get_n_skipped (dataset);
-
-  stems = veil_paths_stem_table_new ();
-  for (guint i = 0; i < n_images; i++)
-    veil_paths_stem_table_add (stems, veil_dataset_get_image (dataset, i)->relative_path);
-  for (guint i = 0; i < n_skipped_files; i++)
-    veil_paths_stem_table_add (stems, veil_dataset_get_skipped (dataset, i)->relative_path);
-
   kept = g_ptr_array_new ();
   jobs = g_array_new (FALSE, FALSE, sizeof (VeilExportJob));
-  _veil_export_plan (dataset, options, output_dir, previous, manifest, kept, jobs);
+  orphans = g_ptr_array_new ();
+  names = _veil_export_plan (dataset, options, output_dir, previous, manifest, kept, jobs,
+                             orphans);
+  n_removed = remove_orphans (output_dir, orphans);
 
   if (!_veil_export_journal_open (&journal, journal_path, manifest, kept, error))
     {
@@ -406,7 +426,7 @@ export_locked (VeilDataset               *dataset,
     .output_root = output_dir,
     .options = options,
     .bank = bank,
-    .stems = stems,
+    .names = names,
     .cancellable = cancellable,
     .survival = survival,
   };
@@ -442,6 +462,7 @@ export_locked (VeilDataset               *dataset,
   g_unlink (journal_path);
 
   report = _veil_export_report_from_manifest (manifest, manifest_path, kept->len);
+  report->n_removed = n_removed;
   report->survival = g_steal_pointer (&survival);
   return report;
 }

@@ -134,7 +134,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilExportLock, veil_export_unlock_output)
 
 /* Looks for a file in @output_dir that does not belong to an export: anything but the lock,
  * temporary files, manifests and journals at the top, and the relative paths in @outputs (a set
- * of strings). A symlink or special file never belongs. *@out_unaccounted receives the first
+ * of strings; NULL: any regular file). A symlink or special file never belongs. *@out_unaccounted receives the first
  * found (relative path) or NULL. FALSE only when the folder cannot be read. */
 gboolean        veil_export_find_unaccounted (const char  *output_dir,
                                               GHashTable  *outputs,
@@ -150,6 +150,9 @@ guint        veil_export_report_get_n_unchanged (const VeilExportReport *report)
 guint        veil_export_report_get_n_skipped   (const VeilExportReport *report); /* resumed */
 guint        veil_export_report_get_n_failed    (const VeilExportReport *report);
 guint        veil_export_report_get_n_copied    (const VeilExportReport *report);
+/* Outputs an earlier run wrote for inputs that are gone (deleted or renamed), which a resume
+ * removed. */
+guint        veil_export_report_get_n_removed   (const VeilExportReport *report);
 /* Failed files: relative path and reason, in dataset order. */
 const char  *veil_export_report_get_failed_path   (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_failed_reason (const VeilExportReport *report, guint i);

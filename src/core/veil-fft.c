@@ -11,6 +11,7 @@
 #include <omp.h>
 #endif
 
+#include "veil-convolve-private.h"
 #include "veil-error.h"
 #include "veil-fft.h"
 
@@ -235,6 +236,29 @@ veil_fft_protect (const guint8  *src,
                   GCancellable  *cancellable,
                   GError       **error)
 {
+  return veil_fft_protect_normalised (src, src_stride, dst, dst_stride, width, height,
+                                      n_channels, kernel, kw, kh, VEIL_NORMALISE_PAPER, n_threads,
+                                      cancellable, error);
+}
+
+gboolean
+veil_fft_protect_normalised (const guint8     *src,
+                             int               src_stride,
+                             guint8           *dst,
+                             int               dst_stride,
+                             int               width,
+                             int               height,
+                             int               n_channels,
+                             const float      *kernel,
+                             int               kw,
+                             int               kh,
+                             VeilNormalisation normalisation,
+                             int               n_threads,
+                             GCancellable     *cancellable,
+                             GError          **error)
+{
+  const gboolean photo = normalisation == VEIL_NORMALISE_PHOTO;
+  g_autoptr(VeilBorderWeights) border = NULL;
   int n_colour = 3;
   Tiling t;
   const PlanPair *plans;
@@ -282,12 +306,15 @@ veil_fft_protect (const guint8  *src,
   t = choose_tiling (width, height, kw, kh);
   plans = get_plans (t.th, t.tw);
 
-  if (max_in == 0 || abs_sum == 0.0)
+  if (!photo && (max_in == 0 || abs_sum == 0.0))
     goto finish; /* every y is 0: max_code stays 0 and the image is black */
 
-  inv_bound = (float) (1.0 / (max_in * abs_sum));
+  inv_bound = photo ? 1.0f : (float) (1.0 / (max_in * abs_sum));
   spectrum = kernel_spectrum (plans, kernel, kw, kh, t.th, t.tw);
-  low = g_malloc ((gsize) width * height * n_colour);
+  if (photo)
+    border = _veil_border_weights_new (kernel, kw, kh, width, height);
+  else
+    low = g_malloc ((gsize) width * height * n_colour);
   n_items = t.nty * t.ntx * n_colour;
 
 #pragma omp parallel num_threads (n_threads)
@@ -295,6 +322,7 @@ veil_fft_protect (const guint8  *src,
     int wc = t.tw / 2 + 1;
     int row = 2 * wc;
     float *buf = fftwf_malloc (sizeof (float) * row * t.th);
+    float *scale = photo ? g_new (float, width) : NULL;
     guint thread_max = 0;
 
 #pragma omp for schedule (dynamic, 1)
@@ -352,7 +380,21 @@ veil_fft_protect (const guint8  *src,
           }
         fftwf_execute_dft_c2r (plans->inverse, cbuf, buf);
 
-        for (int r = 0; r < out_h; r++)
+        for (int r = 0; r < out_h && photo; r++)
+          {
+            /* The values are sums of bytes: dividing by the weight inside gives bytes again. */
+            const float *brow = buf + (gsize) r * row;
+            guint8 *d = dst + (gsize) (y0 + r) * dst_stride + (gsize) x0 * n_channels + c;
+
+            _veil_border_weights_row (border, y0 + r, 1.0f, scale);
+            for (int x = 0; x < out_w; x++, d += n_channels)
+              {
+                float q = brow[x] * scale[x0 + x] + 0.5f;
+
+                *d = q >= 255.0f ? 255 : q <= 0.0f ? 0 : (guint8) q;
+              }
+          }
+        for (int r = 0; r < out_h && !photo; r++)
           {
             const float *brow = buf + (gsize) r * row;
             guint8 *d = dst + (gsize) (y0 + r) * dst_stride + (gsize) x0 * n_channels + c;
@@ -370,6 +412,7 @@ veil_fft_protect (const guint8  *src,
       }
 
     fftwf_free (buf);
+    g_free (scale);
 #pragma omp critical (veil_fft_max)
     max_code = MAX (max_code, thread_max);
   }
@@ -381,6 +424,9 @@ veil_fft_protect (const guint8  *src,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
       return FALSE;
     }
+
+  if (photo && n_channels == 3)
+    return TRUE; /* the tiles wrote every byte */
 
 finish:
   {
@@ -399,6 +445,8 @@ finish:
               {
                 guint8 *p = d + x * n_channels + c;
 
+                if (photo)
+                  break; /* written by the tiles */
                 if (max_code == 0)
                   *p = 0;
                 else

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "veil-convolve.h"
+
 G_BEGIN_DECLS
 
 /* The largest kernel side the FFT backend takes (its largest tile is 4096). */
@@ -24,7 +26,11 @@ G_BEGIN_DECLS
  * are kept at 16 bits per sample (a 12-bit-mantissa floating-point code, relative error 2⁻¹³), whose high byte is
  * parked in @dst, plus one byte per colour sample of scratch: for a 24 MP RGB image about 72 MB
  * besides @src and @dst. Returns FALSE with G_IO_ERROR_CANCELLED if @cancellable fires (checked
- * per tile); @dst is then incomplete. @src and @dst must not overlap. */
+ * per tile); @dst is then incomplete. @src and @dst must not overlap.
+ *
+ * veil_fft_protect_normalised() takes the normalisation (veil-convolve.h); with
+ * VEIL_NORMALISE_PHOTO every tile writes its final bytes at once (no maximum to wait for, no
+ * scratch besides the tiles), agreeing with veil_convolve_protect_normalised() within one step. */
 gboolean veil_fft_protect       (const guint8  *src,
                                  int            src_stride,
                                  guint8        *dst,
@@ -38,6 +44,20 @@ gboolean veil_fft_protect       (const guint8  *src,
                                  int            n_threads,
                                  GCancellable  *cancellable,
                                  GError       **error);
+gboolean veil_fft_protect_normalised (const guint8     *src,
+                                      int               src_stride,
+                                      guint8           *dst,
+                                      int               dst_stride,
+                                      int               width,
+                                      int               height,
+                                      int               n_channels,
+                                      const float      *kernel,
+                                      int               kw,
+                                      int               kh,
+                                      VeilNormalisation normalisation,
+                                      int               n_threads,
+                                      GCancellable     *cancellable,
+                                      GError          **error);
 
 /* The estimated single-thread time in nanoseconds for one colour channel of a @width×@height
  * image with a @kw×@kh kernel, with the tiling veil_fft_protect() would choose. Calibrated on

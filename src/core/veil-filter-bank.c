@@ -21,6 +21,7 @@ struct _VeilFilterBank {
   gatomicrefcount  ref_count;
   guint            k;
   double           pb;
+  VeilKeyKind      key_kind;
   guint            n_classes;
   char           **class_names;
   GHashTable      *index_by_name; /* name → index + 1 */
@@ -124,6 +125,7 @@ veil_filter_bank_new (VeilKey             *key,
   g_atomic_ref_count_init (&bank->ref_count);
   bank->k = k;
   bank->pb = pb;
+  bank->key_kind = veil_key_get_kind (key);
   bank->n_classes = n_classes;
   bank->class_names = g_new0 (char *, n_classes + 1);
   bank->index_by_name = g_hash_table_new (g_str_hash, g_str_equal);
@@ -232,4 +234,12 @@ veil_filter_bank_get_filter (const VeilFilterBank *bank,
   g_return_val_if_fail (class_index < bank->n_classes, NULL);
 
   return bank->weights + (gsize) class_index * bank->k * bank->k;
+}
+
+VeilKeyKind
+veil_filter_bank_get_key_kind (const VeilFilterBank *bank)
+{
+  g_return_val_if_fail (bank != NULL, VEIL_KEY_KIND_SECRET);
+
+  return bank->key_kind;
 }

@@ -33,6 +33,8 @@ const char     *veil_filter_bank_get_class_name (const VeilFilterBank *bank,
 /* -1 when the bank has no class of that name. */
 int             veil_filter_bank_lookup         (const VeilFilterBank *bank,
                                                  const char           *class_name);
+/* The kind of key the filters come from: a seed key's bank reproduces the paper. */
+VeilKeyKind     veil_filter_bank_get_key_kind   (const VeilFilterBank *bank);
 /* k*k float32 weights, row-major (row = y), owned by the bank. */
 const float    *veil_filter_bank_get_filter     (const VeilFilterBank *bank,
                                                  guint                 class_index);

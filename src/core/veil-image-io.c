@@ -132,22 +132,34 @@ on_size_prepared (GdkPixbufLoader *loader,
 
 static gboolean pixbuf_has_loader (const char *format);
 
-/* The format a file's extension names when no loader for it is installed, else NULL. */
-static const char *
-missing_loader_for_extension (const char *path)
+const char *
+veil_image_format_from_name (const char *path)
 {
+  /* The extensions VeilDataset takes for images. */
   static const struct { const char *ext; const char *format; } known[] = {
     { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
     { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" },
   };
-  const char *dot = strrchr (path, '.');
+  const char *dot;
 
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dot = strrchr (path, '.');
   if (dot == NULL || strchr (dot, '/') != NULL)
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (known); i++)
     if (g_ascii_strcasecmp (dot + 1, known[i].ext) == 0)
-      return pixbuf_has_loader (known[i].format) ? NULL : known[i].format;
+      return known[i].format;
   return NULL;
+}
+
+/* The format a file's extension names when no loader for it is installed, else NULL. */
+static const char *
+missing_loader_for_extension (const char *path)
+{
+  const char *format = veil_image_format_from_name (path);
+
+  return format != NULL && !pixbuf_has_loader (format) ? format : NULL;
 }
 
 static void

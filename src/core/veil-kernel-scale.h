@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * on the centre pixel, and each output pixel's weight is the sum over cells of the cell's weight
  * times the area the pixel shares with the cell's square (area resampling). The weights are not
  * renormalised: their sum is scale² times the filter's sum. Protection divides by the image's
- * maximum afterwards, so a constant factor does not change the result, and keeping w × area makes
+ * maximum or by the kernel's weight afterwards, so a constant factor does not change the result, and keeping w × area makes
  * scale = 1 reproduce the filter bit for bit. The output side K is odd, the smallest that holds
  * the whole k·scale square (K = k at scale 1), and the result varies continuously with @scale:
  * when K grows by 2 the new border pixels start from weight 0.

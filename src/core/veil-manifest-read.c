@@ -189,11 +189,15 @@ _veil_manifest_parse_header (JsonObject   *root,
   if (manifest->tool_version == NULL)
     return FALSE;
 
-  if (!get_int (parameters, "k", 1, 1000, &value))
+  if (!get_int (parameters, "k", VEIL_KERNEL_SIZE_MIN, VEIL_KERNEL_SIZE_MAX, &value)
+      || value % 2 == 0)
     return FALSE;
   manifest->k = (guint) value;
+  /* The ranges an export accepts (veil_export_run()). */
   if (!get_double (parameters, "pb", &manifest->pb)
-      || !get_double (parameters, "mix", &manifest->mix))
+      || !get_double (parameters, "mix", &manifest->mix)
+      || !(manifest->pb > 0.0 && manifest->pb <= 1.0)
+      || !(manifest->mix >= 0.0 && manifest->mix <= 1.0))
     return FALSE;
   text = _veil_manifest_get_string (parameters, "training_res");
   if (g_strcmp0 (text, "native") == 0)
@@ -313,6 +317,18 @@ _veil_manifest_parse_entry (JsonObject  *object,
       || (entry->output != NULL && !check_confined (path, entry->output, FALSE, error))
       || (entry->class_name != NULL && !check_confined (path, entry->class_name, TRUE, error)))
     return NULL;
+  if (json_object_has_member (object, "source_size")
+      || json_object_has_member (object, "source_mtime"))
+    {
+      gint64 size, mtime;
+
+      if (!get_int (object, "source_size", 0, G_MAXINT64, &size)
+          || !get_int (object, "source_mtime", G_MININT64, G_MAXINT64, &mtime))
+        return incomplete (error, path), NULL;
+      entry->has_source_stat = TRUE;
+      entry->source_size = (guint64) size;
+      entry->source_mtime_ns = mtime;
+    }
   return g_steal_pointer (&entry);
 }
 

@@ -131,6 +131,11 @@ _veil_manifest_build_entry (JsonBuilder             *builder,
   add_string (builder, "sha256", entry->sha256);
   add_string (builder, entry->status == VEIL_MANIFEST_STATUS_FAILED ? "error" : "message",
               entry->message);
+  if (entry->has_source_stat)
+    {
+      add_int (builder, "source_size", (gint64) MIN (entry->source_size, (guint64) G_MAXINT64));
+      add_int (builder, "source_mtime", entry->source_mtime_ns);
+    }
   json_builder_end_object (builder);
 }
 

@@ -541,10 +541,7 @@ veil_paths_fd_sha256 (int          fd,
         continue;
       if (n < 0)
         {
-          int saved_errno = errno;
-          g_autofree char *display = g_filename_display_name (shown_path);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
+          set_read_error (error, shown_path, errno);
           return NULL;
         }
       if (n == 0)
@@ -563,18 +560,63 @@ veil_paths_file_sha256 (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = veil_open_regular (path, error);
   if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-      return NULL;
-    }
+    return NULL;
   sha256 = veil_paths_fd_sha256 (fd, path, error);
   close (fd);
   return sha256;
+}
+
+char *
+veil_paths_file_sha256_at (const char  *root,
+                           const char  *relative_path,
+                           GError     **error)
+{
+  char *sha256;
+  int root_fd;
+  int fd;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (relative_path != NULL, NULL);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return NULL;
+  fd = veil_confined_open_read (root_fd, relative_path, error);
+  close (root_fd);
+  if (fd < 0)
+    return NULL;
+  sha256 = veil_paths_fd_sha256 (fd, relative_path, error);
+  close (fd);
+  return sha256;
+}
+
+gboolean
+veil_paths_remove_at (const char  *root,
+                      const char  *relative_path,
+                      GError     **error)
+{
+  const char *name = NULL;
+  int root_fd;
+  int dir_fd;
+  int result;
+
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return FALSE;
+  dir_fd = veil_confined_open_parent (root_fd, relative_path, FALSE, &name, error);
+  close (root_fd);
+  if (dir_fd < 0)
+    return FALSE;
+  result = unlinkat (dir_fd, name, 0);
+  if (result != 0)
+    set_write_error (error, relative_path, errno);
+  close (dir_fd);
+  return result == 0;
 }
 
 void

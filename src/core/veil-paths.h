@@ -69,8 +69,17 @@ gboolean  veil_paths_copy_atomic      (int          source_fd,
                                        guint64     *out_bytes_read,
                                        GCancellable *cancellable,
                                        GError     **error);
-/* SHA-256 (hex) of a file, or NULL with an error. */
+/* SHA-256 (hex) of a file, or NULL with an error. Only a regular file is read (see
+ * veil_open_regular()), so a FIFO never blocks it. */
 char     *veil_paths_file_sha256      (const char  *path,
+                                       GError     **error);
+/* The same for @relative_path below @root, opened confined to @root (see veil-confined.h). */
+char     *veil_paths_file_sha256_at   (const char  *root,
+                                       const char  *relative_path,
+                                       GError     **error);
+/* Removes the file @relative_path below @root, never through a symlink. */
+gboolean  veil_paths_remove_at        (const char  *root,
+                                       const char  *relative_path,
                                        GError     **error);
 /* SHA-256 (hex) of what is left to read from @fd (not closed), or NULL with an error naming
  * @shown_path. */

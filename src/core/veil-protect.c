@@ -55,9 +55,22 @@ veil_protect_prefers_fft (int width,
   return fft < direct;
 }
 
+VeilNormalisation
+veil_protect_normalisation (const VeilFilterBank *bank,
+                            guint                 training_res)
+{
+  g_return_val_if_fail (bank != NULL, VEIL_NORMALISE_PHOTO);
+
+  if (training_res == VEIL_TRAINING_RES_NATIVE
+      && veil_filter_bank_get_key_kind (bank) == VEIL_KEY_KIND_SEED)
+    return VEIL_NORMALISE_PAPER;
+  return VEIL_NORMALISE_PHOTO;
+}
+
 gboolean
-veil_protect_with_kernel (const float   *kernel,
-                          int            ksize,
+veil_protect_with_kernel (const float      *kernel,
+                          int               ksize,
+                          VeilNormalisation normalisation,
                           const guint8  *src,
                           int            src_stride,
                           guint8        *dst,
@@ -94,10 +107,12 @@ veil_protect_with_kernel (const float   *kernel,
            fft ? "FFT" : "direct");
 
   if (fft)
-    return veil_fft_protect (src, src_stride, dst, dst_stride, width, height, n_channels,
-                             kernel, ksize, ksize, n_threads, cancellable, error);
-  return veil_convolve_protect (src, src_stride, dst, dst_stride, width, height, n_channels,
-                                kernel, ksize, ksize, n_threads, cancellable, error);
+    return veil_fft_protect_normalised (src, src_stride, dst, dst_stride, width, height,
+                                        n_channels, kernel, ksize, ksize, normalisation,
+                                        n_threads, cancellable, error);
+  return veil_convolve_protect_normalised (src, src_stride, dst, dst_stride, width, height,
+                                           n_channels, kernel, ksize, ksize, normalisation,
+                                           n_threads, cancellable, error);
 }
 
 static float *
@@ -138,6 +153,7 @@ veil_protect_effective_kernel (const VeilFilterBank *bank,
 gboolean
 veil_protect_pixels_scaled (const VeilFilterBank *bank,
                             guint                 class_index,
+                            VeilNormalisation     normalisation,
                             double                scale,
                             const guint8         *src,
                             int                   src_stride,
@@ -170,8 +186,8 @@ veil_protect_pixels_scaled (const VeilFilterBank *bank,
     }
 
   kernel = scaled_kernel (bank, class_index, scale, &ksize);
-  return veil_protect_with_kernel (kernel, ksize, src, src_stride, dst, dst_stride,
-                                   width, height, n_channels, n_threads, NULL,
+  return veil_protect_with_kernel (kernel, ksize, normalisation, src, src_stride, dst,
+                                   dst_stride, width, height, n_channels, n_threads, NULL,
                                    cancellable, error);
 }
 
@@ -193,6 +209,7 @@ veil_protect_pixels (const VeilFilterBank *bank,
   g_return_val_if_fail (width > 0 && height > 0, FALSE);
 
   return veil_protect_pixels_scaled (bank, class_index,
+                                     veil_protect_normalisation (bank, training_res),
                                      veil_protect_scale_factor (training_res, width, height),
                                      src, src_stride, dst, dst_stride, width, height,
                                      n_channels, n_threads, cancellable, error);

@@ -3,17 +3,26 @@
 
 #include <gio/gio.h>
 
+#include "veil-convolve.h"
 #include "veil-types.h"
 
 G_BEGIN_DECLS
 
+/* The normalisation (veil-convolve.h) protection uses with @bank at @training_res: the paper's
+ * (zero padding, division by the maximum) only on the paper-exact path, a seed key at
+ * VEIL_TRAINING_RES_NATIVE; the photo normalisation, which keeps borders and exposure, for
+ * everything else. */
+VeilNormalisation veil_protect_normalisation (const VeilFilterBank *bank,
+                                              guint                 training_res);
+
 /* Protecting one image with its class's filter, at a training resolution.
  *
  * With @training_res = VEIL_TRAINING_RES_NATIVE, or when the image's short side is at most
- * @training_res, the class filter is used as is (the paper's behaviour, byte-exact with the
- * direct backend). Otherwise the filter is scaled up by short_side / training_res (resampled by
- * area) and applied at full resolution. A cost model picks the direct or the FFT backend; both
- * agree within one 8-bit step. Same buffer conventions as veil_convolve_protect(). */
+ * @training_res, the class filter is used as is (on the paper-exact path byte-exact with the
+ * reference). Otherwise the filter is scaled up by short_side / training_res (resampled by
+ * area) and applied at full resolution. The normalisation is veil_protect_normalisation()'s. A
+ * cost model picks the direct or the FFT backend; both agree within one 8-bit step. Same buffer
+ * conventions as veil_convolve_protect(). */
 gboolean veil_protect_pixels (const VeilFilterBank *bank,
                               guint                 class_index,
                               guint                 training_res,
@@ -37,12 +46,13 @@ float   *veil_protect_effective_kernel (const VeilFilterBank *bank,
                                         int                   height,
                                         int                  *out_size);
 
-/* The same at an explicit filter @scale (> 0), for previews: the application shows an image at
- * a display size and scales the filter by display_short_side / training_res, which may be below
- * 1 (cells smaller than a pixel, resampled by area likewise). @scale = 1 is the filter as is,
- * byte-exact with veil_convolve_protect(). */
+/* The same at an explicit filter @scale (> 0) and @normalisation, for previews: the application
+ * shows an image at a display size and scales the filter by display_short_side / training_res,
+ * which may be below 1 (cells smaller than a pixel, resampled by area likewise). @scale = 1 is
+ * the filter as is, byte-exact with veil_convolve_protect_normalised(). */
 gboolean veil_protect_pixels_scaled (const VeilFilterBank *bank,
                                      guint                 class_index,
+                                     VeilNormalisation     normalisation,
                                      double                scale,
                                      const guint8         *src,
                                      int                   src_stride,
@@ -67,6 +77,7 @@ double   veil_protect_scale_factor  (guint                 training_res,
  * backend (VEIL_FFT_KERNEL_MAX), G_IO_ERROR_CANCELLED. */
 gboolean veil_protect_with_kernel   (const float          *kernel,
                                      int                   ksize,
+                                     VeilNormalisation     normalisation,
                                      const guint8         *src,
                                      int                   src_stride,
                                      guint8               *dst,

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  *      least squares from protected ≈ c · (original ⋆ h) + d at R over all pairs, compared by
  *      cosine similarity with every class's filter.
  * A class passes when its own filter is the most similar and the PSNR of every checked image is
- * at most VEIL_SURVIVAL_MAX_PSNR. */
+ * at most VEIL_SURVIVAL_MAX_PSNR; otherwise its VeilSurvivalVerdict says why. The report holds
+ * facts only: the sentences are in src/text/veil-survival-text.h. */
 
 #define VEIL_SURVIVAL_DEFAULT_RES      224u /* used when the protection was made "native" */
 #define VEIL_SURVIVAL_JPEG_QUALITY     75

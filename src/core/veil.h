@@ -9,6 +9,7 @@
 #include "veil-filter-bank.h"
 #include "veil-mix.h"
 #include "veil-convolve.h"
+#include "veil-detail.h"
 #include "veil-protect.h"
 #include "veil-protect-params.h"
 #include "veil-image-io.h"

@@ -123,6 +123,9 @@ def test_lab(work):
         check(0 <= data[name] <= 100, f"{name} is a percentage")
         check(len(data[name.split('_')[0]]['per_seed']) == 2, f"{name} has one value per seed")
     check(data['train_images'] == 24 and data['test_images'] == 12, "image counts")
+    check(sorted(data['per_class']['protected']) == ['checks', 'columns', 'rows']
+          and all(0 <= v <= 100 for v in data['per_class']['clean'].values()),
+          "per-class accuracies are reported")
     check(data['protection']['key_kind'] == 'secret'
           and data['protection']['parameters']['mix'] == 0.5,
           "the manifest's settings are reported, the --mix option was passed on")

@@ -11,6 +11,7 @@
 #include "cli-test-util.h"
 #include "hostile-test-util.h"
 #include "veil.h"
+#include "veil-manifest.h"
 #include "veil-test-util.h"
 
 /* The writing side of veil-cli under attack: every write stays inside OUTPUT, nothing is
@@ -465,6 +466,243 @@ test_one_writer_per_output (Fixture       *fixture,
                    ==, 0);
 }
 
+/* Asserts that verify accepts OUTPUT and that it holds @n files named @suffix. */
+static void
+assert_verified (Fixture    *fixture,
+                 const char *suffix,
+                 guint       n)
+{
+  g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output, NULL),
+                   ==, 0);
+  g_assert_cmpuint (cli_count_files (fixture->output, suffix), ==, n);
+}
+
+/* Issue 9, item 6: names that collide once extensions change: every input gets an output of its
+ * own, with the names the documentation gives, in either format. */
+static void
+test_colliding_names (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  const char *jpeg_as_png[] = { "c/a.png", NULL };
+  const char *pngs[] = { "c/a.jpg", "c/a.png.jpg", "c/b.bmp", "c/b.png", "c/b.bmp.png", NULL };
+  const char *keep_names[] = { "c/a.png", "c/a.jpg", "c/a.png.jpg", "c/b.bmp", "c/b.png",
+                               "c/b.bmp.png", NULL };
+  const char *png_names[] = { "c/a.png", "c/a.jpg.png", "c/a.png.png", "c/b.bmp.veil.png",
+                              "c/b.png", "c/b.bmp.png", NULL };
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; jpeg_as_png[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->input, jpeg_as_png[i], NULL);
+      cli_write_jpeg (path, 30, 20, 50 + i);
+    }
+  for (guint i = 0; pngs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->input, pngs[i], NULL);
+      cli_write_png (path, 30, 20, 60 + i);
+    }
+  fixture_freeze (fixture);
+
+  g_assert_cmpint (hostile_run (fixture->home, NULL, &out, NULL, "protect", "--key", "k1", "-q",
+                                "--no-check", fixture->input, fixture->output, NULL), ==, 0);
+  hostile_assert_mentions (out, "Protected: 12 images");
+  for (guint i = 0; keep_names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->output, keep_names[i], NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_error ("no output “%s”", keep_names[i]);
+    }
+  assert_verified (fixture, "", 13);
+  assert_outside_unchanged (fixture);
+  veil_test_rm_rf (fixture->output);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (hostile_run (fixture->home, NULL, &out, NULL, "protect", "--key", "k1", "-q",
+                                "--no-check", "--format", "png", fixture->input, fixture->output,
+                                NULL), ==, 0);
+  hostile_assert_mentions (out, "Protected: 12 images");
+  for (guint i = 0; png_names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->output, png_names[i], NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_error ("no output “%s”", png_names[i]);
+    }
+  assert_verified (fixture, ".png", 12);
+  assert_outside_unchanged (fixture);
+}
+
+/* Issue 9, item 11: a name too long once its extension changes, and an output that would be a
+ * folder, fail those files only; the export completes, and so does every resume. */
+static void
+test_bad_names_fail_one_file (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autofree char *stem = g_strnfill (248, 's');
+  g_autofree char *long_jpeg = g_strdup_printf ("%s/c/%s.jpeg", fixture->input, stem);
+  g_autofree char *long_jpg = g_strdup_printf ("%s/c/%s.jpg", fixture->input, stem);
+  g_autofree char *tif = g_build_filename (fixture->input, "d", "x.tif", NULL);
+  g_autofree char *folder_png = g_build_filename (fixture->input, "d", "x.png", "y.png", NULL);
+  g_autofree char *out = NULL;
+
+  cli_write_jpeg (long_jpeg, 20, 20, 70);
+  cli_write_jpeg (long_jpg, 20, 20, 71);
+  cli_write_png (tif, 20, 20, 72);
+  cli_write_png (folder_png, 20, 20, 73);
+  fixture_freeze (fixture);
+
+  g_assert_cmpint (hostile_run (fixture->home, NULL, &out, NULL, "protect", "--key", "k1", "-q",
+                                "--no-check", "--format", "png", fixture->input, fixture->output,
+                                NULL), ==, 3);
+  hostile_assert_mentions (out, "Protected: 8 images");
+  hostile_assert_mentions (out, "File name too long");
+  hostile_assert_mentions (out, stem);
+  g_clear_pointer (&out, g_free);
+  /* x.png is a folder in the output: x.tif takes the documented fallback. */
+  {
+    g_autofree char *fallback = g_build_filename (fixture->output, "d", "x.tif.veil.png", NULL);
+    g_assert_true (g_file_test (fallback, G_FILE_TEST_IS_REGULAR));
+  }
+  g_assert_cmpint (hostile_run (fixture->home, NULL, &out, NULL, "protect", "--key", "k1", "-q",
+                                "--no-check", "--format", "png", "--resume", fixture->input,
+                                fixture->output, NULL), ==, 3);
+  hostile_assert_mentions (out, "Already done by the earlier run: 8");
+  g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output, NULL),
+                   ==, 0);
+  assert_outside_unchanged (fixture);
+}
+
+/* Issue 9, item 12: after an input changes, resume redoes it; after an input is deleted, resume
+ * removes its output and says so; after a crash the same holds for the journal. */
+static void
+test_resume_stale_inputs (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *changed = g_build_filename (fixture->input, "c", "i2.png", NULL);
+  g_autofree char *deleted = g_build_filename (fixture->input, "d", "i1.png", NULL);
+  g_autofree char *changed_out = g_build_filename (fixture->output, "c", "i2.png", NULL);
+  g_autofree char *deleted_out = g_build_filename (fixture->output, "d", "i1.png", NULL);
+  g_autofree char *journal = g_build_filename (fixture->output, "veil-manifest.journal", NULL);
+  g_autofree char *manifest = g_build_filename (fixture->output, "veil-manifest.json", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "protect", "--key", "k1", "-q",
+                                "--no-check", fixture->input, fixture->output, NULL), ==, 0);
+  before = veil_test_file_sha256 (changed_out);
+  /* Same size, other pixels, a later time. */
+  cli_write_png (changed, 40, 32, 1234);
+  g_assert_cmpint (g_unlink (deleted), ==, 0);
+
+  g_assert_cmpint (hostile_run (fixture->home, NULL, &out, NULL, "protect", "--key", "k1", "-q",
+                                "--no-check", "--resume", fixture->input, fixture->output, NULL),
+                   ==, 0);
+  hostile_assert_mentions (out, "Already done by the earlier run: 4");
+  hostile_assert_mentions (out, "Removed, their input being gone: 1");
+  after = veil_test_file_sha256 (changed_out);
+  g_assert_cmpstr (before, !=, after);
+  g_assert_false (g_file_test (deleted_out, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output, NULL),
+                   ==, 0);
+
+  /* The journal of an interrupted run: the finished manifest turned back into one. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VeilManifest) loaded = veil_manifest_load (manifest, &error);
+    g_autoptr(GString) text = g_string_new (NULL);
+    g_autofree char *header = NULL;
+
+    g_assert_no_error (error);
+    header = veil_manifest_journal_header (loaded);
+    g_string_append (text, header);
+    for (guint i = 0; i < loaded->images->len; i++)
+      {
+        g_autofree char *line = veil_manifest_journal_entry (g_ptr_array_index (loaded->images,
+                                                                                i));
+        g_string_append (text, line);
+      }
+    g_assert_true (g_file_set_contents (journal, text->str, -1, NULL));
+    g_assert_cmpint (g_unlink (manifest), ==, 0);
+  }
+  cli_write_png (changed, 40, 32, 4321);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (hostile_run (fixture->home, NULL, &out, NULL, "protect", "--key", "k1", "-q",
+                                "--no-check", "--resume", fixture->input, fixture->output, NULL),
+                   ==, 0);
+  hostile_assert_mentions (out, "Already done by the earlier run: 4");
+  g_clear_pointer (&before, g_free);
+  before = veil_test_file_sha256 (changed_out);
+  g_assert_cmpstr (before, !=, after);
+  g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output, NULL),
+                   ==, 0);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GCancellable *cancellable;
+  VeilExportReport *report;
+  GError *error;
+} CancelLate;
+
+/* The progress data goes once the run has returned, its manifest written: a cancel now is the
+ * Ctrl+C that arrives just after the work is done. */
+static void
+cancel_late_cb (gpointer user_data)
+{
+  CancelLate *state = user_data;
+
+  g_cancellable_cancel (state->cancellable);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CancelLate *state = user_data;
+
+  state->report = veil_export_finish (result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+ignore_progress (const VeilExportProgress *progress,
+                 gpointer                  user_data)
+{
+}
+
+/* Issue 9, item 13: a cancel after the manifest is complete leaves a successful export. */
+static void
+test_cancel_after_completion (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(VeilDataset) dataset = NULL;
+  g_autoptr(VeilKey) key = veil_key_new_from_seed (7);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *manifest = g_build_filename (fixture->output, "veil-manifest.json", NULL);
+  CancelLate state = { 0 };
+  VeilExportOptions options;
+
+  dataset = veil_dataset_scan (fixture->input, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  veil_export_options_init (&options);
+  options.key = key;
+  options.survival_sample = 0;
+  state.loop = g_main_loop_new (NULL, FALSE);
+  state.cancellable = cancellable;
+  veil_export_async (dataset, fixture->output, &options, ignore_progress, &state, cancel_late_cb,
+                     cancellable, export_done_cb, &state);
+  g_main_loop_run (state.loop);
+  g_main_loop_unref (state.loop);
+
+  g_assert_no_error (state.error);
+  g_assert_nonnull (state.report);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
+  veil_export_report_free (state.report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -480,6 +718,10 @@ main (int   argc,
   ADD ("/hostile/write/copy-other-never-publishes-keys", test_copy_other_never_publishes_keys);
   ADD ("/hostile/write/foreign-shards-and-stray-manifest", test_foreign_shards_and_stray_manifest);
   ADD ("/hostile/write/one-writer-per-output", test_one_writer_per_output);
+  ADD ("/hostile/write/colliding-names", test_colliding_names);
+  ADD ("/hostile/write/bad-names-fail-one-file", test_bad_names_fail_one_file);
+  ADD ("/hostile/write/resume-stale-inputs", test_resume_stale_inputs);
+  ADD ("/hostile/write/cancel-after-completion", test_cancel_after_completion);
 #undef ADD
   return g_test_run ();
 }

@@ -155,8 +155,8 @@ static void
 panel_shows (VeilProtectParams *shown)
 {
   GListModel *model = gtk_drop_down_get_model (RES_DROPDOWN);
-  g_autoptr(GtkStringObject) item = g_list_model_get_item (model,
-                                                           gtk_drop_down_get_selected (RES_DROPDOWN));
+  guint selected = gtk_drop_down_get_selected (RES_DROPDOWN);
+  g_autoptr(GtkStringObject) item = g_list_model_get_item (model, selected);
   const char *res = gtk_string_object_get_string (item);
 
   veil_protect_params_init_defaults (shown);
@@ -393,10 +393,18 @@ test_preset_then_controls (void)
   e.pb = 0.31;
   check_step ("strength back to 0.31", &e, PIXELS_CHANGE);
 
-  /* Where a drag stops between steps, the fraction lands on the percent shown. */
-  drag (MIX_SCALE, 0.4996);
+  /* Page Down five times from 100 %: 50 %, not 49 %. */
+  for (guint i = 0; i < 5; i++)
+    g_signal_emit_by_name (MIX_SCALE, "move-slider", GTK_SCROLL_PAGE_BACKWARD);
   e.mix = 0.5;
   assert_panel_shows (&e);
+  g_assert_cmpfloat (gtk_range_get_value (MIX_SCALE), ==, 0.5);
+
+  /* Where a drag stops between steps, the fraction lands on the percent shown. */
+  drag (MIX_SCALE, 0.8);
+  drag (MIX_SCALE, 0.4996);
+  assert_panel_shows (&e);
+  g_assert_cmpfloat (gtk_range_get_value (MIX_SCALE), ==, 0.5);
   assert_export_records (&e);
 }
 

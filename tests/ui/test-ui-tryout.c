@@ -278,6 +278,18 @@ test_export_dialog (void)
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), stopped));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog->resume_row)));
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Another collection is not offered that export to resume: only the place to look. */
+  {
+    g_autofree char *other = ui_test_make_dataset (3, 1, 64, 48);
+
+    ui_test_open_and_wait (window, other);
+    dialog = open_export_dialog ();
+    g_assert_null (dialog->output);
+    g_assert_true (g_file_equal (dialog->last_output, g_file_new_for_path (stopped)));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    veil_test_rm_rf (other);
+  }
   veil_test_rm_rf (input);
 }
 
@@ -323,7 +335,8 @@ test_class_hover (void)
     row = gtk_widget_get_next_sibling (row);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (window),
-                                           &GRAPHENE_POINT_INIT (20, gtk_widget_get_height (row) / 2.0),
+                                           &GRAPHENE_POINT_INIT (20,
+                                                                 gtk_widget_get_height (row) / 2.0),
                                            &point));
   gtk_native_get_surface_transform (GTK_NATIVE (window), &sx, &sy);
   {
@@ -356,6 +369,46 @@ test_class_hover (void)
       }
     g_assert_true (is_true (&selected));
   }
+  veil_test_rm_rf (input);
+}
+
+/* At 400 px the title stays, and the key button shows its icon with the name in its tooltip,
+ * not a name squeezed to "…". */
+static void
+test_narrow (void)
+{
+  g_autofree char *input = ui_test_make_dataset (2, 1, 64, 48);
+  GtkWidget *chooser = gtk_widget_get_first_child (GTK_WIDGET (window->key_chooser_box));
+  GtkWidget *title = GTK_WIDGET (window->window_title);
+  gboolean folded = FALSE;
+
+  ui_test_open_and_wait (window, input);
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  for (guint i = 0; i < 300 && !folded; i++)
+    {
+      ui_test_wait_ms (10);
+      folded = adw_leaflet_get_folded (window->leaflet);
+    }
+  g_assert_true (folded);
+  adw_leaflet_set_visible_child (window->leaflet, window->content);
+  ui_test_wait_ms (500);
+
+  g_assert_true (gtk_widget_get_mapped (title));
+  g_assert_cmpint (gtk_widget_get_width (title), >=, 40);
+  g_assert_true (gtk_widget_get_mapped (chooser));
+  g_assert_false (ui_test_shows_text (chooser, "Tryout"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (
+                              ui_test_find_descendant (chooser, GTK_TYPE_MENU_BUTTON)), "Tryout"));
+
+  /* Wide again: the name is back. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  for (guint i = 0; i < 300 && folded; i++)
+    {
+      ui_test_wait_ms (10);
+      folded = adw_leaflet_get_folded (window->leaflet);
+    }
+  ui_test_wait_ms (200);
+  g_assert_true (ui_test_shows_text (chooser, "Tryout"));
   veil_test_rm_rf (input);
 }
 
@@ -393,6 +446,7 @@ main (int    argc,
   g_test_add_func ("/ui/tryout/wrong-layout", test_wrong_layout);
   g_test_add_func ("/ui/tryout/export-dialog", test_export_dialog);
   g_test_add_func ("/ui/tryout/class-hover", test_class_hover);
+  g_test_add_func ("/ui/tryout/narrow", test_narrow);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -91,4 +91,8 @@ def properties(bank, size):
         # How much a filter blurs: 1 - mean normalised response (0 = none).
         'mean_blur': float(1 - r.mean()),
         'blur_spread': float((1 - r.mean(axis=(1, 2))).std()),
+        # Per class: the distance to the nearest other class's filter, and how much it blurs.
+        'nearest': [float(row[np.arange(len(row)) != i].min()) for i, row in enumerate(d)],
+        'blur': [float(v) for v in 1 - r.mean(axis=(1, 2))],
+        'one_at': [list(p) for p in ones],
     }

@@ -107,6 +107,14 @@ def _summary(values):
             'min': round(min(values), 2), 'max': round(max(values), 2)}
 
 
+def _class_means(runs):
+    """Per-class accuracy averaged over seeds (None where a cached run predates it)."""
+    if not runs or any(r is None for r in runs):
+        return []
+    return [round(statistics.mean(values), 1) if None not in values else None
+            for values in zip(*runs)]
+
+
 def main(argv=None):
     args, passthrough = _parser().parse_known_args(argv)
     for option in passthrough:
@@ -158,21 +166,24 @@ def main(argv=None):
     test_digest = results_cache.digest_arrays(test_x, test_y)
 
     accuracies = {'clean': [], 'protected': []}
+    per_class = {'clean': [], 'protected': []}
     for seed in range(args.seeds):
         for name, images in (('clean', clean_x), ('protected', protected_x)):
             run = results_cache.run_key(
                 results_cache.digest_arrays(images, train_y) + test_digest,
                 {'budget': budget.as_dict(), 'seed': seed, 'countermeasures': plan.names})
-            accuracy = results_cache.load_run(cache_dir, run)
-            if accuracy is None:
-                accuracy = training.train_and_test(
+            cached = results_cache.load_run(cache_dir, run)
+            if cached is None:
+                accuracy, classes = training.train_and_test(
                     images, train_y, test_x, test_y, len(train_files.classes), budget, seed,
                     plan.batch_transform, log, f"{name}, training seed {seed}")
-                results_cache.store_run(cache_dir, run, accuracy)
+                results_cache.store_run(cache_dir, run, accuracy, classes)
                 log(f"{name}, training seed {seed}: test accuracy {accuracy:.2f} %")
             else:
+                accuracy, classes = cached
                 log(f"{name}, training seed {seed}: test accuracy {accuracy:.2f} % (cached)")
             accuracies[name].append(accuracy)
+            per_class[name].append(classes)
 
     clean, prot = _summary(accuracies['clean']), _summary(accuracies['protected'])
     result = {
@@ -182,6 +193,8 @@ def main(argv=None):
         'protected': prot,
         'drop': round(clean['mean'] - prot['mean'], 2),
         'chance': round(100 / len(train_files.classes), 2),
+        'per_class': {name: dict(zip(train_files.classes, _class_means(runs)))
+                      for name, runs in per_class.items()},
         'countermeasures': plan.names,
         'protection': facts,
         'enlarge': args.enlarge,

@@ -38,17 +38,18 @@ def load_run(cache_dir, key):
     path = os.path.join(cache_dir, f"run-{key}.json")
     try:
         with open(path) as stream:
-            return json.load(stream)['accuracy']
+            run = json.load(stream)
+        return run['accuracy'], run.get('per_class')
     except (OSError, ValueError, KeyError):
         return None
 
 
-def store_run(cache_dir, key, accuracy):
+def store_run(cache_dir, key, accuracy, per_class):
     if not cache_dir:
         return
     os.makedirs(cache_dir, exist_ok=True)
     path = os.path.join(cache_dir, f"run-{key}.json")
     partial = f"{path}.{os.getpid()}.partial"
     with open(partial, 'w') as stream:
-        json.dump({'accuracy': accuracy}, stream)
+        json.dump({'accuracy': accuracy, 'per_class': per_class}, stream)
     os.replace(partial, path)

@@ -51,7 +51,7 @@ def random_crop_flip(batch, size, generator):
 def train_and_test(train_x, train_y, test_x, test_y, classes, budget, seed, transform_factory,
                    log, label):
     """Trains a fresh model from SEED on TRAIN_X (uint8 N x S x S x 3) and returns the test
-    accuracy in percent. TRANSFORM_FACTORY(generator) gives the trainer's per-batch transform
+    accuracy in percent, overall and per class. TRANSFORM_FACTORY(generator) gives the trainer's per-batch transform
     (a countermeasure such as RSK+FF) or None."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -92,16 +92,19 @@ def train_and_test(train_x, train_y, test_x, test_y, classes, budget, seed, tran
         log(f"{label}: epoch {epoch + 1}/{budget.epochs}, training loss "
             f"{total_loss / len(train_x):.3f}, training accuracy "
             f"{100 * correct / len(train_x):.1f} % ({time.monotonic() - start:.0f} s)")
-    return evaluate(model, test_x, test_y)
+    return evaluate(model, test_x, test_y, classes)
 
 
 @torch.no_grad()
-def evaluate(model, test_x, test_y, batch_size=500):
+def evaluate(model, test_x, test_y, classes, batch_size=500):
+    """(accuracy in percent, list of per-class accuracies in percent)."""
     model.eval()
     test_x = torch.from_numpy(test_x)
-    correct = 0
+    predictions = []
     for start in range(0, len(test_x), batch_size):
         batch = (_to_float(test_x[start:start + batch_size]) - MEAN) / STD
-        prediction = model(batch).argmax(1).numpy()
-        correct += int((prediction == test_y[start:start + batch_size]).sum())
-    return 100.0 * correct / len(test_x)
+        predictions.append(model(batch).argmax(1).numpy())
+    hits = np.concatenate(predictions) == test_y
+    per_class = [100.0 * float(hits[test_y == c].mean()) if (test_y == c).any() else None
+                 for c in range(classes)]
+    return 100.0 * float(hits.mean()), per_class
