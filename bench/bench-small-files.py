@@ -4,6 +4,7 @@
 
     /usr/bin/python3 bench/bench-small-files.py INPUT [--veil build/src/cli/veil-cli]
         [--work /dev/shm/veil-bench] [--rounds 3] [--threads 1] [-k 3] [--pb 0.3]
+        [--veil-before OLD-veil-cli]
 
 INPUT is a labeled folder (one subfolder per class) of small PNGs, e.g. 10 000 CIFAR images.
 Three passes write to WORK, interleaved round by round so that machine load affects all alike,
@@ -12,7 +13,7 @@ each keeping its best round:
   reference  Python: PIL load, one batched torch convolution per class (a k×k filter mixing the
              three colours, as the paper's code does), clamp and round, PIL PNG save.
   plain      Python: PIL load and PNG save, nothing else (decode + re-encode).
-  veil       veil-cli protect (plan, decode, protect, encode, write through a temporary file,
+  veil       veil-cli protect (--seed 0, --training-res native, --no-check) (plan, decode, protect, encode, write through a temporary file,
              SHA-256, journal, manifest, sync), a separate process, timed whole.
 
 Wall time and CPU time (user + system, all threads) are printed per pass, with the ratios.
@@ -73,8 +74,8 @@ def run_python(mode, args, output):
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def run_veil(args, output):
-    cmd = [args.veil, "protect", "--seed", "0", "--kernel-size", str(args.kernel_size),
+def run_veil(args, output, veil):
+    cmd = [veil, "protect", "--seed", "0", "--kernel-size", str(args.kernel_size),
            "--pb", str(args.pb), "--training-res", "native", "--threads", str(args.threads),
            "--no-check", "-q", args.input, output]
     before = os.times()
@@ -93,6 +94,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("input")
     p.add_argument("--veil", default="build/src/cli/veil-cli")
+    p.add_argument("--veil-before", help="an older veil-cli, timed as a fourth pass")
     p.add_argument("--work", default="/dev/shm/veil-bench")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=1)
@@ -102,12 +104,16 @@ def main():
 
     n = sum(len(files) for _, _, files in os.walk(args.input))
     best = {}
+    modes = ("reference", "plain", "veil") + (("veil-before",) if args.veil_before else ())
     for r in range(args.rounds):
-        for mode in ("reference", "plain", "veil"):
+        for mode in modes:
             out = os.path.join(args.work, mode)
             shutil.rmtree(out, ignore_errors=True)
             os.sync()
-            t = run_veil(args, out) if mode == "veil" else run_python(mode, args, out)
+            if mode.startswith("veil"):
+                t = run_veil(args, out, args.veil if mode == "veil" else args.veil_before)
+            else:
+                t = run_python(mode, args, out)
             print(f"round {r + 1} {mode:9s} wall {t['wall']:7.3f} s  cpu {t['cpu']:7.3f} s",
                   flush=True)
             for key in ("wall", "cpu"):
@@ -116,13 +122,13 @@ def main():
             shutil.rmtree(out, ignore_errors=True)
 
     print(f"\n{n} files, {args.threads} thread(s), k {args.kernel_size}; best of {args.rounds}:")
-    print(f"{'pass':10s} {'wall s':>8s} {'cpu s':>8s} {'img/s':>8s} {'cpu µs/img':>11s}")
-    for mode in ("reference", "plain", "veil"):
+    print(f"{'pass':11s} {'wall s':>8s} {'cpu s':>8s} {'img/s':>8s} {'cpu µs/img':>11s}")
+    for mode in modes:
         b = best[mode]
-        print(f"{mode:10s} {b['wall']:8.3f} {b['cpu']:8.3f} {n / b['wall']:8.0f} "
+        print(f"{mode:11s} {b['wall']:8.3f} {b['cpu']:8.3f} {n / b['wall']:8.0f} "
               f"{b['cpu'] / n * 1e6:11.0f}")
     v = best["veil"]
-    for other in ("reference", "plain"):
+    for other in modes[:2] + modes[3:]:
         o = best[other]
         print(f"veil vs {other:9s}: {o['wall'] / v['wall']:.2f}× wall, "
               f"{o['cpu'] / v['cpu']:.2f}× cpu (higher: Veil faster)")
