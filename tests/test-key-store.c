@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "veil-error.h"
@@ -238,7 +239,7 @@ test_import_export (void)
   g_autoptr(GError) error = NULL;
   struct stat st;
 
-  g_assert_true (veil_key_store_export (dir, "travel 🧳", exported, &error));
+  g_assert_true (veil_key_store_export (dir, "travel 🧳", exported, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (exported, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -246,7 +247,29 @@ test_import_export (void)
   g_assert_no_error (error);
   g_assert_true (veil_key_equal (loaded, key));
 
-  g_assert_false (veil_key_store_export (dir, "nobody", exported, &error));
+  /* An existing file stays as it is unless replacing it was asked for. */
+  {
+    g_autoptr(VeilKey) other = add_new (dir, "other");
+    g_autoptr(VeilKey) still = NULL;
+    g_autoptr(VeilKey) replaced = NULL;
+
+    g_assert_false (veil_key_store_export (dir, "other", exported, FALSE, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_assert_nonnull (strstr (error->message, exported));
+    g_clear_error (&error);
+    still = veil_key_load (exported, &error);
+    g_assert_no_error (error);
+    g_assert_true (veil_key_equal (still, key));
+    g_assert_true (veil_key_store_export (dir, "other", exported, TRUE, &error));
+    g_assert_no_error (error);
+    replaced = veil_key_load (exported, &error);
+    g_assert_no_error (error);
+    g_assert_true (veil_key_equal (replaced, other));
+    g_assert_true (veil_key_store_export (dir, "travel 🧳", exported, TRUE, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_false (veil_key_store_export (dir, "nobody", exported, TRUE, &error));
   g_assert_error (error, VEIL_ERROR, VEIL_ERROR_KEY_NOT_FOUND);
   g_clear_error (&error);
 

@@ -8,8 +8,10 @@
 
 #include "veil-dataset.h"
 #include "veil-error.h"
+#include "veil-export.h"
 #include "veil-filter-bank.h"
 #include "veil-key.h"
+#include "veil-manifest.h"
 #include "veil-protect.h"
 #include "veil-survival.h"
 #include "veil-test-util.h"
@@ -166,7 +168,7 @@ test_as_scraper_sees (void)
 static VeilSurvivalReport *
 report_for (VeilFilterBank *bank, int width, int height, guint protect_res)
 {
-  VeilSurvivalReport *report = veil_survival_report_new (bank, 224);
+  VeilSurvivalReport *report = veil_survival_report_new (bank, protect_res);
 
   for (guint c = 0; c < G_N_ELEMENTS (class_names); c++)
     {
@@ -187,12 +189,12 @@ log_report (VeilSurvivalReport *report)
   for (guint c = 0; c < veil_survival_report_get_n_classes (report); c++)
     {
       VeilSurvivalClassResult r;
-      g_autofree char *summary = veil_survival_report_dup_class_summary (report, c);
 
       veil_survival_report_get_result (report, c, &r);
-      g_test_message ("%s: %.1f dB, cosine own %.2f, best other %.2f, %s — %s",
+      g_test_message ("%s: %.1f dB, cosine own %.2f, best other %.2f (filters %.2f), %s",
                       veil_survival_report_get_class_name (report, c), r.psnr, r.cosine_own,
-                      r.cosine_best_other, r.pass ? "pass" : "FAIL", summary);
+                      r.cosine_best_other, r.cosine_filters,
+                      veil_survival_verdict_to_id (r.verdict));
     }
 }
 
@@ -224,7 +226,7 @@ test_fails_native (void)
 {
   g_autoptr(VeilFilterBank) bank = make_bank ();
   g_autoptr(VeilSurvivalReport) report = report_for (bank, 4000, 3000, VEIL_TRAINING_RES_NATIVE);
-  g_autofree char *summary = NULL;
+  guint n_measured = 0, n_failed = 0;
 
   log_report (report);
   for (guint c = 0; c < G_N_ELEMENTS (class_names); c++)
@@ -234,10 +236,204 @@ test_fails_native (void)
       veil_survival_report_get_result (report, c, &r);
       g_assert_cmpfloat (r.psnr, >, VEIL_SURVIVAL_MAX_PSNR);
       g_assert_false (r.pass);
+      g_assert_cmpint (r.verdict, ==, VEIL_SURVIVAL_VERDICT_WASHED_OUT);
     }
   g_assert_false (veil_survival_report_get_all_pass (report));
-  summary = veil_survival_report_dup_summary (report);
-  g_assert_nonnull (strstr (summary, "224"));
+  g_assert_false (veil_survival_report_get_made_for_resolution (report));
+  g_assert_cmpuint (veil_survival_report_get_resolution (report), ==, 224);
+  g_assert_cmpint (veil_survival_report_get_verdict (report, &n_measured, &n_failed), ==,
+                   VEIL_SURVIVAL_VERDICT_WASHED_OUT);
+  g_assert_cmpuint (n_measured, ==, 3);
+  g_assert_cmpuint (n_failed, ==, 3);
+}
+
+static gboolean
+is_centred (const float *filter)
+{
+  for (int q = 0; q < 9; q++)
+    if (filter[q] > filter[4])
+      return FALSE;
+  return TRUE;
+}
+
+/* Filters made for 224 px that are still too faint there: a 3×3 filter whose peak is its
+ * centre cell and whose other weights are below 0.01 leaves a photo almost as it was. The
+ * remedy is the strength or the filter size, not the training resolution. */
+static void
+test_too_weak (void)
+{
+  static const char *names[] = { "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9" };
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(VeilSurvivalReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_centred = 0;
+
+  /* The first key (by seed) whose ten filters include a centred one. */
+  for (guint seed = 1; seed < 100 && n_centred == 0; seed++)
+    {
+      g_autoptr(VeilKey) key = veil_key_new_from_seed (seed);
+
+      g_clear_pointer (&bank, veil_filter_bank_unref);
+      bank = veil_filter_bank_new (key, names, G_N_ELEMENTS (names), 3, 0.01, &error);
+      g_assert_no_error (error);
+      for (guint c = 0; c < G_N_ELEMENTS (names); c++)
+        n_centred += is_centred (veil_filter_bank_get_filter (bank, c));
+    }
+  g_assert_cmpuint (n_centred, >, 0);
+
+  report = veil_survival_report_new (bank, 224);
+  g_assert_true (veil_survival_report_get_made_for_resolution (report));
+  for (guint c = 0; c < G_N_ELEMENTS (names); c++)
+    {
+      g_autoptr(GdkPixbuf) original = NULL;
+      g_autoptr(GdkPixbuf) protected_pixbuf = NULL;
+      gboolean centred = is_centred (veil_filter_bank_get_filter (bank, c));
+      VeilSurvivalClassResult r;
+
+      if (!centred)
+        continue;
+      original = make_photo (1200, 900, 60 + c);
+      protected_pixbuf = protect (bank, c, 224, original);
+      g_assert_true (veil_survival_report_add_pixbufs (report, c, original, protected_pixbuf,
+                                                       &error));
+      g_assert_no_error (error);
+      veil_survival_report_get_result (report, c, &r);
+      g_test_message ("c%u: centred %d, %.1f dB, %s", c, centred, r.psnr,
+                      veil_survival_verdict_to_id (r.verdict));
+      g_assert_cmpint (r.verdict, ==, VEIL_SURVIVAL_VERDICT_TOO_WEAK);
+      g_assert_cmpuint (r.n_weak, ==, 1);
+    }
+}
+
+/* Classes whose filters have the same peak cell: class 0's photos carry a filter that is
+ * closer to its look-alike's than to its own, and the verdict says which class it resembles
+ * (not that the protection washed out, which another training resolution would fix). */
+static void
+test_confusable (void)
+{
+  static const char *names[] = { "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9" };
+  g_autoptr(VeilKey) key = veil_key_new_from_seed (4);
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(VeilSurvivalReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  int a = -1, b = -1;
+  VeilSurvivalClassResult r;
+
+  /* Ten 3×3 filters have nine peak cells between them: two share one. */
+  bank = veil_filter_bank_new (key, names, G_N_ELEMENTS (names), 3, 0.3, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names) && a < 0; i++)
+    for (guint j = i + 1; j < G_N_ELEMENTS (names) && a < 0; j++)
+      {
+        const float *fi = veil_filter_bank_get_filter (bank, i);
+        const float *fj = veil_filter_bank_get_filter (bank, j);
+        double dot = 0, ii = 0, jj = 0;
+
+        for (int q = 0; q < 9; q++)
+          {
+            dot += fi[q] * fj[q];
+            ii += fi[q] * fi[q];
+            jj += fj[q] * fj[q];
+          }
+        g_test_message ("filters %u and %u: similarity %.3f", i, j, dot / sqrt (ii * jj));
+        if (dot / sqrt (ii * jj) >= 0.9)
+          {
+            a = i;
+            b = j;
+          }
+      }
+  g_assert_cmpint (a, >=, 0);
+
+  report = veil_survival_report_new (bank, 224);
+  for (guint n = 0; n < 3; n++)
+    {
+      g_autoptr(GdkPixbuf) original = make_photo (200, 150, 40 + n);
+      g_autoptr(GdkPixbuf) protected_pixbuf = protect (bank, b, 224, original);
+
+      g_assert_true (veil_survival_report_add_pixbufs (report, a, original, protected_pixbuf,
+                                                       &error));
+      g_assert_no_error (error);
+    }
+  log_report (report);
+  veil_survival_report_get_result (report, a, &r);
+  g_assert_false (r.pass);
+  g_assert_cmpint (r.verdict, ==, VEIL_SURVIVAL_VERDICT_CONFUSABLE);
+  g_assert_cmpint (r.best_other, ==, b);
+  g_assert_cmpfloat (r.cosine_filters, >=, VEIL_SURVIVAL_ALIKE_FILTERS);
+  g_assert_cmpint (veil_survival_report_get_verdict (report, NULL, NULL), ==,
+                   VEIL_SURVIVAL_VERDICT_CONFUSABLE);
+
+  /* Another class failing for another reason (images smaller than the filter): mixed. */
+  {
+    guint other = a != 0 && b != 0 ? 0 : a != 1 && b != 1 ? 1 : 2;
+    g_autoptr(GdkPixbuf) tiny = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 2, 2);
+    g_autoptr(GdkPixbuf) tiny_protected = NULL;
+    guint n_measured = 0, n_failed = 0;
+
+    veil_test_fill_random (gdk_pixbuf_get_pixels (tiny), gdk_pixbuf_get_byte_length (tiny), 5);
+    tiny_protected = protect (bank, other, 224, tiny);
+    g_assert_true (veil_survival_report_add_pixbufs (report, other, tiny, tiny_protected,
+                                                     &error));
+    g_assert_no_error (error);
+    veil_survival_report_get_result (report, other, &r);
+    g_assert_cmpint (r.verdict, ==, VEIL_SURVIVAL_VERDICT_UNMEASURABLE);
+    g_assert_cmpint (veil_survival_report_get_verdict (report, &n_measured, &n_failed), ==,
+                     VEIL_SURVIVAL_VERDICT_MIXED);
+    g_assert_cmpuint (n_measured, ==, 2);
+    g_assert_cmpuint (n_failed, ==, 2);
+  }
+}
+
+/* Images smaller than the filter leave nothing to fit a filter to: the check says it could
+ * not measure, rather than blaming the protection. */
+static void
+test_unmeasurable (void)
+{
+  g_autoptr(VeilFilterBank) bank = make_bank ();
+  g_autoptr(VeilSurvivalReport) report = veil_survival_report_new (bank, 224);
+  g_autoptr(GError) error = NULL;
+  VeilSurvivalClassResult r;
+
+  for (guint n = 0; n < 3; n++)
+    {
+      g_autoptr(GdkPixbuf) original = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 6, 5);
+      g_autoptr(GdkPixbuf) protected_pixbuf = NULL;
+
+      veil_test_fill_random (gdk_pixbuf_get_pixels (original),
+                             gdk_pixbuf_get_byte_length (original), 90 + n);
+      protected_pixbuf = protect (bank, 2, 224, original);
+      g_assert_true (veil_survival_report_add_pixbufs (report, 2, original, protected_pixbuf,
+                                                       &error));
+      g_assert_no_error (error);
+    }
+  log_report (report);
+  veil_survival_report_get_result (report, 2, &r);
+  g_assert_cmpuint (r.n_samples, ==, 3);
+  g_assert_true (isnan (r.cosine_own));
+  g_assert_cmpint (r.verdict, ==, VEIL_SURVIVAL_VERDICT_UNMEASURABLE);
+  g_assert_cmpint (veil_survival_report_get_verdict (report, NULL, NULL), ==,
+                   VEIL_SURVIVAL_VERDICT_UNMEASURABLE);
+}
+
+/* Every verdict has an id that reads back as itself; unknown ids are refused. */
+static void
+test_verdict_ids (void)
+{
+  VeilSurvivalVerdict back;
+
+  for (guint v = 0; v < VEIL_SURVIVAL_N_VERDICTS; v++)
+    {
+      const char *id = veil_survival_verdict_to_id (v);
+
+      g_assert_nonnull (id);
+      g_assert_true (veil_survival_verdict_from_id (id, &back));
+      g_assert_cmpint (back, ==, v);
+    }
+  g_assert_cmpstr (veil_survival_verdict_to_id (VEIL_SURVIVAL_VERDICT_CONFUSABLE), ==,
+                   "confusable");
+  g_assert_false (veil_survival_verdict_from_id ("Pass", &back));
+  g_assert_false (veil_survival_verdict_from_id ("", &back));
+  g_assert_false (veil_survival_verdict_from_id (NULL, &back));
 }
 
 static void
@@ -257,7 +453,10 @@ test_json (void)
   root = json_node_get_object (node);
   g_assert_cmpint (json_object_get_int_member (root, "resolution"), ==, 224);
   g_assert_cmpint (json_object_get_int_member (root, "jpeg_quality"), ==, 75);
-  g_assert_nonnull (json_object_get_string_member (root, "summary"));
+  /* Facts, not sentences: a verdict id and the numbers. */
+  g_assert_false (json_object_has_member (root, "summary"));
+  g_assert_cmpstr (json_object_get_string_member (root, "verdict"), ==, "pass");
+  g_assert_true (json_object_get_boolean_member (root, "made_for_resolution"));
   classes = json_object_get_array_member (root, "classes");
   g_assert_cmpuint (json_array_get_length (classes), ==, 3);
   measured = json_array_get_object_element (classes, 1);
@@ -266,11 +465,66 @@ test_json (void)
   g_assert_cmpint (json_object_get_int_member (measured, "samples"), ==, 1);
   g_assert_cmpfloat (json_object_get_double_member (measured, "psnr"), <, 35.0);
   g_assert_true (json_object_get_boolean_member (measured, "pass"));
+  g_assert_cmpstr (json_object_get_string_member (measured, "verdict"), ==, "pass");
+  g_assert_false (json_object_has_member (measured, "summary"));
+  g_assert_cmpfloat (json_object_get_double_member (measured, "cosine_filters"), <,
+                     VEIL_SURVIVAL_ALIKE_FILTERS);
+  g_assert_nonnull (json_object_get_string_member (measured, "best_other_class"));
   g_assert_cmpint (json_object_get_int_member (unmeasured, "samples"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (unmeasured, "verdict"), ==, "not-checked");
   g_assert_true (json_object_get_null_member (unmeasured, "psnr"));
   g_assert_false (json_object_get_boolean_member (unmeasured, "pass"));
   /* Only measured classes count. */
   g_assert_true (json_object_get_boolean_member (root, "all_pass"));
+}
+
+/* A manifest written before verdicts existed records sentences ("summary") instead: it still
+ * loads, and saving it again keeps its report as it was. */
+static void
+test_old_manifest (void)
+{
+  static const char old_report[] =
+    "{\"resolution\": 224, \"jpeg_quality\": 75, \"max_psnr\": 35, \"all_pass\": false,"
+    " \"summary\": \"1 of 2 checked classes loses its protection when shrunk to the 224-pixel"
+    " size AI training uses: protect again with that training resolution.\","
+    " \"classes\": [{\"class\": \"cat\", \"samples\": 1, \"psnr\": 41.2, \"pass\": false,"
+    " \"summary\": \"Not protected where it counts.\"}]}";
+  g_autofree char *tmp = veil_test_make_tmpdir ("veil-survival-XXXXXX");
+  g_autofree char *path = g_build_filename (tmp, VEIL_MANIFEST_NAME, NULL);
+  g_autoptr(VeilManifest) manifest = veil_manifest_new ();
+  g_autoptr(VeilManifest) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *again = NULL;
+  const char *classes[] = { "cat", "dog", NULL };
+  JsonObject *survival;
+
+  manifest->tool_version = g_strdup ("0.1.0");
+  manifest->k = 9;
+  manifest->pb = 0.06;
+  manifest->mix = 1.0;
+  manifest->training_res = VEIL_TRAINING_RES_NATIVE;
+  manifest->format = VEIL_OUTPUT_FORMAT_PNG;
+  manifest->jpeg_quality = 90;
+  manifest->key_kind = VEIL_KEY_KIND_SEED;
+  manifest->key_fingerprint = g_strdup ("0123 4567 89ab cdef");
+  manifest->classes = g_strdupv ((char **) classes);
+  manifest->survival = json_from_string (old_report, &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_manifest_save (manifest, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+
+  loaded = veil_manifest_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded->survival);
+  survival = json_node_get_object (loaded->survival);
+  g_assert_false (json_object_has_member (survival, "verdict"));
+  g_assert_nonnull (strstr (json_object_get_string_member (survival, "summary"),
+                            "protect again"));
+  again = veil_manifest_to_data (loaded, NULL);
+  g_assert_cmpstr (again, ==, saved);
+  veil_test_rm_rf (tmp);
 }
 
 static void
@@ -352,7 +606,12 @@ main (int argc, char **argv)
   g_test_add_func ("/core/survival/as-scraper-sees", test_as_scraper_sees);
   g_test_add_func ("/core/survival/passes-at-training-res", test_passes_at_training_res);
   g_test_add_func ("/core/survival/fails-native", test_fails_native);
+  g_test_add_func ("/core/survival/too-weak", test_too_weak);
+  g_test_add_func ("/core/survival/confusable", test_confusable);
+  g_test_add_func ("/core/survival/unmeasurable", test_unmeasurable);
+  g_test_add_func ("/core/survival/verdict-ids", test_verdict_ids);
   g_test_add_func ("/core/survival/json", test_json);
+  g_test_add_func ("/core/survival/old-manifest", test_old_manifest);
   g_test_add_func ("/core/survival/size-mismatch", test_size_mismatch);
   g_test_add_func ("/core/survival/check-export", test_check_export);
 

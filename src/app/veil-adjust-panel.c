@@ -7,10 +7,8 @@
 #include <math.h>
 
 #include "veil-adjust-panel.h"
-
-#define DEFAULT_TRAINING_RES 224
-
-enum { RES_DEFAULT, RES_NATIVE, RES_CUSTOM };
+#include "veil-protect-settings.h"
+#include "veil-resolution-choices.h"
 
 struct _VeilAdjustPanel
 {
@@ -18,6 +16,7 @@ struct _VeilAdjustPanel
 
   GSettings     *settings;
   gboolean       syncing;
+  gboolean       typing_resolution; /* the custom size is being typed in */
 
   GtkAdjustment *blur_adjustment;
   GtkAdjustment *kernel_adjustment;
@@ -34,66 +33,37 @@ struct _VeilAdjustPanel
 
 G_DEFINE_FINAL_TYPE (VeilAdjustPanel, veil_adjust_panel, GTK_TYPE_WIDGET)
 
-static const struct
-{
-  int    k;
-  double pb;
-  int    training_res;
-} presets[] = {
-  [VEIL_PRESET_SMALL_IMAGES] = { 3, 0.3, 0 },
-  [VEIL_PRESET_PHOTOGRAPHS] = { 9, 0.06, DEFAULT_TRAINING_RES },
-};
-
-void
-veil_adjust_panel_apply_preset (GSettings  *settings,
-                                VeilPreset  preset)
-{
-  g_return_if_fail (G_IS_SETTINGS (settings));
-  g_return_if_fail (preset <= VEIL_PRESET_PHOTOGRAPHS);
-
-  /* One batch, so listeners see a consistent set of values. */
-  g_settings_delay (settings);
-  g_settings_set_int (settings, "kernel-size", presets[preset].k);
-  g_settings_set_double (settings, "blur", presets[preset].pb);
-  g_settings_set_int (settings, "training-resolution", presets[preset].training_res);
-  g_settings_apply (settings);
-}
-
-static gboolean
-preset_matches (GSettings *settings,
-                VeilPreset preset)
-{
-  return g_settings_get_int (settings, "kernel-size") == presets[preset].k
-         && fabs (g_settings_get_double (settings, "blur") - presets[preset].pb) < 1e-6
-         && g_settings_get_int (settings, "training-resolution") == presets[preset].training_res;
-}
-
+/* The controls show the settings as veil_protect_settings_read() gives them: within the limits
+ * and at the panel's precision, exactly what the preview and the export use. */
 static void
 sync_from_settings (VeilAdjustPanel *self)
 {
-  int res = g_settings_get_int (self->settings, "training-resolution");
-  double mix = g_settings_get_double (self->settings, "mix");
+  VeilProtectParams params;
   g_autofree char *percent = NULL;
   guint selected;
 
+  veil_protect_settings_read (self->settings, &params);
   self->syncing = TRUE;
 
   gtk_toggle_button_set_active (self->small_preset_button,
-                                preset_matches (self->settings, VEIL_PRESET_SMALL_IMAGES));
+                                veil_protect_settings_is_preset (self->settings,
+                                                                 VEIL_PRESET_SMALL_IMAGES));
   gtk_toggle_button_set_active (self->photo_preset_button,
-                                preset_matches (self->settings, VEIL_PRESET_PHOTOGRAPHS));
+                                veil_protect_settings_is_preset (self->settings,
+                                                                 VEIL_PRESET_PHOTOGRAPHS));
 
-  selected = res == 0 ? RES_NATIVE : res == DEFAULT_TRAINING_RES ? RES_DEFAULT : RES_CUSTOM;
-  /* "Custom" stays chosen while the person types a value that happens to be 224. */
-  if (!(selected == RES_DEFAULT && gtk_drop_down_get_selected (self->resolution_dropdown) == RES_CUSTOM))
+  selected = veil_resolution_choices_find (params.training_res);
+  /* "Custom" stays chosen while the person types a value that happens to be in the list. */
+  if (!self->typing_resolution)
     gtk_drop_down_set_selected (self->resolution_dropdown, selected);
-  if (res > 0)
-    gtk_adjustment_set_value (self->resolution_adjustment, res);
+  if (params.training_res != VEIL_TRAINING_RES_NATIVE)
+    gtk_adjustment_set_value (self->resolution_adjustment, params.training_res);
   gtk_widget_set_visible (GTK_WIDGET (self->resolution_spin),
-                          gtk_drop_down_get_selected (self->resolution_dropdown) == RES_CUSTOM);
+                          veil_resolution_choices_is_custom (
+                            gtk_drop_down_get_selected (self->resolution_dropdown)));
 
   /* Translators: a percentage, e.g. "80 %". */
-  percent = g_strdup_printf (_("%.0f %%"), mix * 100.0);
+  percent = g_strdup_printf (_("%.0f %%"), params.mix * 100.0);
   gtk_label_set_label (self->mix_value_label, percent);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->mix_scale),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, percent, -1);
@@ -113,7 +83,7 @@ on_small_preset_clicked_cb (GtkButton       *button,
 {
   if (self->syncing)
     return;
-  veil_adjust_panel_apply_preset (self->settings, VEIL_PRESET_SMALL_IMAGES);
+  veil_protect_settings_apply_preset (self->settings, VEIL_PRESET_SMALL_IMAGES);
   sync_from_settings (self);
 }
 
@@ -123,7 +93,7 @@ on_photo_preset_clicked_cb (GtkButton       *button,
 {
   if (self->syncing)
     return;
-  veil_adjust_panel_apply_preset (self->settings, VEIL_PRESET_PHOTOGRAPHS);
+  veil_protect_settings_apply_preset (self->settings, VEIL_PRESET_PHOTOGRAPHS);
   sync_from_settings (self);
 }
 
@@ -133,38 +103,49 @@ on_resolution_selected_cb (GtkDropDown     *dropdown,
                            VeilAdjustPanel *self)
 {
   guint selected = gtk_drop_down_get_selected (dropdown);
+  gboolean custom = veil_resolution_choices_is_custom (selected);
   int value;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->resolution_spin), selected == RES_CUSTOM);
-  if (self->syncing)
+  gtk_widget_set_visible (GTK_WIDGET (self->resolution_spin), custom);
+  if (self->syncing || selected == GTK_INVALID_LIST_POSITION)
     return;
 
-  if (selected == RES_NATIVE)
-    value = 0;
-  else if (selected == RES_DEFAULT)
-    value = DEFAULT_TRAINING_RES;
-  else
-    value = (int) gtk_adjustment_get_value (self->resolution_adjustment);
+  value = custom ? (int) gtk_adjustment_get_value (self->resolution_adjustment)
+                 : (int) veil_resolution_choices_get (selected);
+  self->typing_resolution = custom;
   g_settings_set_int (self->settings, "training-resolution", value);
+  self->typing_resolution = FALSE;
+  if (custom)
+    gtk_widget_grab_focus (GTK_WIDGET (self->resolution_spin));
 }
 
 static void
 on_resolution_spin_changed_cb (GtkSpinButton   *spin,
                                VeilAdjustPanel *self)
 {
-  if (self->syncing || gtk_drop_down_get_selected (self->resolution_dropdown) != RES_CUSTOM)
+  guint selected = gtk_drop_down_get_selected (self->resolution_dropdown);
+
+  if (self->syncing || !veil_resolution_choices_is_custom (selected))
     return;
+  self->typing_resolution = TRUE;
   g_settings_set_int (self->settings, "training-resolution",
                       (int) gtk_spin_button_get_value (spin));
+  self->typing_resolution = FALSE;
 }
 
-/* k is stored as an int; the adjustment holds a double and may pass even values while typing. */
+/* k is stored as an int; the adjustment holds a double and may pass even values while typing:
+ * both ways go through the core's limits. */
 static gboolean
 kernel_get_mapping (GValue   *value,
                     GVariant *variant,
                     gpointer  user_data)
 {
-  g_value_set_double (value, g_variant_get_int32 (variant));
+  VeilProtectParams params;
+
+  veil_protect_params_init_defaults (&params);
+  params.k = (guint) MAX (g_variant_get_int32 (variant), 0);
+  veil_protect_params_clamp (&params);
+  g_value_set_double (value, params.k);
   return TRUE;
 }
 
@@ -173,11 +154,30 @@ kernel_set_mapping (const GValue       *value,
                     const GVariantType *expected_type,
                     gpointer            user_data)
 {
-  int k = (int) lround (g_value_get_double (value));
+  VeilProtectParams params;
 
-  if (k % 2 == 0)
-    k += 1;
-  return g_variant_new_int32 (CLAMP (k, 3, 31));
+  veil_protect_params_init_defaults (&params);
+  params.k = (guint) MAX (lround (g_value_get_double (value)), 0);
+  veil_protect_params_clamp (&params);
+  return g_variant_new_int32 ((int) params.k);
+}
+
+/* A slider gives any double; the setting keeps the value the panel shows (0.06, 50 %). */
+static gboolean
+rounded_get_mapping (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  g_value_set_double (value, veil_protect_settings_round (g_variant_get_double (variant)));
+  return TRUE;
+}
+
+static GVariant *
+rounded_set_mapping (const GValue       *value,
+                     const GVariantType *expected_type,
+                     gpointer            user_data)
+{
+  return g_variant_new_double (veil_protect_settings_round (g_value_get_double (value)));
 }
 
 static void
@@ -226,11 +226,25 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
 static void
 veil_adjust_panel_init (VeilAdjustPanel *self)
 {
+  g_autoptr(GListModel) choices = veil_resolution_choices_new_model ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->syncing = TRUE;
+  gtk_drop_down_set_model (self->resolution_dropdown, choices);
+  self->syncing = FALSE;
+  /* A drag stops on a value the panel can show (0.31, 50 %), not between two: GtkScale rounds
+   * only while it draws its value, which these do beside them instead. */
+  gtk_range_set_round_digits (GTK_RANGE (self->blur_scale), VEIL_PROTECT_SETTINGS_DECIMALS);
+  gtk_range_set_round_digits (GTK_RANGE (self->mix_scale), VEIL_PROTECT_SETTINGS_DECIMALS);
+  gtk_scale_add_mark (self->mix_scale, 0.5, GTK_POS_BOTTOM, NULL);
 
   self->settings = g_settings_new (APP_ID);
-  g_settings_bind (self->settings, "blur", self->blur_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "mix", self->mix_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "blur", self->blur_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, rounded_get_mapping, rounded_set_mapping,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "mix", self->mix_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, rounded_get_mapping, rounded_set_mapping,
+                                NULL, NULL);
   g_settings_bind_with_mapping (self->settings, "kernel-size", self->kernel_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, kernel_get_mapping, kernel_set_mapping,
                                 NULL, NULL);

@@ -13,14 +13,4 @@ G_DECLARE_FINAL_TYPE (VeilAdjustPanel, veil_adjust_panel, VEIL, ADJUST_PANEL, Gt
 
 GtkWidget *veil_adjust_panel_new (void);
 
-/* The paper's two settings. */
-typedef enum
-{
-  VEIL_PRESET_SMALL_IMAGES, /* CIFAR-10: k = 3, p_b = 0.3, native */
-  VEIL_PRESET_PHOTOGRAPHS,  /* ImageNet: k = 9, p_b = 0.06, 224 px */
-} VeilPreset;
-
-void       veil_adjust_panel_apply_preset (GSettings  *settings,
-                                           VeilPreset  preset);
-
 G_END_DECLS

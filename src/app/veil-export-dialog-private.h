@@ -25,6 +25,7 @@ struct _VeilExportDialog
   GSettings             *settings;
   VeilKeyList           *key_list;
   GFile                 *output;
+  GFile                 *last_output;     /* where the last export went, when remembered */
   gboolean               output_ok;
   gboolean               resume_finished; /* the output holds a finished export */
   GCancellable          *cancellable;
@@ -80,6 +81,11 @@ GtkFileChooserNative *_veil_export_dialog_new_chooser (VeilExportDialog     *sel
 
 /* Setup (veil-export-dialog-setup.c) */
 void  _veil_export_dialog_update_parameters    (VeilExportDialog *self);
+/* The folder of the last export: chosen again for the same collection when an export there can
+ * go on (unfinished, or the folder is empty or gone), else only where the chooser opens. */
+void  _veil_export_dialog_offer_last_folder    (VeilExportDialog *self);
+/* Remembers the output folder of an export that starts. */
+void  _veil_export_dialog_remember_folder      (VeilExportDialog *self);
 void  _veil_export_dialog_choose_folder_action (GtkWidget        *widget,
                                                 const char       *action_name,
                                                 GVariant         *parameter);

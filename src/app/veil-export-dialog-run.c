@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-export-dialog-private.h"
+#include "veil-protect-settings.h"
 #include "veil-key-manager.h"
 
 /* Running the export: starting or resuming it with the settings shown, its progress, stopping
@@ -72,6 +73,7 @@ on_export_done_cb (GObject      *source,
       return;
     }
 
+  _veil_export_dialog_remember_folder (self);
   g_clear_pointer (&self->report, veil_export_report_free);
   g_clear_error (&self->error);
   self->report = report;
@@ -102,6 +104,7 @@ start_export (VeilExportDialog *self,
               gboolean          resume)
 {
   VeilExportOptions options;
+  VeilProtectParams params;
   g_autoptr(VeilKey) key = veil_key_list_dup_active_key (self->key_list);
 
   g_assert (self->output != NULL);
@@ -116,10 +119,8 @@ start_export (VeilExportDialog *self,
 
   veil_export_options_init (&options);
   options.key = key;
-  options.k = (guint) g_settings_get_int (self->settings, "kernel-size");
-  options.pb = g_settings_get_double (self->settings, "blur");
-  options.mix = g_settings_get_double (self->settings, "mix");
-  options.training_res = (guint) g_settings_get_int (self->settings, "training-resolution");
+  veil_protect_settings_read (self->settings, &params);
+  veil_export_options_set_params (&options, &params);
   options.format = adw_combo_row_get_selected (self->format_row) == 1
                    ? VEIL_OUTPUT_FORMAT_PNG : VEIL_OUTPUT_FORMAT_KEEP;
   options.jpeg_quality = gtk_spin_button_get_value_as_int (self->quality_spin);

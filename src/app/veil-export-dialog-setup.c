@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-export-dialog-private.h"
+#include "veil-protect-settings.h"
 #include "veil-shard.h"
 
 /* The setup page: the parameters the export will use, and the output folder, checked against
@@ -30,7 +31,9 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   g_autofree char *pb = NULL;
   g_autofree char *mix = NULL;
   g_autofree char *res = NULL;
-  int kernel = g_settings_get_int (self->settings, "kernel-size");
+  VeilProtectParams params;
+
+  veil_protect_settings_read (self->settings, &params);
 
   if (key == NULL
       && g_list_model_get_n_items (veil_key_list_get_model (self->key_list)) > 0)
@@ -62,12 +65,11 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->key_button), "suggested-action");
     }
 
-  k = g_strdup_printf ("%d × %d", kernel, kernel);
-  pb = g_strdup_printf ("p_b = %.2f", g_settings_get_double (self->settings, "blur"));
-  mix = g_strdup_printf (_("%.0f %% of the images"),
-                         g_settings_get_double (self->settings, "mix") * 100.0);
-  res = veil_export_progress_format_training_res (
-          (guint) g_settings_get_int (self->settings, "training-resolution"));
+  /* The panel's precision: p_b to 0.01, the fraction to whole percent. */
+  k = g_strdup_printf ("%u × %u", params.k, params.k);
+  pb = g_strdup_printf ("p_b = %.2f", params.pb);
+  mix = g_strdup_printf (_("%.0f %% of the images"), params.mix * 100.0);
+  res = veil_export_progress_format_training_res (params.training_res);
 
   gtk_label_set_label (self->k_label, k);
   gtk_label_set_label (self->pb_label, pb);
@@ -178,6 +180,43 @@ veil_export_dialog_set_output_folder (VeilExportDialog *self,
   update_start_enabled (self);
 
   return self->output_ok;
+}
+
+void
+_veil_export_dialog_offer_last_folder (VeilExportDialog *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "last-export-folder");
+  g_autofree char *input = g_settings_get_string (self->settings, "last-export-input");
+  g_autofree char *manifest = NULL;
+  gboolean can_go_on;
+
+  g_clear_object (&self->last_output);
+  if (*path == '\0' || !g_path_is_absolute (path))
+    return;
+  self->last_output = g_file_new_for_path (path);
+
+  /* Chosen again only for the same collection, and only where an export can go on: an
+   * unfinished one to resume, or a folder still empty or gone. A finished export is left
+   * alone; the chooser opens next to it. */
+  manifest = g_build_filename (path, VEIL_MANIFEST_NAME, NULL);
+  can_go_on = veil_export_can_resume (path)
+              || !g_file_test (path, G_FILE_TEST_EXISTS)
+              || (g_file_test (path, G_FILE_TEST_IS_DIR) && !folder_has_other_files (path)
+                  && !g_file_test (manifest, G_FILE_TEST_EXISTS));
+  if (can_go_on && g_str_equal (input, veil_dataset_get_root (self->dataset)))
+    veil_export_dialog_set_output_folder (self, self->last_output);
+}
+
+void
+_veil_export_dialog_remember_folder (VeilExportDialog *self)
+{
+  g_autofree char *path = self->output != NULL ? g_file_get_path (self->output) : NULL;
+
+  if (path == NULL)
+    return;
+  g_settings_set_string (self->settings, "last-export-folder", path);
+  g_settings_set_string (self->settings, "last-export-input",
+                         veil_dataset_get_root (self->dataset));
 }
 
 static void

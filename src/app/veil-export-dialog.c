@@ -74,9 +74,10 @@ _veil_export_dialog_new_chooser (VeilExportDialog     *self,
   self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept_label,
                                                _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  if (self->output != NULL)
+  if (self->output != NULL || self->last_output != NULL)
     {
-      g_autoptr(GFile) parent = g_file_get_parent (self->output);
+      g_autoptr(GFile) parent = g_file_get_parent (self->output != NULL ? self->output
+                                                                         : self->last_output);
 
       if (parent != NULL)
         gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
@@ -201,6 +202,7 @@ veil_export_dialog_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->settings);
   g_clear_object (&self->output);
+  g_clear_object (&self->last_output);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), VEIL_TYPE_EXPORT_DIALOG);
 
@@ -331,6 +333,7 @@ veil_export_dialog_new (GtkWindow   *parent,
                        "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
                        NULL);
   self->dataset = veil_dataset_ref (dataset);
+  _veil_export_dialog_offer_last_folder (self);
 
   n_images = veil_dataset_get_n_images (dataset);
   name = g_filename_display_basename (veil_dataset_get_root (dataset));

@@ -11,6 +11,7 @@
 #include "veil-export-progress.h"
 #include "veil-filter-bank.h"
 #include "veil-key.h"
+#include "veil-survival-text.h"
 
 char *
 veil_export_progress_format_time_left (double seconds)
@@ -168,7 +169,8 @@ veil_export_progress_format_report (const VeilExportParams *params,
                               veil_export_report_get_n_protected (report));
       g_string_append_printf (s, _("Left unchanged by the protected fraction: %u\n"),
                               veil_export_report_get_n_unchanged (report));
-      g_string_append_printf (s, _("Already done by an earlier run: %u\n"),
+      /* Among the counts above, not in addition to them. */
+      g_string_append_printf (s, _("Of these, already in the folder from an earlier run: %u\n"),
                               veil_export_report_get_n_skipped (report));
       g_string_append_printf (s, _("Failed: %u\n"), n_failed);
 
@@ -195,29 +197,10 @@ veil_export_progress_format_report (const VeilExportParams *params,
 char *
 veil_export_progress_format_survival (const VeilSurvivalReport *report)
 {
-  GString *s;
-  g_autofree char *summary = NULL;
-  guint n;
+  g_autofree char *text = NULL;
 
   g_return_val_if_fail (report != NULL, NULL);
 
-  s = g_string_new (_("Will the protection survive training?"));
-  g_string_append_c (s, '\n');
-  summary = veil_survival_report_dup_summary (report);
-  g_string_append_printf (s, "%s\n", summary);
-
-  n = veil_survival_report_get_n_classes (report);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *line = veil_survival_report_dup_class_summary (report, i);
-      VeilSurvivalClassResult result;
-
-      veil_survival_report_get_result (report, i, &result);
-      if (result.n_samples == 0)
-        continue;
-      g_string_append_printf (s, "  %s: %s %s\n", veil_survival_report_get_class_name (report, i),
-                              result.pass ? _("[passes]") : _("[FAILS]"), line);
-    }
-
-  return g_string_free (s, FALSE);
+  text = veil_survival_text_report (report, TRUE);
+  return g_strdup_printf ("%s\n%s", _("Will the protection survive training?"), text);
 }

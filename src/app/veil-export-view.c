@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-export-view.h"
+#include "veil-survival-text.h"
 
 struct _VeilExportView
 {
@@ -33,7 +34,6 @@ struct _VeilExportView
   GtkWidget           *unchanged_row;
   GtkLabel            *unchanged_label;
   GtkWidget           *skipped_row;
-  GtkLabel            *skipped_label;
   GtkWidget           *failed_none_row;
   AdwExpanderRow      *failed_row;
   AdwPreferencesGroup *survival_group;
@@ -154,10 +154,16 @@ show_results (VeilExportView         *self,
   guint n_unchanged = veil_export_report_get_n_unchanged (report);
   guint n_skipped = veil_export_report_get_n_skipped (report);
   g_autofree char *failed_subtitle = NULL;
+  g_autofree char *skipped_title = NULL;
 
   set_count (self->protected_label, veil_export_report_get_n_protected (report));
   set_count (self->unchanged_label, n_unchanged);
-  set_count (self->skipped_label, n_skipped);
+  /* Not a count of its own: these images are among those counted above, each once. */
+  skipped_title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%u of these was already in the folder",
+                                                "%u of these were already in the folder",
+                                                n_skipped), n_skipped);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->skipped_row), skipped_title);
   gtk_widget_set_visible (self->unchanged_row, n_unchanged > 0 || params->mix < 1.0);
   gtk_widget_set_visible (self->skipped_row, n_skipped > 0);
 
@@ -304,46 +310,109 @@ add_survival_row (VeilExportView *self,
   g_ptr_array_add (self->survival_rows, row);
 }
 
-static void
-show_survival (VeilExportView           *self,
-               const VeilSurvivalReport *report)
+static GtkWidget *
+new_class_row (const VeilSurvivalReport      *report,
+               guint                          class_index,
+               const VeilSurvivalClassResult *result)
 {
-  g_autofree char *summary = NULL;
-  guint n;
+  g_autofree char *line = veil_survival_text_class (report, class_index);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon;
 
-  clear_rows (self->survival_rows);
-  summary = veil_survival_report_dup_summary (report);
-  adw_preferences_group_set_description (self->survival_group, summary);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 veil_survival_report_get_class_name (report, class_index));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), line);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  icon = gtk_image_new_from_icon_name (result->pass ? "emblem-ok-symbolic"
+                                                    : "dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, result->pass ? "success" : "warning");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  veil_survival_text_verdict_label (result->verdict),
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+  return row;
+}
 
-  n = veil_survival_report_get_n_classes (report);
-  for (guint i = 0; i < n; i++)
+/* The figures behind the verdicts, folded away: they are for whoever wants to look closer. */
+static GtkWidget *
+new_details_row (const VeilSurvivalReport *report)
+{
+  GtkWidget *expander = adw_expander_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _("Details"));
+  for (guint i = 0; i < veil_survival_report_get_n_classes (report); i++)
     {
-      VeilSurvivalClassResult result;
-      g_autofree char *line = NULL;
+      g_autofree char *figures = veil_survival_text_class_details (report, i);
       GtkWidget *row;
-      GtkWidget *icon;
 
-      veil_survival_report_get_result (report, i, &result);
-      if (result.n_samples == 0)
+      if (figures == NULL)
         continue;
-
-      line = veil_survival_report_dup_class_summary (report, i);
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      veil_survival_report_get_class_name (report, i));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), line);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), figures);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      icon = gtk_image_new_from_icon_name (result.pass ? "emblem-ok-symbolic"
-                                                       : "dialog-warning-symbolic");
-      gtk_widget_add_css_class (icon, result.pass ? "success" : "warning");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      result.pass ? _("Passes") : _("Fails"),
-                                      -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
-      add_survival_row (self, row);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
     }
+  return expander;
+}
+
+/* A class that would not stay protected is the outcome that matters most: the summary's title
+ * says so instead of "Export Complete", and the check's advice comes first. */
+static void
+show_survival_headline (VeilExportView           *self,
+                        const VeilSurvivalReport *report,
+                        guint                     n_failed)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *advice = veil_survival_text_advice (report);
+  g_autofree char *description = NULL;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%u Class Would Not Stay Protected",
+                                        "%u Classes Would Not Stay Protected", n_failed),
+                           n_failed);
+  description = g_strdup_printf ("%s\n\n%s", advice,
+                                 gtk_label_get_label (self->summary_description));
+  gtk_image_set_from_icon_name (self->summary_icon, "dialog-warning-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_icon), "warning");
+  gtk_label_set_label (self->summary_title, title);
+  gtk_label_set_label (self->summary_description, description);
+}
+
+static void
+show_survival (VeilExportView           *self,
+               const VeilSurvivalReport *report)
+{
+  g_autofree char *headline = NULL;
+  guint n_failed = 0;
+  guint n;
+
+  clear_rows (self->survival_rows);
+  headline = veil_survival_text_headline (report);
+  adw_preferences_group_set_description (self->survival_group, headline);
+
+  veil_survival_report_get_verdict (report, NULL, &n_failed);
+  if (n_failed > 0)
+    show_survival_headline (self, report, n_failed);
+
+  /* Failing classes first. */
+  n = veil_survival_report_get_n_classes (report);
+  for (int failing = 1; failing >= 0; failing--)
+    for (guint i = 0; i < n; i++)
+      {
+        VeilSurvivalClassResult result;
+
+        veil_survival_report_get_result (report, i, &result);
+        if (result.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED || result.pass == failing)
+          continue;
+        add_survival_row (self, new_class_row (report, i, &result));
+      }
+  add_survival_row (self, new_details_row (report));
   gtk_widget_set_visible (GTK_WIDGET (self->survival_group), TRUE);
 }
 
@@ -415,7 +484,6 @@ veil_export_view_class_init (VeilExportViewClass *klass)
   BIND (unchanged_row);
   BIND (unchanged_label);
   BIND (skipped_row);
-  BIND (skipped_label);
   BIND (failed_none_row);
   BIND (failed_row);
   BIND (survival_group);

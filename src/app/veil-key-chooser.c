@@ -14,6 +14,7 @@ struct _VeilKeyChooser
   GtkWidget    parent_instance;
 
   VeilKeyList *key_list;
+  gboolean     compact;
 
   GtkMenuButton *button;
   GtkImage      *icon;
@@ -126,8 +127,9 @@ update (VeilKeyChooser *self)
       accessible = g_strdup (_("Key: none chosen"));
     }
 
+  gtk_widget_set_visible (GTK_WIDGET (self->name_label), !self->compact);
   gtk_widget_set_visible (GTK_WIDGET (self->fingerprint_label),
-                          *gtk_label_get_label (self->fingerprint_label) != '\0');
+                          !self->compact && *gtk_label_get_label (self->fingerprint_label) != '\0');
   gtk_widget_set_visible (GTK_WIDGET (self->seed_label), use_seed);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n_keys == 0);
   gtk_widget_set_visible (self->scroller, n_keys > 0);
@@ -245,4 +247,18 @@ GtkWidget *
 veil_key_chooser_new (void)
 {
   return g_object_new (VEIL_TYPE_KEY_CHOOSER, NULL);
+}
+
+void
+veil_key_chooser_set_compact (VeilKeyChooser *self,
+                              gboolean        compact)
+{
+  g_return_if_fail (VEIL_IS_KEY_CHOOSER (self));
+
+  if (self->compact == !!compact)
+    return;
+  self->compact = !!compact;
+  gtk_widget_set_visible (GTK_WIDGET (self->name_label), !self->compact);
+  gtk_widget_set_visible (GTK_WIDGET (self->fingerprint_label),
+                          !self->compact && *gtk_label_get_label (self->fingerprint_label) != '\0');
 }

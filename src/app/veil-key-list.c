@@ -369,6 +369,7 @@ gboolean
 veil_key_list_export (VeilKeyList *self,
                       const char  *name,
                       const char  *path,
+                      gboolean     replace,
                       GError     **error)
 {
   g_return_val_if_fail (VEIL_IS_KEY_LIST (self), FALSE);
@@ -376,7 +377,7 @@ veil_key_list_export (VeilKeyList *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return veil_key_store_export (self->directory, name, path, error);
+  return veil_key_store_export (self->directory, name, path, replace, error);
 }
 
 gboolean

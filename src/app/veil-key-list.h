@@ -45,9 +45,12 @@ VeilKeyItem *veil_key_list_create           (VeilKeyList *self,
 VeilKeyItem *veil_key_list_import           (VeilKeyList *self,
                                              const char  *path,
                                              GError     **error);
+/* @replace: overwrite a file already at @path (the person confirmed it); otherwise
+ * G_IO_ERROR_EXISTS. */
 gboolean     veil_key_list_export           (VeilKeyList *self,
                                              const char  *name,
                                              const char  *path,
+                                             gboolean     replace,
                                              GError     **error);
 gboolean     veil_key_list_rename           (VeilKeyList *self,
                                              const char  *old_name,

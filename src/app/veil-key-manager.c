@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "veil-error.h"
 #include "veil-key-list.h"
 #include "veil-key-manager.h"
 
@@ -14,6 +15,7 @@ struct _VeilKeyManager
 
   VeilKeyList          *key_list;
   GSettings            *settings;
+  AdwToast             *toast;      /* the one on screen, if any (not owned) */
   GtkFileChooserNative *chooser;   /* the open import/export chooser, if any */
   char                 *export_name;
   /* Never shown: the group's "none of these" member, so that every key row is a radio button
@@ -31,15 +33,42 @@ struct _VeilKeyManager
 G_DEFINE_FINAL_TYPE (VeilKeyManager, veil_key_manager, ADW_TYPE_PREFERENCES_WINDOW)
 
 static void
+on_toast_dismissed_cb (AdwToast       *t,
+                       VeilKeyManager *self)
+{
+  if (self->toast == t)
+    self->toast = NULL;
+}
+
+/* Drops the message on screen: it answered an earlier action, and must not come back later
+ * over a dialog (a queued toast reappears once the one above it goes). */
+static void
+dismiss_toast (VeilKeyManager *self)
+{
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  self->toast = NULL;
+}
+
+static void
 toast (VeilKeyManager *self,
        const char     *text)
 {
-  AdwToast *t = adw_toast_new (text);
+  g_autofree char *markup = g_markup_escape_text (text, -1); /* a toast's title is markup */
+  AdwToast *t;
 
+  /* One message at a time, the newest: the one on screen says the new thing, so that nothing
+   * older is left queued to come back later. */
+  if (self->toast != NULL)
+    {
+      adw_toast_set_title (self->toast, markup);
+      return;
+    }
+  t = adw_toast_new (markup);
   /* Error messages name files and can be long; give people time to read them. */
   adw_toast_set_timeout (t, 6);
-  /* The newest message answers what the person just did: show it now, not after the last. */
-  adw_toast_set_priority (t, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (t, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  self->toast = t;
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), t);
 }
 
@@ -98,6 +127,18 @@ create_row_menu (const char *name)
   return G_MENU_MODEL (menu);
 }
 
+static char *
+format_date (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+  g_autofree char *text = NULL;
+
+  /* Translators: a key's creation date, unambiguous in every language: the day, the month's
+   * name and the year, as in "4 December 2026". See g_date_time_format() for the codes. */
+  text = g_date_time_format (local, _("%e %B %Y"));
+  return g_strdup (g_strstrip (text)); /* %e pads one-digit days with a space */
+}
+
 static GtkWidget *
 create_key_row (VeilKeyManager *self,
                 VeilKeyItem    *item,
@@ -106,7 +147,8 @@ create_key_row (VeilKeyManager *self,
 {
   const char *name = veil_key_item_get_name (item);
   GDateTime *created = veil_key_item_get_created (item);
-  g_autofree char *date = created != NULL ? g_date_time_format (created, "%x") : NULL;
+  /* A date no reader can misread ("4 December 2026"), not the locale's short "12/04/26". */
+  g_autofree char *date = created != NULL ? format_date (created) : NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *menu_label = NULL;
   g_autofree char *use_label = NULL;
@@ -223,6 +265,13 @@ on_active_key_changed_cb (VeilKeyList    *key_list,
 }
 
 static void
+on_new_key_changed_cb (GtkEditable    *row,
+                       VeilKeyManager *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
 on_new_key_apply_cb (AdwEntryRow    *row,
                      VeilKeyManager *self)
 {
@@ -232,7 +281,16 @@ on_new_key_apply_cb (AdwEntryRow    *row,
 
   if (veil_key_list_create (self->key_list, name, &error) == NULL)
     {
-      toast (self, error->message);
+      /* The core's sentence names the key folder, too long for a toast: the name is what the
+       * person can change, and the field says so until they do. */
+      if (g_error_matches (error, VEIL_ERROR, VEIL_ERROR_KEY_EXISTS))
+        {
+          text = g_strdup_printf (_("A key named “%s” already exists"), name);
+          gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+          toast (self, text);
+        }
+      else
+        toast (self, error->message);
       return;
     }
 
@@ -298,7 +356,9 @@ on_export_file_response_cb (GtkNativeDialog *native,
 
       if (path == NULL)
         toast (self, _("Keys can only be exported to a local folder"));
-      else if (!veil_key_list_export (self->key_list, self->export_name, path, &error))
+      /* A GTK 4 save chooser (and the portal's) has already asked before accepting an
+       * existing file, so an accepted path may be replaced. */
+      else if (!veil_key_list_export (self->key_list, self->export_name, path, TRUE, &error))
         toast (self, error->message);
       else
         {
@@ -364,6 +424,7 @@ export_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_export_warning_response_cb), self);
+  dismiss_toast (self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -430,6 +491,7 @@ rename_action (GtkWidget  *widget,
 
   g_object_set_data_full (G_OBJECT (dialog), "veil-key-name", g_strdup (name), g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_rename_response_cb), self);
+  dismiss_toast (self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -482,6 +544,7 @@ delete_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "veil-key-name", g_strdup (name), g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response_cb), self);
+  dismiss_toast (self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -575,6 +638,7 @@ veil_key_manager_init (VeilKeyManager *self)
   self->key_list = veil_key_list_get_default ();
   g_signal_connect (self->key_list, "active-key-changed",
                     G_CALLBACK (on_active_key_changed_cb), self);
+  g_signal_connect (self->new_key_row, "changed", G_CALLBACK (on_new_key_changed_cb), self);
 
   /* Pick up key files added by veil-cli since the app started. */
   veil_key_list_reload (self->key_list);

@@ -6,16 +6,20 @@
 #include <glib/gi18n.h>
 
 #include "veil-preferences-window.h"
+#include "veil-protect-settings.h"
+#include "veil-resolution-choices.h"
 
 struct _VeilPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
-  GArray               *resolutions;  /* guint per entry of resolution_row */
   gboolean              updating;
+  gboolean              typing_resolution; /* the custom size is being typed in */
 
   AdwComboRow          *resolution_row;
+  AdwActionRow         *custom_resolution_row;
+  GtkSpinButton        *resolution_spin;
   AdwComboRow          *format_row;
   AdwActionRow         *quality_row;
   GtkSpinButton        *quality_spin;
@@ -23,68 +27,26 @@ struct _VeilPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (VeilPreferencesWindow, veil_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* Sizes models are commonly trained at (short side); 0 is "native". */
-static const guint resolution_presets[] = { 0, 224, 256, 288, 384, 512 };
-
-static void
-fill_resolutions (VeilPreferencesWindow *self)
-{
-  guint current = (guint) g_settings_get_int (self->settings, "training-resolution");
-  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
-  gboolean found = FALSE;
-  guint selected = 0;
-
-  g_array_set_size (self->resolutions, 0);
-  for (guint i = 0; i < G_N_ELEMENTS (resolution_presets); i++)
-    {
-      g_array_append_val (self->resolutions, resolution_presets[i]);
-      found |= resolution_presets[i] == current;
-    }
-  /* A value set elsewhere (veil-cli, dconf) is kept and shown rather than silently replaced. */
-  if (!found)
-    g_array_append_val (self->resolutions, current);
-
-  for (guint i = 0; i < self->resolutions->len; i++)
-    {
-      guint res = g_array_index (self->resolutions, guint, i);
-      g_autofree char *label = NULL;
-
-      if (res == 0)
-        label = g_strdup (_("Native (as in the paper)"));
-      else
-        label = g_strdup_printf (_("%u px"), res);
-      gtk_string_list_append (list, label);
-      if (res == current)
-        selected = i;
-    }
-
-  self->updating = TRUE;
-  adw_combo_row_set_model (self->resolution_row, G_LIST_MODEL (list));
-  adw_combo_row_set_selected (self->resolution_row, selected);
-  self->updating = FALSE;
-}
-
-/* Follows a change of the setting. The model is rebuilt only for a value it lacks: replacing
- * it from inside its own selection change (the person picked an entry) would pull the model
- * out from under the combo row. */
+/* Follows a change of the setting: the entry of its value, or "Custom" with the value. */
 static void
 sync_resolution (VeilPreferencesWindow *self)
 {
-  guint current = (guint) g_settings_get_int (self->settings, "training-resolution");
+  VeilProtectParams params;
+  guint selected;
 
-  for (guint i = 0; i < self->resolutions->len; i++)
-    if (g_array_index (self->resolutions, guint, i) == current)
-      {
-        if (adw_combo_row_get_selected (self->resolution_row) != i)
-          {
-            self->updating = TRUE;
-            adw_combo_row_set_selected (self->resolution_row, i);
-            self->updating = FALSE;
-          }
-        return;
-      }
+  veil_protect_settings_read (self->settings, &params);
+  selected = veil_resolution_choices_find (params.training_res);
 
-  fill_resolutions (self);
+  self->updating = TRUE;
+  /* "Custom" stays chosen while the person types a value that happens to be in the list. */
+  if (!self->typing_resolution)
+    adw_combo_row_set_selected (self->resolution_row, selected);
+  if (params.training_res != VEIL_TRAINING_RES_NATIVE)
+    gtk_spin_button_set_value (self->resolution_spin, params.training_res);
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_resolution_row),
+                          veil_resolution_choices_is_custom (
+                            adw_combo_row_get_selected (self->resolution_row)));
+  self->updating = FALSE;
 }
 
 static void
@@ -93,12 +55,30 @@ on_resolution_selected_cb (AdwComboRow           *row,
                            VeilPreferencesWindow *self)
 {
   guint selected = adw_combo_row_get_selected (row);
+  gboolean custom = veil_resolution_choices_is_custom (selected);
 
-  if (self->updating || selected >= self->resolutions->len)
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_resolution_row), custom);
+  if (self->updating || selected == GTK_INVALID_LIST_POSITION)
     return;
 
+  self->typing_resolution = custom;
   g_settings_set_int (self->settings, "training-resolution",
-                      (int) g_array_index (self->resolutions, guint, selected));
+                      custom ? gtk_spin_button_get_value_as_int (self->resolution_spin)
+                             : (int) veil_resolution_choices_get (selected));
+  self->typing_resolution = FALSE;
+}
+
+static void
+on_resolution_spin_changed_cb (GtkSpinButton         *spin,
+                               VeilPreferencesWindow *self)
+{
+  if (self->updating
+      || !veil_resolution_choices_is_custom (adw_combo_row_get_selected (self->resolution_row)))
+    return;
+  self->typing_resolution = TRUE;
+  g_settings_set_int (self->settings, "training-resolution",
+                      gtk_spin_button_get_value_as_int (spin));
+  self->typing_resolution = FALSE;
 }
 
 /* JPEG quality only matters when photos keep their own format. */
@@ -162,44 +142,39 @@ veil_preferences_window_dispose (GObject *object)
 }
 
 static void
-veil_preferences_window_finalize (GObject *object)
-{
-  VeilPreferencesWindow *self = VEIL_PREFERENCES_WINDOW (object);
-
-  g_clear_pointer (&self->resolutions, g_array_unref);
-
-  G_OBJECT_CLASS (veil_preferences_window_parent_class)->finalize (object);
-}
-
-static void
 veil_preferences_window_class_init (VeilPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = veil_preferences_window_dispose;
-  object_class->finalize = veil_preferences_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/unlearnable/Veil/"
                                                "veil-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VeilPreferencesWindow, resolution_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilPreferencesWindow,
+                                        custom_resolution_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilPreferencesWindow, resolution_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilPreferencesWindow, format_row);
   gtk_widget_class_bind_template_child (widget_class, VeilPreferencesWindow, quality_row);
   gtk_widget_class_bind_template_child (widget_class, VeilPreferencesWindow, quality_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_resolution_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_resolution_spin_changed_cb);
 }
 
 static void
 veil_preferences_window_init (VeilPreferencesWindow *self)
 {
-  self->resolutions = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->updating = TRUE; /* until the model is filled, "selected" changes are not choices */
+  g_autoptr(GListModel) choices = veil_resolution_choices_new_model ();
 
+  self->updating = TRUE; /* until the model is filled, "selected" changes are not choices */
   gtk_widget_init_template (GTK_WIDGET (self));
+  adw_combo_row_set_model (self->resolution_row, choices);
+  self->updating = FALSE;
 
   self->settings = g_settings_new (APP_ID);
-  fill_resolutions (self);
+  sync_resolution (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
                            self, 0);
 

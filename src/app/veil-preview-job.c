@@ -11,6 +11,7 @@
 #include "veil-pixel-zoom.h"
 #include "veil-preview-job.h"
 #include "veil-protect.h"
+#include "veil-survival.h"
 
 /* ---- The computation ------------------------------------------------------------------- */
 
@@ -21,22 +22,17 @@ new_like (GdkPixbuf *pixbuf)
                          gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));
 }
 
-/* Shrinks to a short side of @short_side by averaging (GdkPixbuf's TILES filter is a box
- * filter when reducing), as the area resize of a training pipeline does. */
+/* As a model sees it: the core's shrink, the very one the survival check measures with
+ * (veil_survival_as_scraper_sees(), without the JPEG), so the view shows what is checked. */
 static GdkPixbuf *
 shrink_to (GdkPixbuf *pixbuf,
            guint      short_side)
 {
-  int w = gdk_pixbuf_get_width (pixbuf);
-  int h = gdk_pixbuf_get_height (pixbuf);
-  int s = MIN (w, h);
+  int s = MIN (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));
 
   if (short_side == 0 || (guint) s <= short_side)
     return g_object_ref (pixbuf);
-  return gdk_pixbuf_scale_simple (pixbuf,
-                                  MAX (1, (int) lround ((double) w * short_side / s)),
-                                  MAX (1, (int) lround ((double) h * short_side / s)),
-                                  GDK_INTERP_TILES);
+  return veil_survival_as_scraper_sees (pixbuf, short_side, FALSE, NULL);
 }
 
 static GdkPixbuf *

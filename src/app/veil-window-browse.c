@@ -225,6 +225,20 @@ on_class_activate_cb (GtkListView *list,
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
+/* A click on a class opens it when the sidebar is folded, as Enter does. A class is selected
+ * only by a click or the keyboard: with single-click activation a list view selects whatever
+ * the pointer passes over, and a popover closing above the list could pick another class. */
+static void
+on_class_list_released_cb (GtkGestureClick *gesture,
+                           int              n_press,
+                           double           x,
+                           double           y,
+                           VeilWindow      *self)
+{
+  if (n_press == 1 && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
 void
 _veil_window_select_class (VeilWindow *self,
                            guint       class_index)
@@ -323,6 +337,11 @@ _veil_window_set_dataset (VeilWindow  *self,
 
   veil_thumbnail_loader_clear (veil_thumbnail_loader_get_default ());
 
+  /* Nothing of the previous folder stays on screen under the new folder's name while the new
+   * first image decodes: the old image goes, and the preview waits for the new one. */
+  g_clear_object (&self->selected_image);
+  veil_preview_job_set_image (self->preview_job, NULL, 0, 0);
+
   /* Detach the old model first so the grid drops its cells before the dataset goes. */
   gtk_list_view_set_model (self->class_list, NULL);
   if (self->class_selection != NULL)
@@ -346,6 +365,7 @@ _veil_window_set_dataset (VeilWindow  *self,
   /* Translators: "3 classes · 120 images". */
   summary = g_strdup_printf (_("%s · %s"), classes, images);
   gtk_label_set_label (self->dataset_summary_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->single_class_label), n_classes == 1);
   /* The skipped count opens the list of what was skipped and why; filled when opened. */
   if (n_skipped > 0)
     {
@@ -374,6 +394,7 @@ void
 _veil_window_browse_init (VeilWindow *self)
 {
   GtkListItemFactory *factory;
+  GtkGesture *click;
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (class_row_setup_cb), NULL);
@@ -381,8 +402,12 @@ _veil_window_browse_init (VeilWindow *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (class_row_unbind_cb), NULL);
   gtk_list_view_set_factory (self->class_list, factory);
   g_object_unref (factory);
-  gtk_list_view_set_single_click_activate (self->class_list, TRUE);
+  gtk_list_view_set_single_click_activate (self->class_list, FALSE);
   g_signal_connect (self->class_list, "activate", G_CALLBACK (on_class_activate_cb), self);
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "released", G_CALLBACK (on_class_list_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->class_list), GTK_EVENT_CONTROLLER (click));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (thumb_setup_cb), NULL);

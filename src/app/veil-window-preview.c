@@ -9,6 +9,7 @@
 #include "veil-class-item.h"
 #include "veil-mix.h"
 #include "veil-protect.h"
+#include "veil-protect-settings.h"
 #include "veil-window-private.h"
 
 #include "veil-key-list.h"
@@ -47,10 +48,8 @@ void
 _veil_window_rebuild_bank (VeilWindow *self)
 {
   g_autoptr(GError) error = NULL;
+  VeilProtectParams params;
   guint n_classes;
-  guint k;
-  double pb;
-  double mix;
 
   g_return_if_fail (VEIL_IS_WINDOW (self));
 
@@ -60,12 +59,10 @@ _veil_window_rebuild_bank (VeilWindow *self)
     goto out;
 
   n_classes = veil_dataset_get_n_classes (self->dataset);
-  k = g_settings_get_int (self->settings, "kernel-size") | 1;
-  pb = g_settings_get_double (self->settings, "blur");
-  mix = g_settings_get_double (self->settings, "mix");
+  veil_protect_settings_read (self->settings, &params);
 
   self->bank = veil_filter_bank_new (self->key, veil_dataset_get_class_names (self->dataset),
-                                     n_classes, k, pb, &error);
+                                     n_classes, params.k, params.pb, &error);
   if (self->bank == NULL)
     {
       veil_window_add_toast (self, error->message);
@@ -73,9 +70,10 @@ _veil_window_rebuild_bank (VeilWindow *self)
     }
 
   /* With a seed, which images are protected depends on the draw order over the whole set. */
-  if (veil_key_get_kind (self->key) == VEIL_KEY_KIND_SEED && mix < 1.0)
-    self->seed_mix = veil_mix_decide_seeded (veil_key_get_seed (self->key), n_classes, k,
-                                             veil_dataset_get_n_images (self->dataset), mix);
+  if (veil_key_get_kind (self->key) == VEIL_KEY_KIND_SEED && params.mix < 1.0)
+    self->seed_mix = veil_mix_decide_seeded (veil_key_get_seed (self->key), n_classes, params.k,
+                                             veil_dataset_get_n_images (self->dataset),
+                                             params.mix);
 
 out:
   if (self->class_store != NULL)
@@ -99,24 +97,37 @@ out:
 
 /* ---- The preview ------------------------------------------------------------------------- */
 
+/* The same choice the export makes for this image (veil-export-plan.c). */
 static gboolean
 image_is_protected (VeilWindow *self)
 {
-  double mix = g_settings_get_double (self->settings, "mix");
+  VeilProtectParams params;
 
-  if (mix >= 1.0)
+  veil_protect_settings_read (self->settings, &params);
+  if (params.mix >= 1.0)
     return TRUE;
   if (self->seed_mix != NULL)
     return self->seed_mix[veil_image_item_get_index (self->selected_image)];
+  if (veil_key_get_kind (self->key) == VEIL_KEY_KIND_SEED)
+    return FALSE; /* no filters could be made: nothing is protected */
   return veil_mix_decide_keyed (self->key, veil_image_item_get_relative_path (self->selected_image),
-                                mix);
+                                params.mix);
+}
+
+static guint
+get_training_res (VeilWindow *self)
+{
+  VeilProtectParams params;
+
+  veil_protect_settings_read (self->settings, &params);
+  return params.training_res;
 }
 
 static void
 update_captions (VeilWindow *self,
                  gboolean    protect)
 {
-  guint res = g_settings_get_int (self->settings, "training-resolution");
+  guint res = get_training_res (self);
   gboolean model_view = g_settings_get_boolean (self->settings, "model-view") && res != 0;
   g_autofree char *original = NULL;
   g_autofree char *protected_text = NULL;
@@ -146,7 +157,7 @@ update_info (VeilWindow *self)
 {
   GString *info = g_string_new (NULL);
   int width, height;
-  guint res = g_settings_get_int (self->settings, "training-resolution");
+  guint res = get_training_res (self);
 
   if (self->selected_image != NULL)
     {
@@ -222,7 +233,7 @@ _veil_window_update_preview (VeilWindow *self)
   protect = image_is_protected (self);
   veil_preview_job_set_parameters (self->preview_job, self->bank,
                                    veil_image_item_get_class_index (self->selected_image),
-                                   g_settings_get_int (self->settings, "training-resolution"),
+                                   get_training_res (self),
                                    protect,
                                    g_settings_get_boolean (self->settings, "model-view"));
   gtk_spinner_start (self->preview_spinner);

@@ -35,6 +35,7 @@ struct _VeilWindow
   GtkWidget            *content;
   GtkListView          *class_list;
   GtkLabel             *dataset_summary_label;
+  GtkLabel             *single_class_label;
   GtkMenuButton        *skipped_button;
   GtkLabel             *skipped_label;
   GtkListBox           *skipped_list;

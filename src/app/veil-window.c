@@ -39,6 +39,15 @@ on_skipped_popover_show_cb (GtkPopover *popover,
   _veil_window_fill_skipped (self);
 }
 
+/* A folded window is a narrow one: the key chooser gives its room to the title. */
+static void
+on_leaflet_folded_cb (VeilWindow *self)
+{
+  veil_key_chooser_set_compact (
+    VEIL_KEY_CHOOSER (gtk_widget_get_first_child (GTK_WIDGET (self->key_chooser_box))),
+    adw_leaflet_get_folded (self->leaflet));
+}
+
 /* Remembered on close, not on every resize: GSettings writes are not free. */
 static gboolean
 veil_window_close_request (GtkWindow *window)
@@ -47,14 +56,14 @@ veil_window_close_request (GtkWindow *window)
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_delay (self->settings);
+  /* Not delayed: a delayed GSettings stays delayed, and the window may live on (the close can
+   * be refused) with settings it reads for the preview. */
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   if (!gtk_window_is_maximized (window))
     {
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
-  g_settings_apply (self->settings);
 
   return GTK_WINDOW_CLASS (veil_window_parent_class)->close_request (window);
 }
@@ -110,6 +119,7 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, content);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, class_list);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, dataset_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, single_class_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_button);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, skipped_list);
@@ -149,6 +159,9 @@ veil_window_init (VeilWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   gtk_box_append (self->key_chooser_box, veil_key_chooser_new ());
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_leaflet_folded_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_leaflet_folded_cb (self);
 
   _veil_window_open_init (self);
   _veil_window_browse_init (self);

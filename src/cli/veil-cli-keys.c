@@ -36,6 +36,7 @@ veil_cli_keygen_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilKey) key = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autofree char *quoted = NULL;
 
   context = _veil_cli_option_context_new ("keygen", _("NAME"),
                                           _("Creates a new 256-bit secret key called NAME in "
@@ -58,7 +59,9 @@ veil_cli_keygen_main (int    argc,
   putchar ('\n');
   printf (_("Fingerprint: %s"), fingerprint);
   putchar ('\n');
-  printf (_("Keep a copy in a safe place: veil-cli keys export “%s” FILE"), argv[1]);
+  /* A command to paste: the name quoted for the shell, with straight quotes. */
+  quoted = _veil_cli_shell_quote (argv[1]);
+  printf (_("Keep a copy in a safe place: veil-cli keys export %s FILE"), quoted);
   putchar ('\n');
   return VEIL_CLI_EXIT_OK;
 }
@@ -119,13 +122,22 @@ veil_cli_keys_main (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean force = FALSE;
   const char *action;
+  const GOptionEntry entries[] = {
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("export: replace FILE when it exists"), NULL },
+    { NULL }
+  };
 
   context = _veil_cli_option_context_new ("keys", _("list | show NAME | export NAME FILE | "
                                                     "import FILE | delete NAME"),
                                           _("Manages the keys in your key store "
                                             "($XDG_DATA_HOME/veil/keys). Key files are written "
-                                            "with mode 0600; the key itself is never printed."));
+                                            "with mode 0600; the key itself is never printed. "
+                                            "“export” never replaces an existing FILE unless "
+                                            "given --force."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!_veil_cli_parse (context, &argc, &argv))
     return VEIL_CLI_EXIT_USAGE;
   if (argc < 2)
@@ -149,8 +161,19 @@ veil_cli_keys_main (int    argc,
     {
       if (argc != 4)
         return _veil_cli_usage_error ("keys", _("give the key's NAME and the FILE to write"));
-      if (!veil_key_store_export (NULL, argv[2], argv[3], &error))
-        return _veil_cli_fatal (error);
+      if (!veil_key_store_export (NULL, argv[2], argv[3], force, &error))
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+            {
+              g_autofree char *display = g_filename_display_name (argv[3]);
+
+              g_clear_error (&error);
+              g_set_error (&error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                           _("“%s” already exists: nothing was written (give --force to "
+                             "replace it)"), display);
+            }
+          return _veil_cli_fatal (error);
+        }
       {
         g_autofree char *display = g_filename_display_name (argv[3]);
         printf (_("Wrote the key “%s” to “%s”. Keep this file private."), argv[2], display);

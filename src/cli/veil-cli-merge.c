@@ -5,11 +5,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "veil-cli-private.h"
+#include "veil-confined.h"
 
 /* Joining shards: every shard wrote its files and veil-manifest.shard-I-of-N.json, either into
  * one shared folder or into folders of their own. merge copies the files of shards kept
@@ -71,30 +73,144 @@ collect_shards (const char  *dir,
   return TRUE;
 }
 
+/* Copies the files of a shard kept outside OUTPUT into it. Each is read only inside the shard's
+ * folder, never through a symlink, and takes its name in OUTPUT only once its SHA-256 is the one
+ * its manifest records. */
 static gboolean
 copy_outputs (const ShardFile *shard,
               GPtrArray       *entries,
               const char      *output,
               GError         **error)
 {
+  int shard_fd = veil_confined_open_root (shard->dir, error);
+
+  if (shard_fd < 0)
+    return FALSE;
   for (guint i = 0; i < entries->len; i++)
     {
       const VeilManifestEntry *entry = g_ptr_array_index (entries, i);
       g_autofree char *source = NULL;
-      g_autofree char *sha256 = NULL;
+      gboolean ok;
+      int fd;
 
       if (entry->output == NULL)
         continue;
       source = g_build_filename (shard->dir, entry->output, NULL);
-      if (!veil_paths_copy_atomic (source, output, entry->output, &sha256, NULL, NULL, error))
-        return FALSE;
-      if (g_strcmp0 (sha256, entry->sha256) != 0)
+      fd = veil_confined_open_read (shard_fd, entry->output, error);
+      if (fd < 0)
         {
-          g_autofree char *display = g_filename_display_name (source);
-          g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
-                       _("“%s” differs from what its shard manifest records"), display);
+          g_autofree char *display = veil_paths_display (shard->dir);
+          g_prefix_error (error, _("In the shard folder “%s”: "), display);
+          close (shard_fd);
           return FALSE;
         }
+      ok = veil_paths_copy_atomic (fd, source, output, entry->output, entry->sha256, NULL, NULL,
+                                   NULL, error);
+      close (fd);
+      if (!ok)
+        {
+          close (shard_fd);
+          return FALSE;
+        }
+    }
+  close (shard_fd);
+  return TRUE;
+}
+
+/* Every output a shard manifest names must be a plain path inside the folder, with a recorded
+ * SHA-256, and no two files may claim one name: checked for all shards before anything is
+ * written. The outputs of shards already in OUTPUT go to @in_place. */
+static gboolean
+check_entries (GPtrArray   *shards,
+               const char  *output,
+               GHashTable  *in_place,
+               GError     **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint s = 0; s < shards->len; s++)
+    {
+      const ShardFile *shard = g_ptr_array_index (shards, s);
+      const GPtrArray *lists[] = { shard->manifest->images, shard->manifest->other };
+      g_autofree char *dir = veil_paths_canonicalize (shard->dir, error);
+
+      if (dir == NULL)
+        return FALSE;
+      for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+        for (guint i = 0; i < lists[l]->len; i++)
+          {
+            const VeilManifestEntry *entry = g_ptr_array_index (lists[l], i);
+            g_autofree char *manifest = veil_paths_display (shard->path);
+
+            if (entry->output == NULL)
+              continue;
+            if (!veil_confined_check_relative (entry->output, error))
+              {
+                g_prefix_error (error, _("The shard manifest “%s” is not trustworthy: "), manifest);
+                return FALSE;
+              }
+            if (entry->sha256 == NULL || g_hash_table_contains (seen, entry->output))
+              {
+                g_autofree char *display = veil_paths_display (entry->output);
+                g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+                             entry->sha256 == NULL
+                               ? _("The shard manifest “%s” records no checksum for “%s”")
+                               : _("The shard manifest “%s” gives “%s”, which another file of "
+                                   "the shards already has"),
+                             manifest, display);
+                return FALSE;
+              }
+            g_hash_table_add (seen, entry->output);
+            if (strcmp (dir, output) == 0)
+              g_hash_table_add (in_place, g_strdup (entry->output));
+          }
+    }
+  return TRUE;
+}
+
+/* OUTPUT may be the folder of some shards, but never an input, never inside or around a shard
+ * folder, and never hold files that no shard wrote. */
+static gboolean
+check_folders (GPtrArray   *shards,
+               const char  *output_arg,
+               const char  *output,
+               const char  *against,
+               GHashTable  *in_place,
+               GError     **error)
+{
+  g_autofree char *unaccounted = NULL;
+
+  if (against != NULL && !veil_export_check_output (against, output_arg, error))
+    return FALSE;
+  for (guint s = 0; s < shards->len; s++)
+    {
+      const ShardFile *shard = g_ptr_array_index (shards, s);
+      g_autofree char *dir = veil_paths_canonicalize (shard->dir, error);
+
+      if (dir == NULL)
+        return FALSE;
+      if (strcmp (dir, output) != 0
+          && (veil_paths_is_within (dir, output) || veil_paths_is_within (output, dir)))
+        {
+          g_autofree char *display = veil_paths_display (output_arg);
+          g_autofree char *shard_display = veil_paths_display (shard->dir);
+          g_set_error (error, VEIL_ERROR, VEIL_ERROR_OUTPUT_OVERLAPS_INPUT,
+                       _("The output folder “%s” and the shard folder “%s” lie one inside the "
+                         "other: choose a folder outside the shards, or the shards' own folder"),
+                       display, shard_display);
+          return FALSE;
+        }
+    }
+  if (!veil_export_find_unaccounted (output_arg, in_place, &unaccounted, error))
+    return FALSE;
+  if (unaccounted != NULL)
+    {
+      g_autofree char *display = veil_paths_display (output_arg);
+      g_autofree char *file_display = veil_paths_display (unaccounted);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("The output folder “%s” holds “%s”, which no shard wrote: merge into the "
+                     "shards' own folder or a new, empty one"), display, file_display);
+      return FALSE;
     }
   return TRUE;
 }
@@ -150,6 +266,8 @@ veil_cli_merge_main (int    argc,
   g_autofree char *against = NULL;
   g_autoptr(VeilKey) key = NULL;
   g_autoptr(VeilSurvivalReport) survival = NULL;
+  g_autoptr(VeilExportLock) lock = NULL;
+  g_autoptr(GHashTable) in_place = NULL;
   VeilCliKeyOptions key_options = { 0 };
   int sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
   gboolean usage = FALSE;
@@ -232,6 +350,14 @@ veil_cli_merge_main (int    argc,
       g_set_error (&error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not create “%s”"), display);
       return _veil_cli_fatal (error);
     }
+  lock = veil_export_lock_output (argv[1], 0, 0, &error);
+  if (lock == NULL)
+    return _veil_cli_fatal (error);
+  in_place = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!check_entries (shards, output, in_place, &error)
+      || !check_folders (shards, argv[1], output, against, in_place, &error))
+    return _veil_cli_fatal (error);
+
   for (guint i = 0; i < shards->len; i++)
     {
       const ShardFile *shard = g_ptr_array_index (shards, i);

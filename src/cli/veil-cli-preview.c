@@ -80,9 +80,9 @@ veil_cli_preview_main (int    argc,
   g_autofree char *input_path = NULL;
   g_autofree char *output_path = NULL;
   VeilCliKeyOptions key_options = { 0 };
-  guint res = 224;
-  int k = 3;
-  double pb = 0.3;
+  VeilProtectParams params;
+  int k;
+  double pb;
   int quality = 95;
   gboolean both = FALSE;
   gboolean usage = FALSE;
@@ -97,9 +97,9 @@ veil_cli_preview_main (int    argc,
     { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &dataset_dir,
       N_("Take the class names from this labeled folder"), N_("DIR") },
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &k,
-      N_("Filter size, odd, 3 to 31 (default 3)"), N_("K") },
+      N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &pb,
-      N_("Filter strength, above 0 and at most 1 (default 0.3)"), N_("PB") },
+      N_("Filter strength, 0.001 to 1 (default 0.06)"), N_("PB") },
     { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
       N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
@@ -117,6 +117,10 @@ veil_cli_preview_main (int    argc,
                                             "never changed."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   _veil_cli_key_options_add (context, &key_options);
+  /* The same defaults as protect and the application. */
+  veil_protect_params_init_defaults (&params);
+  k = (int) params.k;
+  pb = params.pb;
   if (!_veil_cli_parse (context, &argc, &argv))
     {
       _veil_cli_key_options_clear (&key_options);
@@ -133,14 +137,16 @@ veil_cli_preview_main (int    argc,
     return _veil_cli_usage_error ("preview", _("give the output file with -o OUT"));
   if (class_list != NULL && dataset_dir != NULL)
     return _veil_cli_usage_error ("preview", _("give only one of --classes and --dataset"));
-  if (k < 3 || k > 31 || k % 2 == 0)
-    return _veil_cli_usage_error ("preview", _("-k must be an odd number from 3 to 31"));
-  if (!(pb > 0 && pb <= 1))
-    return _veil_cli_usage_error ("preview", _("--pb must be above 0 and at most 1"));
+  params.k = k < 0 ? 0 : (guint) k;
+  params.pb = pb;
+  if (training_res != NULL
+      && !_veil_cli_parse_training_res (training_res, &params.training_res, &error))
+    return _veil_cli_usage_error ("preview", "%s", error->message);
+  if (!veil_protect_params_validate (&params, &error))
+    return _veil_cli_usage_error ("preview", "%s", error->message);
+  veil_protect_params_round (&params);
   if (quality < 1 || quality > 100)
     return _veil_cli_usage_error ("preview", _("--quality must be from 1 to 100"));
-  if (training_res != NULL && !_veil_cli_parse_training_res (training_res, &res, &error))
-    return _veil_cli_usage_error ("preview", "%s", error->message);
   format = format_for_output (output);
   if (format == NULL)
     return _veil_cli_usage_error ("preview", _("OUT must end in .png, .jpg, .webp, .tif or .bmp"));
@@ -171,7 +177,7 @@ veil_cli_preview_main (int    argc,
     }
 
   bank = veil_filter_bank_new (key, (const char * const *) classes, g_strv_length (classes),
-                               (guint) k, pb, &error);
+                               params.k, params.pb, &error);
   if (bank == NULL)
     return _veil_cli_fatal (error);
   class_index = veil_filter_bank_lookup (bank, class_name);
@@ -204,7 +210,8 @@ veil_cli_preview_main (int    argc,
       g_set_error (&error, VEIL_ERROR, VEIL_ERROR_IMAGE_TOO_LARGE, _("Out of memory"));
       return _veil_cli_fatal (error);
     }
-  if (!veil_protect_pixels (bank, (guint) class_index, res, gdk_pixbuf_read_pixels (pixels),
+  if (!veil_protect_pixels (bank, (guint) class_index, params.training_res,
+                            gdk_pixbuf_read_pixels (pixels),
                             gdk_pixbuf_get_rowstride (pixels), gdk_pixbuf_get_pixels (protected),
                             gdk_pixbuf_get_rowstride (protected), gdk_pixbuf_get_width (pixels),
                             gdk_pixbuf_get_height (pixels), gdk_pixbuf_get_n_channels (pixels), 0,

@@ -69,6 +69,10 @@ gboolean _veil_cli_parse_training_res (const char *text,
                                        guint      *out,
                                        GError    **error);
 
+/* @arg as a POSIX shell word: as it is when it holds only safe characters, else in straight
+ * single quotes. For commands printed for pasting. */
+char    *_veil_cli_shell_quote        (const char *arg);
+
 /* Prints a JSON object built by @builder as one line on stdout. */
 void     _veil_cli_print_json         (JsonBuilder *builder);
 

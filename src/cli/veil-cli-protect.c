@@ -90,6 +90,8 @@ print_report_json (const VeilExportReport *report)
     json_builder_add_int_value (builder, n_failed);
     json_builder_set_member_name (builder, "resumed");
     json_builder_add_int_value (builder, veil_export_report_get_n_skipped (report));
+    json_builder_set_member_name (builder, "removed");
+    json_builder_add_int_value (builder, veil_export_report_get_n_removed (report));
     json_builder_set_member_name (builder, "manifest");
     json_builder_add_string_value (builder, manifest);
     json_builder_end_object (builder);
@@ -159,6 +161,12 @@ print_report (const VeilExportReport *report)
       printf (_("Other files copied: %u"), veil_export_report_get_n_copied (report));
       putchar ('\n');
     }
+  if (veil_export_report_get_n_removed (report) > 0)
+    {
+      printf (_("Removed, their input being gone: %u files"),
+              veil_export_report_get_n_removed (report));
+      putchar ('\n');
+    }
   if (veil_export_report_get_n_skipped (report) > 0)
     {
       printf (_("Already done by the earlier run: %u"), veil_export_report_get_n_skipped (report));
@@ -209,6 +217,47 @@ print_survival (const VeilExportReport  *report,
   _veil_cli_print_survival (survival, FALSE, FALSE);
 }
 
+/* The command line that continues this export: the same arguments, with --resume, quoted so
+ * that it can be pasted into a shell. */
+static char *
+format_resume_command (int    argc,
+                       char **argv)
+{
+  GString *command = g_string_new ("veil-cli protect --resume");
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autofree char *quoted = NULL;
+
+      if (g_str_equal (argv[i], "--resume"))
+        continue;
+      quoted = _veil_cli_shell_quote (argv[i]);
+      g_string_append_c (command, ' ');
+      g_string_append (command, quoted);
+    }
+  return g_string_free (command, FALSE);
+}
+
+/* The settings this run protects with, before it starts: what the manifest will record. */
+static void
+print_settings (const VeilProtectParams *params)
+{
+  g_autofree char *res = NULL;
+  char pb[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (pb, sizeof pb, "%.15g", params->pb);
+  if (params->training_res == VEIL_TRAINING_RES_NATIVE)
+    res = g_strdup (_("native (filters applied as they are)"));
+  else
+    /* Translators: a training resolution, e.g. "224 px". */
+    res = g_strdup_printf (_("%u px"), params->training_res);
+  /* Translators: the protection settings: filter size k × k, strength p_b, the percentage of
+   * images protected, the training resolution. */
+  printf (_("Settings: filter %u × %u, p_b %s, %.3g %% of the images protected, training "
+            "resolution %s"), params->k, params->k, pb, params->mix * 100.0, res);
+  putchar ('\n');
+}
+
 static void
 print_error_json (const GError *error)
 {
@@ -238,12 +287,14 @@ veil_cli_protect_main (int    argc,
   g_autofree char *training_res = NULL;
   g_autofree char *format = NULL;
   g_autofree char *shard = NULL;
+  g_autofree char *resume_command = NULL;
   VeilCliKeyOptions key_options = { 0 };
   VeilExportOptions options;
+  VeilProtectParams params;
   ProtectRun run = { 0 };
-  int k = 3;
-  double pb = 0.3;
-  double mix = 1.0;
+  int k;
+  double pb;
+  double mix;
   int quality = 95;
   int threads = 0;
   int check_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
@@ -258,9 +309,9 @@ veil_cli_protect_main (int    argc,
   int status;
   const GOptionEntry entries[] = {
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &k,
-      N_("Filter size, odd, 3 to 31 (default 3)"), N_("K") },
+      N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &pb,
-      N_("Filter strength, above 0 and at most 1 (default 0.3)"), N_("PB") },
+      N_("Filter strength, 0.001 to 1 (default 0.06)"), N_("PB") },
     { "mix", 0, 0, G_OPTION_ARG_DOUBLE, &mix,
       N_("Fraction of images to protect, 0 to 1 (default 1)"), N_("FRACTION") },
     { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
@@ -302,6 +353,12 @@ veil_cli_protect_main (int    argc,
                                             "the exit status (“veil-cli check” exits with 3)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   _veil_cli_key_options_add (context, &key_options);
+  /* The defaults are the application's (veil-protect-params.h); the help repeats them. */
+  veil_protect_params_init_defaults (&params);
+  k = (int) params.k;
+  pb = params.pb;
+  mix = params.mix;
+  resume_command = format_resume_command (argc, argv);
   if (!_veil_cli_parse (context, &argc, &argv))
     {
       _veil_cli_key_options_clear (&key_options);
@@ -309,14 +366,16 @@ veil_cli_protect_main (int    argc,
     }
 
   veil_export_options_init (&options);
+  params.k = k < 0 ? 0 : (guint) k;
+  params.pb = pb;
+  params.mix = mix;
   if (argc != 3)
     status = _veil_cli_usage_error ("protect", _("give an INPUT and an OUTPUT folder"));
-  else if (k < 3 || k > 31 || k % 2 == 0)
-    status = _veil_cli_usage_error ("protect", _("-k must be an odd number from 3 to 31"));
-  else if (!(pb > 0 && pb <= 1))
-    status = _veil_cli_usage_error ("protect", _("--pb must be above 0 and at most 1"));
-  else if (!(mix >= 0 && mix <= 1))
-    status = _veil_cli_usage_error ("protect", _("--mix must be from 0 to 1"));
+  else if (training_res != NULL
+           && !_veil_cli_parse_training_res (training_res, &params.training_res, &error))
+    status = _veil_cli_usage_error ("protect", "%s", error->message);
+  else if (!veil_protect_params_validate (&params, &error))
+    status = _veil_cli_usage_error ("protect", "%s", error->message);
   else if (quality < 1 || quality > 100)
     status = _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
   else if (check_sample < 1 || check_sample > 10000)
@@ -325,32 +384,31 @@ veil_cli_protect_main (int    argc,
     status = _veil_cli_usage_error ("protect", _("--threads must be from 0 (all cores) to 1024"));
   else if (format != NULL && g_strcmp0 (format, "keep") != 0 && g_strcmp0 (format, "png") != 0)
     status = _veil_cli_usage_error ("protect", _("--format must be “keep” or “png”"));
-  else if (training_res != NULL
-           && !_veil_cli_parse_training_res (training_res, &options.training_res, &error))
-    status = _veil_cli_usage_error ("protect", "%s", error->message);
   else if (shard != NULL
            && !veil_shard_parse (shard, &options.shard_index, &options.shard_count, &error))
     status = _veil_cli_usage_error ("protect", "%s", error->message);
   else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
     status = usage ? _veil_cli_usage_error ("protect", "%s", error->message)
                    : _veil_cli_fatal (error);
+  else if (key_options.key_file != NULL
+           && !veil_export_check_key_file (argv[1], key_options.key_file, &error))
+    status = _veil_cli_fatal (error);
   else
     status = -1;
   _veil_cli_key_options_clear (&key_options);
   if (status >= 0)
     return status;
 
+  params.keep_detail = keep_detail;
+  veil_protect_params_round (&params);
+  veil_export_options_set_params (&options, &params);
   options.key = key;
-  options.k = (guint) k;
-  options.pb = pb;
-  options.mix = mix;
   options.format = g_strcmp0 (format, "png") == 0 ? VEIL_OUTPUT_FORMAT_PNG
                                                   : VEIL_OUTPUT_FORMAT_KEEP;
   options.jpeg_quality = quality;
   options.n_threads = (guint) threads;
   options.resume = resume;
   options.copy_other = copy_other;
-  options.keep_detail = keep_detail;
   options.survival_sample = no_check ? 0 : (guint) check_sample;
 
   /* Refuse a bad output before spending time scanning a large input. */
@@ -361,6 +419,9 @@ veil_cli_protect_main (int    argc,
         print_error_json (error);
       return _veil_cli_fatal (error);
     }
+
+  if (!json)
+    print_settings (&params);
 
   progress = veil_cli_progress_new (json, quiet);
   loop = g_main_loop_new (NULL, FALSE);
@@ -385,10 +446,9 @@ veil_cli_protect_main (int    argc,
         print_error_json (run.error);
       if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *display = g_filename_display_name (argv[2]);
-          fprintf (stderr, _("veil-cli: cancelled; continue with “veil-cli protect --resume … %s”"),
-                   display);
-          fputc ('\n', stderr);
+          /* The whole command, with the settings: a resume with others is refused. */
+          fprintf (stderr, _("veil-cli: cancelled; continue with:"));
+          fprintf (stderr, "\n  %s\n", resume_command);
           g_error_free (run.error);
           return VEIL_CLI_EXIT_FATAL;
         }
@@ -396,10 +456,9 @@ veil_cli_protect_main (int    argc,
       if (g_error_matches (run.error, VEIL_ERROR, VEIL_ERROR_WRITE)
           && veil_export_can_resume (argv[2]))
         {
-          g_autofree char *display = g_filename_display_name (argv[2]);
           fprintf (stderr, _("veil-cli: the files finished so far are kept; once the problem is "
-                             "solved, continue with “veil-cli protect --resume … %s”"), display);
-          fputc ('\n', stderr);
+                             "solved, continue with:"));
+          fprintf (stderr, "\n  %s\n", resume_command);
         }
       g_error_free (run.error);
       return status;

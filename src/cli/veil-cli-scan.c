@@ -60,8 +60,19 @@ print_text (VeilDataset *dataset)
   guint n_classes = veil_dataset_get_n_classes (dataset);
   guint n_skipped = veil_dataset_get_n_skipped (dataset);
 
-  printf (_("%u images in %u classes"), veil_dataset_get_n_images (dataset), n_classes);
-  putchar ('\n');
+  {
+    guint n_images = veil_dataset_get_n_images (dataset);
+    /* Translators: the first half of "12 images in 3 classes". */
+    g_autofree char *images = g_strdup_printf (ngettext ("%u image", "%u images", n_images),
+                                               n_images);
+    /* Translators: the second half of "12 images in 3 classes". */
+    g_autofree char *classes = g_strdup_printf (ngettext ("%u class", "%u classes", n_classes),
+                                                n_classes);
+
+    /* Translators: "12 images" in "3 classes". */
+    printf (_("%s in %s"), images, classes);
+    putchar ('\n');
+  }
   for (guint i = 0; i < n_classes; i++)
     {
       g_autofree char *name = veil_paths_display (veil_dataset_get_class_name (dataset, i));
@@ -80,7 +91,7 @@ print_text (VeilDataset *dataset)
       }
   if (n_skipped > 0)
     {
-      printf (_("Skipped: %u files"), n_skipped);
+      printf (ngettext ("Skipped: %u file", "Skipped: %u files", n_skipped), n_skipped);
       putchar ('\n');
       for (guint i = 0; i < n_skipped; i++)
         {

@@ -3,12 +3,12 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
 
 #include "veil-cli-private.h"
+#include "veil-survival-text.h"
 
 /* The survival report as veil-cli prints it: after "protect", by "check" and by "merge". */
 
@@ -16,41 +16,62 @@
  * would bury them. The manifest has them all. */
 #define MAX_CLASSES_LISTED 12
 
+/* One class: its name and verdict, the sentence, and with @details the figures. */
+static void
+print_class (const VeilSurvivalReport      *report,
+             guint                          class_index,
+             const VeilSurvivalClassResult *r,
+             gboolean                       details)
+{
+  g_autofree char *sentence = veil_survival_text_class (report, class_index);
+  g_autofree char *figures = details ? veil_survival_text_class_details (report, class_index)
+                                     : NULL;
+  /* A word that stands out in a terminal and in a log that is grepped. */
+  const char *mark = r->verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED ? _("not checked")
+                     : r->pass ? _("pass") : _("FAIL");
+
+  printf ("%s: %s (%s)\n  %s\n", veil_survival_report_get_class_name (report, class_index), mark,
+          veil_survival_text_verdict_label (r->verdict), sentence);
+  if (figures != NULL)
+    printf ("  %s\n", figures);
+}
+
 void
 _veil_cli_print_survival (const VeilSurvivalReport *report,
                           gboolean                  all_classes,
                           gboolean                  details)
 {
-  g_autofree char *summary = veil_survival_report_dup_summary (report);
+  g_autofree char *headline = veil_survival_text_headline (report);
+  g_autofree char *advice = NULL;
   guint n_classes = veil_survival_report_get_n_classes (report);
-  guint n_hidden = 0;
+  guint n_hidden = 0, n_failed = 0;
 
-  for (guint i = 0; i < n_classes; i++)
-    {
-      VeilSurvivalClassResult r;
-      g_autofree char *sentence = NULL;
-      const char *verdict;
+  /* The verdict first: a failing class is what the person must not miss. A single failing
+   * class says why on its own line just below. */
+  veil_survival_report_get_verdict (report, NULL, &n_failed);
+  printf ("%s\n", headline);
+  if (n_failed > 1)
+    advice = veil_survival_text_advice (report);
+  if (advice != NULL)
+    printf ("%s\n", advice);
 
-      veil_survival_report_get_result (report, i, &r);
-      if (!all_classes && n_classes > MAX_CLASSES_LISTED && (r.pass || r.n_samples == 0))
-        {
-          n_hidden++;
+  /* Failing classes first, then the others. */
+  for (int failing = 1; failing >= 0; failing--)
+    for (guint i = 0; i < n_classes; i++)
+      {
+        VeilSurvivalClassResult r;
+
+        veil_survival_report_get_result (report, i, &r);
+        if ((r.verdict != VEIL_SURVIVAL_VERDICT_PASS
+             && r.verdict != VEIL_SURVIVAL_VERDICT_NOT_CHECKED) != failing)
           continue;
-        }
-      sentence = veil_survival_report_dup_class_summary (report, i);
-      verdict = r.n_samples == 0 ? _("not checked") : r.pass ? _("pass") : _("FAIL");
-      printf ("%s: %s\n  %s\n", veil_survival_report_get_class_name (report, i), verdict,
-              sentence);
-      if (details && r.n_samples > 0)
-        {
-          /* Translators: the details behind the verdict; "similarity" is a cosine, 1 at best. */
-          printf (_("  %u images, %.1f dB from the originals on average and %.1f dB for the "
-                    "least protected one, filter similarity %.2f (best other class %.2f)"),
-                  r.n_samples, r.psnr_mean, r.psnr, r.cosine_own,
-                  isfinite (r.cosine_best_other) ? r.cosine_best_other : 0.0);
-          putchar ('\n');
-        }
-    }
+        if (!failing && !all_classes && n_classes > MAX_CLASSES_LISTED)
+          {
+            n_hidden++;
+            continue;
+          }
+        print_class (report, i, &r, details);
+      }
   if (n_hidden > 0)
     {
       printf (ngettext ("(%u more class passes or was not checked; the manifest lists every "
@@ -59,7 +80,6 @@ _veil_cli_print_survival (const VeilSurvivalReport *report,
                         "class.)", n_hidden), n_hidden);
       putchar ('\n');
     }
-  printf ("%s\n", summary);
 }
 
 void

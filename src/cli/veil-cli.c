@@ -197,6 +197,16 @@ _veil_cli_parse_training_res (const char *text,
   return TRUE;
 }
 
+char *
+_veil_cli_shell_quote (const char *arg)
+{
+  gboolean plain = *arg != '\0';
+
+  for (const char *c = arg; *c != '\0' && plain; c++)
+    plain = g_ascii_isalnum (*c) || strchr ("-_./=,:+@%", *c) != NULL;
+  return plain ? g_strdup (arg) : g_shell_quote (arg);
+}
+
 void
 _veil_cli_print_json (JsonBuilder *builder)
 {

@@ -379,6 +379,8 @@ veil_dataset_scan (const char               *root,
   VeilDataset *dataset;
   struct dirent *entry;
   struct stat root_st;
+  guint n_root_entries = 0;
+  guint n_root_images = 0;
   Scan scan = { 0 };
   DIR *dir;
   int fd;
@@ -455,6 +457,7 @@ veil_dataset_scan (const char               *root,
         continue;
       if (!tick (&scan, error))
         goto fail;
+      n_root_entries++;
       if (name[0] == '.')
         add_skipped (&scan, name, VEIL_SKIP_HIDDEN, 0);
       else if (fstatat (fd, name, &st, 0) != 0)
@@ -469,7 +472,10 @@ veil_dataset_scan (const char               *root,
             g_ptr_array_add (class_names, g_strdup (name));
         }
       else
-        add_skipped (&scan, name, VEIL_SKIP_OUTSIDE_CLASS, 0);
+        {
+          n_root_images += has_image_extension (name);
+          add_skipped (&scan, name, VEIL_SKIP_OUTSIDE_CLASS, 0);
+        }
     }
   closedir (g_steal_pointer (&dir));
 
@@ -504,6 +510,29 @@ veil_dataset_scan (const char               *root,
   g_array_unref (scan.walk_path);
   g_ptr_array_unref (scan.dirs);
 
+  /* What was found, so that the person knows what to change. */
+  if (dataset->images->len == 0 && n_root_images > 0)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "“%s” holds %u image directly, not in class folders: put each "
+                                "class’s images in a subfolder named after the class (for "
+                                "example “cat/001.jpg” and “dog/001.jpg”)",
+                                "“%s” holds %u images directly, not in class folders: put each "
+                                "class’s images in a subfolder named after the class (for "
+                                "example “cat/001.jpg” and “dog/001.jpg”)", n_root_images),
+                   display, n_root_images);
+      veil_dataset_unref (dataset);
+      return NULL;
+    }
+  if (dataset->images->len == 0 && n_root_entries == 0)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
+                   _("“%s” is empty: it must hold one subfolder per class, each with that "
+                     "class’s images (for example “cat/001.jpg” and “dog/001.jpg”)"), display);
+      veil_dataset_unref (dataset);
+      return NULL;
+    }
   if (dataset->images->len == 0)
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,

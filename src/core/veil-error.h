@@ -21,6 +21,7 @@ typedef enum {
   VEIL_ERROR_OUTPUT_OVERLAPS_INPUT,
   VEIL_ERROR_MANIFEST,            /* a manifest that is missing, damaged or does not match */
   VEIL_ERROR_WRITE,               /* the output cannot be written (full disk, permissions) */
+  VEIL_ERROR_UNSAFE_PATH,         /* a path that would leave its folder, or not a regular file */
 } VeilError;
 
 GQuark veil_error_quark (void);

@@ -154,6 +154,9 @@ veil_export_async (VeilDataset               *dataset,
   g_task_set_source_tag (task, veil_export_async);
   g_task_set_name (task, "veil-export");
   g_task_set_return_on_cancel (task, FALSE);
+  /* An export that finished (its manifest written) is done even when a cancel arrives after:
+   * the result is what happened, not what was asked afterwards. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, data, (GDestroyNotify) async_data_free);
   g_task_run_in_thread (task, export_thread);
 }

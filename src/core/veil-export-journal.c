@@ -77,7 +77,8 @@ _veil_export_journal_open (VeilExportJournal   *journal,
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE, "%s", local_error->message);
       return FALSE;
     }
-  journal->fd = g_open (path, O_WRONLY | O_APPEND | O_CLOEXEC, 0);
+  /* The file just renamed into place: never a symlink put there since. */
+  journal->fd = g_open (path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0);
   if (journal->fd < 0)
     return journal_fail (journal, errno, error);
   return TRUE;

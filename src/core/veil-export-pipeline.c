@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
+#include "veil-confined.h"
 #include "veil-detail.h"
 #include "veil-error.h"
 #include "veil-export-private.h"
@@ -23,8 +25,9 @@
 /* Files this small cannot hold enough pixels to matter; larger ones are measured from their
  * header before they are admitted. */
 #define SMALL_FILE_BYTES (64u * 1024u)
-/* Images this large are protected with every thread (OpenMP inside the convolution); smaller
- * ones with one thread each, the workers providing the parallelism. */
+/* Images this large are protected with several threads (OpenMP inside the convolution): those
+ * of the budget no worker is using; smaller ones with one thread each, the workers providing
+ * the parallelism. */
 #define LARGE_IMAGE_PIXELS (1u << 20)
 
 struct _VeilExportPipeline {
@@ -40,8 +43,12 @@ struct _VeilExportPipeline {
   gint                 n_running;    /* atomic: workers not yet exited */
 
   GMutex               lock;
-  GCond                admitted;
+  GCond                admitted;     /* pixels or threads were given back */
   guint64              pixels_in_flight;
+  /* One thread budget for the whole export: every worker at work holds one thread of it; a
+   * worker waiting for pixels lends its thread, and a large image borrows the threads nobody
+   * uses for its convolution. So workers × threads per image never exceed the budget. */
+  guint                threads_free;
 };
 
 void
@@ -63,10 +70,19 @@ acquire_pixels (VeilExportPipeline *pipeline,
     return 0;
 
   g_mutex_lock (&pipeline->lock);
-  while (pipeline->pixels_in_flight > 0
-         && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET
-         && !g_atomic_int_get (&pipeline->stopped))
-    g_cond_wait (&pipeline->admitted, &pipeline->lock);
+  if (pipeline->pixels_in_flight > 0 && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET)
+    {
+      /* Waiting costs no CPU: the thread goes to whoever can use it meanwhile. */
+      pipeline->threads_free++;
+      while (pipeline->pixels_in_flight > 0
+             && pipeline->pixels_in_flight + pixels > PIXEL_BUDGET
+             && !g_atomic_int_get (&pipeline->stopped))
+        g_cond_wait (&pipeline->admitted, &pipeline->lock);
+      while (pipeline->threads_free == 0 && !g_atomic_int_get (&pipeline->stopped))
+        g_cond_wait (&pipeline->admitted, &pipeline->lock);
+      if (pipeline->threads_free > 0)
+        pipeline->threads_free--;
+    }
   pipeline->pixels_in_flight += pixels;
   g_mutex_unlock (&pipeline->lock);
   return pixels;
@@ -84,6 +100,32 @@ release_pixels (VeilExportPipeline *pipeline,
   g_mutex_unlock (&pipeline->lock);
 }
 
+/* The threads of the budget nobody uses, taken for one large image; give them back with
+ * give_threads(). */
+static guint
+borrow_threads (VeilExportPipeline *pipeline)
+{
+  guint extra;
+
+  g_mutex_lock (&pipeline->lock);
+  extra = pipeline->threads_free;
+  pipeline->threads_free = 0;
+  g_mutex_unlock (&pipeline->lock);
+  return extra;
+}
+
+static void
+give_threads (VeilExportPipeline *pipeline,
+              guint               n)
+{
+  if (n == 0)
+    return;
+  g_mutex_lock (&pipeline->lock);
+  pipeline->threads_free += n;
+  g_cond_broadcast (&pipeline->admitted);
+  g_mutex_unlock (&pipeline->lock);
+}
+
 static guint64
 estimate_pixels (const char *path,
                  guint64     size)
@@ -92,7 +134,7 @@ estimate_pixels (const char *path,
 
   if (size < SMALL_FILE_BYTES)
     return 0;
-  if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL || width <= 0 || height <= 0)
+  if (!veil_image_peek_size (path, &width, &height))
     return 0;
   return (guint64) width * (guint64) height;
 }
@@ -125,24 +167,6 @@ is_fatal (const GError *error)
 {
   return g_error_matches (error, VEIL_ERROR, VEIL_ERROR_WRITE)
          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-static char *
-output_name_for (VeilExportPipeline *pipeline,
-                 const char         *relative_path,
-                 const char         *output_format)
-{
-  g_autofree char *plain = veil_image_output_path (relative_path, output_format);
-  const char *extension;
-
-  /* A name that already fits the format stays; otherwise the extension changes, in a way
-   * that cannot collide with another input file (see veil_paths_output_name()). */
-  if (strcmp (plain, relative_path) == 0)
-    return g_steal_pointer (&plain);
-  extension = veil_image_format_extension (output_format);
-  if (extension == NULL)
-    return g_strdup (relative_path);
-  return veil_paths_output_name (pipeline->context.stems, relative_path, extension);
 }
 
 /* Adds a sampled image's pair to the survival report while its original is in memory. The
@@ -217,7 +241,8 @@ encode_image (VeilExportPipeline      *pipeline,
       int width = gdk_pixbuf_get_width (pixels);
       int height = gdk_pixbuf_get_height (pixels);
       guint64 n_pixels = (guint64) width * (guint64) height;
-      int n_threads = n_pixels >= LARGE_IMAGE_PIXELS ? (int) options->n_threads : 1;
+      guint extra;
+      gboolean ok;
 
       protected = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixels), 8,
                                   width, height);
@@ -229,12 +254,15 @@ encode_image (VeilExportPipeline      *pipeline,
           fail_entry (pipeline, entry, local_error);
           return TRUE;
         }
-      if (!(options->keep_detail ? veil_detail_protect : veil_protect_pixels) (
+      extra = n_pixels >= LARGE_IMAGE_PIXELS ? borrow_threads (pipeline) : 0;
+      ok = (options->keep_detail ? veil_detail_protect : veil_protect_pixels) (
              pipeline->context.bank, image->class_index, options->training_res,
              gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
              gdk_pixbuf_get_pixels (protected), gdk_pixbuf_get_rowstride (protected), width,
-             height, gdk_pixbuf_get_n_channels (pixels), n_threads,
-             pipeline->context.cancellable, &local_error))
+             height, gdk_pixbuf_get_n_channels (pixels), 1 + (int) extra,
+             pipeline->context.cancellable, &local_error);
+      give_threads (pipeline, extra);
+      if (!ok)
         {
           if (is_fatal (local_error))
             return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
@@ -244,9 +272,12 @@ encode_image (VeilExportPipeline      *pipeline,
       pixels = protected;
     }
 
-  format = veil_image_output_format (decoded->format, options->format);
+  /* The format the planned name says (see veil-export-names.c), not the one the contents
+   * happen to be in: names never depend on what a file holds. */
+  format = pipeline->context.names->image_formats[job->index];
   entry->notes = decoded->notes;
-  if (options->format == VEIL_OUTPUT_FORMAT_KEEP && g_strcmp0 (format, decoded->format) != 0)
+  if (options->format == VEIL_OUTPUT_FORMAT_KEEP
+      && g_strcmp0 (format, veil_image_format_from_name (image->relative_path)) != 0)
     entry->notes |= VEIL_IMAGE_NOTE_CONVERTED;
   encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
   if (encoded == NULL)
@@ -255,10 +286,16 @@ encode_image (VeilExportPipeline      *pipeline,
       return TRUE;
     }
 
-  entry->output = output_name_for (pipeline, image->relative_path, format);
+  entry->output = g_strdup (pipeline->context.names->image_outputs[job->index]);
   if (!veil_paths_write_atomic (pipeline->context.output_root, entry->output, encoded,
-                                &entry->sha256, error))
-    return FALSE;
+                                &entry->sha256, &local_error))
+    {
+      /* A name or a path refused below OUTPUT concerns this file only. */
+      if (is_fatal (local_error))
+        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
+      fail_entry (pipeline, entry, local_error);
+      return TRUE;
+    }
   entry->status = job->protect ? VEIL_MANIFEST_STATUS_PROTECTED : VEIL_MANIFEST_STATUS_UNCHANGED;
   if (job->sample && job->protect && pipeline->context.survival != NULL)
     {
@@ -271,6 +308,43 @@ encode_image (VeilExportPipeline      *pipeline,
                                     entry->output);
     }
   return TRUE;
+}
+
+/* Copies the input file @relative byte for byte to @entry->output. An image is opened as the
+ * scan found it, through the user's links to pictures kept elsewhere; any other file only
+ * inside INPUT, never through a symlink, so that --copy-other cannot publish a file from
+ * elsewhere (a key, /etc/shadow). Either way only a regular file, and never a key file. */
+static gboolean
+copy_input (VeilExportPipeline *pipeline,
+            const char         *relative,
+            gboolean            is_image,
+            VeilManifestEntry  *entry,
+            guint64            *bytes_read,
+            GError            **error)
+{
+  const char *root = veil_dataset_get_root (pipeline->context.dataset);
+  gboolean ok;
+  int fd;
+
+  if (is_image)
+    {
+      g_autofree char *path = g_build_filename (root, relative, NULL);
+      fd = veil_open_regular (path, error);
+    }
+  else
+    {
+      int root_fd = veil_confined_open_root (root, error);
+
+      fd = root_fd >= 0 ? veil_confined_open_read (root_fd, relative, error) : -1;
+      if (root_fd >= 0)
+        close (root_fd);
+    }
+  if (fd < 0)
+    return FALSE;
+  ok = veil_paths_copy_atomic (fd, relative, pipeline->context.output_root, entry->output, NULL,
+                               &entry->sha256, bytes_read, pipeline->context.cancellable, error);
+  close (fd);
+  return ok;
 }
 
 static VeilExportResult *
@@ -290,15 +364,21 @@ run_image_job (VeilExportPipeline  *pipeline,
   entry->index = job->index;
   entry->source = g_strdup (image->relative_path);
   entry->class_name = g_strdup (veil_dataset_get_class_name (dataset, image->class_index));
+  /* Before reading: a file that changes while it is read is redone by the next resume. */
+  entry->has_source_stat = _veil_export_source_stat (dataset, image->relative_path, TRUE,
+                                                     &entry->source_size, &entry->source_mtime_ns);
 
-  if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
+  if (pipeline->context.names->image_outputs[job->index] == NULL)
+    {
+      entry->status = VEIL_MANIFEST_STATUS_FAILED;
+      entry->message = g_strdup (pipeline->context.names->image_problems[job->index]);
+    }
+  else if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
     {
       /* An image the mix leaves clean is the original file, byte for byte: decoding and
        * re-encoding it would only lose quality and metadata. */
-      entry->output = g_strdup (image->relative_path);
-      if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
-                                  &entry->sha256, &result->bytes_read,
-                                  pipeline->context.cancellable, &error))
+      entry->output = g_strdup (pipeline->context.names->image_outputs[job->index]);
+      if (copy_input (pipeline, image->relative_path, TRUE, entry, &result->bytes_read, &error))
         entry->status = VEIL_MANIFEST_STATUS_UNCHANGED;
       else if (!is_fatal (error))
         fail_entry (pipeline, entry, error);
@@ -352,17 +432,20 @@ run_other_job (VeilExportPipeline  *pipeline,
 {
   VeilDataset *dataset = pipeline->context.dataset;
   g_autoptr(VeilManifestEntry) entry = _veil_export_other_entry (dataset, job->index);
-  g_autofree char *source_path = g_build_filename (veil_dataset_get_root (dataset), entry->source,
-                                                   NULL);
   VeilExportResult *result = g_new0 (VeilExportResult, 1);
   g_autoptr(GError) error = NULL;
 
   result->job = job;
   g_clear_pointer (&entry->message, g_free);
-  entry->output = g_strdup (entry->source);
-  if (veil_paths_copy_atomic (source_path, pipeline->context.output_root, entry->output,
-                              &entry->sha256, &result->bytes_read,
-                              pipeline->context.cancellable, &error))
+  entry->has_source_stat = _veil_export_source_stat (dataset, entry->source, FALSE,
+                                                     &entry->source_size, &entry->source_mtime_ns);
+  entry->output = g_strdup (pipeline->context.names->other_outputs[job->index]);
+  if (entry->output == NULL)
+    {
+      entry->status = VEIL_MANIFEST_STATUS_FAILED;
+      entry->message = g_strdup (pipeline->context.names->other_problems[job->index]);
+    }
+  else if (copy_input (pipeline, entry->source, FALSE, entry, &result->bytes_read, &error))
     entry->status = VEIL_MANIFEST_STATUS_COPIED;
   else if (!is_fatal (error))
     fail_entry (pipeline, entry, error);
@@ -398,6 +481,8 @@ worker_main (gpointer data)
       g_async_queue_push (pipeline->results, result);
     }
 
+  /* The thread goes back to the budget for the large images still under way. */
+  give_threads (pipeline, 1);
   g_atomic_int_dec_and_test (&pipeline->n_running);
   /* Wake the collector so it notices the end without waiting for its timeout. */
   g_async_queue_push (pipeline->results, g_new0 (VeilExportResult, 1));
@@ -408,11 +493,12 @@ VeilExportPipeline *
 _veil_export_pipeline_new (const VeilExportContext *context,
                            const VeilExportJob     *jobs,
                            guint                    n_jobs,
-                           guint                    n_workers)
+                           guint                    n_threads)
 {
   VeilExportPipeline *pipeline = g_new0 (VeilExportPipeline, 1);
   g_autofree char *root = g_strconcat (veil_dataset_get_root (context->dataset),
                                        G_DIR_SEPARATOR_S, NULL);
+  guint n_workers;
 
   pipeline->context = *context;
   pipeline->jobs = jobs;
@@ -423,7 +509,9 @@ _veil_export_pipeline_new (const VeilExportContext *context,
   g_mutex_init (&pipeline->lock);
   g_cond_init (&pipeline->admitted);
 
-  n_workers = CLAMP (n_workers, 1, MAX (n_jobs, 1));
+  n_threads = MAX (n_threads, 1);
+  n_workers = MIN (n_threads, MAX (n_jobs, 1));
+  pipeline->threads_free = n_threads - n_workers;
   g_atomic_int_set (&pipeline->n_running, (gint) n_workers);
   for (guint i = 0; i < n_workers; i++)
     g_ptr_array_add (pipeline->threads, g_thread_new ("veil-export", worker_main, pipeline));

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include "veil-export-private.h"
 #include "veil-key.h"
 #include "veil-mix.h"
@@ -21,62 +23,135 @@ in_shard (const VeilExportOptions *options,
   return veil_shard_of_path (relative_path, options->shard_count) == options->shard_index;
 }
 
-/* Whether an earlier run's entry can stand: same decision, and its output still holds exactly
- * the bytes it recorded. */
+gboolean
+_veil_export_source_stat (VeilDataset *dataset,
+                          const char  *relative_path,
+                          gboolean     is_image,
+                          guint64     *out_size,
+                          gint64      *out_mtime_ns)
+{
+  g_autofree char *path = g_build_filename (veil_dataset_get_root (dataset), relative_path, NULL);
+  struct stat st;
+
+  /* Images through links, as the scan found them; other files only as they are. */
+  if ((is_image ? stat (path, &st) : lstat (path, &st)) != 0)
+    return FALSE;
+  *out_size = (guint64) st.st_size;
+  *out_mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+  return TRUE;
+}
+
+/* Whether an earlier run's entry can stand: same decision, same output name, a source that has
+ * not changed since (size and modification time), and an output that still holds exactly the
+ * bytes it recorded. */
 static gboolean
 previous_entry_holds (const VeilManifestEntry *entry,
+                      VeilDataset             *dataset,
                       const char              *output_dir,
-                      const char              *source,
+                      gboolean                 is_image,
+                      const char              *planned_output,
                       VeilManifestStatus       expected)
 {
-  g_autofree char *path = NULL;
   g_autofree char *sha256 = NULL;
+  guint64 size;
+  gint64 mtime_ns;
 
   if (entry == NULL || entry->status != expected || entry->output == NULL
-      || g_strcmp0 (entry->source, source) != 0)
+      || g_strcmp0 (entry->output, planned_output) != 0 || !entry->has_source_stat)
     return FALSE;
-  path = g_build_filename (output_dir, entry->output, NULL);
-  sha256 = veil_paths_file_sha256 (path, NULL);
+  if (!_veil_export_source_stat (dataset, entry->source, is_image, &size, &mtime_ns)
+      || size != entry->source_size || mtime_ns != entry->source_mtime_ns)
+    return FALSE;
+  sha256 = veil_paths_file_sha256_at (output_dir, entry->output, NULL);
   return g_strcmp0 (sha256, entry->sha256) == 0;
 }
+
+/* The earlier run's entries by source path: indices shift when an input is added or removed. */
 static GHashTable *
 index_entries (GPtrArray *entries)
 {
-  GHashTable *table = g_hash_table_new (NULL, NULL);
+  GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
       VeilManifestEntry *entry = g_ptr_array_index (entries, i);
 
-      g_hash_table_insert (table, GUINT_TO_POINTER (entry->index), entry);
+      g_hash_table_insert (table, entry->source, entry);
     }
   return table;
 }
 
-void
+/* Per image, whether the mix protects it: for the whole dataset, since the output names of
+ * every shard depend on it. */
+static gboolean *
+decide_protect (VeilDataset             *dataset,
+                const VeilExportOptions *options)
+{
+  guint n_images = veil_dataset_get_n_images (dataset);
+  gboolean *protect;
+
+  /* The reference draws one number per image of the whole dataset in order. */
+  if (veil_key_get_kind (options->key) == VEIL_KEY_KIND_SEED && options->mix < 1.0)
+    return veil_mix_decide_seeded (veil_key_get_seed (options->key),
+                                   veil_dataset_get_n_classes (dataset), options->k, n_images,
+                                   options->mix);
+  protect = g_new0 (gboolean, MAX (n_images, 1));
+  for (guint i = 0; i < n_images; i++)
+    protect[i] = veil_key_get_kind (options->key) != VEIL_KEY_KIND_SECRET
+                 || veil_mix_decide_keyed (options->key,
+                                           veil_dataset_get_image (dataset, i)->relative_path,
+                                           options->mix);
+  return protect;
+}
+
+/* An earlier entry is an orphan when it was not kept and its output is no planned name any
+ * more (its source was deleted or renamed): the export removes it. */
+static void
+collect_orphans (VeilManifest          *previous,
+                 GPtrArray             *kept,
+                 const VeilExportNames *names,
+                 GPtrArray             *orphans)
+{
+  g_autoptr(GHashTable) kept_set = g_hash_table_new (NULL, NULL);
+  const GPtrArray *lists[2];
+
+  if (previous == NULL)
+    return;
+  for (guint i = 0; i < kept->len; i++)
+    g_hash_table_add (kept_set, g_ptr_array_index (kept, i));
+  lists[0] = previous->images;
+  lists[1] = previous->other;
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        VeilManifestEntry *entry = g_ptr_array_index (lists[l], i);
+
+        if (entry->output != NULL && entry->sha256 != NULL
+            && !g_hash_table_contains (kept_set, entry)
+            && !_veil_export_names_contains (names, entry->output))
+          g_ptr_array_add (orphans, entry);
+      }
+}
+
+VeilExportNames *
 _veil_export_plan (VeilDataset             *dataset,
                    const VeilExportOptions *options,
                    const char              *output_dir,
                    VeilManifest            *previous,
                    VeilManifest            *manifest,
                    GPtrArray               *kept,
-                   GArray                  *jobs)
+                   GArray                  *jobs,
+                   GPtrArray               *orphans)
 {
   g_autoptr(GHashTable) previous_images = NULL;
   g_autoptr(GHashTable) previous_other = NULL;
-  g_autofree gboolean *seeded = NULL;
+  g_autofree gboolean *protect = decide_protect (dataset, options);
   g_autofree guint *n_sampled = g_new0 (guint, veil_dataset_get_n_classes (dataset));
+  VeilExportNames *names = _veil_export_names_plan (dataset, options, protect);
   /* A shard sees only part of each class: the check is the merge's (doc/sharding.md). */
   guint sample = options->shard_count > 1 ? 0 : options->survival_sample;
   guint n_images = veil_dataset_get_n_images (dataset);
   guint n_skipped_files = veil_dataset_get_n_skipped (dataset);
-
-  /* The reference draws one number per image of the whole dataset in order: every shard
-   * draws them all and keeps its own. */
-  if (veil_key_get_kind (options->key) == VEIL_KEY_KIND_SEED && options->mix < 1.0)
-    seeded = veil_mix_decide_seeded (veil_key_get_seed (options->key),
-                                     veil_dataset_get_n_classes (dataset), options->k, n_images,
-                                     options->mix);
 
   if (previous != NULL)
     veil_manifest_sort (previous);
@@ -86,17 +161,11 @@ _veil_export_plan (VeilDataset             *dataset,
   for (guint i = 0; i < n_images; i++)
     {
       const VeilDatasetImage *image = veil_dataset_get_image (dataset, i);
-      VeilExportJob job = { .is_image = TRUE, .index = i };
+      VeilExportJob job = { .is_image = TRUE, .index = i, .protect = protect[i] };
       VeilManifestEntry *entry;
 
       if (!in_shard (options, image->relative_path))
         continue;
-      if (seeded != NULL)
-        job.protect = seeded[i];
-      else if (veil_key_get_kind (options->key) == VEIL_KEY_KIND_SECRET)
-        job.protect = veil_mix_decide_keyed (options->key, image->relative_path, options->mix);
-      else
-        job.protect = TRUE;
 
       /* The check's sample is the first images of each class to be protected; a kept one
        * counts but is loaded from the disk at the end. An image that fails leaves a gap the
@@ -107,8 +176,8 @@ _veil_export_plan (VeilDataset             *dataset,
           job.sample = TRUE;
         }
 
-      entry = g_hash_table_lookup (previous_images, GUINT_TO_POINTER (i));
-      if (previous_entry_holds (entry, output_dir, image->relative_path,
+      entry = g_hash_table_lookup (previous_images, image->relative_path);
+      if (previous_entry_holds (entry, dataset, output_dir, TRUE, names->image_outputs[i],
                                 job.protect ? VEIL_MANIFEST_STATUS_PROTECTED
                                             : VEIL_MANIFEST_STATUS_UNCHANGED))
         g_ptr_array_add (kept, entry);
@@ -127,8 +196,8 @@ _veil_export_plan (VeilDataset             *dataset,
       if (options->copy_other && (skipped->reason == VEIL_SKIP_NOT_IMAGE
                                   || skipped->reason == VEIL_SKIP_OUTSIDE_CLASS))
         {
-          entry = g_hash_table_lookup (previous_other, GUINT_TO_POINTER (i));
-          if (previous_entry_holds (entry, output_dir, skipped->relative_path,
+          entry = g_hash_table_lookup (previous_other, skipped->relative_path);
+          if (previous_entry_holds (entry, dataset, output_dir, FALSE, names->other_outputs[i],
                                     VEIL_MANIFEST_STATUS_COPIED))
             g_ptr_array_add (kept, entry);
           else
@@ -137,4 +206,6 @@ _veil_export_plan (VeilDataset             *dataset,
       else
         veil_manifest_add (manifest, _veil_export_other_entry (dataset, i));
     }
+  collect_orphans (previous, kept, names, orphans);
+  return names;
 }

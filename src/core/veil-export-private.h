@@ -20,6 +20,7 @@ struct _VeilExportReport {
   guint      n_skipped;
   guint      n_failed;
   guint      n_copied;
+  guint      n_removed;      /* outputs of inputs that are gone, removed by a resume */
   GPtrArray *failed_paths;   /* UTF-8 display form */
   GPtrArray *failed_reasons;
   GPtrArray *noted_paths;    /* UTF-8 display form, images with notes */
@@ -37,14 +38,24 @@ VeilExportReport *_veil_export_report_from_manifest (VeilManifest *manifest,
                                                      const char   *manifest_path,
                                                      guint         n_resumed);
 
-/* Checks what @output_dir holds against @options (see veil-export-output.c). With resume,
- * @out_previous receives the earlier run's journal or manifest; NULL for a fresh export. */
+/* Checks what @output_dir holds against @options and this run's settings @header (see
+ * veil-export-output.c). With resume, @out_previous receives the earlier run's journal or
+ * manifest; NULL for a fresh export. */
 gboolean _veil_export_inspect_output (const char               *output_dir,
                                       const VeilExportOptions  *options,
+                                      const VeilManifest       *header,
                                       const char               *manifest_path,
                                       const char               *journal_path,
                                       VeilManifest            **out_previous,
                                       GError                  **error);
+/* Ends a shard's set-up (see veil_export_lock_output()): its journal is there now for other
+ * shards starting in the same folder to compare their settings with. */
+void     _veil_export_setup_done     (VeilExportLock           *lock);
+/* Removes the temporary files interrupted runs left in @output_dir, unless another shard is
+ * running there (its temporary files are not leftovers). */
+void     _veil_export_remove_temps   (VeilExportLock           *lock,
+                                      gboolean                  shared,
+                                      const char               *output_dir);
 
 /* The journal being appended to (see veil-export-journal.c). */
 typedef struct {
@@ -89,36 +100,70 @@ void _veil_export_result_free (VeilExportResult *result);
 VeilManifestEntry *_veil_export_other_entry (VeilDataset *dataset,
                                              guint        index);
 
+/* The output names of a whole export, planned up front (see veil-export-names.c). */
+typedef struct {
+  guint        n_images;
+  guint        n_other;
+  char       **image_outputs;  /* per dataset image; NULL when no free name was left */
+  const char **image_formats;  /* per image: the format written; NULL when copied as is */
+  char       **image_problems; /* per image: why it has no name */
+  char       **other_outputs;  /* per skipped file: its name when copied, else NULL */
+  char       **other_problems;
+  GHashTable  *outputs;        /* every name above, borrowed */
+} VeilExportNames;
+
+/* Plans every output name; @protect: per image, whether the mix protects it. */
+VeilExportNames *_veil_export_names_plan     (VeilDataset             *dataset,
+                                              const VeilExportOptions *options,
+                                              const gboolean          *protect);
+/* Whether @output is the name of one of the planned outputs. */
+gboolean         _veil_export_names_contains (const VeilExportNames   *names,
+                                              const char              *output);
+void             _veil_export_names_free     (VeilExportNames         *names);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilExportNames, _veil_export_names_free)
+
 typedef struct {
   VeilDataset             *dataset;
   const char              *output_root;
   const VeilExportOptions *options;
   VeilFilterBank          *bank;
-  GHashTable              *stems;        /* see veil_paths_output_name() */
+  const VeilExportNames   *names;
   GCancellable            *cancellable;  /* the caller's, may be NULL */
   VeilSurvivalReport      *survival;     /* pairs of sampled jobs go here; NULL = no check */
 } VeilExportContext;
 
-/* What this run does (see veil-export-plan.c): the earlier run's entries (from @previous, which
- * may be NULL) that still hold go to @kept, borrowed; the work left to @jobs; files set aside
- * and not copied straight into @manifest. Jobs among the first options->survival_sample
- * images of their class to be protected (kept ones counted) are marked "sample": their
- * workers add their pairs to the survival report while the pixels are in memory. */
-void _veil_export_plan (VeilDataset             *dataset,
-                        const VeilExportOptions *options,
-                        const char              *output_dir,
-                        VeilManifest            *previous,
-                        VeilManifest            *manifest,
-                        GPtrArray               *kept,
-                        GArray                  *jobs);
+/* What this run does (see veil-export-plan.c): the output names of the whole export
+ * (returned); the earlier run's entries (from @previous, which may be NULL) that still hold go
+ * to @kept, borrowed; the work left to @jobs; files set aside and not copied straight into
+ * @manifest; earlier entries whose output no input claims any more to @orphans, borrowed. Jobs
+ * among the first options->survival_sample images of their class to be protected (kept ones
+ * counted) are marked "sample": their workers add their pairs to the survival report while the
+ * pixels are in memory. */
+VeilExportNames *_veil_export_plan (VeilDataset             *dataset,
+                                    const VeilExportOptions *options,
+                                    const char              *output_dir,
+                                    VeilManifest            *previous,
+                                    VeilManifest            *manifest,
+                                    GPtrArray               *kept,
+                                    GArray                  *jobs,
+                                    GPtrArray               *orphans);
+/* The size and modification time of an input file (an image through links, as the scan
+ * followed them), as the manifest records them. */
+gboolean _veil_export_source_stat (VeilDataset *dataset,
+                                   const char  *relative_path,
+                                   gboolean     is_image,
+                                   guint64     *out_size,
+                                   gint64      *out_mtime_ns);
 
 typedef struct _VeilExportPipeline VeilExportPipeline;
 
-/* Starts @n_workers threads working through @jobs (borrowed until freed). */
+/* Starts workers through @jobs (borrowed until freed) within a budget of @n_threads threads,
+ * shared by the workers and the convolution of large images (see veil-export-pipeline.c). */
 VeilExportPipeline *_veil_export_pipeline_new      (const VeilExportContext *context,
                                                     const VeilExportJob     *jobs,
                                                     guint                    n_jobs,
-                                                    guint                    n_workers);
+                                                    guint                    n_threads);
 /* The next finished job, or NULL after @timeout_us without one. */
 VeilExportResult   *_veil_export_pipeline_pop      (VeilExportPipeline *pipeline,
                                                     gint64              timeout_us);

@@ -178,3 +178,10 @@ _veil_export_report_from_manifest (VeilManifest *manifest,
       }
   return report;
 }
+
+guint
+veil_export_report_get_n_removed (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->n_removed;
+}

@@ -24,22 +24,49 @@
 
 /* Progress at most four times a second. */
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 4)
-#define DEFAULT_TRAINING_RES 224u
 
 void
 veil_export_options_init (VeilExportOptions *options)
 {
+  VeilProtectParams defaults;
+
   g_return_if_fail (options != NULL);
 
   memset (options, 0, sizeof *options);
-  options->k = 3;
-  options->pb = 0.3;
-  options->mix = 1.0;
-  /* Images at most this small on their short side are protected exactly as the paper does. */
-  options->training_res = DEFAULT_TRAINING_RES;
+  veil_protect_params_init_defaults (&defaults);
+  veil_export_options_set_params (options, &defaults);
   options->format = VEIL_OUTPUT_FORMAT_KEEP;
   options->jpeg_quality = 95;
   options->survival_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
+}
+
+void
+veil_export_options_set_params (VeilExportOptions       *options,
+                                const VeilProtectParams *params)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (params != NULL);
+
+  options->k = params->k;
+  options->pb = params->pb;
+  options->mix = params->mix;
+  options->training_res = params->training_res;
+  options->keep_detail = params->keep_detail;
+}
+
+void
+veil_export_options_get_params (const VeilExportOptions *options,
+                                VeilProtectParams       *params)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (params != NULL);
+
+  veil_protect_params_init_defaults (params);
+  params->k = options->k;
+  params->pb = options->pb;
+  params->mix = options->mix;
+  params->training_res = options->training_res;
+  params->keep_detail = options->keep_detail;
 }
 
 static gboolean
@@ -47,16 +74,17 @@ check_options (const VeilExportOptions  *options,
                GError                  **error)
 {
   const char *problem = NULL;
+  VeilProtectParams params;
+
+  veil_export_options_get_params (options, &params);
+  if (!veil_protect_params_validate (&params, error))
+    {
+      g_prefix_error (error, _("Cannot export: "));
+      return FALSE;
+    }
 
   if (options->key == NULL)
     problem = _("no key was given");
-  else if (options->k < VEIL_KERNEL_SIZE_MIN || options->k > VEIL_KERNEL_SIZE_MAX
-           || options->k % 2 == 0)
-    problem = _("the filter size must be an odd number from 3 to 31");
-  else if (!(options->pb > 0.0 && options->pb <= 1.0))
-    problem = _("the filter strength must be above 0 and at most 1");
-  else if (!(options->mix >= 0.0 && options->mix <= 1.0))
-    problem = _("the fraction protected must be from 0 to 1");
   else if (options->jpeg_quality < 1 || options->jpeg_quality > 100)
     problem = _("the JPEG quality must be from 1 to 100");
   else if (options->shard_count > 1 && options->shard_index >= options->shard_count)
@@ -147,6 +175,30 @@ on_check_progress (guint    n_checked,
   progress_emit (state, first || n_checked == n_to_check);
 }
 
+/* Removes the outputs an earlier run wrote for inputs that are gone, when they still hold
+ * what it wrote (a file someone put there since is left alone). Returns how many. */
+static guint
+remove_orphans (const char *output_dir,
+                GPtrArray  *orphans)
+{
+  guint n_removed = 0;
+
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      const VeilManifestEntry *entry = g_ptr_array_index (orphans, i);
+      g_autofree char *sha256 = veil_paths_file_sha256_at (output_dir, entry->output, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (g_strcmp0 (sha256, entry->sha256) != 0)
+        continue;
+      if (veil_paths_remove_at (output_dir, entry->output, &error))
+        n_removed++;
+      else
+        g_debug ("Could not remove an output whose input is gone: %s", error->message);
+    }
+  return n_removed;
+}
+
 /* Runs the jobs, journalling every outcome; returns FALSE for what stops the export. */
 static gboolean
 run_jobs (const VeilExportContext *context,
@@ -161,13 +213,14 @@ run_jobs (const VeilExportContext *context,
   g_autoptr(GError) fatal = NULL;
   VeilExportPipeline *pipeline;
   guint n_results = 0;
-  guint n_workers = context->options->n_threads > 0 ? context->options->n_threads
+  /* The one thread budget of the export: --threads, all cores by default. */
+  guint n_threads = context->options->n_threads > 0 ? context->options->n_threads
                                                     : g_get_num_processors ();
 
   if (n_jobs == 0)
     return TRUE;
 
-  pipeline = _veil_export_pipeline_new (context, jobs, n_jobs, n_workers);
+  pipeline = _veil_export_pipeline_new (context, jobs, n_jobs, n_threads);
   for (;;)
     {
       g_autoptr(VeilExportResult) result = _veil_export_pipeline_pop (pipeline,
@@ -223,6 +276,15 @@ run_jobs (const VeilExportContext *context,
   return TRUE;
 }
 
+static VeilExportReport *export_locked (VeilDataset               *dataset,
+                                        const char                *output_dir,
+                                        const VeilExportOptions   *options,
+                                        VeilExportLock            *lock,
+                                        VeilExportProgressFunc     progress,
+                                        gpointer                   user_data,
+                                        GCancellable              *cancellable,
+                                        GError                   **error);
+
 VeilExportReport *
 veil_export_run (VeilDataset               *dataset,
                  const char                *output_dir,
@@ -232,30 +294,24 @@ veil_export_run (VeilDataset               *dataset,
                  GCancellable              *cancellable,
                  GError                   **error)
 {
-  g_autoptr(VeilManifest) previous = NULL;
-  g_autoptr(VeilManifest) manifest = NULL;
-  g_autoptr(VeilFilterBank) bank = NULL;
-  g_autoptr(GHashTable) stems = NULL;
-  g_autoptr(GPtrArray) kept = NULL;
-  g_autoptr(GArray) jobs = NULL;
-  g_autoptr(VeilSurvivalReport) survival = NULL;
-  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
   VeilExportReport *report;
-  g_autofree char *manifest_name = NULL;
-  g_autofree char *journal_name = NULL;
-  g_autofree char *manifest_path = NULL;
-  g_autofree char *journal_path = NULL;
-  VeilExportJournal journal = { .fd = -1 };
-  ProgressState state = { 0 };
-  VeilExportContext context;
-  guint n_images, n_skipped_files;
-  gboolean ok;
+  VeilExportLock *lock;
+  VeilExportOptions chosen;
+  VeilProtectParams params;
 
   g_return_val_if_fail (dataset != NULL, NULL);
   g_return_val_if_fail (output_dir != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* p_b and the fraction as the person chose them: the filters, the choice of images and the
+   * manifest all use the same decimals. */
+  chosen = *options;
+  veil_export_options_get_params (&chosen, &params);
+  veil_protect_params_round (&params);
+  veil_export_options_set_params (&chosen, &params);
+  options = &chosen;
 
   if (!check_options (options, error)
       || !veil_export_check_output (veil_dataset_get_root (dataset), output_dir, error))
@@ -271,12 +327,53 @@ veil_export_run (VeilDataset               *dataset,
       return NULL;
     }
 
+  lock = veil_export_lock_output (output_dir, options->shard_index, options->shard_count, error);
+  if (lock == NULL)
+    return NULL;
+  report = export_locked (dataset, output_dir, options, lock, progress, user_data, cancellable,
+                          error);
+  veil_export_unlock_output (lock);
+  return report;
+}
+
+/* The export proper, with the output folder locked for this run alone. */
+static VeilExportReport *
+export_locked (VeilDataset               *dataset,
+               const char                *output_dir,
+               const VeilExportOptions   *options,
+               VeilExportLock            *lock,
+               VeilExportProgressFunc     progress,
+               gpointer                   user_data,
+               GCancellable              *cancellable,
+               GError                   **error)
+{
+  g_autoptr(VeilManifest) previous = NULL;
+  g_autoptr(VeilManifest) manifest = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(VeilExportNames) names = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(GPtrArray) orphans = NULL;
+  g_autoptr(GArray) jobs = NULL;
+  g_autoptr(VeilSurvivalReport) survival = NULL;
+  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
+  VeilExportReport *report;
+  guint n_removed;
+  g_autofree char *manifest_name = NULL;
+  g_autofree char *journal_name = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *journal_path = NULL;
+  VeilExportJournal journal = { .fd = -1 };
+  ProgressState state = { 0 };
+  VeilExportContext context;
+  gboolean ok;
+
   manifest_name = veil_shard_manifest_name (options->shard_index, options->shard_count);
   journal_name = veil_shard_journal_name (options->shard_index, options->shard_count);
   manifest_path = g_build_filename (output_dir, manifest_name, NULL);
   journal_path = g_build_filename (output_dir, journal_name, NULL);
-  if (!_veil_export_inspect_output (output_dir, options, manifest_path, journal_path, &previous,
-                                    error))
+  manifest = new_header (dataset, options);
+  if (!_veil_export_inspect_output (output_dir, options, manifest, manifest_path, journal_path,
+                                    &previous, error))
     return NULL;
 
   bank = veil_filter_bank_new (options->key, veil_dataset_get_class_names (dataset),
@@ -285,7 +382,6 @@ veil_export_run (VeilDataset               *dataset,
   if (bank == NULL)
     return NULL;
 
-  manifest = new_header (dataset, options);
   if (previous != NULL && !veil_manifest_same_settings (previous, manifest, error))
     {
       g_autofree char *display = g_filename_display_name (output_dir);
@@ -293,26 +389,21 @@ veil_export_run (VeilDataset               *dataset,
       return NULL;
     }
 
-  veil_paths_remove_temps (output_dir);
-
-  n_images = veil_dataset_get_n_images (dataset);
-  n_skipped_files = veil_dataset_get_n_skipped (dataset);
-
-  stems = veil_paths_stem_table_new ();
-  for (guint i = 0; i < n_images; i++)
-    veil_paths_stem_table_add (stems, veil_dataset_get_image (dataset, i)->relative_path);
-  for (guint i = 0; i < n_skipped_files; i++)
-    veil_paths_stem_table_add (stems, veil_dataset_get_skipped (dataset, i)->relative_path);
+  _veil_export_remove_temps (lock, options->shard_count > 1, output_dir);
 
   kept = g_ptr_array_new ();
   jobs = g_array_new (FALSE, FALSE, sizeof (VeilExportJob));
-  _veil_export_plan (dataset, options, output_dir, previous, manifest, kept, jobs);
+  orphans = g_ptr_array_new ();
+  names = _veil_export_plan (dataset, options, output_dir, previous, manifest, kept, jobs,
+                             orphans);
+  n_removed = remove_orphans (output_dir, orphans);
 
   if (!_veil_export_journal_open (&journal, journal_path, manifest, kept, error))
     {
       _veil_export_journal_close (&journal);
       return NULL;
     }
+  _veil_export_setup_done (lock);
   for (guint i = 0; i < kept->len; i++)
     {
       const VeilManifestEntry *entry = g_ptr_array_index (kept, i);
@@ -338,7 +429,7 @@ veil_export_run (VeilDataset               *dataset,
     .output_root = output_dir,
     .options = options,
     .bank = bank,
-    .stems = stems,
+    .names = names,
     .cancellable = cancellable,
     .survival = survival,
   };
@@ -374,6 +465,7 @@ veil_export_run (VeilDataset               *dataset,
   g_unlink (journal_path);
 
   report = _veil_export_report_from_manifest (manifest, manifest_path, kept->len);
+  report->n_removed = n_removed;
   report->survival = g_steal_pointer (&survival);
   return report;
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "veil-protect-params.h"
 #include "veil-survival.h"
 #include "veil-types.h"
 
@@ -15,12 +16,14 @@ G_BEGIN_DECLS
 
 typedef struct {
   VeilKey          *key;            /* borrowed */
-  guint             k;              /* 3…31, odd */
-  double            pb;             /* (0, 1] */
-  double            mix;            /* fraction of images protected, [0, 1]; 1.0 by default */
-  guint             training_res;   /* VEIL_TRAINING_RES_NATIVE or a short side in pixels */
-  gboolean          keep_detail;    /* protect at training_res and keep the detail above it
-                                     * (veil-detail.h); FALSE by default */
+  /* The protection settings (see veil-protect-params.h for their limits and defaults; p_b and
+   * mix are used rounded to VEIL_PROTECT_DECIMALS decimals). */
+  guint             k;
+  double            pb;
+  double            mix;
+  guint             training_res;
+  gboolean          keep_detail;    /* protect at training_res, keep the detail above it
+                                     * (veil-detail.h) */
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */
@@ -35,6 +38,11 @@ typedef struct {
 } VeilExportOptions;
 
 void veil_export_options_init (VeilExportOptions *options); /* the defaults above */
+/* Copies the protection settings into, or out of, @options. */
+void veil_export_options_set_params (VeilExportOptions       *options,
+                                     const VeilProtectParams *params);
+void veil_export_options_get_params (const VeilExportOptions *options,
+                                     VeilProtectParams       *params);
 
 /* What an export is doing: writing the files, then (survival_sample > 0, not a shard)
  * checking that the protection survives a scraper's shrinking on the sample. */
@@ -101,6 +109,40 @@ gboolean veil_export_check_output    (const char *input_dir,
                                       const char *output_dir,
                                       GError    **error);
 
+/* Refuses a key file that lies inside the input folder (VEIL_ERROR_OUTPUT_OVERLAPS_INPUT),
+ * resolving symbolic links: a key kept among the photos is one copy away from being published. */
+gboolean veil_export_check_key_file  (const char *input_dir,
+                                      const char *key_path,
+                                      GError    **error);
+
+/* The hidden, empty file whose locks keep to one writer per output folder. The last run to
+ * end removes it; one that was killed leaves it behind, harmless. */
+#define VEIL_EXPORT_LOCK_NAME ".veil-lock"
+
+typedef struct _VeilExportLock VeilExportLock;
+
+/* One writer per output folder: locks @output_dir (which must exist) for an export, a resume or
+ * a merge, until veil_export_unlock_output(). An unsharded export or a merge has the folder to
+ * itself; the shards of one export (@shard_count > 1) may share it, each shard index once. Fails
+ * at once, never waiting for another run, with G_IO_ERROR_BUSY naming the folder.
+ * veil_export_run() locks by itself. */
+VeilExportLock *veil_export_lock_output   (const char     *output_dir,
+                                           guint           shard_index,
+                                           guint           shard_count,
+                                           GError        **error);
+void            veil_export_unlock_output (VeilExportLock *lock);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilExportLock, veil_export_unlock_output)
+
+/* Looks for a file in @output_dir that does not belong to an export: anything but the lock,
+ * temporary files, manifests and journals at the top, and the relative paths in @outputs (a set
+ * of strings; NULL: any regular file). A symlink or special file never belongs. *@out_unaccounted receives the first
+ * found (relative path) or NULL. FALSE only when the folder cannot be read. */
+gboolean        veil_export_find_unaccounted (const char  *output_dir,
+                                              GHashTable  *outputs,
+                                              char       **out_unaccounted,
+                                              GError     **error);
+
 /* Whether @output_dir holds an unfinished export that veil_export_run(resume) can continue. */
 gboolean veil_export_can_resume      (const char *output_dir);
 
@@ -110,6 +152,9 @@ guint        veil_export_report_get_n_unchanged (const VeilExportReport *report)
 guint        veil_export_report_get_n_skipped   (const VeilExportReport *report); /* resumed */
 guint        veil_export_report_get_n_failed    (const VeilExportReport *report);
 guint        veil_export_report_get_n_copied    (const VeilExportReport *report);
+/* Outputs an earlier run wrote for inputs that are gone (deleted or renamed), which a resume
+ * removed. */
+guint        veil_export_report_get_n_removed   (const VeilExportReport *report);
 /* Failed files: relative path and reason, in dataset order. */
 const char  *veil_export_report_get_failed_path   (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_failed_reason (const VeilExportReport *report, guint i);
@@ -123,15 +168,14 @@ VeilImageNotes veil_export_report_get_noted_notes (const VeilExportReport *repor
 /* The survival report of the export (see veil-survival.h): whether the protection survives
  * what a scraper does before training (shrink to the training resolution, save as JPEG), per
  * class and overall. NULL when not computed: survival_sample 0, or a shard. Owned by @report
- * (veil_survival_report_ref() to keep it longer); every veil_survival_report_get_*() and
- * _dup_*() reader accepts it. For an export summary: veil_survival_report_dup_summary() is one
- * sentence for a photographer, veil_survival_report_get_all_pass() the verdict, and per class
- * veil_survival_report_dup_class_summary() and veil_survival_report_get_result().
+ * (veil_survival_report_ref() to keep it longer); every veil_survival_report_get_*() reader
+ * accepts it: veil_survival_report_get_verdict() overall, veil_survival_report_get_result()
+ * per class (the words for them are in src/text/veil-survival-text.h).
  *
  * It is computed at the end of a successful run from the first survival_sample images of each
  * class (in dataset order) that the manifest records as protected, including those an earlier,
  * resumed run wrote; the same report is written into the manifest as "survival". A class that
- * fails is not an error: the export itself succeeded, and the report says what to do. */
+ * fails is not an error: the export itself succeeded, and the verdict says why. */
 const VeilSurvivalReport *veil_export_report_get_survival (const VeilExportReport *report);
 void         veil_export_report_free (VeilExportReport *report);
 

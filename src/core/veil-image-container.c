@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-image-container.h"
 
@@ -48,7 +49,7 @@ _veil_webp_read_icc (const char *path)
   guint8 header[12];
   goffset offset = 12;
   goffset file_end;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd = veil_open_regular (path, NULL);
   GBytes *result = NULL;
 
   if (fd < 0)
@@ -190,7 +191,7 @@ _veil_image_file_is_complete (const char *path,
   if (!g_str_equal (format, "jpeg") && !g_str_equal (format, "png")
       && !g_str_equal (format, "bmp") && !g_str_equal (format, "webp"))
     return TRUE;
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = veil_open_regular (path, NULL);
   if (fd < 0)
     return FALSE;
   if (fstat (fd, &st) == 0)

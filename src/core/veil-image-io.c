@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-image-container.h"
 #include "veil-image-io.h"
@@ -130,28 +131,39 @@ on_size_prepared (GdkPixbufLoader *loader,
 
 static gboolean pixbuf_has_loader (const char *format);
 
-/* The format a file's extension names when no loader for it is installed, else NULL. */
-static const char *
-missing_loader_for_extension (const char *path)
+const char *
+veil_image_format_from_name (const char *path)
 {
+  /* The extensions VeilDataset takes for images. */
   static const struct { const char *ext; const char *format; } known[] = {
     { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
     { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" }, { "heic", "heif" },
     { "heif", "heif" }, { "avif", "avif" },
   };
-  /* Debian's heif-gdk-pixbuf names its format "heif/avif" and reads both. */
-  const gboolean heif_avif = pixbuf_has_loader ("heif/avif");
-  const char *dot = strrchr (path, '.');
+  const char *dot;
 
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dot = strrchr (path, '.');
   if (dot == NULL || strchr (dot, '/') != NULL)
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (known); i++)
     if (g_ascii_strcasecmp (dot + 1, known[i].ext) == 0)
-      return pixbuf_has_loader (known[i].format)
-             || (heif_avif && (g_str_equal (known[i].format, "heif")
-                               || g_str_equal (known[i].format, "avif")))
-             ? NULL : known[i].format;
+      return known[i].format;
   return NULL;
+}
+
+/* The format a file's extension names when no loader for it is installed, else NULL. */
+static const char *
+missing_loader_for_extension (const char *path)
+{
+  const char *format = veil_image_format_from_name (path);
+
+  /* Debian's heif-gdk-pixbuf names its format "heif/avif" and reads both. */
+  if (format != NULL && (g_str_equal (format, "heif") || g_str_equal (format, "avif"))
+      && pixbuf_has_loader ("heif/avif"))
+    return NULL;
+  return format != NULL && !pixbuf_has_loader (format) ? format : NULL;
 }
 
 static void
@@ -249,14 +261,10 @@ feed_loader (GdkPixbufLoader *loader,
   guint64 total = 0;
   int fd;
 
-  fd = g_open (ctx->path, O_RDONLY | O_CLOEXEC, 0);
+  /* A regular file only, opened without blocking: an image replaced by a FIFO must not hang. */
+  fd = veil_open_regular (ctx->path, error);
   if (fd < 0)
     {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (ctx->path);
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not open “%s”: %s"), display, g_strerror (saved_errno));
       gdk_pixbuf_loader_close (loader, NULL);
       return FALSE;
     }
@@ -589,6 +597,59 @@ veil_image_load_at_size (const char    *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return load_image (path, max_width, max_height, cancellable, error);
+}
+
+/* The header's size is all that is wanted: stop the loader before it allocates pixels. */
+static void
+on_peek_size_prepared (GdkPixbufLoader *loader,
+                       int              width,
+                       int              height,
+                       int             *size)
+{
+  size[0] = width;
+  size[1] = height;
+  gdk_pixbuf_loader_set_size (loader, 0, 0);
+}
+
+/* The header is within the first chunks of any supported format. */
+#define PEEK_MAX_BYTES (4 * READ_CHUNK)
+
+gboolean
+veil_image_peek_size (const char *path,
+                      int        *width,
+                      int        *height)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autofree guint8 *buf = NULL;
+  int size[2] = { 0, 0 };
+  gsize total = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (width != NULL && height != NULL, FALSE);
+
+  /* Unlike gdk_pixbuf_get_file_info(), which would block on a FIFO put in the file's place. */
+  fd = veil_open_regular (path, NULL);
+  if (fd < 0)
+    return FALSE;
+  loader = gdk_pixbuf_loader_new ();
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_peek_size_prepared), size);
+  buf = g_malloc (READ_CHUNK);
+  while (size[0] <= 0 && total < PEEK_MAX_BYTES)
+    {
+      gssize n = read (fd, buf, READ_CHUNK);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0 || !gdk_pixbuf_loader_write (loader, buf, (gsize) n, NULL))
+        break;
+      total += (gsize) n;
+    }
+  close (fd);
+  gdk_pixbuf_loader_close (loader, NULL);
+  *width = size[0];
+  *height = size[1];
+  return size[0] > 0 && size[1] > 0;
 }
 
 void

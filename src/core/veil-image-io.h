@@ -49,8 +49,16 @@ VeilImage *veil_image_load_at_size     (const char   *path,
                                         int           max_height,
                                         GCancellable *cancellable,
                                         GError      **error);
+/* The dimensions in @path's header, read from a regular file only and without decoding
+ * pixels; FALSE when they cannot be read. */
+gboolean   veil_image_peek_size        (const char   *path,
+                                        int          *width,
+                                        int          *height);
 void       veil_image_free             (VeilImage    *image);
 
+/* The GdkPixbuf format an image file's name announces by its extension (".jpg" → "jpeg"), for
+ * the extensions VeilDataset takes for images; NULL for any other name. */
+const char *veil_image_format_from_name (const char *path);
 /* Whether images of this GdkPixbuf format can be written by veil_image_encode(). */
 gboolean   veil_image_format_is_writable (const char *format);
 /* The format a KEEP/PNG export writes for a source of @source_format: with KEEP the source's

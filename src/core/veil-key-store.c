@@ -334,6 +334,7 @@ gboolean
 veil_key_store_export (const char  *dir,
                        const char  *name,
                        const char  *path,
+                       gboolean     replace,
                        GError     **error)
 {
   g_autoptr(VeilKey) key = NULL;
@@ -345,5 +346,5 @@ veil_key_store_export (const char  *dir,
   key = veil_key_store_lookup (dir, name, error);
   if (key == NULL)
     return FALSE;
-  return veil_key_save (key, path, error);
+  return replace ? veil_key_save (key, path, error) : veil_key_save_new (key, path, error);
 }

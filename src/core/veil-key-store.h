@@ -37,10 +37,12 @@ gboolean   veil_key_store_delete      (const char  *dir,
 VeilKey   *veil_key_store_import      (const char  *dir,
                                        const char  *path,
                                        GError     **error);
-/* Writes a copy of a stored key to @path, mode 0600, replacing a file already there. */
+/* Writes a copy of a stored key to @path, mode 0600. A file already at @path is replaced only
+ * when @replace (the person said so); otherwise G_IO_ERROR_EXISTS naming it. */
 gboolean   veil_key_store_export      (const char  *dir,
                                        const char  *name,
                                        const char  *path,
+                                       gboolean     replace,
                                        GError     **error);
 
 G_END_DECLS

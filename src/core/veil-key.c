@@ -1,22 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE /* renameat2() */
 #define G_LOG_DOMAIN "veil-core"
+#define _GNU_SOURCE /* memmem() */
 
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-key.h"
 
 #define KEY_GROUP "Veil Key"
+G_STATIC_ASSERT (sizeof VEIL_KEY_FILE_MARKER == sizeof KEY_GROUP + 2);
 #define KEY_FORMAT_VERSION 1
 #define NAME_MAX_BYTES 255
 /* A key file is a few hundred bytes; anything far larger is not one and is not read whole. */
@@ -393,10 +399,43 @@ key_to_text (const VeilKey *key)
   }
 }
 
-gboolean
-veil_key_save (const VeilKey  *key,
-               const char     *path,
-               GError        **error)
+/* Moves the finished temporary file into place, never over an existing file unless @replace:
+ * renameat2(RENAME_NOREPLACE), or on a file system without it a hard link, so that no other
+ * writer can slip a file in between a check and the rename. */
+static gboolean
+move_into_place (const char *tmp_path,
+                 const char *path,
+                 gboolean    replace,
+                 int        *saved_errno)
+{
+  if (replace)
+    {
+      if (g_rename (tmp_path, path) == 0)
+        return TRUE;
+      *saved_errno = errno;
+      return FALSE;
+    }
+  if (renameat2 (AT_FDCWD, tmp_path, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+  if (link (tmp_path, path) != 0)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+  g_unlink (tmp_path);
+  return TRUE;
+}
+
+static gboolean
+save_key (const VeilKey  *key,
+          const char     *path,
+          gboolean        replace,
+          GError        **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *base = NULL;
@@ -405,10 +444,6 @@ veil_key_save (const VeilKey  *key,
   int fd = -1;
   int saved_errno = 0;
   gboolean ok = FALSE;
-
-  g_return_val_if_fail (key != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
@@ -444,11 +479,8 @@ veil_key_save (const VeilKey  *key,
       goto out;
     }
   fd = -1;
-  if (g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      goto out;
-    }
+  if (!move_into_place (tmp_path, path, replace, &saved_errno))
+    goto out;
   g_clear_pointer (&tmp_path, g_free);
 
   /* Makes the rename itself durable; a failure here does not lose the key, so it is ignored. */
@@ -469,10 +501,36 @@ out:
   if (tmp_path != NULL)
     g_unlink (tmp_path);
   free_wiped (text);
-  if (!ok)
+  if (!ok && saved_errno == EEXIST)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("“%s” already exists"), path);
+  else if (!ok)
     g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE,
                  _("Cannot write key file “%s”: %s"), path, g_strerror (saved_errno));
   return ok;
+}
+
+gboolean
+veil_key_save (const VeilKey  *key,
+               const char     *path,
+               GError        **error)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return save_key (key, path, TRUE, error);
+}
+
+gboolean
+veil_key_save_new (const VeilKey  *key,
+                   const char     *path,
+                   GError        **error)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return save_key (key, path, FALSE, error);
 }
 
 static gboolean
@@ -481,30 +539,36 @@ read_key_file (const char  *path,
                gsize       *out_len,
                GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
   struct stat st;
   GString *data;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  /* Only a regular file, and without blocking: a FIFO named as a key would otherwise hang the
+   * program where no signal handler can help. */
+  fd = veil_open_regular (path, &local_error);
   if (fd < 0)
     {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT)
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_NOT_FOUND,
                      _("Key file “%s” does not exist"), path);
+      else if (g_error_matches (local_error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH))
+        g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
+                     _("Key file “%s” is not a regular file"), path);
       else
         g_set_error (error, VEIL_ERROR, VEIL_ERROR_FAILED,
-                     _("Cannot open key file “%s”: %s"), path, g_strerror (saved_errno));
+                     _("Cannot open key file “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
   /* fstat on the open descriptor checks the very file that is read, not a swapped one. */
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+  if (fstat (fd, &st) != 0)
     {
+      int saved_errno = errno;
+
       close (fd);
-      g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
-                   _("Key file “%s” is not a regular file"), path);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_FAILED,
+                   _("Cannot open key file “%s”: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   if ((st.st_mode & 0077) != 0)
@@ -765,4 +829,13 @@ veil_key_load (const char  *path,
   wipe (data, len);
   g_free (data);
   return key;
+}
+
+gboolean
+veil_key_data_holds_key (const guint8 *data,
+                         gsize         len)
+{
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  return len > 0 && memmem (data, len, VEIL_KEY_FILE_MARKER, strlen (VEIL_KEY_FILE_MARKER)) != NULL;
 }

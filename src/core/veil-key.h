@@ -42,8 +42,21 @@ char        *veil_key_dup_fingerprint (const VeilKey *key);
 gboolean     veil_key_save            (const VeilKey *key,
                                        const char    *path,
                                        GError       **error);
+/* As veil_key_save(), but never replaces a file already at @path: G_IO_ERROR_EXISTS naming
+ * it. */
+gboolean     veil_key_save_new        (const VeilKey *key,
+                                       const char    *path,
+                                       GError       **error);
 VeilKey     *veil_key_load            (const char    *path,
                                        GError       **error);
+
+/* The line that starts every key file's only group; a file holding it is taken for a key file
+ * (or an archive of one) and never copied into an export. */
+#define VEIL_KEY_FILE_MARKER "[Veil Key]"
+
+/* Whether @data (any bytes, a whole file or a part of one) holds VEIL_KEY_FILE_MARKER. */
+gboolean     veil_key_data_holds_key  (const guint8  *data,
+                                       gsize          len);
 
 /* Whether @name can name a key: not empty, at most 255 bytes of valid UTF-8, no control
  * characters and no '/'. Fails with VEIL_ERROR_INVALID_ARGUMENT saying what is wrong. */

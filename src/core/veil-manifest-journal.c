@@ -43,20 +43,15 @@ veil_manifest_journal_entry (const VeilManifestEntry *entry)
 }
 
 VeilManifest *
-veil_manifest_load_journal (const char  *path,
-                            GError     **error)
+_veil_manifest_load_journal_data (const char  *path,
+                                  const char  *data,
+                                  gsize        length,
+                                  GError     **error)
 {
   g_autoptr(VeilManifest) manifest = veil_manifest_new ();
-  g_autofree char *data = NULL;
-  gsize length;
-  char *line;
-  char *end;
+  const char *line;
+  const char *end;
   gboolean have_header = FALSE;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (!_veil_manifest_read_contents (path, &data, &length, error))
-    return NULL;
 
   /* Only complete lines count: the last one may have been cut short by a crash. */
   for (line = data; (end = memchr (line, '\n', length - (gsize) (line - data))) != NULL;
@@ -81,14 +76,30 @@ veil_manifest_load_journal (const char  *path,
           const char *list = _veil_manifest_get_string (object, "list");
           VeilManifestEntry *entry = NULL;
 
-          if (g_strcmp0 (list, "images") == 0 || g_strcmp0 (list, "other") == 0)
-            entry = _veil_manifest_parse_entry (object, g_strcmp0 (list, "images") == 0);
-          if (entry == NULL)
+          if (g_strcmp0 (list, "images") != 0 && g_strcmp0 (list, "other") != 0)
             return _veil_manifest_damaged (error, path, _("a file entry is incomplete")), NULL;
+          entry = _veil_manifest_parse_entry (object, g_strcmp0 (list, "images") == 0, path,
+                                              error);
+          if (entry == NULL)
+            return NULL;
           veil_manifest_add (manifest, entry);
         }
     }
   if (!have_header)
     return _veil_manifest_damaged (error, path, _("no header")), NULL;
   return g_steal_pointer (&manifest);
+}
+
+VeilManifest *
+veil_manifest_load_journal (const char  *path,
+                            GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!_veil_manifest_read_contents (path, &data, &length, error))
+    return NULL;
+  return _veil_manifest_load_journal_data (path, data, length, error);
 }

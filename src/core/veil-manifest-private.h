@@ -67,8 +67,22 @@ JsonObject *_veil_manifest_parse_object (JsonParser       *parser,
 gboolean  _veil_manifest_parse_header  (JsonObject        *root,
                                         const char        *format,
                                         VeilManifest      *manifest);
-/* NULL when the entry is incomplete. */
-VeilManifestEntry *_veil_manifest_parse_entry (JsonObject *object,
-                                               gboolean    is_image);
+/* NULL with VEIL_ERROR_MANIFEST naming @path when the entry is incomplete or one of its paths
+ * is not a plain relative path inside its folder (veil_confined_check_relative()). */
+VeilManifestEntry *_veil_manifest_parse_entry (JsonObject  *object,
+                                               gboolean     is_image,
+                                               const char  *path,
+                                               GError     **error);
+
+/* veil_manifest_load() and veil_manifest_load_journal() on data already read; @path names it in
+ * errors. Also what the fuzz target (fuzz/) feeds. */
+VeilManifest *_veil_manifest_load_data         (const char  *path,
+                                                const char  *data,
+                                                gsize        length,
+                                                GError     **error);
+VeilManifest *_veil_manifest_load_journal_data (const char  *path,
+                                                const char  *data,
+                                                gsize        length,
+                                                GError     **error);
 
 G_END_DECLS

@@ -15,7 +15,20 @@
 
 #define PB_PLACEHOLDER "@pb@"
 #define MIX_PLACEHOLDER "@mix@"
-#define NUMBER_PLACEHOLDER "@veil-number-"
+
+/* The survival report's numbers become strings "<prefix><i>@" while the text is generated. The
+ * prefix holds a random part drawn once per process, so no file or class name can spell one and
+ * be mistaken for a number. */
+static const char *
+number_placeholder_prefix (void)
+{
+  static const char *prefix = NULL;
+
+  if (g_once_init_enter (&prefix))
+    g_once_init_leave (&prefix, g_strdup_printf ("@veil-number-%08x%08x-", g_random_int (),
+                                                 g_random_int ()));
+  return prefix;
+}
 
 static void
 add_path (JsonBuilder *builder,
@@ -56,6 +69,39 @@ add_string (JsonBuilder *builder,
     }
 }
 
+/* "classes" as UTF-8 text; when a class folder's name is not valid UTF-8, also "classes_raw":
+ * every name's exact bytes in base64, so that a resume or a check finds the same classes. */
+static void
+add_classes (JsonBuilder        *builder,
+             const char * const *classes)
+{
+  gboolean all_valid = TRUE;
+
+  json_builder_set_member_name (builder, "classes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; classes != NULL && classes[i] != NULL; i++)
+    {
+      g_autofree char *display = g_utf8_make_valid (classes[i], -1);
+
+      all_valid = all_valid && g_utf8_validate (classes[i], -1, NULL);
+      json_builder_add_string_value (builder, display);
+    }
+  json_builder_end_array (builder);
+  if (all_valid)
+    return;
+
+  json_builder_set_member_name (builder, "classes_raw");
+  json_builder_begin_array (builder);
+  for (guint i = 0; classes[i] != NULL; i++)
+    {
+      g_autofree char *encoded = g_base64_encode ((const guchar *) classes[i],
+                                                  strlen (classes[i]));
+
+      json_builder_add_string_value (builder, encoded);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_int (JsonBuilder *builder,
          const char  *member,
@@ -75,8 +121,8 @@ _veil_manifest_build_entry (JsonBuilder             *builder,
     add_string (builder, "list", entry->is_image ? "images" : "other");
   add_int (builder, "index", entry->index);
   add_path (builder, "source", entry->source);
-  if (entry->is_image)
-    add_string (builder, "class", entry->class_name);
+  if (entry->is_image && entry->class_name != NULL)
+    add_path (builder, "class", entry->class_name);
   else
     add_string (builder, "reason", entry->reason);
   add_string (builder, "status", veil_manifest_status_to_string (entry->status));
@@ -93,6 +139,11 @@ _veil_manifest_build_entry (JsonBuilder             *builder,
         if (entry->notes & _veil_manifest_note_names[i].note)
           json_builder_add_string_value (builder, _veil_manifest_note_names[i].name);
       json_builder_end_array (builder);
+    }
+  if (entry->has_source_stat)
+    {
+      add_int (builder, "source_size", (gint64) MIN (entry->source_size, (guint64) G_MAXINT64));
+      add_int (builder, "source_mtime", entry->source_mtime_ns);
     }
   json_builder_end_object (builder);
 }
@@ -136,11 +187,7 @@ _veil_manifest_build_header (JsonBuilder        *builder,
   add_string (builder, "fingerprint", manifest->key_fingerprint);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "classes");
-  json_builder_begin_array (builder);
-  for (guint i = 0; manifest->classes != NULL && manifest->classes[i] != NULL; i++)
-    json_builder_add_string_value (builder, manifest->classes[i]);
-  json_builder_end_array (builder);
+  add_classes (builder, (const char * const *) manifest->classes);
 
   if (manifest->shard_count > 1)
     {
@@ -188,7 +235,7 @@ substitute_number (GString    *text,
 }
 
 /* Replaces every floating-point number under @node by a string placeholder
- * NUMBER_PLACEHOLDER "<i>@", its value appended to @numbers. */
+ * number_placeholder_prefix() "<i>@", its value appended to @numbers. */
 static void
 replace_numbers (JsonNode *node,
                  GArray   *numbers)
@@ -218,7 +265,8 @@ replace_numbers (JsonNode *node,
       if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
         {
           double value = json_node_get_double (node);
-          g_autofree char *placeholder = g_strdup_printf (NUMBER_PLACEHOLDER "%u@", numbers->len);
+          g_autofree char *placeholder = g_strdup_printf ("%s%u@", number_placeholder_prefix (),
+                                                          numbers->len);
 
           g_array_append_val (numbers, value);
           json_node_set_string (node, placeholder);
@@ -241,6 +289,58 @@ count_occurrences (const char *text,
   return n;
 }
 
+/* A deep copy of @node (json_node_copy() shares objects and arrays) in which every string and
+ * member name is valid UTF-8: the report names classes by their folder names, which may not be,
+ * and a manifest must stay valid JSON. Sets *@has_placeholder when a string looks like one of
+ * the number placeholders. */
+static JsonNode *
+copy_valid (JsonNode *node,
+            gboolean *has_placeholder)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(JsonObject) copy = json_object_new ();
+        g_autoptr(GList) names = json_object_get_members (object);
+
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            g_autofree char *name = g_utf8_make_valid (l->data, -1);
+
+            json_object_set_member (copy, name,
+                                    copy_valid (json_object_get_member (object, l->data),
+                                                has_placeholder));
+          }
+        return json_node_init_object (json_node_alloc (), copy);
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        g_autoptr(JsonArray) copy = json_array_sized_new (json_array_get_length (array));
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (copy, copy_valid (json_array_get_element (array, i),
+                                                    has_placeholder));
+        return json_node_init_array (json_node_alloc (), copy);
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_autofree char *text = g_utf8_make_valid (json_node_get_string (node), -1);
+
+          if (strstr (text, number_placeholder_prefix ()) != NULL)
+            *has_placeholder = TRUE;
+          return json_node_init_string (json_node_alloc (), text);
+        }
+      return json_node_copy (node);
+    case JSON_NODE_NULL:
+    default:
+      return json_node_init_null (json_node_alloc ());
+    }
+}
+
 /* The survival report's numbers in their shortest exact form too ("22.4", not json-glib's
  * "22.399999999999999"), through placeholders as for the parameters. A class named like a
  * placeholder would make them ambiguous: then the report keeps json-glib's form. */
@@ -248,13 +348,10 @@ static JsonNode *
 survival_with_placeholders (JsonNode *survival,
                             GArray   *numbers)
 {
-  g_autofree char *plain = json_to_string (survival, FALSE);
-  /* A deep copy (json_node_copy() shares objects), read back exactly: doubles are written
-   * with 17 digits. */
-  JsonNode *copy = json_from_string (plain, NULL);
+  gboolean has_placeholder = FALSE;
+  JsonNode *copy = copy_valid (survival, &has_placeholder);
 
-  g_assert (copy != NULL);
-  if (strstr (plain, NUMBER_PLACEHOLDER) == NULL)
+  if (!has_placeholder)
     replace_numbers (copy, numbers);
   return copy;
 }
@@ -288,10 +385,11 @@ _veil_manifest_node_to_data (JsonNode           *root,
       GString *out = g_string_sized_new (text->len);
       const char *rest = text->str;
 
-      g_assert (count_occurrences (text->str, NUMBER_PLACEHOLDER) == numbers->len);
+      g_assert (count_occurrences (text->str, number_placeholder_prefix ()) == numbers->len);
       for (guint i = 0; i < numbers->len; i++)
         {
-          g_autofree char *token = g_strdup_printf ("\"" NUMBER_PLACEHOLDER "%u@\"", i);
+          g_autofree char *token = g_strdup_printf ("\"%s%u@\"", number_placeholder_prefix (),
+                                                    i);
           const char *found = strstr (rest, token);
           char number[G_ASCII_DTOSTR_BUF_SIZE];
 

@@ -20,15 +20,24 @@ G_BEGIN_DECLS
  *     "survival": {...} the survival report (veil_survival_report_to_json_builder() in
  *                 veil-survival.h): only in the manifest of a whole export that checked it,
  *                 never in a shard's manifest or the journal,
- *     "images": [{index, source, class, status, output, sha256 | error, notes}...] in dataset
- *                order, "notes" only when the image was converted, reduced to 8 bits or cut to
- *                its first frame,
- *     "other":  [{index, source, reason, status, output, sha256, message}...] in scan order }
+ *     "images": [{index, source, class, status, output, sha256 | error, notes, source_size,
+ *                 source_mtime}...] in dataset order, "notes" only when the image was converted,
+ *                reduced to 8 bits or cut to its first frame,
+ *     "other":  [{index, source, reason, status, output, sha256, message, source_size,
+ *                 source_mtime}...] in scan order }
+ *   source_size and source_mtime (nanoseconds since 1970) describe the source file as it was
+ *   read, for a resume to redo an input that changed since; absent when it was never read.
  *
- * Paths are relative to the input or output root. A path that is not valid UTF-8 is stored as
- * its UTF-8 rendering (invalid bytes as U+FFFD) in "source"/"output", plus the exact bytes in
- * base64 in "source_raw"/"output_raw". Nothing depends on time, so an export resumed after a
- * crash writes the same bytes as one that ran straight through.
+ * Paths are relative to the input or output root. A path or class name that is not valid UTF-8
+ * is stored as its UTF-8 rendering (invalid bytes as U+FFFD) in "source"/"output"/"class", plus
+ * the exact bytes in base64 in "source_raw"/"output_raw"/"class_raw"; "classes" then comes with
+ * "classes_raw", every name in base64. The file is always valid UTF-8 JSON. Nothing depends on
+ * time, so an export resumed after a crash writes the same bytes as one that ran straight
+ * through.
+ *
+ * Reading trusts nothing: every "source" and "output" must be a plain relative path inside its
+ * folder and every class a plain folder name (veil_confined_check_relative()), or the file is
+ * refused as damaged, naming the entry. Files are read only when they are regular files.
  *
  * The journal (veil-manifest.journal) is one JSON object per line: a header line with the
  * settings, then one line per finished file, appended as the export goes. */
@@ -52,6 +61,11 @@ typedef struct {
   char               *reason;     /* other only: "hidden", "not-image", "outside-class", ... */
   char               *message;    /* the error (failed) or the scan's note (other) */
   VeilImageNotes      notes;      /* images: "notes" ["converted", "8-bit", "first-frame"] */
+  /* The source as it was when read, so that a resume can tell a changed input: its size in
+   * bytes and modification time in nanoseconds since 1970. Only when @has_source_stat. */
+  gboolean            has_source_stat;
+  guint64             source_size;
+  gint64              source_mtime_ns;
 } VeilManifestEntry;
 
 typedef struct {

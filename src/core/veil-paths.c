@@ -15,7 +15,9 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "veil-confined.h"
 #include "veil-error.h"
+#include "veil-key.h"
 #include "veil-paths.h"
 
 #define COPY_CHUNK (256 * 1024)
@@ -202,51 +204,122 @@ write_all (int           fd,
   return TRUE;
 }
 
-/* Opens a hidden temporary file next to @final_path, creating its folder. */
-static int
-open_temp (const char  *final_path,
-           char       **out_temp,
-           GError     **error)
+/* A problem with the name itself (too long, a folder in the way) fails that one file; anything
+ * else (full disk, no permission) stops the export as VEIL_ERROR_WRITE. */
+static void
+set_create_error (GError    **error,
+                  const char *relative_path,
+                  int         saved_errno)
 {
-  g_autofree char *dir = g_path_get_dirname (final_path);
-  g_autofree char *temp = NULL;
-  int fd;
+  g_autofree char *display = veil_paths_display (relative_path);
 
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      set_write_error (error, dir, errno);
-      return -1;
-    }
-  temp = g_build_filename (dir, VEIL_PATHS_TEMP_PREFIX "XXXXXX", NULL);
-  fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      set_write_error (error, final_path, errno);
-      return -1;
-    }
-  *out_temp = g_steal_pointer (&temp);
-  return fd;
+  if (saved_errno == ENAMETOOLONG || saved_errno == EISDIR || saved_errno == ENOTDIR)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
+  else
+    set_write_error (error, relative_path, saved_errno);
 }
 
-/* Closes @fd and renames @temp to @final_path; removes @temp on any failure. */
+/* A file being written below the output folder: a hidden temporary file created with O_EXCL in
+ * the folder (opened without following any symlink) that will hold the output, renamed over the
+ * final name within that same folder. */
+typedef struct {
+  const char *relative_path;
+  int dir_fd;
+  int fd;
+  const char *name;
+  char temp_name[sizeof VEIL_PATHS_TEMP_PREFIX + 8];
+} AtomicFile;
+
 static gboolean
-commit_temp (int         fd,
-             const char *temp,
-             const char *final_path,
-             GError    **error)
+atomic_file_open (AtomicFile  *file,
+                  const char  *root,
+                  const char  *relative_path,
+                  mode_t       mode,
+                  GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  int root_fd;
+
+  file->relative_path = relative_path;
+  file->dir_fd = -1;
+  file->fd = -1;
+
+  root_fd = veil_confined_open_root (root, &local_error);
+  if (root_fd >= 0)
+    {
+      file->dir_fd = veil_confined_open_parent (root_fd, relative_path, TRUE, &file->name,
+                                                &local_error);
+      close (root_fd);
+    }
+  if (file->dir_fd < 0)
+    {
+      /* A path or a symlink Veil refuses fails that file; a folder that cannot be made is a
+       * write error like any other. */
+      if (local_error->domain == G_IO_ERROR)
+        {
+          int code = local_error->code;
+          g_clear_error (&local_error);
+          set_create_error (error, relative_path,
+                            code == G_IO_ERROR_FILENAME_TOO_LONG ? ENAMETOOLONG
+                            : code == G_IO_ERROR_NOT_DIRECTORY ? ENOTDIR
+                            : code == G_IO_ERROR_NO_SPACE ? ENOSPC
+                            : code == G_IO_ERROR_PERMISSION_DENIED ? EACCES : EIO);
+          return FALSE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_snprintf (file->temp_name, sizeof file->temp_name, VEIL_PATHS_TEMP_PREFIX "%08x",
+                  g_random_int ());
+      file->fd = openat (file->dir_fd, file->temp_name,
+                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+      if (file->fd >= 0 || (errno != EEXIST && errno != EINTR))
+        break;
+    }
+  if (file->fd < 0)
+    {
+      set_create_error (error, relative_path, errno);
+      close (file->dir_fd);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+atomic_file_abandon (AtomicFile *file)
+{
+  if (file->fd >= 0)
+    close (file->fd);
+  unlinkat (file->dir_fd, file->temp_name, 0);
+  close (file->dir_fd);
+}
+
+/* Closes the temporary file and renames it to its final name; removes it on any failure. */
+static gboolean
+atomic_file_commit (AtomicFile  *file,
+                    GError     **error)
+{
+  int fd = file->fd;
+
+  file->fd = -1;
   if (close (fd) != 0)
     {
-      set_write_error (error, final_path, errno);
-      g_unlink (temp);
+      set_write_error (error, file->relative_path, errno);
+      atomic_file_abandon (file);
       return FALSE;
     }
-  if (g_rename (temp, final_path) != 0)
+  /* renameat() replaces a symlink at the final name, it never writes through it. */
+  if (renameat (file->dir_fd, file->temp_name, file->dir_fd, file->name) != 0)
     {
-      set_write_error (error, final_path, errno);
-      g_unlink (temp);
+      set_create_error (error, file->relative_path, errno);
+      atomic_file_abandon (file);
       return FALSE;
     }
+  close (file->dir_fd);
   return TRUE;
 }
 
@@ -257,30 +330,25 @@ veil_paths_write_atomic (const char  *root,
                          char       **out_sha256,
                          GError     **error)
 {
-  g_autofree char *final_path = NULL;
-  g_autofree char *temp = NULL;
+  AtomicFile file;
   const guint8 *data;
   gsize len;
-  int fd;
 
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (relative_path != NULL, FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
 
-  final_path = g_build_filename (root, relative_path, NULL);
-  fd = open_temp (final_path, &temp, error);
-  if (fd < 0)
+  if (!atomic_file_open (&file, root, relative_path, VEIL_PATHS_OUTPUT_MODE, error))
     return FALSE;
 
   data = g_bytes_get_data (contents, &len);
-  if (!write_all (fd, data, len))
+  if (!write_all (file.fd, data, len))
     {
-      set_write_error (error, final_path, errno);
-      close (fd);
-      g_unlink (temp);
+      set_write_error (error, relative_path, errno);
+      atomic_file_abandon (&file);
       return FALSE;
     }
-  if (!commit_temp (fd, temp, final_path, error))
+  if (!atomic_file_commit (&file, error))
     return FALSE;
 
   if (out_sha256 != NULL)
@@ -288,82 +356,163 @@ veil_paths_write_atomic (const char  *root,
   return TRUE;
 }
 
+static void
+set_read_error (GError    **error,
+                const char *path,
+                int         saved_errno)
+{
+  g_autofree char *display = veil_paths_display (path);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
+}
+
+/* Reads from @fd until @buffer is full or the file ends; the count, or -1 with errno. */
+static gssize
+read_full (int     fd,
+           guint8 *buffer,
+           gsize   size)
+{
+  gsize done = 0;
+
+  while (done < size)
+    {
+      gssize n = read (fd, buffer + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      if (n == 0)
+        break;
+      done += (gsize) n;
+    }
+  return (gssize) done;
+}
+
+static void
+set_key_error (GError    **error,
+               const char *source_name)
+{
+  g_autofree char *display = veil_paths_display (source_name);
+
+  g_set_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH,
+               _("“%s” holds a Veil key: Veil never copies a key into an export"), display);
+}
+
+/* Whether the chunk @data, read right after the last @tail_len bytes @tail of the one before,
+ * holds a key file's marker, also across the boundary. */
+static gboolean
+holds_key_across (const guint8 *tail,
+                  gsize         tail_len,
+                  const guint8 *data,
+                  gsize         len)
+{
+  guint8 seam[2 * (sizeof VEIL_KEY_FILE_MARKER - 2)];
+  gsize head = MIN (len, sizeof seam / 2);
+
+  if (veil_key_data_holds_key (data, len))
+    return TRUE;
+  memcpy (seam, tail, tail_len);
+  memcpy (seam + tail_len, data, head);
+  return veil_key_data_holds_key (seam, tail_len + head);
+}
+
 gboolean
-veil_paths_copy_atomic (const char    *source,
+veil_paths_copy_atomic (int            source_fd,
+                        const char    *source_name,
                         const char    *root,
                         const char    *relative_path,
+                        const char    *expected_sha256,
                         char         **out_sha256,
                         guint64       *out_bytes_read,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autofree char *final_path = NULL;
-  g_autofree char *temp = NULL;
   g_autofree guint8 *buffer = NULL;
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  AtomicFile file;
+  struct stat st;
+  guint8 tail[sizeof VEIL_KEY_FILE_MARKER - 2];
+  gsize tail_len = 0;
   guint64 total = 0;
-  int in_fd;
-  int out_fd;
+  gssize n;
 
-  g_return_val_if_fail (source != NULL, FALSE);
+  g_return_val_if_fail (source_fd >= 0, FALSE);
+  g_return_val_if_fail (source_name != NULL, FALSE);
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (relative_path != NULL, FALSE);
 
-  in_fd = g_open (source, O_RDONLY | O_CLOEXEC, 0);
-  if (in_fd < 0)
+  if (fstat (source_fd, &st) != 0)
     {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (source);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
+      set_read_error (error, source_name, errno);
       return FALSE;
     }
 
-  final_path = g_build_filename (root, relative_path, NULL);
-  out_fd = open_temp (final_path, &temp, error);
-  if (out_fd < 0)
-    {
-      close (in_fd);
-      return FALSE;
-    }
-
+  /* A key file is never published, whatever its name: look before anything is written. A key
+   * file is at most VEIL_KEY_FILE_MAX_BYTES long, so its header lies in the first chunk. */
   buffer = g_malloc (COPY_CHUNK);
-  for (;;)
+  n = read_full (source_fd, buffer, COPY_CHUNK);
+  if (n < 0)
     {
-      gssize n = read (in_fd, buffer, COPY_CHUNK);
+      set_read_error (error, source_name, errno);
+      return FALSE;
+    }
+  if (holds_key_across (tail, 0, buffer, (gsize) n))
+    {
+      set_key_error (error, source_name);
+      return FALSE;
+    }
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 || g_cancellable_set_error_if_cancelled (cancellable, error))
+  /* The copy is never more readable than its source (a private file stays private). */
+  if (!atomic_file_open (&file, root, relative_path, VEIL_PATHS_OUTPUT_MODE & st.st_mode & 0777,
+                         error))
+    return FALSE;
+
+  while (n > 0)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
-          if (n < 0)
-            {
-              int saved_errno = errno;
-              g_autofree char *display = g_filename_display_name (source);
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-            }
-          close (in_fd);
-          close (out_fd);
-          g_unlink (temp);
+          atomic_file_abandon (&file);
           return FALSE;
         }
-      if (n == 0)
-        break;
-      if (!write_all (out_fd, buffer, (gsize) n))
+      if (!write_all (file.fd, buffer, (gsize) n))
         {
-          set_write_error (error, final_path, errno);
-          close (in_fd);
-          close (out_fd);
-          g_unlink (temp);
+          set_write_error (error, relative_path, errno);
+          atomic_file_abandon (&file);
           return FALSE;
         }
       g_checksum_update (checksum, buffer, n);
       total += (guint64) n;
+      memcpy (tail, buffer + n - MIN ((gsize) n, sizeof tail), MIN ((gsize) n, sizeof tail));
+      tail_len = MIN ((gsize) n, sizeof tail);
+      n = read_full (source_fd, buffer, COPY_CHUNK);
+      if (n < 0)
+        {
+          set_read_error (error, source_name, errno);
+          atomic_file_abandon (&file);
+          return FALSE;
+        }
+      /* A key inside a larger file (an archive of the key store): never past the temporary
+       * file. */
+      if (n > 0 && holds_key_across (tail, tail_len, buffer, (gsize) n))
+        {
+          set_key_error (error, source_name);
+          atomic_file_abandon (&file);
+          return FALSE;
+        }
     }
-  close (in_fd);
 
-  if (!commit_temp (out_fd, temp, final_path, error))
+  /* A copy that is not what it should be never takes the final name. */
+  if (expected_sha256 != NULL && g_strcmp0 (g_checksum_get_string (checksum), expected_sha256) != 0)
+    {
+      g_autofree char *display = veil_paths_display (source_name);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+                   _("“%s” differs from what its manifest records"), display);
+      atomic_file_abandon (&file);
+      return FALSE;
+    }
+  if (!atomic_file_commit (&file, error))
     return FALSE;
 
   if (out_sha256 != NULL)
@@ -374,26 +523,16 @@ veil_paths_copy_atomic (const char    *source,
 }
 
 char *
-veil_paths_file_sha256 (const char  *path,
-                        GError     **error)
+veil_paths_fd_sha256 (int          fd,
+                      const char  *shown_path,
+                      GError     **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = NULL;
-  int fd;
+  g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (shown_path != NULL, NULL);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  buffer = g_malloc (COPY_CHUNK);
   for (;;)
     {
       gssize n = read (fd, buffer, COPY_CHUNK);
@@ -402,19 +541,82 @@ veil_paths_file_sha256 (const char  *path,
         continue;
       if (n < 0)
         {
-          int saved_errno = errno;
-          g_autofree char *display = g_filename_display_name (path);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-          close (fd);
+          set_read_error (error, shown_path, errno);
           return NULL;
         }
       if (n == 0)
         break;
       g_checksum_update (checksum, buffer, n);
     }
-  close (fd);
   return g_strdup (g_checksum_get_string (checksum));
+}
+
+char *
+veil_paths_file_sha256 (const char  *path,
+                        GError     **error)
+{
+  char *sha256;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  fd = veil_open_regular (path, error);
+  if (fd < 0)
+    return NULL;
+  sha256 = veil_paths_fd_sha256 (fd, path, error);
+  close (fd);
+  return sha256;
+}
+
+char *
+veil_paths_file_sha256_at (const char  *root,
+                           const char  *relative_path,
+                           GError     **error)
+{
+  char *sha256;
+  int root_fd;
+  int fd;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (relative_path != NULL, NULL);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return NULL;
+  fd = veil_confined_open_read (root_fd, relative_path, error);
+  close (root_fd);
+  if (fd < 0)
+    return NULL;
+  sha256 = veil_paths_fd_sha256 (fd, relative_path, error);
+  close (fd);
+  return sha256;
+}
+
+gboolean
+veil_paths_remove_at (const char  *root,
+                      const char  *relative_path,
+                      GError     **error)
+{
+  const char *name = NULL;
+  int root_fd;
+  int dir_fd;
+  int result;
+
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return FALSE;
+  dir_fd = veil_confined_open_parent (root_fd, relative_path, FALSE, &name, error);
+  close (root_fd);
+  if (dir_fd < 0)
+    return FALSE;
+  result = unlinkat (dir_fd, name, 0);
+  if (result != 0)
+    set_write_error (error, relative_path, errno);
+  close (dir_fd);
+  return result == 0;
 }
 
 void

@@ -39,25 +39,52 @@ char     *veil_paths_output_name      (GHashTable  *stems,
                                        const char  *relative_path,
                                        const char  *new_extension);
 
+/* The mode of every file the export writes (less the umask); a copied file is never more
+ * readable than its source. */
+#define VEIL_PATHS_OUTPUT_MODE 0644
+
 /* Writes @contents to @root/@relative_path through a hidden temporary file in the same folder
- * and a rename, creating folders as needed. Returns the SHA-256 (hex) of what was written.
- * Failures are VEIL_ERROR_WRITE, naming the file and the cause. */
+ * and a rename, creating folders as needed. Every folder below @root is opened without following
+ * a symlink (see veil-confined.h), so nothing planted in @root can redirect the write. Returns
+ * the SHA-256 (hex) of what was written. A path Veil refuses is VEIL_ERROR_UNSAFE_PATH, a name
+ * the file system refuses (too long, a folder in the way) a G_IO_ERROR: both concern that one
+ * file. Anything else (full disk, permissions) is VEIL_ERROR_WRITE. All name the file. */
 gboolean  veil_paths_write_atomic     (const char  *root,
                                        const char  *relative_path,
                                        GBytes      *contents,
                                        char       **out_sha256,
                                        GError     **error);
-/* Copies @source byte for byte to @root/@relative_path the same way. A problem reading
- * @source is a G_IO_ERROR naming it; a problem writing is VEIL_ERROR_WRITE. */
-gboolean  veil_paths_copy_atomic      (const char  *source,
+/* Copies the open regular file @source_fd (read from its current position; @source_name names
+ * it in messages) byte for byte to @root/@relative_path the same way. A Veil key file, whatever
+ * its name, is refused (VEIL_ERROR_UNSAFE_PATH) before anything is written. The copy's mode is
+ * VEIL_PATHS_OUTPUT_MODE narrowed by the source's. With @expected_sha256, a copy with other
+ * contents is removed before it takes its name (VEIL_ERROR_MANIFEST). A problem reading is a
+ * G_IO_ERROR naming the source. The caller keeps @source_fd. */
+gboolean  veil_paths_copy_atomic      (int          source_fd,
+                                       const char  *source_name,
                                        const char  *root,
                                        const char  *relative_path,
+                                       const char  *expected_sha256,
                                        char       **out_sha256,
                                        guint64     *out_bytes_read,
                                        GCancellable *cancellable,
                                        GError     **error);
-/* SHA-256 (hex) of a file, or NULL with an error. */
+/* SHA-256 (hex) of a file, or NULL with an error. Only a regular file is read (see
+ * veil_open_regular()), so a FIFO never blocks it. */
 char     *veil_paths_file_sha256      (const char  *path,
+                                       GError     **error);
+/* The same for @relative_path below @root, opened confined to @root (see veil-confined.h). */
+char     *veil_paths_file_sha256_at   (const char  *root,
+                                       const char  *relative_path,
+                                       GError     **error);
+/* Removes the file @relative_path below @root, never through a symlink. */
+gboolean  veil_paths_remove_at        (const char  *root,
+                                       const char  *relative_path,
+                                       GError     **error);
+/* SHA-256 (hex) of what is left to read from @fd (not closed), or NULL with an error naming
+ * @shown_path. */
+char     *veil_paths_fd_sha256        (int          fd,
+                                       const char  *shown_path,
                                        GError     **error);
 /* Removes temporary files an interrupted export left below @root (only names starting with
  * VEIL_PATHS_TEMP_PREFIX). */

@@ -378,6 +378,9 @@ veil_survival_check_export (const char      *output_dir,
 
       if (manifest == NULL)
         return NULL;
+      _veil_survival_report_set_made_for_resolution (
+        report, manifest->training_res != VEIL_TRAINING_RES_NATIVE
+                && veil_survival_report_get_resolution (report) == manifest->training_res);
       manifest_sample (manifest, veil_dataset_get_root (input), output_dir, bank,
                        sample_per_class, NULL, chosen);
       if (!add_pairs (report, chosen, 0, NULL, NULL, cancellable, error))
@@ -385,6 +388,8 @@ veil_survival_check_export (const char      *output_dir,
       return g_steal_pointer (&report);
     }
 
+  /* Without a manifest, what the filters were made for is not known. */
+  _veil_survival_report_set_made_for_resolution (report, FALSE);
   n_classes = veil_filter_bank_get_n_classes (bank);
   per_class = g_new0 (GPtrArray *, n_classes);
   for (guint c = 0; c < n_classes; c++)

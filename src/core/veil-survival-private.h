@@ -23,6 +23,12 @@ GdkPixbuf *_veil_survival_downscale_rgb    (const guint8 *src,
 GdkPixbuf *_veil_survival_jpeg_round_trip  (GdkPixbuf    *pixbuf,
                                             GError      **error);
 
+/* Whether the filters were made for the report's resolution (see
+ * veil_survival_report_get_made_for_resolution()), when the caller knows better than
+ * veil_survival_report_new() could. Before any pair is added. */
+void       _veil_survival_report_set_made_for_resolution (VeilSurvivalReport *report,
+                                                          gboolean            made_for_res);
+
 /* Progress of a check: @n_checked pairs of the sample measured, of @n_to_check. */
 typedef void (*VeilSurvivalProgressFunc) (guint    n_checked,
                                           guint    n_to_check,

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -47,6 +46,7 @@ struct _VeilSurvivalReport {
   guint            res;
   int              k;
   int              n_unknowns; /* k² weights and an offset */
+  gboolean         made_for_res; /* the filters were enlarged for res */
   GMutex           lock;
   guint            n_classes;
   ClassData       *classes;
@@ -65,6 +65,7 @@ veil_survival_report_new (VeilFilterBank *bank,
   report->bank = veil_filter_bank_ref (bank);
   report->res = training_res == VEIL_TRAINING_RES_NATIVE ? VEIL_SURVIVAL_DEFAULT_RES
                                                          : training_res;
+  report->made_for_res = training_res != VEIL_TRAINING_RES_NATIVE;
   report->k = veil_filter_bank_get_k (bank);
   report->n_unknowns = report->k * report->k + 1;
   g_mutex_init (&report->lock);
@@ -105,6 +106,21 @@ veil_survival_report_get_resolution (const VeilSurvivalReport *report)
 {
   g_return_val_if_fail (report != NULL, 0);
   return report->res;
+}
+
+gboolean
+veil_survival_report_get_made_for_resolution (const VeilSurvivalReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+  return report->made_for_res;
+}
+
+void
+_veil_survival_report_set_made_for_resolution (VeilSurvivalReport *report,
+                                               gboolean            made_for_res)
+{
+  g_return_if_fail (report != NULL);
+  report->made_for_res = made_for_res;
 }
 
 guint
@@ -488,6 +504,24 @@ solve_spd (double *a,
 }
 
 static double
+cosine_filters (const float *a,
+                const float *b,
+                int          n)
+{
+  double dot = 0.0, aa = 0.0, bb = 0.0;
+
+  for (int i = 0; i < n; i++)
+    {
+      dot += (double) a[i] * b[i];
+      aa += (double) a[i] * a[i];
+      bb += (double) b[i] * b[i];
+    }
+  if (aa <= 0.0 || bb <= 0.0)
+    return NAN;
+  return dot / sqrt (aa * bb);
+}
+
+static double
 cosine (const double *h,
         const float  *w,
         int           n)
@@ -505,6 +539,33 @@ cosine (const double *h,
   return dot / sqrt (hh * ww);
 }
 
+/* Why a measured class passes or fails. The order matters: images the shrink left practically
+ * unchanged have lost their protection whatever the fit says. When the fit resembles another
+ * class's filter as much as its own and the two filters are themselves alike (as alike as two
+ * filters with the same peak cell, or no less alike than the fit is to its own), their
+ * likeness is the cause: a protection made for another resolution or a higher strength would
+ * not separate them. Otherwise the filter was blurred away, by the JPEG alone for images that
+ * were not shrunk. */
+static VeilSurvivalVerdict
+judge (const VeilSurvivalClassResult *r,
+       gboolean                       made_for_res)
+{
+  gboolean weak = !(r->psnr <= VEIL_SURVIVAL_MAX_PSNR);
+  gboolean all_native = r->n_native == r->n_samples;
+
+  if (!weak && isfinite (r->cosine_own)
+      && (r->best_other < 0 || r->cosine_own > r->cosine_best_other))
+    return VEIL_SURVIVAL_VERDICT_PASS;
+  if (!weak && !isfinite (r->cosine_own))
+    return VEIL_SURVIVAL_VERDICT_UNMEASURABLE;
+  if (!weak && (r->cosine_filters >= VEIL_SURVIVAL_ALIKE_FILTERS
+                || r->cosine_filters >= r->cosine_own))
+    return VEIL_SURVIVAL_VERDICT_CONFUSABLE;
+  if (all_native)
+    return VEIL_SURVIVAL_VERDICT_TOO_PLAIN;
+  return made_for_res ? VEIL_SURVIVAL_VERDICT_TOO_WEAK : VEIL_SURVIVAL_VERDICT_WASHED_OUT;
+}
+
 /* Called with the lock held. */
 static void
 update_result (VeilSurvivalReport *report,
@@ -520,8 +581,17 @@ update_result (VeilSurvivalReport *report,
     return;
   cd->valid = TRUE;
 
-  *r = (VeilSurvivalClassResult) { cd->n_samples, NAN, NAN, NAN, NAN, -1, 0, FALSE,
-                                   cd->n_native };
+  *r = (VeilSurvivalClassResult) {
+    .verdict = VEIL_SURVIVAL_VERDICT_NOT_CHECKED,
+    .n_samples = cd->n_samples,
+    .psnr = NAN,
+    .psnr_mean = NAN,
+    .cosine_own = NAN,
+    .cosine_best_other = NAN,
+    .best_other = -1,
+    .cosine_filters = NAN,
+    .n_native = cd->n_native,
+  };
   if (cd->n_samples == 0)
     return;
 
@@ -560,9 +630,13 @@ update_result (VeilSurvivalReport *report,
         }
     }
 
-  r->pass = isfinite (r->cosine_own) &&
-            (r->best_other < 0 || r->cosine_own > r->cosine_best_other) &&
-            r->psnr <= VEIL_SURVIVAL_MAX_PSNR;
+  if (r->best_other >= 0)
+    r->cosine_filters = cosine_filters (veil_filter_bank_get_filter (report->bank, class_index),
+                                        veil_filter_bank_get_filter (report->bank,
+                                                                     r->best_other),
+                                        kk);
+  r->verdict = judge (r, report->made_for_res);
+  r->pass = r->verdict == VEIL_SURVIVAL_VERDICT_PASS;
 }
 
 void
@@ -583,236 +657,41 @@ veil_survival_report_get_result (const VeilSurvivalReport *report,
   g_mutex_unlock (&self->lock);
 }
 
+VeilSurvivalVerdict
+veil_survival_report_get_verdict (const VeilSurvivalReport *report,
+                                  guint                    *n_measured,
+                                  guint                    *n_failed)
+{
+  VeilSurvivalVerdict failing = VEIL_SURVIVAL_VERDICT_PASS;
+  guint measured = 0, failed = 0;
+
+  g_return_val_if_fail (report != NULL, VEIL_SURVIVAL_VERDICT_NOT_CHECKED);
+
+  for (guint i = 0; i < report->n_classes; i++)
+    {
+      VeilSurvivalClassResult r;
+
+      veil_survival_report_get_result (report, i, &r);
+      if (r.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED)
+        continue;
+      measured++;
+      if (r.verdict == VEIL_SURVIVAL_VERDICT_PASS)
+        continue;
+      failing = failed == 0 || failing == r.verdict ? r.verdict : VEIL_SURVIVAL_VERDICT_MIXED;
+      failed++;
+    }
+  if (n_measured != NULL)
+    *n_measured = measured;
+  if (n_failed != NULL)
+    *n_failed = failed;
+  return measured == 0 ? VEIL_SURVIVAL_VERDICT_NOT_CHECKED : failing;
+}
+
 gboolean
 veil_survival_report_get_all_pass (const VeilSurvivalReport *report)
 {
-  guint n_measured = 0;
-  gboolean all = TRUE;
-
   g_return_val_if_fail (report != NULL, FALSE);
 
-  for (guint i = 0; i < report->n_classes; i++)
-    {
-      VeilSurvivalClassResult r;
-
-      veil_survival_report_get_result (report, i, &r);
-      if (r.n_samples == 0)
-        continue;
-      n_measured++;
-      all = all && r.pass;
-    }
-  return n_measured > 0 && all;
+  return veil_survival_report_get_verdict (report, NULL, NULL) == VEIL_SURVIVAL_VERDICT_PASS;
 }
 
-char *
-veil_survival_report_dup_class_summary (const VeilSurvivalReport *report,
-                                        guint                     class_index)
-{
-  VeilSurvivalClassResult r;
-
-  g_return_val_if_fail (report != NULL, NULL);
-  g_return_val_if_fail (class_index < report->n_classes, NULL);
-
-  veil_survival_report_get_result (report, class_index, &r);
-  if (r.n_samples == 0)
-    return g_strdup (_("Not checked: no protected image of this class was found."));
-  if (r.pass && r.n_native == r.n_samples)
-    /* Translators: %u is a size in pixels, %.1f a PSNR in decibels. */
-    return g_strdup_printf (_("Protected: these images are no larger than the %u-pixel size AI "
-                              "training uses, so they are protected exactly as in the research "
-                              "paper and are not shrunk; saved as JPEG, they still carry this "
-                              "class’s pattern (%.1f dB from the originals on average)."),
-                            report->res, r.psnr_mean);
-  if (r.pass)
-    /* Translators: %u is a size in pixels, %.1f a PSNR in decibels. */
-    return g_strdup_printf (_("Protected: shrunk to the %u-pixel size AI training uses and "
-                              "saved as JPEG, the images still carry this class’s pattern "
-                              "(%.1f dB from the originals on average)."),
-                            report->res, r.psnr_mean);
-  if (!(r.psnr <= VEIL_SURVIVAL_MAX_PSNR))
-    {
-      if (!isfinite (r.psnr))
-        return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size "
-                                  "AI training uses, the images are identical to the "
-                                  "originals."), report->res);
-      /* Translators: the first two %u count images, the third is a size in pixels, %.1f a
-       * PSNR in decibels, %.0f the largest PSNR that still counts as protected. */
-      return g_strdup_printf (ngettext ("Not protected where it counts: %u of %u checked images, "
-                                        "shrunk to the %u-pixel size AI training uses, is almost "
-                                        "identical to its original (up to %.1f dB; %.0f dB or "
-                                        "less is needed).",
-                                        "Not protected where it counts: %u of %u checked images, "
-                                        "shrunk to the %u-pixel size AI training uses, are "
-                                        "almost identical to their originals (up to %.1f dB; "
-                                        "%.0f dB or less is needed).",
-                                        r.n_weak),
-                              r.n_weak, r.n_samples, report->res, r.psnr,
-                              VEIL_SURVIVAL_MAX_PSNR);
-    }
-  if (r.n_native == r.n_samples)
-    return g_strdup (_("Not protected where it counts: saved as JPEG, these images no longer "
-                       "carry a pattern that tells this class apart from the others (plain or "
-                       "nearly uniform pictures carry little of it)."));
-  return g_strdup_printf (_("Not protected where it counts: shrunk to the %u-pixel size AI "
-                            "training uses and saved as JPEG, this class’s pattern can no "
-                            "longer be told apart from other classes’."), report->res);
-}
-
-char *
-veil_survival_report_dup_summary (const VeilSurvivalReport *report)
-{
-  guint n_measured = 0, n_failed = 0, n_failed_native = 0;
-  gboolean all_native = TRUE;
-
-  g_return_val_if_fail (report != NULL, NULL);
-
-  for (guint i = 0; i < report->n_classes; i++)
-    {
-      VeilSurvivalClassResult r;
-
-      veil_survival_report_get_result (report, i, &r);
-      if (r.n_samples == 0)
-        continue;
-      n_measured++;
-      n_failed += !r.pass;
-      n_failed_native += !r.pass && r.n_native == r.n_samples;
-      all_native = all_native && r.n_native == r.n_samples;
-    }
-
-  if (n_measured == 0)
-    return g_strdup (_("The protection could not be checked: no protected image was found."));
-  /* Small images (icons, CIFAR-like sets) are what the paper protects; shrinking does not
-   * apply to them, and saying it "survives shrinking" would be misleading. */
-  if (n_failed == 0 && all_native)
-    return g_strdup_printf (ngettext ("These images are no larger than the %u-pixel size AI "
-                                      "training uses, so they are protected exactly as in the "
-                                      "research paper, without shrinking: the checked class "
-                                      "keeps its protection when saved as JPEG.",
-                                      "These images are no larger than the %u-pixel size AI "
-                                      "training uses, so they are protected exactly as in the "
-                                      "research paper, without shrinking: all %u checked "
-                                      "classes keep their protection when saved as JPEG.",
-                                      n_measured),
-                            report->res, n_measured);
-  if (n_failed == 0)
-    return g_strdup_printf (ngettext ("The protection survives being shrunk to the %u-pixel "
-                                      "size AI training uses: the checked class passes.",
-                                      "The protection survives being shrunk to the %u-pixel "
-                                      "size AI training uses: all %u checked classes pass.",
-                                      n_measured),
-                            report->res, n_measured);
-  /* Images that were not shrunk did not lose anything to shrinking: another training
-   * resolution would not help them. */
-  if (n_failed == n_failed_native)
-    return g_strdup_printf (ngettext ("%u of %u checked classes cannot be told apart by its "
-                                      "pattern once saved as JPEG: its images are too plain to "
-                                      "carry it.",
-                                      "%u of %u checked classes cannot be told apart by their "
-                                      "pattern once saved as JPEG: their images are too plain "
-                                      "to carry it.",
-                                      n_failed),
-                            n_failed, n_measured);
-  return g_strdup_printf (ngettext ("%u of %u checked classes loses its protection when shrunk "
-                                    "to the %u-pixel size AI training uses: protect again with "
-                                    "that training resolution.",
-                                    "%u of %u checked classes lose their protection when "
-                                    "shrunk to the %u-pixel size AI training uses: protect "
-                                    "again with that training resolution.",
-                                    n_failed),
-                          n_failed, n_measured, report->res);
-}
-
-static void
-add_double_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, round (value * 1000.0) / 1000.0);
-  else
-    json_builder_add_null_value (builder);
-}
-
-void
-veil_survival_report_to_json_builder (const VeilSurvivalReport *report,
-                                      JsonBuilder              *builder)
-{
-  g_autofree char *summary = NULL;
-  locale_t c_locale, previous_locale;
-
-  g_return_if_fail (report != NULL);
-  g_return_if_fail (JSON_IS_BUILDER (builder));
-
-  /* Records (the manifest, JSON events) must not depend on the reader's language, or resuming
-   * an export under another locale would change its bytes: write the sentences untranslated.
-   * uselocale() is per thread, and gettext ignores LANGUAGE under the C locale. */
-  c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
-  previous_locale = c_locale != (locale_t) 0 ? uselocale (c_locale) : (locale_t) 0;
-
-  summary = veil_survival_report_dup_summary (report);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "resolution");
-  json_builder_add_int_value (builder, report->res);
-  json_builder_set_member_name (builder, "jpeg_quality");
-  json_builder_add_int_value (builder, VEIL_SURVIVAL_JPEG_QUALITY);
-  json_builder_set_member_name (builder, "max_psnr");
-  json_builder_add_double_value (builder, VEIL_SURVIVAL_MAX_PSNR);
-  json_builder_set_member_name (builder, "all_pass");
-  json_builder_add_boolean_value (builder, veil_survival_report_get_all_pass (report));
-  json_builder_set_member_name (builder, "summary");
-  json_builder_add_string_value (builder, summary);
-  json_builder_set_member_name (builder, "classes");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < report->n_classes; i++)
-    {
-      VeilSurvivalClassResult r;
-      g_autofree char *class_summary = veil_survival_report_dup_class_summary (report, i);
-
-      veil_survival_report_get_result (report, i, &r);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "class");
-      json_builder_add_string_value (builder, veil_filter_bank_get_class_name (report->bank, i));
-      json_builder_set_member_name (builder, "samples");
-      json_builder_add_int_value (builder, r.n_samples);
-      add_double_or_null (builder, "psnr", r.psnr);
-      add_double_or_null (builder, "psnr_mean", r.psnr_mean);
-      json_builder_set_member_name (builder, "weak_images");
-      json_builder_add_int_value (builder, r.n_weak);
-      json_builder_set_member_name (builder, "native_images");
-      json_builder_add_int_value (builder, r.n_native);
-      add_double_or_null (builder, "cosine_own", r.cosine_own);
-      add_double_or_null (builder, "cosine_best_other", r.cosine_best_other);
-      json_builder_set_member_name (builder, "best_other_class");
-      if (r.best_other >= 0)
-        json_builder_add_string_value (builder,
-                                       veil_filter_bank_get_class_name (report->bank,
-                                                                        r.best_other));
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "pass");
-      json_builder_add_boolean_value (builder, r.pass);
-      json_builder_set_member_name (builder, "summary");
-      json_builder_add_string_value (builder, class_summary);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  if (c_locale != (locale_t) 0)
-    {
-      uselocale (previous_locale);
-      freelocale (c_locale);
-    }
-}
-
-JsonNode *
-veil_survival_report_to_json (const VeilSurvivalReport *report)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  g_return_val_if_fail (report != NULL, NULL);
-
-  veil_survival_report_to_json_builder (report, builder);
-  return json_builder_get_root (builder);
-}

@@ -24,12 +24,17 @@ G_BEGIN_DECLS
  *      least squares from protected ≈ c · (original ⋆ h) + d at R over all pairs, compared by
  *      cosine similarity with every class's filter.
  * A class passes when its own filter is the most similar and the PSNR of every checked image is
- * at most VEIL_SURVIVAL_MAX_PSNR. */
+ * at most VEIL_SURVIVAL_MAX_PSNR; otherwise its VeilSurvivalVerdict says why. The report holds
+ * facts only: the sentences are in src/text/veil-survival-text.h. */
 
 #define VEIL_SURVIVAL_DEFAULT_RES      224u /* used when the protection was made "native" */
 #define VEIL_SURVIVAL_JPEG_QUALITY     75
 #define VEIL_SURVIVAL_MAX_PSNR         35.0
 #define VEIL_SURVIVAL_DEFAULT_SAMPLE   8u   /* pairs per class for an export check */
+/* Two classes' filters at least this similar (cosine) count as alike: filters whose peak cells
+ * coincide are (0.82 for k = 3 at p_b = 1, above 0.95 at the paper's settings); filters with
+ * different peaks are not (about 0.1 at k = 9, p_b = 0.06; 0.4 at k = 3, p_b = 0.3). */
+#define VEIL_SURVIVAL_ALIKE_FILTERS    0.8
 
 /* The size a scraper shrinks a @width×@height image to: short side @res, the long side in
  * proportion (rounded), never enlarged. */
@@ -53,7 +58,9 @@ void       veil_survival_downscale_area  (const guint8 *src,
                                           int           dst_height);
 
 /* The image as a model sees it: area-downscaled to short side @res (unless already that small)
- * and, with @jpeg, through a JPEG of quality 75 and back. A new RGB(A) pixbuf. */
+ * and, with @jpeg, through a JPEG of quality 75 and back. A new RGB pixbuf (alpha is dropped).
+ * The one shrink of Veil: the survival check measures with it and the app's "As a Model Sees
+ * It" view shows it. */
 GdkPixbuf *veil_survival_as_scraper_sees (GdkPixbuf    *pixbuf,
                                           guint         res,
                                           gboolean      jpeg,
@@ -61,7 +68,39 @@ GdkPixbuf *veil_survival_as_scraper_sees (GdkPixbuf    *pixbuf,
 
 typedef struct _VeilSurvivalReport VeilSurvivalReport;
 
+/* What the check found for a class (or, from veil_survival_report_get_verdict(), for the whole
+ * collection). A fact, not a sentence: the words are the CLI's and the app's. Each has a stable
+ * id for records, veil_survival_verdict_to_id(). */
+typedef enum {
+  VEIL_SURVIVAL_VERDICT_NOT_CHECKED,  /* "not-checked": no protected image was measured */
+  VEIL_SURVIVAL_VERDICT_PASS,         /* "pass": still carries its own filter, strongly enough */
+  VEIL_SURVIVAL_VERDICT_WASHED_OUT,   /* "washed-out": shrunk to R, images lost their filter;
+                                       * the filters were not made for R (native or another
+                                       * training resolution, or not known) */
+  VEIL_SURVIVAL_VERDICT_TOO_WEAK,     /* "too-weak": the same although the filters were made
+                                       * for R: the strength or filter size is too small */
+  VEIL_SURVIVAL_VERDICT_CONFUSABLE,   /* "confusable": what survives resembles another class's
+                                       * filter as much as its own, because the two filters are
+                                       * alike (best_other names that class; cosine_filters at
+                                       * least VEIL_SURVIVAL_ALIKE_FILTERS or cosine_own) */
+  VEIL_SURVIVAL_VERDICT_TOO_PLAIN,    /* "too-plain": images not shrunk (at most R) whose
+                                       * filter does not survive the JPEG: too plain to carry
+                                       * it */
+  VEIL_SURVIVAL_VERDICT_UNMEASURABLE, /* "unmeasurable": too few or too flat pixels to estimate
+                                       * a filter from */
+  VEIL_SURVIVAL_VERDICT_MIXED,        /* "mixed": overall only: classes fail for several of the
+                                       * reasons above */
+} VeilSurvivalVerdict;
+
+#define VEIL_SURVIVAL_N_VERDICTS (VEIL_SURVIVAL_VERDICT_MIXED + 1)
+
+/* The verdict's stable id ("pass", "washed-out", …), and back: FALSE for an unknown id. */
+const char *veil_survival_verdict_to_id   (VeilSurvivalVerdict  verdict);
+gboolean    veil_survival_verdict_from_id (const char          *id,
+                                           VeilSurvivalVerdict *out_verdict);
+
 typedef struct {
+  VeilSurvivalVerdict verdict;
   guint    n_samples;          /* pairs measured */
   double   psnr;               /* dB at R (downscaled, best gain) of the least protected
                                 * image; INFINITY when identical */
@@ -69,16 +108,19 @@ typedef struct {
   double   cosine_own;         /* estimated filter vs the class's own filter */
   double   cosine_best_other;  /* the most similar other class's filter; NAN with one class */
   int      best_other;         /* its class index, -1 with one class */
+  double   cosine_filters;     /* the class's own filter vs best_other's (both as the key made
+                                * them); NAN with one class */
   guint    n_weak;             /* images above VEIL_SURVIVAL_MAX_PSNR */
-  gboolean pass;               /* n_samples > 0, own filter most similar, n_weak = 0 */
+  gboolean pass;               /* verdict == VEIL_SURVIVAL_VERDICT_PASS */
   guint    n_native;           /* images at most R on their short side: protected with the
                                 * filter as is (the paper's setting) and measured at their own
                                 * size, not shrunk */
 } VeilSurvivalClassResult;
 
-/* A report for the classes of @bank, evaluated at @training_res (VEIL_TRAINING_RES_NATIVE
- * means VEIL_SURVIVAL_DEFAULT_RES, a typical scraper's size). Adding pairs is thread-safe, and
- * the result does not depend on the order pairs are added in (the sums are exact). */
+/* A report for the classes of @bank, whose filters were made for @training_res, evaluated at
+ * that resolution (VEIL_TRAINING_RES_NATIVE means at VEIL_SURVIVAL_DEFAULT_RES, a typical
+ * scraper's size). Adding pairs is thread-safe, and the result does not depend on the order
+ * pairs are added in (the sums are exact). */
 VeilSurvivalReport *veil_survival_report_new   (VeilFilterBank     *bank,
                                                 guint               training_res);
 VeilSurvivalReport *veil_survival_report_ref   (VeilSurvivalReport *report);
@@ -121,20 +163,30 @@ const char *veil_survival_report_get_class_name (const VeilSurvivalReport *repor
 void     veil_survival_report_get_result     (const VeilSurvivalReport *report,
                                               guint                     class_index,
                                               VeilSurvivalClassResult  *result);
+/* Whether the filters were enlarged for the resolution the report measures at (else they were
+ * made native, for another resolution, or it is not known). */
+gboolean veil_survival_report_get_made_for_resolution (const VeilSurvivalReport *report);
 /* TRUE when at least one class was measured and every measured class passes. */
 gboolean veil_survival_report_get_all_pass   (const VeilSurvivalReport *report);
-/* A sentence for a photographer about one class, or about the whole collection. */
-char    *veil_survival_report_dup_class_summary (const VeilSurvivalReport *report,
-                                                 guint                     class_index);
-char    *veil_survival_report_dup_summary    (const VeilSurvivalReport *report);
+/* The collection's verdict: NOT_CHECKED when no class was measured, PASS when every measured
+ * class passes, else the verdict every failing class shares, or MIXED. @n_measured and
+ * @n_failed (may be NULL) count classes. */
+VeilSurvivalVerdict veil_survival_report_get_verdict (const VeilSurvivalReport *report,
+                                                      guint                    *n_measured,
+                                                      guint                    *n_failed);
 
 /* Writes the report as the value of a member: call with @builder inside an object, after
- * json_builder_set_member_name(). The value is
- *   {"resolution", "jpeg_quality", "max_psnr", "all_pass", "summary",
- *    "classes": [{"class", "samples", "psnr" (the least protected image; null if identical),
- *                 "psnr_mean", "weak_images", "native_images", "cosine_own",
- *                 "cosine_best_other" (null with one class), "best_other_class", "pass",
- *                 "summary"}...]} */
+ * json_builder_set_member_name(). Facts only, no sentences, so the bytes do not depend on the
+ * locale. The value is
+ *   {"resolution", "made_for_resolution", "jpeg_quality", "max_psnr",
+ *    "verdict" (an id of veil_survival_verdict_to_id()), "all_pass",
+ *    "classes": [{"class", "verdict", "pass", "samples",
+ *                 "psnr" (the least protected image; null if identical), "psnr_mean",
+ *                 "weak_images", "native_images", "cosine_own",
+ *                 "cosine_best_other", "best_other_class", "cosine_filters" (null with one
+ *                 class)}...]}
+ * Manifests written before verdicts existed have "summary" sentences instead of "verdict"s
+ * (and no "made_for_resolution" or "cosine_filters"). */
 void      veil_survival_report_to_json_builder (const VeilSurvivalReport *report,
                                                 JsonBuilder              *builder);
 JsonNode *veil_survival_report_to_json         (const VeilSurvivalReport *report);

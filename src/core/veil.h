@@ -11,6 +11,7 @@
 #include "veil-convolve.h"
 #include "veil-detail.h"
 #include "veil-protect.h"
+#include "veil-protect-params.h"
 #include "veil-image-io.h"
 #include "veil-dataset.h"
 #include "veil-export.h"

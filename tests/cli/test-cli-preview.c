@@ -180,7 +180,7 @@ static const ErrorCase error_cases[] = {
   { { "@IMAGE@", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o", "@IMAGE@",
       NULL }, 2, "must not be IMAGE" },
   { { "@IMAGE@", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-k", "4", "-o",
-      "@BASE@/p.png", NULL }, 2, "-k must be" },
+      "@BASE@/p.png", NULL }, 2, "filter size must be an odd number from 3 to 31" },
   { { "@BASE@/in/cat/notes.png", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o",
       "@BASE@/p.png", NULL }, 1, "cat/notes.png" },
   { { "@BASE@/in/cat/none.png", "--class", "cat", "--seed", "1", "--classes", "cat,dog", "-o",

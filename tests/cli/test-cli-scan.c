@@ -70,6 +70,24 @@ test_text (void)
   veil_test_rm_rf (base);
 }
 
+/* One of each: "1 image in 1 class", "Skipped: 1 file". */
+static void
+test_singular (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *image = g_build_filename (base, "in", "cat", "a.png", NULL);
+  g_autofree char *other = g_build_filename (base, "in", "cat", "notes.txt", NULL);
+  g_autofree char *input = g_build_filename (base, "in", NULL);
+  g_autofree char *out = NULL;
+
+  cli_write_file (image, "?", 1);
+  cli_write_file (other, "x", 1);
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "scan", input, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "1 image in 1 class\n"));
+  g_assert_nonnull (strstr (out, "Skipped: 1 file\n"));
+  veil_test_rm_rf (base);
+}
+
 static void
 test_json (void)
 {
@@ -185,6 +203,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/scan/text", test_text);
+  g_test_add_func ("/cli/scan/singular", test_singular);
   g_test_add_func ("/cli/scan/json", test_json);
   g_test_add_func ("/cli/scan/unreadable", test_unreadable);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)

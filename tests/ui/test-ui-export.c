@@ -257,7 +257,7 @@ test_export_complete (void)
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export test"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 20);
+  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 
@@ -346,7 +346,7 @@ test_export_complete (void)
     g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
     g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "already holds a finished export"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-    WAIT_UNTIL (!is_running_or_setup (dialog), 20);
+    WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
     g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                       VEIL_EXPORT_DIALOG_STATE_COMPLETE);
     report = veil_export_dialog_get_report (dialog);
@@ -381,7 +381,7 @@ export_and_cancel (VeilExportDialog *dialog,
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
   handler = g_signal_connect (dialog, "notify::n-done", G_CALLBACK (cancel_when_started), NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 20);
+  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
   g_signal_handler_disconnect (dialog, handler);
 
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
@@ -442,7 +442,7 @@ test_cancel_resume (void)
   dialog = open_export_dialog ();
   export_and_cancel (dialog, output);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.resume", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 20);
+  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
   report = veil_export_dialog_get_report (dialog);
@@ -461,7 +461,7 @@ test_cancel_resume (void)
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out2_file));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Unfinished Export in This Folder"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 20);
+  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
   report = veil_export_dialog_get_report (dialog);

@@ -235,10 +235,16 @@ test_export_import (void)
   g_assert_null (ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
 
   /* What the file chooser's answer runs: a private copy that imports back as the same key. */
-  g_assert_true (veil_key_list_export (keys, "Backed up", copy, &error));
+  g_assert_true (veil_key_list_export (keys, "Backed up", copy, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (copy, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* An existing file is replaced only when the person confirmed it. */
+  g_assert_false (veil_key_list_export (keys, "Backed up", copy, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_true (veil_key_list_export (keys, "Backed up", copy, TRUE, &error));
+  g_assert_no_error (error);
   g_assert_true (veil_key_list_delete (keys, "Backed up", &error));
   g_assert_no_error (error);
   item = veil_key_list_import (keys, copy, &error);
@@ -333,6 +339,53 @@ test_rename_and_damaged (void)
   ui_test_wait_ms (50);
 }
 
+/* A second key of the same name: a short message that fits, the field marked until the name
+ * changes, and no message left to come back over the next dialog. Dates read one way only. */
+static void
+test_duplicate_and_date (void)
+{
+  VeilKeyList *keys = veil_key_list_get_default ();
+  VeilKeyManager *manager = open_manager ();
+  GtkWidget *entry_row = ui_test_find_descendant (GTK_WIDGET (manager), ADW_TYPE_ENTRY_ROW);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%e %B %Y");
+  g_autofree char *created = g_strdup_printf ("created %s", g_strstrip (day));
+  g_autofree char *dir = keys_dir ();
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+
+  create_key_in_ui (manager, "Twice");
+  g_assert_nonnull (veil_key_list_find (keys, "Twice"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), created));
+  g_assert_false (gtk_widget_has_css_class (entry_row, "error"));
+
+  create_key_in_ui (manager, "Twice");
+  ui_test_wait_ms (300);
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "A key named “Twice” already exists"));
+  /* Not the key folder's path, which no toast can show whole. */
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (manager), dir));
+  g_assert_true (gtk_widget_has_css_class (entry_row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (entry_row), "Twice 2");
+  g_assert_false (gtk_widget_has_css_class (entry_row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (entry_row), "");
+
+  /* Several times, then the delete dialog: no message comes back over it. */
+  create_key_in_ui (manager, "Twice");
+  create_key_in_ui (manager, "Twice");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.delete", "s", "Twice"));
+  dialog = wait_for_message_dialog ();
+  ui_test_wait_ms (1500);
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (manager), "already exists"));
+  answer (dialog, "cancel");
+  ui_test_wait_ms (500);
+  g_assert_false (ui_test_shows_text (GTK_WIDGET (manager), "already exists"));
+
+  g_assert_true (veil_key_list_delete (keys, "Twice", &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (manager));
+  ui_test_wait_ms (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -357,6 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/keys/create-delete", test_create_delete);
   g_test_add_func ("/ui/keys/export-import", test_export_import);
   g_test_add_func ("/ui/keys/rename-damaged-seed", test_rename_and_damaged);
+  g_test_add_func ("/ui/keys/duplicate-and-date", test_duplicate_and_date);
 
   ret = g_test_run ();
 

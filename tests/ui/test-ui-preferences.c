@@ -88,6 +88,8 @@ test_bindings (void)
   AdwComboRow *format;
   GtkWidget *quality_row;
   GtkSpinButton *quality;
+  GtkWidget *custom_row;
+  GtkSpinButton *custom_spin;
 
   /* Ctrl+, */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
@@ -103,10 +105,33 @@ test_bindings (void)
   g_assert_nonnull (format);
   g_assert_nonnull (quality_row);
   quality = GTK_SPIN_BUTTON (ui_test_find_descendant (quality_row, GTK_TYPE_SPIN_BUTTON));
+  custom_row = find_row (prefs, ADW_TYPE_ACTION_ROW, "Custom Size");
+  g_assert_nonnull (custom_row);
+  custom_spin = GTK_SPIN_BUTTON (ui_test_find_descendant (custom_row, GTK_TYPE_SPIN_BUTTON));
+  g_assert_false (gtk_widget_get_visible (custom_row));
+
+  /* The same training sizes as the adjust panel beside the preview, in the same order. */
+  {
+    GtkDropDown *panel = GTK_DROP_DOWN (
+      ui_test_find_descendant (GTK_WIDGET (VEIL_WINDOW (window)->adjust_panel),
+                               GTK_TYPE_DROP_DOWN));
+    GListModel *a = gtk_drop_down_get_model (panel);
+    GListModel *b = adw_combo_row_get_model (resolution);
+
+    g_assert_cmpuint (g_list_model_get_n_items (a), ==, g_list_model_get_n_items (b));
+    g_assert_cmpuint (g_list_model_get_n_items (a), >=, 3);
+    for (guint i = 0; i < g_list_model_get_n_items (a); i++)
+      {
+        g_autoptr(GtkStringObject) x = g_list_model_get_item (a, i);
+        g_autoptr(GtkStringObject) y = g_list_model_get_item (b, i);
+
+        g_assert_cmpstr (gtk_string_object_get_string (x), ==, gtk_string_object_get_string (y));
+      }
+  }
 
   /* The window starts from the settings. */
   g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 224);
-  g_assert_cmpstr (selected_label (resolution), ==, "224 px");
+  g_assert_cmpstr (selected_label (resolution), ==, "224 px (default)");
   g_assert_cmpstr (selected_label (format), ==, "Same as the original");
   g_assert_cmpint (gtk_spin_button_get_value_as_int (quality), ==,
                    g_settings_get_int (settings, "jpeg-quality"));
@@ -130,11 +155,21 @@ test_bindings (void)
   gtk_spin_button_set_value (quality, 80);
   g_assert_cmpint (g_settings_get_int (settings, "jpeg-quality"), ==, 80);
 
-  /* A value set elsewhere shows, even one that is not a preset. */
+  /* A value set elsewhere shows as "Custom" with its size, and stays. */
   g_settings_set_int (settings, "training-resolution", 300);
   ui_test_wait_ms (50);
-  g_assert_cmpstr (selected_label (resolution), ==, "300 px");
+  g_assert_cmpstr (selected_label (resolution), ==, "Custom");
+  g_assert_true (gtk_widget_get_visible (custom_row));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (custom_spin), ==, 300);
   g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 300);
+
+  /* "Custom" chosen by hand: the size typed in is the setting. */
+  adw_combo_row_set_selected (resolution, find_item (resolution, "256 px"));
+  g_assert_false (gtk_widget_get_visible (custom_row));
+  adw_combo_row_set_selected (resolution, find_item (resolution, "Custom"));
+  g_assert_true (gtk_widget_get_visible (custom_row));
+  gtk_spin_button_set_value (custom_spin, 640);
+  g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 640);
   g_settings_set_string (settings, "output-format", "png");
   g_settings_set_int (settings, "jpeg-quality", 70);
   ui_test_wait_ms (50);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "veil-protect-params.h"
+
+G_BEGIN_DECLS
+
+/* The protection settings as the application keeps them, in GSettings: the one place the
+ * adjust panel, its presets, Preferences, the preview, the export dialog and the export read
+ * them from and write them to. What is read is within the core's limits and at the precision
+ * the panel shows (p_b to 0.01, the fraction to whole percent), so what the panel shows is
+ * what the preview uses, the export dialog lists and the manifest records. */
+
+/* The decimals the application keeps p_b and the fraction at. */
+#define VEIL_PROTECT_SETTINGS_DECIMALS 2
+
+typedef enum {
+  VEIL_PRESET_SMALL_IMAGES,  /* CIFAR-sized images: k = 3, p_b = 0.3, native */
+  VEIL_PRESET_PHOTOGRAPHS,   /* the paper's ImageNet setting, the defaults */
+} VeilPreset;
+
+/* The settings in @settings, brought within the limits. */
+void     veil_protect_settings_read         (GSettings               *settings,
+                                             VeilProtectParams       *params);
+/* Writes @params (within the limits, at the application's precision) as one change. */
+void     veil_protect_settings_write        (GSettings               *settings,
+                                             const VeilProtectParams *params);
+/* Sets the filter size, strength and training resolution of @preset; the fraction stays. */
+void     veil_protect_settings_apply_preset (GSettings               *settings,
+                                             VeilPreset               preset);
+/* Whether the settings are those of @preset. */
+gboolean veil_protect_settings_is_preset    (GSettings               *settings,
+                                             VeilPreset               preset);
+/* @value at the application's precision. */
+double   veil_protect_settings_round        (double                   value);
+
+G_END_DECLS

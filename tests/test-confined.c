@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "veil-test"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "veil-confined.h"
+#include "veil-error.h"
+#include "veil-paths.h"
+#include "veil-test-util.h"
+
+/* The confinement primitive: relative paths only, no symlink followed below the root, only
+ * regular files read, never blocking on a FIFO. */
+
+typedef struct {
+  char *dir;    /* the test's temporary folder */
+  char *root;   /* dir/root: the confined folder */
+  char *outside;/* dir/outside: a folder next to it that nothing may touch */
+  int root_fd;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  fixture->dir = veil_test_make_tmpdir ("veil-confined-XXXXXX");
+  fixture->root = g_build_filename (fixture->dir, "root", NULL);
+  fixture->outside = g_build_filename (fixture->dir, "outside", NULL);
+  g_assert_cmpint (g_mkdir (fixture->root, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (fixture->outside, 0755), ==, 0);
+  secret = g_build_filename (fixture->outside, "secret.txt", NULL);
+  g_assert_true (g_file_set_contents (secret, "secret", -1, NULL));
+  fixture->root_fd = veil_confined_open_root (fixture->root, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fixture->root_fd, >=, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  close (fixture->root_fd);
+  veil_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->root);
+  g_free (fixture->outside);
+}
+
+static void
+assert_outside_untouched (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->outside, 0, NULL);
+  g_autofree char *secret = g_build_filename (fixture->outside, "secret.txt", NULL);
+  g_autofree char *contents = NULL;
+  guint count = 0;
+
+  while (g_dir_read_name (dir) != NULL)
+    count++;
+  g_assert_cmpuint (count, ==, 1);
+  g_assert_true (g_file_get_contents (secret, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "secret");
+}
+
+static void
+test_check_relative (void)
+{
+  const char *good[] = { "a", "c/a.png", "c/.hidden", "c/..a", "c/a..", "\xff\xfe/x", NULL };
+  const char *bad[] = { "", "/etc/passwd", "a/../b", "..", "../a", "a/..", "./a", "a/./b",
+                        "a//b", "a/", NULL };
+  g_autofree char *too_long = g_strnfill (PATH_MAX + 1, 'a');
+
+  for (guint i = 0; good[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_true (veil_confined_check_relative (good[i], &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (veil_confined_check_relative (bad[i], &error));
+      g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+      if (bad[i][0] != '\0')
+        g_assert_nonnull (strstr (error->message, bad[i]));
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (veil_confined_check_relative (too_long, &error));
+    g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  }
+}
+
+static void
+test_dotdot_and_absolute_refused (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *absolute = g_build_filename (fixture->outside, "secret.txt", NULL);
+  const char *name = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (veil_confined_open_read (fixture->root_fd, "../outside/secret.txt", &error),
+                   ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, "../outside/secret.txt"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (veil_confined_open_read (fixture->root_fd, absolute, &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_clear_error (&error);
+
+  g_assert_cmpint (veil_confined_open_parent (fixture->root_fd, "../outside/new.txt", TRUE, &name,
+                                              &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_clear_error (&error);
+
+  g_assert_cmpint (veil_confined_open_parent (fixture->root_fd, "a/../../outside/x/new.txt", TRUE,
+                                              &name, &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  assert_outside_untouched (fixture);
+}
+
+static void
+test_symlinked_folder_refused (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *link = g_build_filename (fixture->root, "lnk", NULL);
+  g_autofree char *file_link = g_build_filename (fixture->root, "notes.txt", NULL);
+  g_autofree char *secret = g_build_filename (fixture->outside, "secret.txt", NULL);
+  const char *name = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (symlink (fixture->outside, link), ==, 0);
+  g_assert_cmpint (symlink (secret, file_link), ==, 0);
+
+  /* Writing through a symlinked folder, even when creating below it. */
+  g_assert_cmpint (veil_confined_open_parent (fixture->root_fd, "lnk/new.txt", TRUE, &name,
+                                              &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, "lnk"));
+  g_clear_error (&error);
+  g_assert_cmpint (veil_confined_open_parent (fixture->root_fd, "lnk/sub/new.txt", TRUE, &name,
+                                              &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_clear_error (&error);
+
+  /* Reading through a symlinked folder or a symlinked file. */
+  g_assert_cmpint (veil_confined_open_read (fixture->root_fd, "lnk/secret.txt", &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_clear_error (&error);
+  g_assert_cmpint (veil_confined_open_read (fixture->root_fd, "notes.txt", &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, "notes.txt"));
+  assert_outside_untouched (fixture);
+}
+
+static void
+test_fifo_refused (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *fifo = g_build_filename (fixture->root, "pipe.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  /* No writer ever opens the FIFO: a blocking open would hang the test (and meson's timeout
+   * would fail it). */
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (veil_confined_open_read (fixture->root_fd, "pipe.jpg", &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, "pipe.jpg"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (veil_open_regular (fifo, &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_clear_error (&error);
+
+  g_assert_cmpint (veil_open_regular ("/dev/zero", &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_folder_refused_for_reading (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *folder = g_build_filename (fixture->root, "c", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (folder, 0755), ==, 0);
+  g_assert_cmpint (veil_confined_open_read (fixture->root_fd, "c", &error), ==, -1);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_clear_error (&error);
+  g_assert_cmpint (veil_confined_open_read (fixture->root_fd, "missing.png", &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "missing.png"));
+}
+
+static void
+test_create_and_read (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *created = g_build_filename (fixture->root, "a", "b", "c.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = NULL;
+  char buffer[16] = { 0 };
+  int dir_fd;
+  int fd;
+
+  /* Without @create a missing folder is an error, nothing is made. */
+  g_assert_cmpint (veil_confined_open_parent (fixture->root_fd, "a/b/c.txt", FALSE, &name,
+                                              &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  dir_fd = veil_confined_open_parent (fixture->root_fd, "a/b/c.txt", TRUE, &name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dir_fd, >=, 0);
+  g_assert_cmpstr (name, ==, "c.txt");
+  fd = openat (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "hello", 5), ==, 5);
+  close (fd);
+  close (dir_fd);
+  g_assert_true (g_file_get_contents (created, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "hello");
+
+  /* A top-level name has the root itself as its folder. */
+  dir_fd = veil_confined_open_parent (fixture->root_fd, "top.txt", TRUE, &name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "top.txt");
+  close (dir_fd);
+
+  fd = veil_confined_open_read (fixture->root_fd, "a/b/c.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read (fd, buffer, sizeof buffer - 1), ==, 5);
+  g_assert_cmpstr (buffer, ==, "hello");
+  /* O_NONBLOCK is cleared before the fd is handed back. */
+  g_assert_cmpint (fcntl (fd, F_GETFL) & O_NONBLOCK, ==, 0);
+  close (fd);
+
+  fd = veil_open_regular (created, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  assert_outside_untouched (fixture);
+}
+
+static void
+test_root_symlink_followed (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autofree char *link = g_build_filename (fixture->dir, "root-link", NULL);
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  /* The root's own path is the user's choice. */
+  g_assert_cmpint (symlink (fixture->root, link), ==, 0);
+  fd = veil_confined_open_root (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/confined/check-relative", test_check_relative);
+  g_test_add ("/core/confined/dotdot-and-absolute", Fixture, NULL, fixture_set_up,
+              test_dotdot_and_absolute_refused, fixture_tear_down);
+  g_test_add ("/core/confined/symlinked-folder", Fixture, NULL, fixture_set_up,
+              test_symlinked_folder_refused, fixture_tear_down);
+  g_test_add ("/core/confined/fifo", Fixture, NULL, fixture_set_up, test_fifo_refused,
+              fixture_tear_down);
+  g_test_add ("/core/confined/folder-not-file", Fixture, NULL, fixture_set_up,
+              test_folder_refused_for_reading, fixture_tear_down);
+  g_test_add ("/core/confined/create-and-read", Fixture, NULL, fixture_set_up,
+              test_create_and_read, fixture_tear_down);
+  g_test_add ("/core/confined/root-symlink", Fixture, NULL, fixture_set_up,
+              test_root_symlink_followed, fixture_tear_down);
+  return g_test_run ();
+}
