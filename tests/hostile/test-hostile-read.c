@@ -246,6 +246,18 @@ test_non_utf8_class (Fixture       *fixture,
   g_assert_cmpuint (n_in_class, ==, 2);
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output,
                                 NULL), ==, 0);
+  /* The survival report printed for scripts is JSON too: every line valid UTF-8. */
+  {
+    g_autofree char *out = NULL;
+    g_autoptr(JsonNode) printed = NULL;
+    int status = hostile_run (fixture->home, NULL, &out, NULL, "check", "--key", "k1", "--json",
+                              "--against", fixture->input, fixture->output, NULL);
+
+    g_assert_true (status == 0 || status == 3);
+    g_assert_true (g_utf8_validate (out, -1, NULL));
+    printed = json_from_string (out, NULL);
+    g_assert_nonnull (printed);
+  }
   assert_no_key_bytes (fixture);
 }
 
