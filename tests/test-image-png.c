@@ -250,8 +250,11 @@ test_encode (gconstpointer data)
   out = g_bytes_unref_to_data (g_steal_pointer (&bytes), &len);
   while (pos + 12 <= len)
     {
-      guint32 chunk_len = GUINT32_FROM_BE (*(guint32 *) (out + pos));
+      guint32 chunk_len;
       const char *type = out + pos + 4;
+
+      memcpy (&chunk_len, out + pos, sizeof chunk_len); /* chunks are not 4-byte aligned */
+      chunk_len = GUINT32_FROM_BE (chunk_len);
 
       if (n_chunks == 0 || memcmp (type, "IDAT", 4) != 0
           || memcmp (expected_chunks[n_chunks - 1], "IDAT", 4) != 0)

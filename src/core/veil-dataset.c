@@ -352,6 +352,7 @@ static void
 dataset_free (VeilDataset *dataset)
 {
   g_free (dataset->root);
+  g_strfreev (dataset->class_names);
   g_free (dataset->class_first);
   g_array_unref (dataset->images);
   g_array_unref (dataset->skipped);

@@ -56,7 +56,7 @@ detail_correlation (const char *a_path, const char *b_path)
   g_autoptr(GdkPixbuf) b = gdk_pixbuf_new_from_file (b_path, NULL);
   g_autoptr(VeilDetailResampler) resampler = NULL;
   GdkPixbuf *images[2];
-  g_autofree float *band[2] = { NULL, NULL };
+  float *band[2] = { NULL, NULL };  /* g_autofree would free only the first */
   double m[2] = { 0, 0 }, sab = 0, saa = 0, sbb = 0;
   int w, h, sw, sh;
   gsize n;
@@ -101,6 +101,8 @@ detail_correlation (const char *a_path, const char *b_path)
       saa += da * da;
       sbb += db * db;
     }
+  g_free (band[0]);
+  g_free (band[1]);
   return sab / sqrt (saa * sbb);
 }
 
@@ -287,9 +289,11 @@ test_phone_formats (void)
   const char *heif_enc[] = { "heif-enc", "-q", "90", "-o", heic, jpeg, NULL };
   const char *avif_enc[] = { "avifenc", "-s", "10", jpeg, avif, NULL };
 
+  g_autofree char *heif_enc_path = g_find_program_in_path ("heif-enc");
+  g_autofree char *avifenc_path = g_find_program_in_path ("avifenc");
+
   if (!(has_loader ("heif") || has_loader ("heif/avif")) || !has_loader ("avif")
-      || g_find_program_in_path ("heif-enc") == NULL
-      || g_find_program_in_path ("avifenc") == NULL)
+      || heif_enc_path == NULL || avifenc_path == NULL)
     {
       veil_test_rm_rf (base);
       g_test_skip ("heif-gdk-pixbuf, libavif-gdk-pixbuf, heif-enc or avifenc is missing");

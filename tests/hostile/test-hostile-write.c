@@ -386,6 +386,7 @@ test_copy_other_never_publishes_keys (Fixture       *fixture,
   assert_no_key_bytes (fixture);
   veil_test_rm_rf (fixture->output);
 
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, &err, "protect", "--key-file", exported,
                                 "-q", fixture->input, fixture->output, NULL), ==, 1);
   hostile_assert_mentions (err, "holidays.key");
