@@ -271,6 +271,106 @@ test_root_symlink_followed (Fixture       *fixture,
   close (fd);
 }
 
+
+static void
+test_write_atomic (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *new_root = g_build_filename (fixture->dir, "new", "root", NULL);
+  g_autofree char *written = g_build_filename (new_root, "c", "a.txt", NULL);
+  g_autofree char *link = g_build_filename (fixture->root, "lnk", NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("data", 4);
+  g_autofree char *sha256 = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A missing root is made, as the caller named it. */
+  g_assert_true (veil_paths_write_atomic (new_root, "c/a.txt", bytes, &sha256, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (written, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "data");
+
+  /* Below the root, a symlinked folder fails that file, naming it. */
+  g_assert_cmpint (symlink (fixture->outside, link), ==, 0);
+  g_assert_false (veil_paths_write_atomic (fixture->root, "lnk/owned.txt", bytes, NULL, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, "lnk"));
+  g_clear_error (&error);
+  g_assert_false (veil_paths_write_atomic (fixture->root, "../outside/owned.txt", bytes, NULL,
+                                           &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  assert_outside_untouched (fixture);
+}
+
+static void
+test_copy_atomic (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autofree char *private = g_build_filename (fixture->root, "private.txt", NULL);
+  g_autofree char *key = g_build_filename (fixture->root, "renamed.txt", NULL);
+  g_autofree char *archive = g_build_filename (fixture->root, "archive.tar", NULL);
+  g_autofree char *copied = g_build_filename (fixture->dir, "out", "private.txt", NULL);
+  g_autofree char *out = g_build_filename (fixture->dir, "out", NULL);
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  GStatBuf st;
+  int fd;
+
+  g_assert_true (g_file_set_contents (private, "mine", -1, NULL));
+  g_assert_cmpint (g_chmod (private, 0600), ==, 0);
+  g_assert_true (g_file_set_contents (key, "# a note\n[Veil Key]\nVersion=1\n", -1, NULL));
+  /* The marker across the boundary of the copy's 256 KiB chunks. */
+  while (big->len < 256 * 1024 - 4)
+    g_string_append_c (big, 'x');
+  g_string_append (big, "[Veil Key]\nSecret=00\n");
+  g_assert_true (g_file_set_contents (archive, big->str, (gssize) big->len, NULL));
+
+  /* A private file stays private. */
+  fd = veil_confined_open_read (fixture->root_fd, "private.txt", &error);
+  g_assert_no_error (error);
+  g_assert_true (veil_paths_copy_atomic (fd, "private.txt", out, "private.txt", NULL, &sha256,
+                                         NULL, NULL, &error));
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_cmpint (g_stat (copied, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* A wrong checksum: nothing takes the name. */
+  fd = veil_confined_open_read (fixture->root_fd, "private.txt", &error);
+  g_assert_false (veil_paths_copy_atomic (fd, "private.txt", out, "other.txt", "00", NULL, NULL,
+                                          NULL, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+  g_clear_error (&error);
+  close (fd);
+
+  /* A key, whatever its name, also inside a larger file. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *name = i == 0 ? "renamed.txt" : "archive.tar";
+      g_autofree char *target = g_build_filename (out, name, NULL);
+
+      fd = veil_confined_open_read (fixture->root_fd, name, &error);
+      g_assert_no_error (error);
+      g_assert_false (veil_paths_copy_atomic (fd, name, out, name, NULL, NULL, NULL, NULL,
+                                              &error));
+      g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+      g_assert_nonnull (strstr (error->message, name));
+      g_clear_error (&error);
+      close (fd);
+      g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+    }
+  {
+    g_autoptr(GDir) dir = g_dir_open (out, 0, NULL);
+    const char *name;
+    guint n = 0;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,5 +390,9 @@ main (int   argc,
               test_create_and_read, fixture_tear_down);
   g_test_add ("/core/confined/root-symlink", Fixture, NULL, fixture_set_up,
               test_root_symlink_followed, fixture_tear_down);
+  g_test_add ("/core/confined/write-atomic", Fixture, NULL, fixture_set_up, test_write_atomic,
+              fixture_tear_down);
+  g_test_add ("/core/confined/copy-atomic", Fixture, NULL, fixture_set_up, test_copy_atomic,
+              fixture_tear_down);
   return g_test_run ();
 }

@@ -26,6 +26,7 @@ sample_manifest (guint shard_index,
   manifest->pb = 0.25;
   manifest->mix = 0.5;
   manifest->training_res = 224;
+  manifest->keep_detail = TRUE;
   manifest->format = VEIL_OUTPUT_FORMAT_PNG;
   manifest->jpeg_quality = 90;
   manifest->copy_other = TRUE;
@@ -86,6 +87,7 @@ test_round_trip (void)
   loaded = veil_manifest_load (path, &error);
   g_assert_no_error (error);
   g_assert_true (veil_manifest_same_settings (manifest, loaded, &error));
+  g_assert_true (loaded->keep_detail);
   g_assert_cmpuint (loaded->images->len, ==, 3);
   {
     const VeilManifestEntry *entry = g_ptr_array_index (loaded->images, 2);
@@ -197,6 +199,109 @@ test_damaged (void)
   veil_test_rm_rf (dir);
 }
 
+/* Class names that are not UTF-8 come back byte for byte, from the manifest and the journal,
+ * and every file stays valid UTF-8 JSON, also when the survival report holds such a name. */
+static void
+test_non_utf8_classes (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  g_autofree char *journal_path = g_build_filename (dir, "m.journal", NULL);
+  g_autoptr(VeilManifest) manifest = sample_manifest (0, 0);
+  g_autoptr(VeilManifest) loaded = NULL;
+  g_autoptr(VeilManifest) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *data = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *line = NULL;
+  VeilManifestEntry *entry;
+  gsize len;
+
+  g_free (manifest->classes[0]);
+  manifest->classes[0] = g_strdup ("caf\xe9");
+  entry = image_entry (0, "caf\xe9/a.png", VEIL_MANIFEST_STATUS_PROTECTED);
+  g_free (entry->class_name);
+  entry->class_name = g_strdup ("caf\xe9");
+  veil_manifest_add (manifest, entry);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "class");
+  json_builder_add_string_value (builder, "caf\xe9");
+  json_builder_set_member_name (builder, "psnr");
+  json_builder_add_double_value (builder, 22.4);
+  json_builder_end_object (builder);
+  manifest->survival = json_builder_get_root (builder);
+
+  g_assert_true (veil_manifest_save (manifest, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_assert_true (g_utf8_validate (data, (gssize) len, NULL));
+  g_assert_nonnull (strstr (data, "\"psnr\" : 22.4"));
+  loaded = veil_manifest_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->classes[0], ==, "caf\xe9");
+  g_assert_cmpstr (loaded->classes[1], ==, "dog");
+  entry = g_ptr_array_index (loaded->images, 0);
+  g_assert_cmpstr (entry->class_name, ==, "caf\xe9");
+
+  header = veil_manifest_journal_header (manifest);
+  line = veil_manifest_journal_entry (g_ptr_array_index (manifest->images, 0));
+  g_assert_true (g_utf8_validate (header, -1, NULL));
+  g_assert_true (g_utf8_validate (line, -1, NULL));
+  g_clear_pointer (&data, g_free);
+  data = g_strconcat (header, line, NULL);
+  g_assert_true (g_file_set_contents (journal_path, data, -1, NULL));
+  journal = veil_manifest_load_journal (journal_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (journal->classes[0], ==, "caf\xe9");
+  g_assert_cmpstr (((VeilManifestEntry *) g_ptr_array_index (journal->images, 0))->class_name,
+                   ==, "caf\xe9");
+  veil_test_rm_rf (dir);
+}
+
+/* An entry whose path leads out of its folder, or a class that is not a folder name, is
+ * refused, naming the file and the entry. */
+static void
+test_unsafe_entries (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  const char *cases[][2] = {
+    { "output", "../x.png" },
+    { "output", "/etc/passwd" },
+    { "output", "cat/../../x.png" },
+    { "output", "cat//x.png" },
+    { "source", "./cat/x.png" },
+    { "source", "" },
+    { "class", "a/b" },
+    { "class", ".." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VeilManifest) manifest = sample_manifest (0, 0);
+      g_autoptr(VeilManifest) loaded = NULL;
+      g_autoptr(GError) error = NULL;
+      VeilManifestEntry *entry = image_entry (0, "cat/a.png", VEIL_MANIFEST_STATUS_PROTECTED);
+      char **field = g_str_equal (cases[i][0], "output") ? &entry->output
+                     : g_str_equal (cases[i][0], "source") ? &entry->source
+                     : &entry->class_name;
+
+      g_free (*field);
+      *field = g_strdup (cases[i][1]);
+      veil_manifest_add (manifest, entry);
+      g_assert_true (veil_manifest_save (manifest, path, &error));
+      g_assert_no_error (error);
+      loaded = veil_manifest_load (path, &error);
+      g_assert_null (loaded);
+      g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+      g_assert_nonnull (strstr (error->message, "m.json"));
+      if (cases[i][1][0] != '\0')
+        g_assert_nonnull (strstr (error->message, cases[i][1]));
+    }
+  veil_test_rm_rf (dir);
+}
+
 static void
 test_journal (void)
 {
@@ -254,6 +359,7 @@ static void change_k (VeilManifest *m) { m->k = 7; }
 static void change_pb (VeilManifest *m) { m->pb = 0.3; }
 static void change_mix (VeilManifest *m) { m->mix = 1.0; }
 static void change_res (VeilManifest *m) { m->training_res = VEIL_TRAINING_RES_NATIVE; }
+static void change_keep_detail (VeilManifest *m) { m->keep_detail = FALSE; }
 static void change_format (VeilManifest *m) { m->format = VEIL_OUTPUT_FORMAT_KEEP; }
 static void change_key (VeilManifest *m) { g_free (m->key_fingerprint);
                                            m->key_fingerprint = g_strdup ("other"); }
@@ -266,6 +372,7 @@ static const SettingCase setting_cases[] = {
   { "filter strength", change_pb },
   { "fraction protected", change_mix },
   { "training resolution", change_res },
+  { "detail-preserving protection", change_keep_detail },
   { "output format", change_format },
   { "key", change_key },
   { "class list", change_classes },
@@ -471,6 +578,8 @@ main (int    argc,
 
   g_test_add_func ("/core/manifest/round-trip", test_round_trip);
   g_test_add_func ("/core/manifest/damaged", test_damaged);
+  g_test_add_func ("/core/manifest/non-utf8-classes", test_non_utf8_classes);
+  g_test_add_func ("/core/manifest/unsafe-entries", test_unsafe_entries);
   for (guint i = 0; i < G_N_ELEMENTS (number_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/core/manifest/numbers/%u", i);

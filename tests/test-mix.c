@@ -202,6 +202,36 @@ test_keyed_ends_and_keys (void)
     }
 }
 
+/* The one rule the export and the preview share, for both kinds of key. */
+static void
+test_decide (void)
+{
+  g_autoptr(VeilKey) secret = make_key (7);
+  g_autoptr(VeilKey) seed = veil_key_new_from_seed (3);
+  g_autofree gboolean *draws = veil_mix_decide_seeded (3, 4, 3, 200, 0.4);
+  guint seeded_protected = 0;
+
+  g_assert_false (veil_mix_needs_draws (secret, 0.4));
+  g_assert_true (veil_mix_needs_draws (seed, 0.4));
+  g_assert_false (veil_mix_needs_draws (seed, 1.0));
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *path = path_for (i);
+
+      g_assert_true (veil_mix_decide (secret, NULL, i, path, 1.0));
+      g_assert_true (veil_mix_decide (seed, NULL, i, path, 1.0));
+      g_assert_cmpint (veil_mix_decide (secret, NULL, i, path, 0.4), ==,
+                       veil_mix_decide_keyed (secret, path, 0.4));
+      g_assert_cmpint (veil_mix_decide (seed, draws, i, path, 0.4), ==, draws[i]);
+      /* A seed whose filters could not be made protects nothing. */
+      g_assert_false (veil_mix_decide (seed, NULL, i, path, 0.4));
+      seeded_protected += draws[i] ? 1 : 0;
+    }
+  g_assert_cmpuint (seeded_protected, >, 0);
+  g_assert_cmpuint (seeded_protected, <, 200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -232,6 +262,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/core/mix/keyed/order-independent", test_keyed_order);
   g_test_add_func ("/core/mix/keyed/ends-and-keys", test_keyed_ends_and_keys);
+  g_test_add_func ("/core/mix/decide", test_decide);
 
   return g_test_run ();
 }

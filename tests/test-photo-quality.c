@@ -4,7 +4,8 @@
 /* How protected photographs look, measured on the bundled sample photos with the app's settings
  * (k = 9, p_b = 0.06, R = 224): the borders keep their brightness and the exposure stays, for the
  * current method and for detail-preserving protection; and detail-preserving protection keeps
- * the detail above R while a shrink to R still shows Veil's protection of the shrunk photo. */
+ * the detail above R while a shrink to R (or to 0.9 R, 1.1 R) still shows Veil's protection of the
+ * shrunk photo. */
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
@@ -157,10 +158,13 @@ detail_correlation (Sample *s)
   return correlation (a, b, (gsize) w * h * 3);
 }
 
-/* PSNR between the protected photo shrunk to R and Veil's protection of the shrunk original at
- * R, leaving out AT_RES_BORDER pixels along the edges. */
+/* PSNR between the protected photo shrunk (by area) to a short side of @res and Veil's
+ * protection of the original shrunk to that size, with the filter at the scale it has there
+ * (@res / RES), leaving out AT_RES_BORDER pixels along the edges. At @res = RES that is the
+ * protection a model training at R sees; nearby sizes are what a scraper resizing to 0.9 R or
+ * 1.1 R gets. */
 static double
-agreement_at_res (const VeilFilterBank *bank, guint class_index, Sample *s)
+agreement_at (const VeilFilterBank *bank, guint class_index, Sample *s, guint res)
 {
   int w = gdk_pixbuf_get_width (s->original), h = gdk_pixbuf_get_height (s->original), sw, sh;
   int nc = gdk_pixbuf_get_n_channels (s->original);
@@ -170,15 +174,16 @@ agreement_at_res (const VeilFilterBank *bank, guint class_index, Sample *s)
   double sse = 0.0;
   gsize n = 0;
 
-  veil_survival_size_at (w, h, RES, &sw, &sh);
+  veil_survival_size_at (w, h, res, &sw, &sh);
   small = g_malloc ((gsize) sw * sh * nc);
   small_protected = g_malloc ((gsize) sw * sh * nc);
   shrunk_result = g_malloc ((gsize) sw * sh * nc);
   veil_survival_downscale_area (gdk_pixbuf_read_pixels (s->original),
                                 gdk_pixbuf_get_rowstride (s->original), w, h, nc, small, sw * nc,
                                 sw, sh);
-  g_assert_true (veil_protect_pixels (bank, class_index, RES, small, sw * nc, small_protected,
-                                      sw * nc, sw, sh, nc, 0, NULL, NULL));
+  g_assert_true (veil_protect_pixels_scaled (bank, class_index, VEIL_NORMALISE_PHOTO,
+                                             (double) res / RES, small, sw * nc, small_protected,
+                                             sw * nc, sw, sh, nc, 0, NULL, NULL));
   veil_survival_downscale_area (gdk_pixbuf_read_pixels (s->protected),
                                 gdk_pixbuf_get_rowstride (s->protected), w, h, nc,
                                 shrunk_result, sw * nc, sw, sh);
@@ -193,6 +198,24 @@ agreement_at_res (const VeilFilterBank *bank, guint class_index, Sample *s)
           n++;
         }
   return 10.0 * log10 (255.0 * 255.0 * n / MAX (sse, 1e-9));
+}
+
+static double
+agreement_at_res (const VeilFilterBank *bank, guint class_index, Sample *s)
+{
+  return agreement_at (bank, class_index, s, RES);
+}
+
+/* Returns the lower of the agreements at 0.9 R and 1.1 R. */
+static double
+report_nearby (const VeilFilterBank *bank, guint class_index, Sample *s)
+{
+  double below = agreement_at (bank, class_index, s, RES * 9 / 10);
+  double above = agreement_at (bank, class_index, s, RES * 11 / 10);
+
+  g_test_message ("%s: shrunk to 0.9 R %.1f dB, to 1.1 R %.1f dB from the protection there",
+                  s->name, below, above);
+  return MIN (below, above);
 }
 
 /* Calls @check on every sample photo, protected in @mode; skips when the samples are absent. */
@@ -271,6 +294,8 @@ check_detail (const VeilFilterBank *bank, guint class_index, Sample *s)
                   "at R", s->name, detail, at_res);
   g_assert_cmpfloat (detail, >=, DETAIL_MIN);
   g_assert_cmpfloat (at_res, >=, AT_RES_MIN_DB);
+  /* A scraper resizing to a nearby size sees the protection at that size too. */
+  g_assert_cmpfloat (report_nearby (bank, class_index, s), >=, AT_RES_MIN_DB);
 }
 
 /* The current method is measured the same way, for the record (it smears the detail band). */
@@ -279,8 +304,11 @@ report_current (const VeilFilterBank *bank, guint class_index, Sample *s)
 {
   check_edges_and_exposure (bank, class_index, s);
   if (large (s))
-    g_test_message ("%s: current method: detail band correlation %.3f, shrunk to R %.1f dB",
-                    s->name, detail_correlation (s), agreement_at_res (bank, class_index, s));
+    {
+      g_test_message ("%s: current method: detail band correlation %.3f, shrunk to R %.1f dB",
+                      s->name, detail_correlation (s), agreement_at_res (bank, class_index, s));
+      report_nearby (bank, class_index, s);
+    }
 }
 
 static void

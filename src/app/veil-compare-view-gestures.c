@@ -48,7 +48,7 @@ on_drag_begin_cb (GtkGestureDrag  *gesture,
                   double           y,
                   VeilCompareView *self)
 {
-  self->dragging_divider = self->mode == MODE_SPLIT
+  self->dragging_divider = self->mode == VEIL_COMPARE_MODE_SPLIT
                            && fabs (x - _veil_compare_view_divider_x (self)) < DIVIDER_GRAB;
   self->drag_start_pan_x = self->pan_x;
   self->drag_start_pan_y = self->pan_y;
@@ -105,7 +105,8 @@ on_motion_cb (GtkEventControllerMotion *controller,
   self->pointer_y = y;
   if (self->dragging_divider)
     return;
-  if (self->mode == MODE_SPLIT && fabs (x - _veil_compare_view_divider_x (self)) < DIVIDER_GRAB)
+  if (self->mode == VEIL_COMPARE_MODE_SPLIT
+      && fabs (x - _veil_compare_view_divider_x (self)) < DIVIDER_GRAB)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "col-resize");
   else
     gtk_widget_set_cursor (GTK_WIDGET (self), NULL);

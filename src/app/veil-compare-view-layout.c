@@ -35,7 +35,7 @@ _veil_compare_view_get_panes (VeilCompareView *self,
   float w = gtk_widget_get_width (GTK_WIDGET (self));
   float h = gtk_widget_get_height (GTK_WIDGET (self));
 
-  if (self->mode != MODE_SIDE_BY_SIDE)
+  if (self->mode != VEIL_COMPARE_MODE_SIDE_BY_SIDE)
     {
       graphene_rect_init (&panes[0], 0, 0, w, h);
       return 1;
@@ -138,11 +138,11 @@ _veil_compare_view_layer_pane (VeilCompareView  *self,
 {
   switch (self->mode)
     {
-    case MODE_SIDE_BY_SIDE:
+    case VEIL_COMPARE_MODE_SIDE_BY_SIDE:
       return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? -1 : (int) layer;
-    case MODE_SPLIT:
+    case VEIL_COMPARE_MODE_SPLIT:
       return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? -1 : 0;
-    case MODE_DIFFERENCE:
+    case VEIL_COMPARE_MODE_DIFFERENCE:
     default:
       return layer == VEIL_COMPARE_LAYER_DIFFERENCE ? 0 : -1;
     }
@@ -168,7 +168,7 @@ gboolean
 veil_compare_view_get_stacked (VeilCompareView *self)
 {
   g_return_val_if_fail (VEIL_IS_COMPARE_VIEW (self), FALSE);
-  return self->mode == MODE_SIDE_BY_SIDE && stacked (self);
+  return self->mode == VEIL_COMPARE_MODE_SIDE_BY_SIDE && stacked (self);
 }
 
 gboolean

@@ -6,7 +6,12 @@
 
 G_BEGIN_DECLS
 
-typedef enum { MODE_SIDE_BY_SIDE, MODE_SPLIT, MODE_DIFFERENCE } Mode;
+/* How the two images are shown; the order is that of mode_names in veil-compare-view.c. */
+typedef enum {
+  VEIL_COMPARE_MODE_SIDE_BY_SIDE,
+  VEIL_COMPARE_MODE_SPLIT,
+  VEIL_COMPARE_MODE_DIFFERENCE,
+} VeilCompareMode;
 
 /* State shared by the files of VeilCompareView: veil-compare-view.c (the class, its properties
  * and drawing), -layout.c (where the panes, images and divider lie), -gestures.c (pointer,
@@ -24,7 +29,7 @@ struct _VeilCompareView
   int         source_height;
   char       *captions[3];
 
-  Mode        mode;
+  VeilCompareMode mode;
   double      zoom;       /* VEIL_ZOOM_FIT or a fixed scale */
   double      pan_x;      /* offset of the image centre from the pane centre, logical px */
   double      pan_y;

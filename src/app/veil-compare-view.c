@@ -155,14 +155,14 @@ veil_compare_view_snapshot (GtkWidget   *widget,
   _veil_compare_view_get_panes (self, panes);
   switch (self->mode)
     {
-    case MODE_SIDE_BY_SIDE:
+    case VEIL_COMPARE_MODE_SIDE_BY_SIDE:
       draw_layer (self, snapshot, &panes[0], VEIL_COMPARE_LAYER_ORIGINAL);
       draw_layer (self, snapshot, &panes[1], VEIL_COMPARE_LAYER_PROTECTED);
       draw_caption (self, snapshot, &panes[0], self->captions[0], FALSE);
       draw_caption (self, snapshot, &panes[1], self->captions[1], FALSE);
       break;
 
-    case MODE_SPLIT:
+    case VEIL_COMPARE_MODE_SPLIT:
       {
         double dx = _veil_compare_view_divider_x (self);
         graphene_rect_t left = GRAPHENE_RECT_INIT (0, 0, dx, panes[0].size.height);
@@ -189,7 +189,7 @@ veil_compare_view_snapshot (GtkWidget   *widget,
       }
       break;
 
-    case MODE_DIFFERENCE:
+    case VEIL_COMPARE_MODE_DIFFERENCE:
     default:
       draw_layer (self, snapshot, &panes[0], VEIL_COMPARE_LAYER_DIFFERENCE);
       draw_caption (self, snapshot, &panes[0], self->captions[2], FALSE);
@@ -468,7 +468,7 @@ veil_compare_view_set_mode (VeilCompareView *self,
   g_return_if_fail (VEIL_IS_COMPARE_VIEW (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
-    if (g_strcmp0 (mode, mode_names[i]) == 0 && self->mode != (Mode) i)
+    if (g_strcmp0 (mode, mode_names[i]) == 0 && self->mode != (VeilCompareMode) i)
       {
         self->mode = i;
         _veil_compare_view_clamp_pan (self);

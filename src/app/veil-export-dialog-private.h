@@ -5,7 +5,7 @@
 
 #include "veil-dataset.h"
 #include "veil-export-dialog.h"
-#include "veil-export-progress.h"
+#include "veil-export-text.h"
 #include "veil-export-view.h"
 #include "veil-export.h"
 #include "veil-key-list.h"

@@ -36,10 +36,10 @@ veil_export_dialog_dup_report_text (VeilExportDialog *self)
       || self->state == VEIL_EXPORT_DIALOG_STATE_RUNNING)
     return NULL;
 
-  return veil_export_progress_format_report (&self->params,
-                                             _veil_export_dialog_outcome (self->state),
-                                             self->report, self->error,
-                                             veil_export_view_get_survival_text (self->view));
+  return veil_export_text_report (&self->params,
+                                  _veil_export_dialog_outcome (self->state),
+                                  self->report, self->error,
+                                  veil_export_view_get_survival_text (self->view));
 }
 
 static void

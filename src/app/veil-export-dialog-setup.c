@@ -69,7 +69,7 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   k = g_strdup_printf ("%u × %u", params.k, params.k);
   pb = g_strdup_printf ("p_b = %.2f", params.pb);
   mix = g_strdup_printf (_("%.0f %% of the images"), params.mix * 100.0);
-  res = veil_export_progress_format_training_res (params.training_res);
+  res = veil_export_text_training_res (params.training_res);
 
   gtk_label_set_label (self->k_label, k);
   gtk_label_set_label (self->pb_label, pb);

@@ -66,7 +66,7 @@ static void
 set_checking (VeilExportView           *self,
               const VeilExportProgress *progress)
 {
-  g_autofree char *count = veil_export_progress_format_checked (progress);
+  g_autofree char *count = veil_export_text_checked (progress);
 
   if (!self->stopping)
     gtk_label_set_label (self->progress_title, _("Checking the Protection…"));
@@ -96,8 +96,8 @@ veil_export_view_set_progress (VeilExportView           *self,
       return;
     }
 
-  count = veil_export_progress_format_count (progress);
-  status = veil_export_progress_format_status (progress);
+  count = veil_export_text_count (progress);
+  status = veil_export_text_status (progress);
 
   gtk_progress_bar_set_fraction (self->progress_bar,
                                  progress->n_total > 0
@@ -424,7 +424,7 @@ veil_export_view_show_survival (VeilExportView           *self,
   g_return_if_fail (report != NULL);
 
   hide_survival (self);
-  self->survival_text = veil_export_progress_format_survival (report);
+  self->survival_text = veil_export_text_survival (report);
   show_survival (self, report);
 }
 

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "veil-export-progress.h"
+#include "veil-export-text.h"
 #include "veil-survival.h"
 
 G_BEGIN_DECLS

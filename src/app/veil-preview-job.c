@@ -112,17 +112,13 @@ veil_preview_compute (const VeilPreviewRequest *request,
     {
       protected_image = new_like (src);
       {
-        /* The filter is enlarged by max(1, S/R) at the source's size; the decode is smaller
-         * than the source by display/source, and so is every filter cell on it. */
+        /* The filter is enlarged as the export enlarges it at the source's size; the decode is
+         * smaller than the source by display/source, and so is every filter cell on it. */
         int s_source = MIN (request->source_width, request->source_height);
         int s_display = MIN (gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src));
-        double enlarge = 1.0;
-        double cell_scale;
-
-        if (request->training_res != VEIL_TRAINING_RES_NATIVE
-            && (guint) s_source > request->training_res)
-          enlarge = (double) s_source / request->training_res;
-        cell_scale = enlarge * s_display / MAX (1, s_source);
+        double enlarge = veil_protect_scale_factor (request->training_res, request->source_width,
+                                                    request->source_height);
+        double cell_scale = enlarge * s_display / MAX (1, s_source);
 
         if (!veil_protect_pixels_scaled (request->bank, request->class_index,
                                          veil_protect_normalisation (request->bank,

@@ -70,7 +70,7 @@ _veil_window_rebuild_bank (VeilWindow *self)
     }
 
   /* With a seed, which images are protected depends on the draw order over the whole set. */
-  if (veil_key_get_kind (self->key) == VEIL_KEY_KIND_SEED && params.mix < 1.0)
+  if (veil_mix_needs_draws (self->key, params.mix))
     self->seed_mix = veil_mix_decide_seeded (veil_key_get_seed (self->key), n_classes, params.k,
                                              veil_dataset_get_n_images (self->dataset),
                                              params.mix);
@@ -104,14 +104,9 @@ image_is_protected (VeilWindow *self)
   VeilProtectParams params;
 
   veil_protect_settings_read (self->settings, &params);
-  if (params.mix >= 1.0)
-    return TRUE;
-  if (self->seed_mix != NULL)
-    return self->seed_mix[veil_image_item_get_index (self->selected_image)];
-  if (veil_key_get_kind (self->key) == VEIL_KEY_KIND_SEED)
-    return FALSE; /* no filters could be made: nothing is protected */
-  return veil_mix_decide_keyed (self->key, veil_image_item_get_relative_path (self->selected_image),
-                                params.mix);
+  return veil_mix_decide (self->key, self->seed_mix,
+                          veil_image_item_get_index (self->selected_image),
+                          veil_image_item_get_relative_path (self->selected_image), params.mix);
 }
 
 static guint

@@ -114,6 +114,35 @@ print_failure (const char *path,
     printf ("  %s: %s\n", path, reason);
 }
 
+/* One line per image that changed on the way besides protection, saying what changed. */
+static void
+print_notes (const VeilExportReport *report)
+{
+  guint n = veil_export_report_get_n_noted (report);
+
+  if (n == 0)
+    return;
+  printf (g_dngettext (GETTEXT_PACKAGE, "Changed on the way: %u image",
+                       "Changed on the way: %u images", n), n);
+  putchar ('\n');
+  for (guint i = 0; i < n; i++)
+    {
+      VeilImageNotes notes = veil_export_report_get_noted_notes (report, i);
+      g_autoptr(GString) what = g_string_new (NULL);
+
+      if (notes & VEIL_IMAGE_NOTE_CONVERTED)
+        g_string_append (what, _("saved in another format, since Veil cannot write its own "
+                                 "(HEIC and AVIF photos become high-quality JPEG)"));
+      if (notes & VEIL_IMAGE_NOTE_DEPTH_REDUCED)
+        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
+                                _("16 bits per colour reduced to 8"));
+      if (notes & VEIL_IMAGE_NOTE_FIRST_FRAME)
+        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
+                                _("only the first frame or page was kept"));
+      printf ("  %s: %s\n", veil_export_report_get_noted_path (report, i), what->str);
+    }
+}
+
 static void
 print_report (const VeilExportReport *report)
 {
@@ -151,6 +180,7 @@ print_report (const VeilExportReport *report)
         print_failure (veil_export_report_get_failed_path (report, i),
                        veil_export_report_get_failed_reason (report, i));
     }
+  print_notes (report);
   printf (_("Manifest: %s"), manifest);
   putchar ('\n');
 }
@@ -271,6 +301,7 @@ veil_cli_protect_main (int    argc,
   gboolean no_check = FALSE;
   gboolean resume = FALSE;
   gboolean copy_other = FALSE;
+  gboolean keep_detail = FALSE;
   gboolean json = FALSE;
   gboolean quiet = FALSE;
   gboolean usage = FALSE;
@@ -285,6 +316,9 @@ veil_cli_protect_main (int    argc,
       N_("Fraction of images to protect, 0 to 1 (default 1)"), N_("FRACTION") },
     { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
       N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
+    { "keep-detail", 0, 0, G_OPTION_ARG_NONE, &keep_detail,
+      N_("Protect at the training resolution and keep the photo's finer detail untouched"),
+      NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       N_("“keep” each image's format (default) or write all as “png”"), N_("FORMAT") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
@@ -374,6 +408,7 @@ veil_cli_protect_main (int    argc,
   options.n_threads = (guint) threads;
   options.resume = resume;
   options.copy_other = copy_other;
+  options.keep_detail = keep_detail;
   options.survival_sample = no_check ? 0 : (guint) check_sample;
 
   /* Refuse a bad output before spending time scanning a large input. */

@@ -75,6 +75,8 @@ inside_weight (const VeilBorderWeights *bw,
 void
 _veil_border_weights_row (const VeilBorderWeights *bw,
                           int                      y,
+                          int                      x0,
+                          int                      n,
                           float                    numerator,
                           float                   *scale)
 {
@@ -82,17 +84,18 @@ _veil_border_weights_row (const VeilBorderWeights *bw,
   const gboolean inner_row = y >= ch && y < bw->height - ch;
   const float inner = bw->total > 0.0 ? (float) (numerator / bw->total) : 0.0f;
 
-  for (int x = 0; x < bw->width; x++)
+  for (int i = 0; i < n; i++)
     {
+      const int x = x0 + i;
       double w;
 
       if (inner_row && x >= cw && x < bw->width - cw)
         {
-          scale[x] = inner;
+          scale[i] = inner;
           continue;
         }
       w = inside_weight (bw, x, y);
       /* Only kernels with negative weights can sum to nothing here: such a pixel is black. */
-      scale[x] = w > 0.0 ? (float) (numerator / w) : 0.0f;
+      scale[i] = w > 0.0 ? (float) (numerator / w) : 0.0f;
     }
 }

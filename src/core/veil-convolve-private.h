@@ -105,10 +105,12 @@ VeilBorderWeights *_veil_border_weights_new  (const float             *kernel,
                                               int                      width,
                                               int                      height);
 void               _veil_border_weights_free (VeilBorderWeights       *bw);
-/* @scale[x] = @numerator / (weight inside the image at (x, @y)), for every x of row @y; 0 where
- * that weight is not positive (possible only with negative weights). */
+/* @scale[i] = @numerator / (weight inside the image at (@x0 + i, @y)) for i < @n; 0 where that
+ * weight is not positive (possible only with negative weights). */
 void               _veil_border_weights_row  (const VeilBorderWeights *bw,
                                               int                      y,
+                                              int                      x0,
+                                              int                      n,
                                               float                    numerator,
                                               float                   *scale);
 

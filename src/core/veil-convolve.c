@@ -490,7 +490,7 @@ veil_convolve_protect_normalised (const guint8     *src,
 
             if (photo)
               {
-                _veil_border_weights_row (border, row + i, 255.0f, scale);
+                _veil_border_weights_row (border, row + i, 0, width, 255.0f, scale);
                 _veil_convolve_quantise_photo (yi, scale, width, n_channels, in, out);
               }
             else if (m > 0.0f && n_channels == 3)

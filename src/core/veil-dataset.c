@@ -20,7 +20,7 @@
 #define CANCEL_EVERY 256
 
 static const char * const image_extensions[] = {
-  "png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", NULL
+  "png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", "heic", "heif", "avif", NULL
 };
 
 struct _VeilDataset {
@@ -100,7 +100,8 @@ add_skipped (Scan           *scan,
       break;
     case VEIL_SKIP_NOT_IMAGE:
       skipped.message = g_strdup_printf (_("“%s” is not an image: only .png, .jpg, .jpeg, .webp, "
-                                           ".tif, .tiff and .bmp files are used"), display);
+                                           ".tif, .tiff, .bmp, .heic, .heif and .avif files are "
+                                           "used"), display);
       break;
     case VEIL_SKIP_OUTSIDE_CLASS:
       skipped.message = g_strdup_printf (_("“%s” is not inside a class folder and was left "
@@ -351,7 +352,6 @@ static void
 dataset_free (VeilDataset *dataset)
 {
   g_free (dataset->root);
-  g_strfreev (dataset->class_names);
   g_free (dataset->class_first);
   g_array_unref (dataset->images);
   g_array_unref (dataset->skipped);
@@ -359,40 +359,19 @@ dataset_free (VeilDataset *dataset)
   g_free (dataset);
 }
 
-/**
- * veil_dataset_scan:
- * Scans @root as a labeled folder; see veil-dataset.h for the order and what is skipped.
- * Returns a new dataset (unref with veil_dataset_unref()).
- */
-VeilDataset *
-veil_dataset_scan (const char               *root,
-                   VeilDatasetScanProgress   progress,
-                   gpointer                  user_data,
-                   GCancellable             *cancellable,
-                   GError                  **error)
+/* Opens the root folder: its descriptor (kept in @scan) and a stream of its entries. */
+static DIR *
+open_root (Scan         *scan,
+           const char   *canonical,
+           const char   *display,
+           struct stat  *root_st,
+           GError      **error)
 {
-  g_autoptr(GPtrArray) class_names = NULL;
-  g_autoptr(GArray) class_ids = NULL;
-  g_autofree char *display = NULL;
-  g_autofree char *canonical = NULL;
-  VeilDataset *dataset;
-  struct dirent *entry;
-  struct stat root_st;
-  guint n_root_entries = 0;
-  guint n_root_images = 0;
-  Scan scan = { 0 };
   DIR *dir;
   int fd;
 
-  g_return_val_if_fail (root != NULL, NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  canonical = g_canonicalize_filename (root, NULL);
-  display = g_filename_display_name (canonical);
-
   fd = open (canonical, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || fstat (fd, &root_st) != 0)
+  if (fd < 0 || fstat (fd, root_st) != 0)
     {
       int errsv = errno;
 
@@ -412,8 +391,168 @@ veil_dataset_scan (const char               *root,
                    _("Could not read the folder “%s”: %s"), display, g_strerror (errsv));
       return NULL;
     }
+  scan->root_fd = fd;
+  return dir;
+}
 
-  scan.root_fd = fd;
+/* The root's entries: folders are classes (@class_names, unsorted), anything else is outside
+ * every class. Counts the entries and the images among them for the messages of check_found(). */
+static gboolean
+list_classes (Scan              *scan,
+              DIR               *dir,
+              const struct stat *root_st,
+              const char        *display,
+              GPtrArray         *class_names,
+              guint             *n_root_entries,
+              guint             *n_root_images,
+              GError           **error)
+{
+  for (;;)
+    {
+      struct dirent *entry;
+      const char *name;
+      struct stat st;
+
+      errno = 0;
+      entry = readdir (dir);
+      if (entry == NULL)
+        {
+          int errsv = errno;
+
+          if (errsv == 0)
+            return TRUE;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       _("Could not read the folder “%s”: %s"), display, g_strerror (errsv));
+          return FALSE;
+        }
+      name = entry->d_name;
+      if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+        continue;
+      if (!tick (scan, error))
+        return FALSE;
+      (*n_root_entries)++;
+      if (name[0] == '.')
+        add_skipped (scan, name, VEIL_SKIP_HIDDEN, 0);
+      else if (fstatat (scan->root_fd, name, &st, 0) != 0)
+        add_skipped (scan, name, VEIL_SKIP_UNREADABLE, errno);
+      else if (S_ISDIR (st.st_mode))
+        {
+          DirId id = { st.st_dev, st.st_ino };
+
+          if (id.dev == root_st->st_dev && id.ino == root_st->st_ino)
+            add_skipped (scan, name, VEIL_SKIP_SYMLINK_LOOP, 0);
+          else
+            g_ptr_array_add (class_names, g_strdup (name));
+        }
+      else
+        {
+          *n_root_images += has_image_extension (name);
+          add_skipped (scan, name, VEIL_SKIP_OUTSIDE_CLASS, 0);
+        }
+    }
+}
+
+/* Walks each class folder in sorted order, appending its images to @dataset. */
+static gboolean
+walk_classes (Scan              *scan,
+              VeilDataset       *dataset,
+              GPtrArray         *class_names,
+              const struct stat *root_st,
+              GError           **error)
+{
+  g_ptr_array_sort (class_names, compare_strings);
+  dataset->class_first = g_new0 (guint, class_names->len + 1);
+  for (guint c = 0; c < class_names->len; c++)
+    {
+      const char *name = g_ptr_array_index (class_names, c);
+      struct stat st;
+
+      dataset->class_first[c] = dataset->images->len;
+      /* Stat again: the folder's identity starts the walk path below the root. */
+      if (fstatat (scan->root_fd, name, &st, 0) != 0)
+        {
+          add_skipped (scan, name, VEIL_SKIP_UNREADABLE, errno);
+          continue;
+        }
+      g_array_set_size (scan->walk_path, 0);
+      g_array_append_vals (scan->walk_path, &(DirId) { root_st->st_dev, root_st->st_ino }, 1);
+      g_array_append_vals (scan->walk_path, &(DirId) { st.st_dev, st.st_ino }, 1);
+      if (!walk_dir (scan, name, error))
+        return FALSE;
+      collect_class (scan, dataset, c);
+    }
+  dataset->class_first[class_names->len] = dataset->images->len;
+  dataset->n_classes = class_names->len;
+  return TRUE;
+}
+
+/* A folder without any image in a class folder is no dataset: say what was found, so that the
+ * person knows what to change. */
+static gboolean
+check_found (VeilDataset *dataset,
+             const char  *display,
+             guint        n_root_entries,
+             guint        n_root_images,
+             GError     **error)
+{
+  if (dataset->images->len > 0)
+    return TRUE;
+  if (n_root_images > 0)
+    g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "“%s” holds %u image directly, not in class folders: put each "
+                              "class’s images in a subfolder named after the class (for "
+                              "example “cat/001.jpg” and “dog/001.jpg”)",
+                              "“%s” holds %u images directly, not in class folders: put each "
+                              "class’s images in a subfolder named after the class (for "
+                              "example “cat/001.jpg” and “dog/001.jpg”)", n_root_images),
+                 display, n_root_images);
+  else if (n_root_entries == 0)
+    g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
+                 _("“%s” is empty: it must hold one subfolder per class, each with that "
+                   "class’s images (for example “cat/001.jpg” and “dog/001.jpg”)"), display);
+  else
+    g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
+                 _("“%s” is not a labeled image folder: it must hold one subfolder per class, "
+                   "each with that class’s images (for example “cat/001.jpg” and "
+                   "“dog/001.jpg”), and none of its subfolders holds an image"),
+                 display);
+  return FALSE;
+}
+
+/**
+ * veil_dataset_scan:
+ * Scans @root as a labeled folder; see veil-dataset.h for the order and what is skipped.
+ * Returns a new dataset (unref with veil_dataset_unref()).
+ */
+VeilDataset *
+veil_dataset_scan (const char               *root,
+                   VeilDatasetScanProgress   progress,
+                   gpointer                  user_data,
+                   GCancellable             *cancellable,
+                   GError                  **error)
+{
+  g_autoptr(GPtrArray) class_names = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *canonical = NULL;
+  VeilDataset *dataset;
+  struct stat root_st;
+  guint n_root_entries = 0;
+  guint n_root_images = 0;
+  Scan scan = { 0 };
+  gboolean ok;
+  DIR *dir;
+
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  canonical = g_canonicalize_filename (root, NULL);
+  display = g_filename_display_name (canonical);
+  dir = open_root (&scan, canonical, display, &root_st, error);
+  if (dir == NULL)
+    return NULL;
+
   scan.cancellable = cancellable;
   scan.progress = progress;
   scan.user_data = user_data;
@@ -429,136 +568,26 @@ veil_dataset_scan (const char               *root,
   dataset->strings = g_string_chunk_new (64 * 1024);
   dataset->skipped = scan.skipped;
 
-  /* The root's entries: folders are classes, anything else is outside every class. */
   class_names = g_ptr_array_new_with_free_func (g_free);
-  class_ids = g_array_new (FALSE, FALSE, sizeof (DirId));
-  while (TRUE)
-    {
-      const char *name;
-      struct stat st;
-
-      errno = 0;
-      entry = readdir (dir);
-      if (entry == NULL)
-        {
-          int errsv = errno;
-
-          if (errsv != 0)
-            {
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                           _("Could not read the folder “%s”: %s"), display, g_strerror (errsv));
-              goto fail;
-            }
-          break;
-        }
-      name = entry->d_name;
-      if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
-        continue;
-      if (!tick (&scan, error))
-        goto fail;
-      n_root_entries++;
-      if (name[0] == '.')
-        add_skipped (&scan, name, VEIL_SKIP_HIDDEN, 0);
-      else if (fstatat (fd, name, &st, 0) != 0)
-        add_skipped (&scan, name, VEIL_SKIP_UNREADABLE, errno);
-      else if (S_ISDIR (st.st_mode))
-        {
-          DirId id = { st.st_dev, st.st_ino };
-
-          if (id.dev == root_st.st_dev && id.ino == root_st.st_ino)
-            add_skipped (&scan, name, VEIL_SKIP_SYMLINK_LOOP, 0);
-          else
-            g_ptr_array_add (class_names, g_strdup (name));
-        }
-      else
-        {
-          n_root_images += has_image_extension (name);
-          add_skipped (&scan, name, VEIL_SKIP_OUTSIDE_CLASS, 0);
-        }
-    }
-  closedir (g_steal_pointer (&dir));
-
-  g_ptr_array_sort (class_names, compare_strings);
-  dataset->class_first = g_new0 (guint, class_names->len + 1);
-  for (guint c = 0; c < class_names->len; c++)
-    {
-      const char *name = g_ptr_array_index (class_names, c);
-      struct stat st;
-
-      dataset->class_first[c] = dataset->images->len;
-      /* Stat again: the folder's identity starts the walk path below the root. */
-      if (fstatat (fd, name, &st, 0) != 0)
-        {
-          add_skipped (&scan, name, VEIL_SKIP_UNREADABLE, errno);
-          continue;
-        }
-      g_array_set_size (scan.walk_path, 0);
-      g_array_append_vals (scan.walk_path, &(DirId) { root_st.st_dev, root_st.st_ino }, 1);
-      g_array_append_vals (scan.walk_path, &(DirId) { st.st_dev, st.st_ino }, 1);
-      if (!walk_dir (&scan, name, error))
-        goto fail;
-      collect_class (&scan, dataset, c);
-    }
-  dataset->class_first[class_names->len] = dataset->images->len;
-  dataset->n_classes = class_names->len;
-  g_ptr_array_add (class_names, NULL);
-  dataset->class_names = (char **) g_ptr_array_free (g_steal_pointer (&class_names), FALSE);
-
-  g_array_sort (dataset->skipped, compare_skipped);
-  close (fd);
+  ok = list_classes (&scan, dir, &root_st, display, class_names, &n_root_entries,
+                     &n_root_images, error);
+  closedir (dir);
+  ok = ok && walk_classes (&scan, dataset, class_names, &root_st, error);
+  close (scan.root_fd);
   g_array_unref (scan.walk_path);
   g_ptr_array_unref (scan.dirs);
 
-  /* What was found, so that the person knows what to change. */
-  if (dataset->images->len == 0 && n_root_images > 0)
+  g_ptr_array_add (class_names, NULL);
+  dataset->class_names = (char **) g_ptr_array_free (g_steal_pointer (&class_names), FALSE);
+  g_array_sort (dataset->skipped, compare_skipped);
+  if (!ok || !check_found (dataset, display, n_root_entries, n_root_images, error))
     {
-      g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "“%s” holds %u image directly, not in class folders: put each "
-                                "class’s images in a subfolder named after the class (for "
-                                "example “cat/001.jpg” and “dog/001.jpg”)",
-                                "“%s” holds %u images directly, not in class folders: put each "
-                                "class’s images in a subfolder named after the class (for "
-                                "example “cat/001.jpg” and “dog/001.jpg”)", n_root_images),
-                   display, n_root_images);
-      veil_dataset_unref (dataset);
-      return NULL;
-    }
-  if (dataset->images->len == 0 && n_root_entries == 0)
-    {
-      g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
-                   _("“%s” is empty: it must hold one subfolder per class, each with that "
-                     "class’s images (for example “cat/001.jpg” and “dog/001.jpg”)"), display);
-      veil_dataset_unref (dataset);
-      return NULL;
-    }
-  if (dataset->images->len == 0)
-    {
-      g_set_error (error, VEIL_ERROR, VEIL_ERROR_NOT_A_DATASET,
-                   _("“%s” is not a labeled image folder: it must hold one subfolder per class, "
-                     "each with that class’s images (for example “cat/001.jpg” and "
-                     "“dog/001.jpg”), and none of its subfolders holds an image"),
-                   display);
       veil_dataset_unref (dataset);
       return NULL;
     }
   if (progress != NULL)
     progress (dataset->images->len, user_data);
   return dataset;
-
-fail:
-  if (dir != NULL)
-    closedir (dir);
-  close (fd);
-  g_array_unref (scan.walk_path);
-  g_ptr_array_unref (scan.dirs);
-  if (dataset->class_names == NULL)
-    {
-      g_ptr_array_add (class_names, NULL);
-      dataset->class_names = (char **) g_ptr_array_free (g_steal_pointer (&class_names), FALSE);
-    }
-  veil_dataset_unref (dataset);
-  return NULL;
 }
 
 VeilDataset *

@@ -2,8 +2,9 @@
 #define G_LOG_DOMAIN "veil-export"
 #define _GNU_SOURCE /* F_OFD_SETLK */
 
-/* Where an export may write: never over, inside or around its input, and only into a folder
- * that is new, empty, or holds this export's own manifest or journal. */
+/* Where an export may write: never over, inside or around its input, only into a folder that
+ * is new, empty, or holds this export's own manifest or journal (or other shards of it), and
+ * one writer at a time (the lock). */
 
 #include "config.h"
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "veil-confined.h"
+#include "veil-detail.h"
 #include "veil-error.h"
 #include "veil-export-private.h"
 #include "veil-image-io.h"
@@ -254,12 +255,12 @@ encode_image (VeilExportPipeline      *pipeline,
           return TRUE;
         }
       extra = n_pixels >= LARGE_IMAGE_PIXELS ? borrow_threads (pipeline) : 0;
-      ok = veil_protect_pixels (pipeline->context.bank, image->class_index, options->training_res,
-                                gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
-                                gdk_pixbuf_get_pixels (protected),
-                                gdk_pixbuf_get_rowstride (protected), width, height,
-                                gdk_pixbuf_get_n_channels (pixels), 1 + (int) extra,
-                                pipeline->context.cancellable, &local_error);
+      ok = (options->keep_detail ? veil_detail_protect : veil_protect_pixels) (
+             pipeline->context.bank, image->class_index, options->training_res,
+             gdk_pixbuf_read_pixels (pixels), gdk_pixbuf_get_rowstride (pixels),
+             gdk_pixbuf_get_pixels (protected), gdk_pixbuf_get_rowstride (protected), width,
+             height, gdk_pixbuf_get_n_channels (pixels), 1 + (int) extra,
+             pipeline->context.cancellable, &local_error);
       give_threads (pipeline, extra);
       if (!ok)
         {
@@ -274,6 +275,9 @@ encode_image (VeilExportPipeline      *pipeline,
   /* The format the planned name says (see veil-export-names.c), not the one the contents
    * happen to be in: names never depend on what a file holds. */
   format = pipeline->context.names->image_formats[job->index];
+  entry->notes = decoded->notes;
+  if (options->format == VEIL_OUTPUT_FORMAT_KEEP && g_strcmp0 (format, decoded->format) != 0)
+    entry->notes |= VEIL_IMAGE_NOTE_CONVERTED;
   encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
   if (encoded == NULL)
     {
@@ -306,9 +310,10 @@ encode_image (VeilExportPipeline      *pipeline,
 }
 
 /* Copies the input file @relative byte for byte to @entry->output. An image is opened as the
- * scan found it, through the user's links to pictures kept elsewhere; any other file only
- * inside INPUT, never through a symlink, so that --copy-other cannot publish a file from
- * elsewhere (a key, /etc/shadow). Either way only a regular file, and never a key file. */
+ * scan found it, through the user's links to pictures kept elsewhere, and only when it is a
+ * picture; any other file only inside INPUT, never through a symlink, so that --copy-other
+ * cannot publish a file from elsewhere (a key, /etc/shadow). Either way only a regular file,
+ * and never a key file. */
 static gboolean
 copy_input (VeilExportPipeline *pipeline,
             const char         *relative,
@@ -324,6 +329,17 @@ copy_input (VeilExportPipeline *pipeline,
   if (is_image)
     {
       g_autofree char *path = g_build_filename (root, relative, NULL);
+      int width, height;
+
+      /* Copied without decoding, so make sure it is a picture at all: a link named like one
+       * may lead to any file. */
+      if (!veil_image_peek_size (path, &width, &height))
+        {
+          g_autofree char *display = veil_paths_display (relative);
+          g_set_error (error, VEIL_ERROR, VEIL_ERROR_IMAGE_CORRUPT,
+                       _("“%s” is not a picture Veil can read, so it is not copied"), display);
+          return FALSE;
+        }
       fd = veil_open_regular (path, error);
     }
   else

@@ -88,19 +88,19 @@ decide_protect (VeilDataset             *dataset,
                 const VeilExportOptions *options)
 {
   guint n_images = veil_dataset_get_n_images (dataset);
+  g_autofree gboolean *draws = NULL;
   gboolean *protect;
 
-  /* The reference draws one number per image of the whole dataset in order. */
-  if (veil_key_get_kind (options->key) == VEIL_KEY_KIND_SEED && options->mix < 1.0)
-    return veil_mix_decide_seeded (veil_key_get_seed (options->key),
-                                   veil_dataset_get_n_classes (dataset), options->k, n_images,
-                                   options->mix);
+  /* With a seed, as the reference: one draw per image of the whole dataset in order. */
+  if (veil_mix_needs_draws (options->key, options->mix))
+    draws = veil_mix_decide_seeded (veil_key_get_seed (options->key),
+                                    veil_dataset_get_n_classes (dataset), options->k, n_images,
+                                    options->mix);
   protect = g_new0 (gboolean, MAX (n_images, 1));
   for (guint i = 0; i < n_images; i++)
-    protect[i] = veil_key_get_kind (options->key) != VEIL_KEY_KIND_SECRET
-                 || veil_mix_decide_keyed (options->key,
-                                           veil_dataset_get_image (dataset, i)->relative_path,
-                                           options->mix);
+    protect[i] = veil_mix_decide (options->key, draws, i,
+                                  veil_dataset_get_image (dataset, i)->relative_path,
+                                  options->mix);
   return protect;
 }
 

@@ -23,6 +23,8 @@ struct _VeilExportReport {
   guint      n_removed;      /* outputs of inputs that are gone, removed by a resume */
   GPtrArray *failed_paths;   /* UTF-8 display form */
   GPtrArray *failed_reasons;
+  GPtrArray *noted_paths;    /* UTF-8 display form, images with notes */
+  GArray    *noted_notes;    /* VeilImageNotes */
   char      *manifest_path;
   VeilSurvivalReport *survival; /* NULL when not computed */
 };

@@ -11,6 +11,8 @@ _veil_export_report_new (void)
 
   report->failed_paths = g_ptr_array_new_with_free_func (g_free);
   report->failed_reasons = g_ptr_array_new_with_free_func (g_free);
+  report->noted_paths = g_ptr_array_new_with_free_func (g_free);
+  report->noted_notes = g_array_new (FALSE, FALSE, sizeof (VeilImageNotes));
   return report;
 }
 
@@ -79,6 +81,31 @@ veil_export_report_get_failed_reason (const VeilExportReport *report,
   return g_ptr_array_index (report->failed_reasons, i);
 }
 
+guint
+veil_export_report_get_n_noted (const VeilExportReport *report)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  return report->noted_paths->len;
+}
+
+const char *
+veil_export_report_get_noted_path (const VeilExportReport *report,
+                                   guint                   i)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (i < report->noted_paths->len, NULL);
+  return g_ptr_array_index (report->noted_paths, i);
+}
+
+VeilImageNotes
+veil_export_report_get_noted_notes (const VeilExportReport *report,
+                                    guint                   i)
+{
+  g_return_val_if_fail (report != NULL, 0);
+  g_return_val_if_fail (i < report->noted_notes->len, 0);
+  return g_array_index (report->noted_notes, VeilImageNotes, i);
+}
+
 const char *
 veil_export_report_get_manifest_path (const VeilExportReport *report)
 {
@@ -100,6 +127,8 @@ veil_export_report_free (VeilExportReport *report)
     return;
   g_ptr_array_unref (report->failed_paths);
   g_ptr_array_unref (report->failed_reasons);
+  g_ptr_array_unref (report->noted_paths);
+  g_array_unref (report->noted_notes);
   g_free (report->manifest_path);
   g_clear_pointer (&report->survival, veil_survival_report_unref);
   g_free (report);
@@ -121,6 +150,12 @@ _veil_export_report_from_manifest (VeilManifest *manifest,
     for (guint i = 0; i < lists[l]->len; i++)
       {
         const VeilManifestEntry *entry = g_ptr_array_index (lists[l], i);
+
+        if (entry->notes != 0 && entry->status != VEIL_MANIFEST_STATUS_FAILED)
+          {
+            g_ptr_array_add (report->noted_paths, veil_paths_display (entry->source));
+            g_array_append_val (report->noted_notes, entry->notes);
+          }
 
         switch (entry->status)
           {

@@ -51,6 +51,7 @@ veil_export_options_set_params (VeilExportOptions       *options,
   options->pb = params->pb;
   options->mix = params->mix;
   options->training_res = params->training_res;
+  options->keep_detail = params->keep_detail;
 }
 
 void
@@ -65,6 +66,7 @@ veil_export_options_get_params (const VeilExportOptions *options,
   params->pb = options->pb;
   params->mix = options->mix;
   params->training_res = options->training_res;
+  params->keep_detail = options->keep_detail;
 }
 
 static gboolean
@@ -110,6 +112,7 @@ new_header (VeilDataset             *dataset,
   manifest->pb = options->pb;
   manifest->mix = options->mix;
   manifest->training_res = options->training_res;
+  manifest->keep_detail = options->keep_detail;
   manifest->format = options->format;
   manifest->jpeg_quality = options->jpeg_quality;
   manifest->copy_other = options->copy_other;

@@ -22,6 +22,8 @@ typedef struct {
   double            pb;
   double            mix;
   guint             training_res;
+  gboolean          keep_detail;    /* protect at training_res and keep the detail above it
+                                     * (veil-detail.h); FALSE by default */
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */
@@ -157,6 +159,11 @@ guint        veil_export_report_get_n_removed   (const VeilExportReport *report)
 const char  *veil_export_report_get_failed_path   (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_failed_reason (const VeilExportReport *report, guint i);
 const char  *veil_export_report_get_manifest_path (const VeilExportReport *report);
+/* Images written with notes (veil-types.h: converted to another format, 16 bits read as 8, only
+ * the first frame), in dataset order: display path and what happened. */
+guint          veil_export_report_get_n_noted     (const VeilExportReport *report);
+const char    *veil_export_report_get_noted_path  (const VeilExportReport *report, guint i);
+VeilImageNotes veil_export_report_get_noted_notes (const VeilExportReport *report, guint i);
 
 /* The survival report of the export (see veil-survival.h): whether the protection survives
  * what a scraper does before training (shrink to the training resolution, save as JPEG), per

@@ -386,10 +386,10 @@ veil_fft_protect_normalised (const guint8     *src,
             const float *brow = buf + (gsize) r * row;
             guint8 *d = dst + (gsize) (y0 + r) * dst_stride + (gsize) x0 * n_channels + c;
 
-            _veil_border_weights_row (border, y0 + r, 1.0f, scale);
+            _veil_border_weights_row (border, y0 + r, x0, out_w, 1.0f, scale);
             for (int x = 0; x < out_w; x++, d += n_channels)
               {
-                float q = brow[x] * scale[x0 + x] + 0.5f;
+                float q = brow[x] * scale[x] + 0.5f;
 
                 *d = q >= 255.0f ? 255 : q <= 0.0f ? 0 : (guint8) q;
               }

@@ -307,3 +307,139 @@ _veil_png_insert_iccp (const guint8  *png,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* A TIFF's integers in its byte order; every read is bounds-checked by the caller. */
+static guint32
+tiff_read (const guint8 *p,
+           gboolean      big_endian,
+           int           size)
+{
+  guint32 v = 0;
+
+  for (int i = 0; i < size; i++)
+    v |= (guint32) p[big_endian ? i : size - 1 - i] << (8 * (size - 1 - i));
+  return v;
+}
+
+/* The value of @tag in the IFD at @ifd (first value of a SHORT or LONG), or @fallback; the
+ * offset of the next IFD in *@next. */
+static guint32
+tiff_ifd_tag (const guint8 *data,
+              gsize         len,
+              gboolean      be,
+              guint32       ifd,
+              guint16       tag,
+              guint32       fallback,
+              guint32      *next)
+{
+  guint32 n, value = fallback;
+
+  *next = 0;
+  if ((gsize) ifd + 2 > len)
+    return fallback;
+  n = tiff_read (data + ifd, be, 2);
+  if ((gsize) ifd + 2 + (gsize) n * 12 + 4 > len)
+    return fallback;
+  for (guint32 i = 0; i < n; i++)
+    {
+      const guint8 *e = data + ifd + 2 + i * 12;
+      guint32 type = tiff_read (e + 2, be, 2), count = tiff_read (e + 4, be, 4);
+      int size = type == 3 ? 2 : type == 4 ? 4 : 0;
+
+      if (tiff_read (e, be, 2) != tag || size == 0 || count == 0)
+        continue;
+      if ((gsize) count * size <= 4)
+        value = tiff_read (e + 8, be, size);
+      else
+        {
+          guint32 offset = tiff_read (e + 8, be, 4);
+
+          if ((gsize) offset + size <= len)
+            value = tiff_read (data + offset, be, size);
+        }
+    }
+  *next = tiff_read (data + ifd + 2 + n * 12, be, 4);
+  return value;
+}
+
+static GMappedFile *
+map_tiff (const char    *path,
+          const guint8 **data,
+          gsize         *len,
+          gboolean      *be,
+          guint32       *ifd)
+{
+  GMappedFile *file = g_mapped_file_new (path, FALSE, NULL);
+
+  if (file == NULL)
+    return NULL;
+  *data = (const guint8 *) g_mapped_file_get_contents (file);
+  *len = g_mapped_file_get_length (file);
+  if (*len < 8 || (memcmp (*data, "II*\0", 4) != 0 && memcmp (*data, "MM\0*", 4) != 0))
+    {
+      g_mapped_file_unref (file);
+      return NULL;
+    }
+  *be = (*data)[0] == 'M';
+  *ifd = tiff_read (*data + 4, *be, 4);
+  return file;
+}
+
+guint
+_veil_image_bit_depth (const char *path,
+                       const char *format)
+{
+  if (g_strcmp0 (format, "png") == 0)
+    {
+      guint8 head[25];
+      gssize n = 0;
+      int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+      if (fd < 0)
+        return 0;
+      n = read (fd, head, sizeof head);
+      close (fd);
+      /* Signature, IHDR length and type, width, height, then the bit depth. */
+      if (n == (gssize) sizeof head && memcmp (head + 12, "IHDR", 4) == 0)
+        return head[24];
+      return 0;
+    }
+  if (g_strcmp0 (format, "tiff") == 0)
+    {
+      const guint8 *data;
+      gsize len;
+      gboolean be;
+      guint32 ifd, next, bits;
+      g_autoptr(GMappedFile) file = map_tiff (path, &data, &len, &be, &ifd);
+
+      if (file == NULL)
+        return 0;
+      bits = tiff_ifd_tag (data, len, be, ifd, 258, 1, &next);
+      return bits;
+    }
+  return 0;
+}
+
+gboolean
+_veil_tiff_has_more_pages (const char *path)
+{
+  const guint8 *data;
+  gsize len;
+  gboolean be;
+  guint32 ifd, next;
+  g_autoptr(GMappedFile) file = map_tiff (path, &data, &len, &be, &ifd);
+
+  if (file == NULL)
+    return FALSE;
+  tiff_ifd_tag (data, len, be, ifd, 254, 0, &next);
+  /* Pages, not reduced-resolution copies (NewSubfileType bit 0); a bounded walk. */
+  for (int i = 0; i < 64 && next != 0 && next != ifd; i++)
+    {
+      guint32 after;
+
+      ifd = next;
+      if ((tiff_ifd_tag (data, len, be, ifd, 254, 0, &after) & 1) == 0)
+        return TRUE;
+      next = after;
+    }
+  return FALSE;
+}

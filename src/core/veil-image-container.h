@@ -17,6 +17,12 @@ gboolean _veil_png_header_size        (const guint8  *data,
  * present) for JPEG, PNG, BMP and WebP; TRUE for other formats. */
 gboolean _veil_image_file_is_complete (const char    *path,
                                        const char    *format);
+/* Bits per sample of a PNG (its IHDR) or the first image of a TIFF (BitsPerSample), 0 when
+ * unknown; and for a TIFF, whether a further full-resolution page follows the first (a reduced-
+ * resolution image such as a thumbnail does not count). */
+guint    _veil_image_bit_depth        (const char    *path,
+                                       const char    *format);
+gboolean _veil_tiff_has_more_pages    (const char    *path);
 /* The ICC profile of a WebP file (its ICCP chunk), or NULL. */
 GBytes  *_veil_webp_read_icc          (const char    *path);
 /* @png with an iCCP chunk holding @profile inserted after IHDR. */

@@ -15,6 +15,7 @@
 #include "veil-error.h"
 #include "veil-image-container.h"
 #include "veil-image-io.h"
+#include "veil-image-png.h"
 
 /* Big enough that a typical photo is fed to the loader in a few calls, small enough that a file
  * whose header is refused is barely read. */
@@ -23,7 +24,7 @@
 /* Raster formats Veil decodes. Vector and text formats (svg, xpm, xbm) are refused so that a
  * stray text file is never interpreted as a picture. */
 static const char * const loadable_formats[] = {
-  "png", "jpeg", "webp", "tiff", "bmp", "gif", "pnm", "tga", NULL
+  "png", "jpeg", "webp", "tiff", "bmp", "gif", "pnm", "tga", "heif", "heif/avif", "avif", NULL
 };
 
 /* Formats veil_image_encode() writes, each with the extension an output file gets. */
@@ -137,7 +138,8 @@ veil_image_format_from_name (const char *path)
   /* The extensions VeilDataset takes for images. */
   static const struct { const char *ext; const char *format; } known[] = {
     { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
-    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" },
+    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" }, { "heic", "heif" },
+    { "heif", "heif" }, { "avif", "avif" },
   };
   const char *dot;
 
@@ -158,7 +160,13 @@ missing_loader_for_extension (const char *path)
 {
   const char *format = veil_image_format_from_name (path);
 
-  return format != NULL && !pixbuf_has_loader (format) ? format : NULL;
+  if (format == NULL || pixbuf_has_loader (format))
+    return NULL;
+  /* Debian's heif-gdk-pixbuf names its format "heif/avif" and reads both. */
+  if ((g_str_equal (format, "heif") || g_str_equal (format, "avif"))
+      && pixbuf_has_loader ("heif/avif"))
+    return NULL;
+  return format;
 }
 
 static void
@@ -434,7 +442,7 @@ load_image (const char    *path,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) decode_error = NULL;
   g_autoptr(GdkPixbuf) upright = NULL;
   LoadContext ctx = { .path = path, .max_width = max_width, .max_height = max_height };
@@ -445,6 +453,12 @@ load_image (const char    *path,
   VeilImage *image;
   int orientation;
 
+  /* Most files of a folder of small PNGs take the direct path; anything else, GdkPixbuf's. */
+  if (max_width == 0 && !g_cancellable_is_cancelled (cancellable)
+      && (image = _veil_png_load_plain (path)) != NULL)
+    return image;
+
+  loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &ctx);
 
   if (!feed_loader (loader, &ctx, cancellable, &empty, &decode_error, error))
@@ -475,6 +489,16 @@ load_image (const char    *path,
 
   image = g_new0 (VeilImage, 1);
   image->format = format != NULL ? gdk_pixbuf_format_get_name (format) : g_strdup ("png");
+  /* GdkPixbuf says neither: the file does. */
+  if (_veil_image_bit_depth (path, image->format) > 8)
+    image->notes |= VEIL_IMAGE_NOTE_DEPTH_REDUCED;
+  {
+    GdkPixbufAnimation *animation = gdk_pixbuf_loader_get_animation (loader);
+
+    if ((animation != NULL && !gdk_pixbuf_animation_is_static_image (animation))
+        || (g_str_equal (image->format, "tiff") && _veil_tiff_has_more_pages (path)))
+      image->notes |= VEIL_IMAGE_NOTE_FIRST_FRAME;
+  }
   if (orientation >= 5)
     {
       image->source_width = ctx.raw_height;
@@ -705,6 +729,9 @@ veil_image_output_format (const char       *source_format,
 
   if (requested == VEIL_OUTPUT_FORMAT_PNG || source_format == NULL)
     return "png";
+  /* Phone photos: a photograph stays a photograph-sized file. */
+  if (g_str_has_prefix (source_format, "heif") || g_str_equal (source_format, "avif"))
+    return "jpeg";
   i = writable_index (source_format);
   if (i < 0 || !pixbuf_can_save (source_format))
     return "png";
@@ -834,8 +861,9 @@ veil_image_encode (const VeilImage *image,
       values[n++] = "5";
     }
 
-  if (!gdk_pixbuf_save_to_bufferv (pixels, &buffer, &size, format, (char **) keys,
-                                   (char **) values, &local_error))
+  if (is_png ? !_veil_png_encode (pixels, &buffer, &size, &local_error)
+             : !gdk_pixbuf_save_to_bufferv (pixels, &buffer, &size, format, (char **) keys,
+                                            (char **) values, &local_error))
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_FAILED,
                    _("Could not encode the image as %s: %s"), format, local_error->message);

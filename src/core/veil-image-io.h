@@ -20,20 +20,24 @@ struct _VeilImage {
   GBytes    *icc_profile;  /* owned, NULL when the file had none */
   int        source_width; /* full-size dimensions, also for reduced-size preview loads */
   int        source_height;
+  VeilImageNotes notes;    /* DEPTH_REDUCED and FIRST_FRAME as found when loading */
 };
 
 /* Loads a whole image. Errors name the file: VEIL_ERROR_IMAGE_TOO_LARGE (checked from the
  * header, before decoding), VEIL_ERROR_IMAGE_CORRUPT, VEIL_ERROR_IMAGE_UNSUPPORTED, or a
  * G_IO_ERROR from reading.
  * - The format is found from the contents, not the name (a PNG named .jpg loads as "png").
- *   Raster formats only: png, jpeg, webp, tiff, bmp, gif, pnm, tga; others (svg, xpm, ...)
- *   give VEIL_ERROR_IMAGE_UNSUPPORTED.
+ *   Raster formats only: png, jpeg, webp, tiff, bmp, gif, pnm, tga, and heif (HEIC/HEIF) and
+ *   avif when their loaders (Debian's heif-gdk-pixbuf, libavif-gdk-pixbuf) are installed;
+ *   others (svg, xpm, ...) give VEIL_ERROR_IMAGE_UNSUPPORTED.
  * - CORRUPT: empty file, truncated or damaged data (a truncated JPEG is an error, never a
  *   grey-filled picture), contents no loader recognises. UNSUPPORTED: the name's extension is a
  *   format whose GdkPixbuf loader is not installed.
  * - The EXIF/TIFF orientation is applied; "orientation" is then no longer meaningful.
- * - 16-bit sources arrive as 8 bits per sample (GdkPixbuf). An opaque TIFF is given as RGB
- *   (its loader always produces RGBA).
+ * - 16-bit sources arrive as 8 bits per sample (GdkPixbuf): a 16-bit PNG or TIFF gets
+ *   VEIL_IMAGE_NOTE_DEPTH_REDUCED. Only the first frame of an animated GIF or a multi-page TIFF
+ *   is read: VEIL_IMAGE_NOTE_FIRST_FRAME. An opaque TIFF is given as RGB (its loader always
+ *   produces RGBA).
  * - The file is read in chunks; @cancellable is checked between them. */
 VeilImage *veil_image_load             (const char   *path,
                                         GCancellable *cancellable,
@@ -57,7 +61,9 @@ void       veil_image_free             (VeilImage    *image);
 const char *veil_image_format_from_name (const char *path);
 /* Whether images of this GdkPixbuf format can be written by veil_image_encode(). */
 gboolean   veil_image_format_is_writable (const char *format);
-/* The format a KEEP/PNG export writes for a source of @source_format. */
+/* The format a KEEP/PNG export writes for a source of @source_format: with KEEP the source's
+ * own when Veil can write it, high-quality JPEG for HEIC/HEIF and AVIF photos (GdkPixbuf cannot
+ * write them), PNG for the rest. */
 const char *veil_image_output_format   (const char       *source_format,
                                         VeilOutputFormat  requested);
 /* The file extension (without dot) an output file written in @format gets when its source's

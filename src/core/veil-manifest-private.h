@@ -16,6 +16,16 @@ G_BEGIN_DECLS
 #define VEIL_MANIFEST_FORMAT_VERSION 1
 #define VEIL_MANIFEST_N_STATUSES     (VEIL_MANIFEST_STATUS_SKIPPED + 1)
 
+/* The names of VeilImageNotes in a manifest entry's "notes". */
+static const struct {
+  VeilImageNotes  note;
+  const char     *name;
+} _veil_manifest_note_names[] = {
+  { VEIL_IMAGE_NOTE_CONVERTED, "converted" },
+  { VEIL_IMAGE_NOTE_DEPTH_REDUCED, "8-bit" },
+  { VEIL_IMAGE_NOTE_FIRST_FRAME, "first-frame" },
+};
+
 gboolean  _veil_manifest_status_from_string (const char         *text,
                                              VeilManifestStatus *out);
 

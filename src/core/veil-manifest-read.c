@@ -206,6 +206,9 @@ _veil_manifest_parse_header (JsonObject   *root,
     manifest->training_res = (guint) value;
   else
     return FALSE;
+  /* Absent in manifests written before the option existed: they did not keep detail. */
+  manifest->keep_detail = json_object_get_boolean_member_with_default (parameters, "keep_detail",
+                                                                       FALSE);
   text = _veil_manifest_get_string (parameters, "format");
   if (g_strcmp0 (text, "png") == 0)
     manifest->format = VEIL_OUTPUT_FORMAT_PNG;
@@ -328,6 +331,23 @@ _veil_manifest_parse_entry (JsonObject  *object,
       entry->has_source_stat = TRUE;
       entry->source_size = (guint64) size;
       entry->source_mtime_ns = mtime;
+    }
+  if (json_object_has_member (object, "notes"))
+    {
+      JsonNode *node = json_object_get_member (object, "notes");
+      JsonArray *notes = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      for (guint i = 0; notes != NULL && i < json_array_get_length (notes); i++)
+        {
+          JsonNode *element = json_array_get_element (notes, i);
+          const char *name = json_node_get_value_type (element) == G_TYPE_STRING
+                             ? json_node_get_string (element) : NULL;
+
+          /* Notes a newer Veil writes and this one does not know are left out. */
+          for (guint n = 0; name != NULL && n < G_N_ELEMENTS (_veil_manifest_note_names); n++)
+            if (g_str_equal (name, _veil_manifest_note_names[n].name))
+              entry->notes |= _veil_manifest_note_names[n].note;
+        }
     }
   return g_steal_pointer (&entry);
 }

@@ -136,6 +136,15 @@ _veil_manifest_build_entry (JsonBuilder             *builder,
       add_int (builder, "source_size", (gint64) MIN (entry->source_size, (guint64) G_MAXINT64));
       add_int (builder, "source_mtime", entry->source_mtime_ns);
     }
+  if (entry->notes != 0)
+    {
+      json_builder_set_member_name (builder, "notes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < G_N_ELEMENTS (_veil_manifest_note_names); i++)
+        if (entry->notes & _veil_manifest_note_names[i].note)
+          json_builder_add_string_value (builder, _veil_manifest_note_names[i].name);
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 }
 
@@ -164,6 +173,8 @@ _veil_manifest_build_header (JsonBuilder        *builder,
     add_string (builder, "training_res", "native");
   else
     add_int (builder, "training_res", manifest->training_res);
+  json_builder_set_member_name (builder, "keep_detail");
+  json_builder_add_boolean_value (builder, manifest->keep_detail);
   add_string (builder, "format", manifest->format == VEIL_OUTPUT_FORMAT_PNG ? "png" : "keep");
   add_int (builder, "jpeg_quality", manifest->jpeg_quality);
   json_builder_set_member_name (builder, "copy_other");

@@ -12,8 +12,8 @@ G_BEGIN_DECLS
  * interrupted export resume. The format:
  *
  *   { "format": "veil-manifest", "version": 1, "tool": {"name", "version"},
- *     "parameters": {k, pb, mix, training_res ("native" or pixels), format, jpeg_quality,
- *                    copy_other},
+ *     "parameters": {k, pb, mix, training_res ("native" or pixels), keep_detail, format,
+ *                    jpeg_quality, copy_other},
  *     "key": {"kind": "secret"|"seed", "fingerprint"},   never the key or the seed itself
  *     "classes": [...], "shard": {"index" (1-based), "count"} only in a shard's manifest,
  *     "summary": {...counts...},
@@ -21,11 +21,12 @@ G_BEGIN_DECLS
  *                 veil-survival.h): only in the manifest of a whole export that checked it,
  *                 never in a shard's manifest or the journal,
  *     "images": [{index, source, class, status, output, sha256 | error, source_size,
- *                 source_mtime}...] in dataset order,
+ *                 source_mtime, notes}...] in dataset order,
  *     "other":  [{index, source, reason, status, output, sha256, message, source_size,
  *                 source_mtime}...] in scan order }
  *   source_size and source_mtime (nanoseconds since 1970) describe the source file as it was
  *   read, for a resume to redo an input that changed since; absent when it was never read.
+ *   "notes" only when the image was converted, reduced to 8 bits or cut to its first frame.
  *
  * Paths are relative to the input or output root. A path or class name that is not valid UTF-8
  * is stored as its UTF-8 rendering (invalid bytes as U+FFFD) in "source"/"output"/"class", plus
@@ -64,6 +65,7 @@ typedef struct {
   gboolean            has_source_stat;
   guint64             source_size;
   gint64              source_mtime_ns;
+  VeilImageNotes      notes;      /* images: "notes" ["converted", "8-bit", "first-frame"] */
 } VeilManifestEntry;
 
 typedef struct {
@@ -72,6 +74,7 @@ typedef struct {
   double             pb;
   double             mix;
   guint              training_res;
+  gboolean           keep_detail;  /* detail-preserving protection (veil-detail.h) */
   VeilOutputFormat   format;
   int                jpeg_quality;
   gboolean           copy_other;

@@ -59,3 +59,28 @@ veil_mix_decide_seeded (guint32 seed,
     protect[i] = veil_mt19937_next_double (&mt) < mix;
   return protect;
 }
+
+gboolean
+veil_mix_needs_draws (const VeilKey *key,
+                      double         mix)
+{
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return veil_key_get_kind (key) == VEIL_KEY_KIND_SEED && mix < 1.0;
+}
+
+gboolean
+veil_mix_decide (const VeilKey  *key,
+                 const gboolean *draws,
+                 guint           index,
+                 const char     *relative_path,
+                 double          mix)
+{
+  if (mix >= 1.0)
+    return TRUE;
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+  if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
+    return draws != NULL && draws[index];
+  return veil_mix_decide_keyed (key, relative_path, mix);
+}

@@ -25,4 +25,18 @@ gboolean *veil_mix_decide_seeded (guint32        seed,
                                   guint          n_images,
                                   double         mix);
 
+/* Whether a key of this kind at @mix needs veil_mix_decide_seeded()'s draws: a seed key
+ * below 1. */
+gboolean  veil_mix_needs_draws   (const VeilKey *key,
+                                  double         mix);
+/* Whether image @index of the dataset (at @relative_path) is protected, for any key: everything
+ * at @mix ≥ 1; with a seed below that, @draws[@index], where @draws is veil_mix_decide_seeded()'s
+ * array (NULL when no filters could be made: then nothing is protected); with a secret key,
+ * veil_mix_decide_keyed(). The one rule the export and the preview follow. */
+gboolean  veil_mix_decide        (const VeilKey  *key,
+                                  const gboolean *draws,
+                                  guint           index,
+                                  const char     *relative_path,
+                                  double          mix);
+
 G_END_DECLS

@@ -245,6 +245,13 @@ atomic_file_open (AtomicFile  *file,
   file->dir_fd = -1;
   file->fd = -1;
 
+  /* The root is the caller's choice, made as a whole path; only below it is every folder
+   * opened without following links. */
+  if (g_mkdir_with_parents (root, 0755) != 0)
+    {
+      set_write_error (error, root, errno);
+      return FALSE;
+    }
   root_fd = veil_confined_open_root (root, &local_error);
   if (root_fd >= 0)
     {
@@ -264,7 +271,10 @@ atomic_file_open (AtomicFile  *file,
                             code == G_IO_ERROR_FILENAME_TOO_LONG ? ENAMETOOLONG
                             : code == G_IO_ERROR_NOT_DIRECTORY ? ENOTDIR
                             : code == G_IO_ERROR_NO_SPACE ? ENOSPC
-                            : code == G_IO_ERROR_PERMISSION_DENIED ? EACCES : EIO);
+                            : code == G_IO_ERROR_PERMISSION_DENIED ? EACCES
+                            : code == G_IO_ERROR_READ_ONLY ? EROFS
+                            : code == G_IO_ERROR_NOT_FOUND ? ENOENT
+                            : code == G_IO_ERROR_TOO_MANY_OPEN_FILES ? EMFILE : EIO);
           return FALSE;
         }
       g_propagate_error (error, g_steal_pointer (&local_error));

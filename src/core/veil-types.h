@@ -20,6 +20,14 @@ typedef enum {
   VEIL_OUTPUT_FORMAT_PNG,
 } VeilOutputFormat;
 
+/* What happened to an image on its way through Veil besides protection, for the report. */
+typedef enum {
+  VEIL_IMAGE_NOTE_CONVERTED     = 1 << 0, /* its format cannot be written: saved in another
+                                           * (HEIC/HEIF, AVIF → JPEG; GIF, PNM, TGA → PNG) */
+  VEIL_IMAGE_NOTE_DEPTH_REDUCED = 1 << 1, /* 16 bits per sample read as 8 */
+  VEIL_IMAGE_NOTE_FIRST_FRAME   = 1 << 2, /* animation or multi-page file: first frame only */
+} VeilImageNotes;
+
 /* Training resolution meaning "apply the filter as is", the paper's behaviour. */
 #define VEIL_TRAINING_RES_NATIVE 0u
 

@@ -21,7 +21,7 @@ ROOT = os.environ.get('VEIL_SOURCE_ROOT',
 LAB = os.path.join(ROOT, 'tools', 'efficacy', 'veil-efficacy')
 VEIL_CLI = os.environ['VEIL_CLI']
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'efficacy'))
-from veil_efficacy import banks, countermeasures, training  # noqa: E402
+from veil_efficacy import banks, countermeasures, models, training  # noqa: E402
 
 failures = 0
 
@@ -77,6 +77,10 @@ def test_countermeasures():
           "sharpening kernels: centre about 2.5, cross neighbours about -0.375, corners 0")
     grey = countermeasures.grayscale(np.array([[[[255, 0, 0]]]], dtype=np.uint8))
     check(grey.tolist() == [[[[76, 76, 76]]]], "grayscale is BT.601 luma in three channels")
+    with torch.no_grad():
+        shapes = [models.build(name, 3).eval()(torch.rand(2, 3, 32, 32)).shape
+                  for name in ('small', 'resnet18')]
+    check(shapes == [(2, 3), (2, 3)], "both networks give one score per class")
     crop = training.random_crop_flip(torch.rand(3, 3, 30, 30), 32, torch.Generator())
     check(crop.shape == (3, 3, 32, 32), "crop and flip give the training size")
     try:

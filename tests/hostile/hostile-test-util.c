@@ -242,7 +242,7 @@ hostile_make_sentinel (const char *dir)
   g_autofree char *public = g_build_filename (dir, "public.txt", NULL);
   g_autofree char *nested = g_build_filename (dir, "x", "deep.txt", NULL);
 
-  cli_write_file (secret, "top secret\n", 11);
+  cli_write_file (secret, HOSTILE_SENTINEL_SECRET, strlen (HOSTILE_SENTINEL_SECRET));
   g_assert_cmpint (g_chmod (secret, 0600), ==, 0);
   cli_write_file (public, "public\n", 7);
   cli_write_file (nested, "deep\n", 5);

@@ -33,6 +33,9 @@ GHashTable *hostile_state          (const char          *root,
 void        hostile_assert_same_state (GHashTable       *before,
                                        GHashTable       *after);
 
+/* The contents of the sentinel's private file, secret.txt. */
+#define HOSTILE_SENTINEL_SECRET "top secret: the sentinel's private words\n"
+
 /* Makes a small tree of sentinel files (one private, one public, one nested) in @dir. */
 void        hostile_make_sentinel  (const char          *dir);
 

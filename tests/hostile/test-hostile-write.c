@@ -128,6 +128,34 @@ test_symlink_in_output_on_resume (Fixture       *fixture,
   hostile_assert_mentions (out, "symbolic link");
   assert_outside_unchanged (fixture);
   assert_no_key_bytes (fixture);
+
+  /* A fresh export or a merge into a folder holding a planted link: refused, named. */
+  {
+    g_autofree char *err = NULL;
+    g_autofree char *s1 = g_build_filename (fixture->base, "s1", NULL);
+    g_autofree char *s2 = g_build_filename (fixture->base, "s2", NULL);
+
+    veil_test_rm_rf (fixture->output);
+    g_assert_cmpint (g_mkdir (fixture->output, 0755), ==, 0);
+    g_assert_cmpint (symlink (class_in, class_out), ==, 0);
+    for (guint i = 1; i <= 2; i++)
+      {
+        g_autofree char *shard = g_strdup_printf ("%u/2", i);
+        g_autofree char *dir = g_strdup_printf ("%s/s%u", fixture->base, i);
+
+        g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "protect", "--key", "k1",
+                                      "-q", "--shard", shard, fixture->input, dir, NULL), ==, 0);
+      }
+    fixture_freeze (fixture);
+    g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, &err, "protect", "--key", "k1", "-q",
+                                  fixture->input, fixture->output, NULL), ==, 1);
+    hostile_assert_mentions (err, "“c”");
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, &err, "merge", fixture->output, s1,
+                                  s2, NULL), ==, 1);
+    hostile_assert_mentions (err, "“c”");
+    assert_outside_unchanged (fixture);
+  }
 }
 
 
@@ -275,7 +303,7 @@ test_merge_into_input_or_unrelated (Fixture       *fixture,
 
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, &err, "merge", fixture->input, s1, s2,
                                 "--against", fixture->input, "--key", "k1", NULL), ==, 1);
-  hostile_assert_mentions (err, "in");
+  hostile_assert_mentions (err, fixture->input);
   assert_outside_unchanged (fixture);
   g_clear_pointer (&err, g_free);
 
@@ -302,6 +330,10 @@ test_copy_other_never_publishes_keys (Fixture       *fixture,
   g_autofree char *renamed = g_build_filename (fixture->input, "c", "notes.txt", NULL);
   g_autofree char *as_image = g_build_filename (fixture->input, "d", "zz.png", NULL);
   g_autofree char *link = g_build_filename (fixture->input, "c", "linked.txt", NULL);
+  g_autofree char *image_link = g_build_filename (fixture->input, "d", "zz-link.jpg", NULL);
+  g_autofree char *sentinel_secret = g_build_filename (fixture->sentinel, "secret.txt", NULL);
+  g_autoptr(GBytes) sentinel_bytes = g_bytes_new_static (HOSTILE_SENTINEL_SECRET,
+                                                         strlen (HOSTILE_SENTINEL_SECRET));
   g_autofree char *shadow = g_build_filename (fixture->input, "c", "shadow.txt", NULL);
   g_autofree char *private = g_build_filename (fixture->input, "c", "private.txt", NULL);
   g_autofree char *private_out = g_build_filename (fixture->output, "c", "private.txt", NULL);
@@ -324,6 +356,7 @@ test_copy_other_never_publishes_keys (Fixture       *fixture,
   }
   g_assert_cmpint (symlink (store_key, link), ==, 0);
   g_assert_cmpint (symlink (fixture->sentinel, shadow), ==, 0);
+  g_assert_cmpint (symlink (sentinel_secret, image_link), ==, 0);
   cli_write_file (private, "mine\n", 5);
   g_assert_cmpint (g_chmod (private, 0600), ==, 0);
   fixture_freeze (fixture);
@@ -336,6 +369,9 @@ test_copy_other_never_publishes_keys (Fixture       *fixture,
   hostile_assert_mentions (out, "c/notes.txt");
   hostile_assert_mentions (out, "d/zz.png");
   hostile_assert_mentions (out, "c/linked.txt");
+  /* A link named like a picture, to a private file elsewhere: not a picture, not copied. */
+  hostile_assert_mentions (out, "d/zz-link.jpg");
+  hostile_assert_absent (fixture->output, sentinel_bytes);
   assert_outside_unchanged (fixture);
   assert_no_key_bytes (fixture);
   g_assert_cmpint (g_stat (private_out, &st), ==, 0);

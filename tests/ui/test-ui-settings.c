@@ -16,7 +16,7 @@
 #include "ui-test-util.h"
 #include "veil-compare-view-private.h"
 #include "veil-export-dialog-private.h"
-#include "veil-export-progress.h"
+#include "veil-export-text.h"
 #include "veil-key-list.h"
 #include "veil-protect-params.h"
 #include "veil-test-util.h"
@@ -214,7 +214,7 @@ assert_dialog_shows (VeilExportDialog        *dialog,
   g_autofree char *k = g_strdup_printf ("%u × %u", expected->k, expected->k);
   g_autofree char *pb = g_strdup_printf ("p_b = %.2f", expected->pb);
   g_autofree char *mix = g_strdup_printf ("%.0f %% of the images", expected->mix * 100);
-  g_autofree char *res = veil_export_progress_format_training_res (expected->training_res);
+  g_autofree char *res = veil_export_text_training_res (expected->training_res);
 
   g_assert_cmpstr (gtk_label_get_label (dialog->k_label), ==, k);
   g_assert_cmpstr (gtk_label_get_label (dialog->pb_label), ==, pb);

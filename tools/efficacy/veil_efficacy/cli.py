@@ -8,7 +8,9 @@ import sys
 import tempfile
 import time
 
-from . import countermeasures, dataset, protect, results_cache, training
+import torch
+
+from . import countermeasures, dataset, models, protect, results_cache, training
 
 DESCRIPTION = """\
 Measures whether Veil's protection works on a labeled folder: protects the training images with
@@ -47,11 +49,13 @@ def _parser():
     p.add_argument('--epochs', type=int, default=10, metavar='N', help='default 10')
     p.add_argument('--seeds', type=int, default=2, metavar='N',
                    help='training seeds 0 .. N-1 (default 2); results are means over seeds')
-    p.add_argument('--model', choices=sorted(training.models.MODELS), default='small',
+    p.add_argument('--model', choices=sorted(models.MODELS), default='small',
                    help='small VGG-style CNN (default) or resnet18 (for more cores)')
     p.add_argument('--batch-size', type=int, default=128, metavar='N')
     p.add_argument('--learning-rate', type=float, default=0.05, metavar='LR')
-    p.add_argument('--threads', type=int, metavar='N', help='CPU threads for training (default 1: on a shared machine more threads are slower)')
+    p.add_argument('--threads', type=int, metavar='N',
+                   help='CPU threads for training (default 1: on a shared machine more threads '
+                        'are slower)')
     p.add_argument('--veil-cli', metavar='PATH', help='veil-cli to use (default: the build tree)')
     p.add_argument('--cache-dir', metavar='DIR',
                    help='where decoded images and finished runs are cached '
@@ -66,9 +70,9 @@ def _find_veil_cli(explicit):
         return explicit
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
-    for candidate in (os.path.join(root, 'build', 'src', 'cli', 'veil-cli'),):
-        if os.access(candidate, os.X_OK):
-            return candidate
+    built = os.path.join(root, 'build', 'src', 'cli', 'veil-cli')
+    if os.access(built, os.X_OK):
+        return built
     for folder in os.environ.get('PATH', '').split(os.pathsep):
         candidate = os.path.join(folder, 'veil-cli')
         if os.access(candidate, os.X_OK):
@@ -122,7 +126,7 @@ def main(argv=None):
             raise SystemExit(f"veil-efficacy: {option} cannot be passed to veil-cli here")
     if args.epochs < 1 or args.seeds < 1 or args.enlarge < 1:
         raise SystemExit("veil-efficacy: --epochs, --seeds and --enlarge must be at least 1")
-    training.torch.set_num_threads(args.threads or 1)
+    torch.set_num_threads(args.threads or 1)
     log = dataset.log_stderr
     veil_cli = _find_veil_cli(args.veil_cli)
     cache_dir = None if args.no_cache else (args.cache_dir or results_cache.default_dir())

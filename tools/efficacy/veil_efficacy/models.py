@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The networks the lab trains: a small VGG-style CNN for a CPU, ResNet-18 for more cores."""
-import torch
 from torch import nn
 
 

@@ -51,8 +51,8 @@ def random_crop_flip(batch, size, generator):
 def train_and_test(train_x, train_y, test_x, test_y, classes, budget, seed, transform_factory,
                    log, label):
     """Trains a fresh model from SEED on TRAIN_X (uint8 N x S x S x 3) and returns the test
-    accuracy in percent, overall and per class. TRANSFORM_FACTORY(generator) gives the trainer's per-batch transform
-    (a countermeasure such as RSK+FF) or None."""
+    accuracy in percent, overall and per class. TRANSFORM_FACTORY(generator) gives the trainer's
+    per-batch transform (a countermeasure such as RSK+FF) or None."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     order_rng = np.random.default_rng(seed)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "veil-export-progress"
+#define G_LOG_DOMAIN "veil-export-text"
 
 #include "config.h"
 
@@ -8,13 +8,13 @@
 #include <glib/gi18n.h>
 
 #include "veil-dataset.h"
-#include "veil-export-progress.h"
+#include "veil-export-text.h"
 #include "veil-filter-bank.h"
 #include "veil-key.h"
 #include "veil-survival-text.h"
 
 char *
-veil_export_progress_format_time_left (double seconds)
+veil_export_text_time_left (double seconds)
 {
   guint minutes;
   guint hours;
@@ -45,7 +45,7 @@ veil_export_progress_format_time_left (double seconds)
 }
 
 char *
-veil_export_progress_format_count (const VeilExportProgress *progress)
+veil_export_text_count (const VeilExportProgress *progress)
 {
   g_return_val_if_fail (progress != NULL, NULL);
 
@@ -55,7 +55,7 @@ veil_export_progress_format_count (const VeilExportProgress *progress)
 }
 
 char *
-veil_export_progress_format_checked (const VeilExportProgress *progress)
+veil_export_text_checked (const VeilExportProgress *progress)
 {
   g_return_val_if_fail (progress != NULL, NULL);
 
@@ -65,7 +65,7 @@ veil_export_progress_format_checked (const VeilExportProgress *progress)
 }
 
 char *
-veil_export_progress_format_status (const VeilExportProgress *progress)
+veil_export_text_status (const VeilExportProgress *progress)
 {
   GString *s;
   g_autofree char *left = NULL;
@@ -77,7 +77,7 @@ veil_export_progress_format_status (const VeilExportProgress *progress)
   if (progress->images_per_second > 0)
     g_string_append_printf (s, _("%.1f images per second"), progress->images_per_second);
 
-  left = veil_export_progress_format_time_left (progress->eta_seconds);
+  left = veil_export_text_time_left (progress->eta_seconds);
   if (s->len > 0)
     g_string_append (s, " · ");
   g_string_append (s, left);
@@ -94,7 +94,7 @@ veil_export_progress_format_status (const VeilExportProgress *progress)
 }
 
 char *
-veil_export_progress_format_training_res (guint training_res)
+veil_export_text_training_res (guint training_res)
 {
   if (training_res == VEIL_TRAINING_RES_NATIVE)
     return g_strdup (_("Native (as in the paper)"));
@@ -118,11 +118,11 @@ outcome_heading (VeilExportOutcome outcome)
 }
 
 char *
-veil_export_progress_format_report (const VeilExportParams *params,
-                                    VeilExportOutcome       outcome,
-                                    const VeilExportReport *report,
-                                    const GError           *error,
-                                    const char             *extra)
+veil_export_text_report (const VeilExportParams *params,
+                         VeilExportOutcome       outcome,
+                         const VeilExportReport *report,
+                         const GError           *error,
+                         const char             *extra)
 {
   GString *s;
   g_autofree char *input = NULL;
@@ -134,7 +134,7 @@ veil_export_progress_format_report (const VeilExportParams *params,
   s = g_string_new (NULL);
   input = g_filename_display_name (params->input_dir);
   output = g_filename_display_name (params->output_dir);
-  res = veil_export_progress_format_training_res (params->training_res);
+  res = veil_export_text_training_res (params->training_res);
 
   g_string_append_printf (s, "%s\n\n", outcome_heading (outcome));
   if (error != NULL)
@@ -195,7 +195,7 @@ veil_export_progress_format_report (const VeilExportParams *params,
 }
 
 char *
-veil_export_progress_format_survival (const VeilSurvivalReport *report)
+veil_export_text_survival (const VeilSurvivalReport *report)
 {
   g_autofree char *text = NULL;
 

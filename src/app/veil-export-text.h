@@ -33,26 +33,26 @@ typedef enum {
 } VeilExportOutcome;
 
 /* "about 3 minutes left", "less than a minute left"; @seconds < 0 means not known yet. */
-char *veil_export_progress_format_time_left (double seconds);
+char *veil_export_text_time_left    (double seconds);
 /* "34 of 120 images" */
-char *veil_export_progress_format_count     (const VeilExportProgress *progress);
+char *veil_export_text_count        (const VeilExportProgress *progress);
 /* While the survival check runs: "5 of 24 images checked" */
-char *veil_export_progress_format_checked   (const VeilExportProgress *progress);
+char *veil_export_text_checked      (const VeilExportProgress *progress);
 /* "12.5 images per second · about 8 seconds left · 1 failed" */
-char *veil_export_progress_format_status    (const VeilExportProgress *progress);
+char *veil_export_text_status       (const VeilExportProgress *progress);
 /* "Training size 224 px" or "Native (as in the paper)" */
-char *veil_export_progress_format_training_res (guint training_res);
+char *veil_export_text_training_res (guint training_res);
 
 /* The whole outcome as plain text for "Save Report": parameters, counts, each failed file with
  * its reason, and @extra (the survival report, may be NULL). @report is NULL when the export
  * stopped before writing one; @error says why. */
-char *veil_export_progress_format_report    (const VeilExportParams *params,
-                                             VeilExportOutcome       outcome,
-                                             const VeilExportReport *report,
-                                             const GError           *error,
-                                             const char             *extra);
+char *veil_export_text_report       (const VeilExportParams *params,
+                                     VeilExportOutcome       outcome,
+                                     const VeilExportReport *report,
+                                     const GError           *error,
+                                     const char             *extra);
 
 /* The survival report as text: the overall sentence, then one line per class. */
-char               *veil_export_progress_format_survival       (const VeilSurvivalReport *report);
+char *veil_export_text_survival     (const VeilSurvivalReport *report);
 
 G_END_DECLS
