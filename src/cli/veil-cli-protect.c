@@ -399,6 +399,7 @@ veil_cli_protect_main (int    argc,
   if (status >= 0)
     return status;
 
+  params.keep_detail = keep_detail;
   veil_protect_params_round (&params);
   veil_export_options_set_params (&options, &params);
   options.key = key;
@@ -408,7 +409,6 @@ veil_cli_protect_main (int    argc,
   options.n_threads = (guint) threads;
   options.resume = resume;
   options.copy_other = copy_other;
-  options.keep_detail = keep_detail;
   options.survival_sample = no_check ? 0 : (guint) check_sample;
 
   /* Refuse a bad output before spending time scanning a large input. */

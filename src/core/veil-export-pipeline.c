@@ -276,7 +276,8 @@ encode_image (VeilExportPipeline      *pipeline,
    * happen to be in: names never depend on what a file holds. */
   format = pipeline->context.names->image_formats[job->index];
   entry->notes = decoded->notes;
-  if (options->format == VEIL_OUTPUT_FORMAT_KEEP && g_strcmp0 (format, decoded->format) != 0)
+  if (options->format == VEIL_OUTPUT_FORMAT_KEEP
+      && g_strcmp0 (format, veil_image_format_from_name (image->relative_path)) != 0)
     entry->notes |= VEIL_IMAGE_NOTE_CONVERTED;
   encoded = veil_image_encode (decoded, pixels, format, options->jpeg_quality, &local_error);
   if (encoded == NULL)

@@ -22,8 +22,8 @@ typedef struct {
   double            pb;
   double            mix;
   guint             training_res;
-  gboolean          keep_detail;    /* protect at training_res and keep the detail above it
-                                     * (veil-detail.h); FALSE by default */
+  gboolean          keep_detail;    /* protect at training_res, keep the detail above it
+                                     * (veil-detail.h) */
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */

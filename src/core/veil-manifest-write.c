@@ -131,11 +131,6 @@ _veil_manifest_build_entry (JsonBuilder             *builder,
   add_string (builder, "sha256", entry->sha256);
   add_string (builder, entry->status == VEIL_MANIFEST_STATUS_FAILED ? "error" : "message",
               entry->message);
-  if (entry->has_source_stat)
-    {
-      add_int (builder, "source_size", (gint64) MIN (entry->source_size, (guint64) G_MAXINT64));
-      add_int (builder, "source_mtime", entry->source_mtime_ns);
-    }
   if (entry->notes != 0)
     {
       json_builder_set_member_name (builder, "notes");
@@ -144,6 +139,11 @@ _veil_manifest_build_entry (JsonBuilder             *builder,
         if (entry->notes & _veil_manifest_note_names[i].note)
           json_builder_add_string_value (builder, _veil_manifest_note_names[i].name);
       json_builder_end_array (builder);
+    }
+  if (entry->has_source_stat)
+    {
+      add_int (builder, "source_size", (gint64) MIN (entry->source_size, (guint64) G_MAXINT64));
+      add_int (builder, "source_mtime", entry->source_mtime_ns);
     }
   json_builder_end_object (builder);
 }

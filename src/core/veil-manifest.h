@@ -20,13 +20,13 @@ G_BEGIN_DECLS
  *     "survival": {...} the survival report (veil_survival_report_to_json_builder() in
  *                 veil-survival.h): only in the manifest of a whole export that checked it,
  *                 never in a shard's manifest or the journal,
- *     "images": [{index, source, class, status, output, sha256 | error, source_size,
- *                 source_mtime, notes}...] in dataset order,
+ *     "images": [{index, source, class, status, output, sha256 | error, notes, source_size,
+ *                 source_mtime}...] in dataset order, "notes" only when the image was converted,
+ *                reduced to 8 bits or cut to its first frame,
  *     "other":  [{index, source, reason, status, output, sha256, message, source_size,
  *                 source_mtime}...] in scan order }
  *   source_size and source_mtime (nanoseconds since 1970) describe the source file as it was
  *   read, for a resume to redo an input that changed since; absent when it was never read.
- *   "notes" only when the image was converted, reduced to 8 bits or cut to its first frame.
  *
  * Paths are relative to the input or output root. A path or class name that is not valid UTF-8
  * is stored as its UTF-8 rendering (invalid bytes as U+FFFD) in "source"/"output"/"class", plus
@@ -60,12 +60,12 @@ typedef struct {
   char               *sha256;     /* of the output, hex; NULL when none */
   char               *reason;     /* other only: "hidden", "not-image", "outside-class", ... */
   char               *message;    /* the error (failed) or the scan's note (other) */
+  VeilImageNotes      notes;      /* images: "notes" ["converted", "8-bit", "first-frame"] */
   /* The source as it was when read, so that a resume can tell a changed input: its size in
    * bytes and modification time in nanoseconds since 1970. Only when @has_source_stat. */
   gboolean            has_source_stat;
   guint64             source_size;
   gint64              source_mtime_ns;
-  VeilImageNotes      notes;      /* images: "notes" ["converted", "8-bit", "first-frame"] */
 } VeilManifestEntry;
 
 typedef struct {

@@ -448,7 +448,12 @@ test_cancel_resume (void)
   report = veil_export_dialog_get_report (dialog);
   g_assert_cmpuint (veil_export_report_get_n_protected (report), ==, images->len);
   g_assert_cmpuint (veil_export_report_get_n_skipped (report), >, 0);
-  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export Complete"));
+  /* Smooth synthetic pictures may lose their pattern in a scraper's shrink, depending on the
+   * key this run made: the headline must say what the report found either way. */
+  if (veil_survival_report_get_all_pass (veil_export_report_get_survival (report)))
+    g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export Complete"));
+  else
+    g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Would Not Stay Protected"));
   sums = checksum_tree (output);
   assert_same_tree (ref_sums, sums);
   close_dialog (dialog);
