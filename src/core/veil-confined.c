@@ -297,3 +297,25 @@ veil_open_regular (const char  *path,
     }
   return keep_if_regular (fd, path, error);
 }
+
+gboolean
+veil_confined_check_readable (const char  *root,
+                              const char  *relative_path,
+                              GError     **error)
+{
+  int root_fd;
+  int fd;
+
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+
+  root_fd = veil_confined_open_root (root, error);
+  if (root_fd < 0)
+    return FALSE;
+  fd = veil_confined_open_read (root_fd, relative_path, error);
+  close (root_fd);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  return TRUE;
+}

@@ -30,6 +30,13 @@ int      veil_confined_open_read      (int          root_fd,
                                        const char  *relative_path,
                                        GError     **error);
 
+/* Whether veil_confined_open_read() accepts @relative_path below the folder @root (opened and
+ * closed at once): for code that must then hand the full path to a library that opens it
+ * itself. */
+gboolean veil_confined_check_readable (const char  *root,
+                                       const char  *relative_path,
+                                       GError     **error);
+
 /* Opens the folder that will hold @relative_path below @root_fd, component by component with
  * O_NOFOLLOW (a symlinked folder is refused, never followed), creating missing folders (mode
  * 0755 less umask) when @create is TRUE. *@out_name points into @relative_path at the last

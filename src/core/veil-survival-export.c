@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "veil-confined.h"
 #include "veil-dataset.h"
 #include "veil-error.h"
 #include "veil-export.h"
@@ -28,16 +29,45 @@
 
 typedef struct {
   guint     class_index;
-  char     *original;
+  char     *original;       /* full paths, for loading */
   char     *output;
+  /* The same below their folders: a pair is measured only when both are plain files there,
+   * reached without a symlink (a tampered folder must not make the check read elsewhere). */
+  char     *input_root;
+  char     *original_rel;
+  char     *output_root;
+  char     *output_rel;
   gboolean  check_unchanged;
 } Pair;
+
+static Pair *
+pair_new (guint       class_index,
+          const char *input_root,
+          const char *original_rel,
+          const char *output_root,
+          const char *output_rel)
+{
+  Pair *pair = g_new0 (Pair, 1);
+
+  pair->class_index = class_index;
+  pair->input_root = g_strdup (input_root);
+  pair->original_rel = g_strdup (original_rel);
+  pair->output_root = g_strdup (output_root);
+  pair->output_rel = g_strdup (output_rel);
+  pair->original = g_build_filename (input_root, original_rel, NULL);
+  pair->output = g_build_filename (output_root, output_rel, NULL);
+  return pair;
+}
 
 static void
 pair_free (Pair *pair)
 {
   g_free (pair->original);
   g_free (pair->output);
+  g_free (pair->input_root);
+  g_free (pair->original_rel);
+  g_free (pair->output_root);
+  g_free (pair->output_rel);
   g_free (pair);
 }
 
@@ -68,12 +98,11 @@ static char *
 find_output (const char *output_dir,
              const char *relative)
 {
-  g_autofree char *same = g_build_filename (output_dir, relative, NULL);
   g_autofree char *base = NULL;
   const char *dot, *slash;
 
-  if (g_file_test (same, G_FILE_TEST_IS_REGULAR))
-    return g_steal_pointer (&same);
+  if (veil_confined_check_readable (output_dir, relative, NULL))
+    return g_strdup (relative);
 
   dot = strrchr (relative, '.');
   slash = strrchr (relative, '/');
@@ -82,10 +111,9 @@ find_output (const char *output_dir,
   base = g_strndup (relative, dot - relative);
   {
     g_autofree char *png_rel = g_strconcat (base, ".png", NULL);
-    g_autofree char *png = g_build_filename (output_dir, png_rel, NULL);
 
-    if (g_file_test (png, G_FILE_TEST_IS_REGULAR))
-      return g_steal_pointer (&png);
+    if (veil_confined_check_readable (output_dir, png_rel, NULL))
+      return g_steal_pointer (&png_rel);
   }
   return NULL;
 }
@@ -145,10 +173,7 @@ manifest_sample (const VeilManifest *manifest,
           n_skipped++;
           continue;
         }
-      pair = g_new0 (Pair, 1);
-      pair->class_index = class_index;
-      pair->original = g_build_filename (input_root, e->source, NULL);
-      pair->output = g_build_filename (output_dir, e->output, NULL);
+      pair = pair_new (class_index, input_root, e->source, output_dir, e->output);
       g_ptr_array_add (chosen, pair);
     }
   return n_skipped;
@@ -180,6 +205,12 @@ add_pair (VeilSurvivalReport *report,
   g_autoptr(VeilImage) output = NULL;
   g_autoptr(GError) local_error = NULL;
 
+  if (!veil_confined_check_readable (pair->input_root, pair->original_rel, &local_error)
+      || !veil_confined_check_readable (pair->output_root, pair->output_rel, &local_error))
+    {
+      g_debug ("Survival check skips a pair: %s", local_error->message);
+      return;
+    }
   original = veil_image_load (pair->original, cancellable, &local_error);
   if (original != NULL)
     output = veil_image_load (pair->output, cancellable, &local_error);
@@ -336,10 +367,8 @@ pairs_by_path (const char      *output_dir,
       output = find_output (output_dir, image->relative_path);
       if (output == NULL)
         continue;
-      pair = g_new0 (Pair, 1);
-      pair->class_index = class_index;
-      pair->original = g_build_filename (root, image->relative_path, NULL);
-      pair->output = output;
+      pair = pair_new (class_index, root, image->relative_path, output_dir, output);
+      g_free (output);
       pair->check_unchanged = TRUE;
       g_ptr_array_add (per_class[class_index], pair);
     }

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "veil-paths.h"
 #include "veil-survival.h"
 
 /* The survival report as a record (the manifest, the CLI's JSON events): verdict ids and
@@ -62,12 +63,15 @@ add_class (JsonBuilder              *builder,
            guint                     class_index)
 {
   VeilSurvivalClassResult r;
+  /* Class names are folder names, any bytes: JSON gets their UTF-8 rendering. */
+  g_autofree char *name = veil_paths_display (veil_survival_report_get_class_name (report,
+                                                                                  class_index));
+  g_autofree char *best_other = NULL;
 
   veil_survival_report_get_result (report, class_index, &r);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "class");
-  json_builder_add_string_value (builder,
-                                 veil_survival_report_get_class_name (report, class_index));
+  json_builder_add_string_value (builder, name);
   json_builder_set_member_name (builder, "verdict");
   json_builder_add_string_value (builder, veil_survival_verdict_to_id (r.verdict));
   json_builder_set_member_name (builder, "pass");
@@ -84,8 +88,11 @@ add_class (JsonBuilder              *builder,
   add_double_or_null (builder, "cosine_best_other", r.cosine_best_other);
   json_builder_set_member_name (builder, "best_other_class");
   if (r.best_other >= 0)
-    json_builder_add_string_value (builder,
-                                   veil_survival_report_get_class_name (report, r.best_other));
+    {
+      best_other = veil_paths_display (veil_survival_report_get_class_name (report,
+                                                                           r.best_other));
+      json_builder_add_string_value (builder, best_other);
+    }
   else
     json_builder_add_null_value (builder);
   add_double_or_null (builder, "cosine_filters", r.cosine_filters);

@@ -246,6 +246,18 @@ test_non_utf8_class (Fixture       *fixture,
   g_assert_cmpuint (n_in_class, ==, 2);
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output,
                                 NULL), ==, 0);
+  /* The survival report printed for scripts is JSON too: every line valid UTF-8. */
+  {
+    g_autofree char *out = NULL;
+    g_autoptr(JsonNode) printed = NULL;
+    int status = hostile_run (fixture->home, NULL, &out, NULL, "check", "--key", "k1", "--json",
+                              "--against", fixture->input, fixture->output, NULL);
+
+    g_assert_true (status == 0 || status == 3);
+    g_assert_true (g_utf8_validate (out, -1, NULL));
+    printed = json_from_string (out, NULL);
+    g_assert_nonnull (printed);
+  }
   assert_no_key_bytes (fixture);
 }
 
@@ -536,6 +548,59 @@ test_special_outputs (Fixture       *fixture,
   g_assert_true (status == 0 || status == 3);
 }
 
+/* The number of image pairs `check --json` measured for @class_name. */
+static gint64
+checked_samples (Fixture    *fixture,
+                 const char *class_name)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *survival;
+  JsonArray *classes;
+  int status;
+
+  status = hostile_run (fixture->home, NULL, &out, NULL, "check", "--key", "k1", "--json",
+                        "--against", fixture->input, fixture->output, NULL);
+  g_assert_true (status == 0 || status == 3);
+  root = json_from_string (out, NULL);
+  g_assert_nonnull (root);
+  survival = json_object_get_object_member (json_node_get_object (root), "survival");
+  classes = json_object_get_array_member (survival, "classes");
+  for (guint i = 0; i < json_array_get_length (classes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (classes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (c, "class"), class_name) == 0)
+        return json_object_get_int_member (c, "samples");
+    }
+  g_assert_not_reached ();
+}
+
+/* check loads the sampled images itself: a link planted in OUTPUT (here to a copy of the
+ * original, so following it would even look plausible) must not be read. */
+static void
+test_check_ignores_links (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *planted = g_build_filename (fixture->output, "c", "i0.png", NULL);
+  g_autofree char *original = g_build_filename (fixture->input, "c", "i0.png", NULL);
+  g_autofree char *elsewhere = g_build_filename (fixture->base, "elsewhere.png", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  gint64 before;
+
+  make_input (fixture);
+  export (fixture);
+  before = checked_samples (fixture, "c");
+  g_assert_cmpint (before, ==, 3);
+
+  g_assert_true (g_file_get_contents (original, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (elsewhere, contents, (gssize) length, NULL));
+  g_assert_cmpint (g_unlink (planted), ==, 0);
+  g_assert_cmpint (symlink (elsewhere, planted), ==, 0);
+  g_assert_cmpint (checked_samples (fixture, "c"), ==, before - 1);
+}
+
 /* Issue 9, item 10: a FIFO given as --key-file, or lying in the key store as *.key, made
  * protect and keys list hang where Ctrl+C did not help. */
 static void
@@ -740,6 +805,7 @@ main (int   argc,
       ADD (journal_path, escapes[i], test_tampered_journal_on_resume);
     }
   ADD ("/hostile/read/special-outputs", NULL, test_special_outputs);
+  ADD ("/hostile/read/check-ignores-links", NULL, test_check_ignores_links);
   ADD ("/hostile/read/fifo-keys", NULL, test_fifo_keys);
   ADD ("/hostile/read/fifo-input-after-scan", NULL, test_fifo_input_after_scan);
   ADD ("/hostile/read/unlisted-outputs", NULL, test_unlisted_outputs);
