@@ -149,11 +149,15 @@ print_report (const VeilExportReport *report)
   guint n_failed = veil_export_report_get_n_failed (report);
   g_autofree char *manifest = veil_paths_display (veil_export_report_get_manifest_path (report));
 
-  printf (_("Protected: %u images"), veil_export_report_get_n_protected (report));
+  printf (ngettext ("Protected: %u image", "Protected: %u images",
+                    veil_export_report_get_n_protected (report)),
+          veil_export_report_get_n_protected (report));
   putchar ('\n');
   if (veil_export_report_get_n_unchanged (report) > 0)
     {
-      printf (_("Left unprotected (mix): %u images"), veil_export_report_get_n_unchanged (report));
+      printf (ngettext ("Left unprotected (mix): %u image", "Left unprotected (mix): %u images",
+                        veil_export_report_get_n_unchanged (report)),
+              veil_export_report_get_n_unchanged (report));
       putchar ('\n');
     }
   if (veil_export_report_get_n_copied (report) > 0)
@@ -163,7 +167,9 @@ print_report (const VeilExportReport *report)
     }
   if (veil_export_report_get_n_removed (report) > 0)
     {
-      printf (_("Removed, their input being gone: %u files"),
+      printf (ngettext ("Removed, its input being gone: %u file",
+                        "Removed, their input being gone: %u files",
+                        veil_export_report_get_n_removed (report)),
               veil_export_report_get_n_removed (report));
       putchar ('\n');
     }
@@ -174,7 +180,7 @@ print_report (const VeilExportReport *report)
     }
   if (n_failed > 0)
     {
-      printf (_("Failed: %u files"), n_failed);
+      printf (ngettext ("Failed: %u file", "Failed: %u files", n_failed), n_failed);
       putchar ('\n');
       for (guint i = 0; i < n_failed; i++)
         print_failure (veil_export_report_get_failed_path (report, i),

@@ -385,6 +385,12 @@ run_image_job (VeilExportPipeline  *pipeline,
       entry->status = VEIL_MANIFEST_STATUS_FAILED;
       entry->message = g_strdup (pipeline->context.names->image_problems[job->index]);
     }
+  else if (!veil_paths_resolves_within (veil_dataset_get_root (dataset), image->relative_path,
+                                        &error))
+    {
+      fail_entry (pipeline, entry, error);
+      g_clear_error (&error);
+    }
   else if (!job->protect && pipeline->context.options->format == VEIL_OUTPUT_FORMAT_KEEP)
     {
       /* An image the mix leaves clean is the original file, byte for byte: decoding and

@@ -103,6 +103,35 @@ veil_paths_is_within (const char *parent,
   return strncmp (parent, child, len) == 0 && (child[len] == '\0' || child[len] == '/');
 }
 
+gboolean
+veil_paths_resolves_within (const char  *root,
+                            const char  *relative_path,
+                            GError     **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *canonical_root = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *display = NULL;
+
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+
+  path = g_build_filename (root, relative_path, NULL);
+  canonical_root = veil_paths_canonicalize (root, error);
+  if (canonical_root == NULL)
+    return FALSE;
+  canonical = veil_paths_canonicalize (path, error);
+  if (canonical == NULL)
+    return FALSE;
+  if (veil_paths_is_within (canonical_root, canonical) && strcmp (canonical_root, canonical) != 0)
+    return TRUE;
+  display = veil_paths_display (relative_path);
+  g_set_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH,
+               _("“%s” is a link to a file outside the input folder; Veil reads only files "
+                 "inside it"), display);
+  return FALSE;
+}
+
 char *
 veil_paths_display (const char *raw)
 {

@@ -21,6 +21,13 @@ char     *veil_paths_canonicalize     (const char  *path,
 gboolean  veil_paths_is_within        (const char  *parent,
                                        const char  *child);
 
+/* Whether @root/@relative_path, every symlink resolved, still lies inside @root: a link that
+ * leads out of the folder is VEIL_ERROR_UNSAFE_PATH naming it (Veil publishes what it reads, so
+ * it reads nothing from outside the folder it was given). */
+gboolean  veil_paths_resolves_within  (const char  *root,
+                                       const char  *relative_path,
+                                       GError     **error);
+
 /* A UTF-8 rendering of @raw for people and for the manifest; invalid bytes become U+FFFD.
  * Returns NULL-safe, newly allocated text. */
 char     *veil_paths_display          (const char  *raw);

@@ -601,6 +601,33 @@ test_check_ignores_links (Fixture       *fixture,
   g_assert_cmpint (checked_samples (fixture, "c"), ==, before - 1);
 }
 
+/* Veil publishes what it reads: an image in INPUT that is a link to a picture elsewhere fails,
+ * named, and nothing of it reaches OUTPUT; links that stay inside INPUT still work. */
+static void
+test_input_links_stay_inside (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autofree char *elsewhere = g_build_filename (fixture->base, "private.png", NULL);
+  g_autofree char *out_link = g_build_filename (fixture->input, "c", "out-link.png", NULL);
+  g_autofree char *in_link = g_build_filename (fixture->input, "d", "in-link.png", NULL);
+  g_autofree char *in_target = g_build_filename (fixture->input, "d", "i1.png", NULL);
+  g_autofree char *published = g_build_filename (fixture->output, "c", "out-link.png", NULL);
+  g_autofree char *kept = g_build_filename (fixture->output, "d", "in-link.png", NULL);
+  g_autofree char *out = NULL;
+
+  make_input (fixture);
+  cli_write_png (elsewhere, 40, 32, 99);
+  g_assert_cmpint (symlink (elsewhere, out_link), ==, 0);
+  g_assert_cmpint (symlink (in_target, in_link), ==, 0);
+  g_assert_cmpint (hostile_run (fixture->home, NULL, &out, NULL, "protect", "--key", "k1",
+                                "--no-check", fixture->input, fixture->output, NULL), ==, 3);
+  hostile_assert_mentions (out, "c/out-link.png");
+  hostile_assert_mentions (out, "outside the input folder");
+  hostile_assert_mentions (out, "Failed: 1 file\n");
+  g_assert_false (g_file_test (published, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+}
+
 /* Issue 9, item 10: a FIFO given as --key-file, or lying in the key store as *.key, made
  * protect and keys list hang where Ctrl+C did not help. */
 static void
@@ -806,6 +833,7 @@ main (int   argc,
     }
   ADD ("/hostile/read/special-outputs", NULL, test_special_outputs);
   ADD ("/hostile/read/check-ignores-links", NULL, test_check_ignores_links);
+  ADD ("/hostile/read/input-links-stay-inside", NULL, test_input_links_stay_inside);
   ADD ("/hostile/read/fifo-keys", NULL, test_fifo_keys);
   ADD ("/hostile/read/fifo-input-after-scan", NULL, test_fifo_input_after_scan);
   ADD ("/hostile/read/unlisted-outputs", NULL, test_unlisted_outputs);
