@@ -635,7 +635,7 @@ test_resume_stale_inputs (Fixture       *fixture,
                                 "--no-check", "--resume", fixture->input, fixture->output, NULL),
                    ==, 0);
   hostile_assert_mentions (out, "Already done by the earlier run: 4");
-  hostile_assert_mentions (out, "Removed, their input being gone: 1");
+  hostile_assert_mentions (out, "Removed, its input being gone: 1 file");
   after = veil_test_file_sha256 (changed_out);
   g_assert_cmpstr (before, !=, after);
   g_assert_false (g_file_test (deleted_out, G_FILE_TEST_EXISTS));
