@@ -49,12 +49,12 @@ veil_survival_text_headline (const VeilSurvivalReport *report)
   if (all_native (report))
     /* Translators: %u is a size in pixels, then a number of classes. */
     return g_strdup_printf (ngettext ("These images are no larger than the %u-pixel size AI "
-                                      "training uses, so they are protected exactly as in the "
-                                      "research paper: the checked class keeps its protection "
+                                      "training uses, so their filters are applied as they are, "
+                                      "without enlarging: the checked class keeps its protection "
                                       "when saved as JPEG.",
                                       "These images are no larger than the %u-pixel size AI "
-                                      "training uses, so they are protected exactly as in the "
-                                      "research paper: all %u checked classes keep their "
+                                      "training uses, so their filters are applied as they are, "
+                                      "without enlarging: all %u checked classes keep their "
                                       "protection when saved as JPEG.", n_measured),
                             res, n_measured);
   /* Translators: %u is a size in pixels, then a number of classes. */
@@ -206,8 +206,8 @@ finding (const VeilSurvivalReport      *report,
       if (r->n_native == r->n_samples)
         /* Translators: %u is a size in pixels. */
         return g_strdup_printf (_("These images are no larger than the %u-pixel size AI "
-                                  "training uses, so they are protected exactly as in the "
-                                  "research paper and are not shrunk; saved as JPEG, they still "
+                                  "training uses, so their filters are applied as they are and "
+                                  "they are not shrunk; saved as JPEG, they still "
                                   "carry this class’s pattern."), res);
       /* Translators: %u is a size in pixels. */
       return g_strdup_printf (_("Shrunk to the %u-pixel size AI training uses and saved as "

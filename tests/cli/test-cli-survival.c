@@ -119,7 +119,7 @@ test_protect_and_check (void)
   g_assert_nonnull (strstr (out, "Does the protection survive AI training?"));
   g_assert_nonnull (strstr (out, "cat: pass"));
   g_assert_nonnull (strstr (out, "sky: FAIL"));
-  g_assert_nonnull (strstr (out, "exactly as in the research paper"));
+  g_assert_nonnull (strstr (out, "their filters are applied as they are"));
   /* The failure is the headline, before any class, and the advice says why in words. */
   g_assert_nonnull (strstr (out, "1 of 3 checked classes would not stay protected"));
   g_assert_true (strstr (out, "1 of 3 checked classes") < strstr (out, "sky: FAIL"));
