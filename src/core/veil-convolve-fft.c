@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "veil-fft"
+#define G_LOG_DOMAIN "veil-core"
 
 #include "config.h"
 
@@ -13,7 +13,7 @@
 
 #include "veil-convolve-private.h"
 #include "veil-error.h"
-#include "veil-fft.h"
+#include "veil-convolve-fft.h"
 
 /* Tile sides FFTW transforms quickly (2^a × {1, 3, 5}). Larger tiles waste less overlap but
  * leave the cache; the cost model avoids the largest ones unless a kernel needs them (a 4096²
@@ -94,7 +94,7 @@ choose_tiling (int width,
 }
 
 double
-veil_fft_protect_cost (int width,
+veil_convolve_fft_protect_cost (int width,
                        int height,
                        int kw,
                        int kh)
@@ -103,7 +103,8 @@ veil_fft_protect_cost (int width,
 
   g_return_val_if_fail (width > 0 && height > 0, INFINITY);
   g_return_val_if_fail (kw > 0 && kh > 0, INFINITY);
-  g_return_val_if_fail (kw <= VEIL_FFT_KERNEL_MAX && kh <= VEIL_FFT_KERNEL_MAX, INFINITY);
+  g_return_val_if_fail (kw <= VEIL_CONVOLVE_FFT_KERNEL_MAX, INFINITY);
+  g_return_val_if_fail (kh <= VEIL_CONVOLVE_FFT_KERNEL_MAX, INFINITY);
 
   t = choose_tiling (width, height, kw, kh);
   return t.cost + COST_FINAL_PASS_NS * width * height;
@@ -222,7 +223,7 @@ kernel_spectrum (const PlanPair *plans,
 }
 
 gboolean
-veil_fft_protect (const guint8  *src,
+veil_convolve_fft_protect (const guint8  *src,
                   int            src_stride,
                   guint8        *dst,
                   int            dst_stride,
@@ -236,13 +237,13 @@ veil_fft_protect (const guint8  *src,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  return veil_fft_protect_normalised (src, src_stride, dst, dst_stride, width, height,
+  return veil_convolve_fft_protect_normalised (src, src_stride, dst, dst_stride, width, height,
                                       n_channels, kernel, kw, kh, VEIL_NORMALISE_PAPER, n_threads,
                                       cancellable, error);
 }
 
 gboolean
-veil_fft_protect_normalised (const guint8     *src,
+veil_convolve_fft_protect_normalised (const guint8     *src,
                              int               src_stride,
                              guint8           *dst,
                              int               dst_stride,
@@ -279,7 +280,8 @@ veil_fft_protect_normalised (const guint8     *src,
   g_return_val_if_fail (dst_stride >= width * n_channels, FALSE);
   g_return_val_if_fail (kernel != NULL, FALSE);
   g_return_val_if_fail (kw >= 1 && kh >= 1, FALSE);
-  g_return_val_if_fail (kw <= VEIL_FFT_KERNEL_MAX && kh <= VEIL_FFT_KERNEL_MAX, FALSE);
+  g_return_val_if_fail (kw <= VEIL_CONVOLVE_FFT_KERNEL_MAX, FALSE);
+  g_return_val_if_fail (kh <= VEIL_CONVOLVE_FFT_KERNEL_MAX, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (n_threads <= 0)
@@ -413,7 +415,7 @@ veil_fft_protect_normalised (const guint8     *src,
 
     fftwf_free (buf);
     g_free (scale);
-#pragma omp critical (veil_fft_max)
+#pragma omp critical (veil_convolve_fft_max)
     max_code = MAX (max_code, thread_max);
   }
 
