@@ -115,7 +115,13 @@ veil_convolve_fft_protect_cost (int width,
  * arrays of the same layout and alignment (fftwf_execute_dft_*) is safe from many threads.
  * FFTW_ESTIMATE rather than FFTW_MEASURE: measuring takes seconds per size (1.7 s for 2048²)
  * and picks plans by timing, so the rounding, hence the output bytes, could change from run to
- * run; estimated plans are about 2× slower per transform here but deterministic. */
+ * run; estimated plans are about 2× slower per transform here but deterministic.
+ *
+ * Plans are single-threaded: a call's threads share out whole (tile, channel) items instead
+ * (convolve_tiles()), which also parallelises filling the tiles, the spectrum product and the
+ * stores, costs no synchronisation per transform and keeps the bytes independent of the thread
+ * count. Multi-threaded plans (FFTW's threads library) with the tiles in sequence were 1.15×
+ * slower at 2 threads on a 24 MP photo with a 161×161 kernel (bench/RESULTS.md). */
 typedef struct {
   fftwf_plan forward;
   fftwf_plan inverse;
@@ -128,19 +134,8 @@ static const PlanPair *
 get_plans (int th,
            int tw)
 {
-  static gsize initialised = 0;
   gpointer key = GINT_TO_POINTER ((th << 16) | tw);
   PlanPair *pair;
-
-  if (g_once_init_enter (&initialised))
-    {
-      /* The threaded library is initialised once so that FFTW's planner state is consistent
-       * with it, but plans are single-threaded: threads work on separate tiles instead, which
-       * keeps the bytes independent of the thread count. */
-      fftwf_init_threads ();
-      fftwf_plan_with_nthreads (1);
-      g_once_init_leave (&initialised, 1);
-    }
 
   g_mutex_lock (&plan_lock);
   if (plan_cache == NULL)
@@ -263,10 +258,12 @@ max_colour_byte (const guint8 *src,
                  int           src_stride,
                  int           width,
                  int           height,
-                 int           n_channels)
+                 int           n_channels,
+                 int           n_threads)
 {
   int max_in = 0;
 
+#pragma omp parallel for num_threads (n_threads) schedule (static) reduction (max : max_in)
   for (int y = 0; y < height; y++)
     {
       const guint8 *row = src + (gsize) y * src_stride;
@@ -438,6 +435,8 @@ convolve_tiles (FftJob *job,
 #pragma omp for schedule (dynamic, 1)
     for (int item = 0; item < n_items; item++)
       {
+        guint item_max;
+
         if (g_atomic_int_get (&job->cancelled))
           continue;
         if (job->cancellable != NULL && g_cancellable_is_cancelled (job->cancellable))
@@ -445,7 +444,9 @@ convolve_tiles (FftJob *job,
             g_atomic_int_set (&job->cancelled, 1);
             continue;
           }
-        thread_max = MAX (thread_max, convolve_item (job, item, buf, scale));
+        /* Not inside MAX (), which would evaluate it twice. */
+        item_max = convolve_item (job, item, buf, scale);
+        thread_max = MAX (thread_max, item_max);
       }
 
     fftwf_free (buf);
@@ -560,10 +561,11 @@ veil_convolve_fft_protect_normalised (const guint8     *src,
 
   n_threads = resolve_threads (n_threads);
 
-  /* An upper bound of |y| lets the values be coded relative to it. */
-  for (int i = 0; i < kw * kh; i++)
+  /* With the paper normalisation an upper bound of |y| lets the values be coded relative to
+   * it; the photo normalisation needs none. */
+  for (int i = 0; i < kw * kh && !photo; i++)
     abs_sum += fabs ((double) kernel[i]);
-  max_in = max_colour_byte (src, src_stride, width, height, n_channels);
+  max_in = photo ? 0 : max_colour_byte (src, src_stride, width, height, n_channels, n_threads);
 
   job.t = choose_tiling (width, height, kw, kh);
   job.plans = get_plans (job.t.th, job.t.tw);

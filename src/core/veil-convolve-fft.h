@@ -18,9 +18,11 @@ G_BEGIN_DECLS
  * veil_convolve_protect(): cross-correlation with zero padding kw/2 and kh/2, division by the
  * maximum over all colour channels and pixels, uint8(clip(v * 255)) with truncation, alpha
  * copied, an all-black result stays black. Its bytes agree with the direct backend's within one
- * 8-bit step (the float rounding of an FFT is not that of a direct sum) and do not depend on
- * @n_threads: work is split over (tile, channel) pairs, each transformed by the same
- * single-threaded plan.
+ * 8-bit step (the float rounding of an FFT is not that of a direct sum).
+ *
+ * Runs on @n_threads threads in all (0 = OpenMP's default), the caller's share of a thread
+ * budget: the (tile, channel) pairs are shared out between them, each transformed by the same
+ * single-threaded plan, so the bytes do not depend on @n_threads.
  *
  * Memory: the image is cut into overlapping tiles (overlap-save), 1024–2048 pixels wide for the
  * usual kernels, so the transforms need a few MB per thread; the values before normalisation
