@@ -120,8 +120,9 @@ veil_convolve_fft_protect_cost (int width,
  * Plans are single-threaded: a call's threads share out whole (tile, channel) items instead
  * (convolve_tiles()), which also parallelises filling the tiles, the spectrum product and the
  * stores, costs no synchronisation per transform and keeps the bytes independent of the thread
- * count. Multi-threaded plans (FFTW's threads library) with the tiles in sequence were 1.15×
- * slower at 2 threads on a 24 MP photo with a 161×161 kernel (bench/RESULTS.md). */
+ * count. Multi-threaded plans (FFTW's threads library) with the tiles in sequence were no
+ * faster: 1.11–1.19× the wall time at 2 threads, at the same CPU time, on a 24 MP photo with a
+ * 161×161 kernel (bench/RESULTS.md). */
 typedef struct {
   fftwf_plan forward;
   fftwf_plan inverse;

@@ -239,6 +239,91 @@ add_fixed (gint64 *sum,
   return !__builtin_add_overflow (*sum, fixed, sum);
 }
 
+/* The squared error between the two shrunk images after the least-squares gain that maps the
+ * protected one onto the original, and the number of colour values it sums.
+ *
+ * Protection divides each image by its own maximum, which also changes its overall brightness
+ * by a factor that depends on the photo (how close its highlights come to white), not on the
+ * class. Models normalise brightness away, so that factor is not protection: the PSNR is taken
+ * after the least-squares gain between the two images, else a photo without highlights would
+ * look protected by a mere brightening. */
+static void
+gain_adjusted_error (GdkPixbuf *orig_small,
+                     GdkPixbuf *prot_small,
+                     double    *out_sse,
+                     guint64   *out_n_values)
+{
+  const int w = gdk_pixbuf_get_width (orig_small);
+  const int h = gdk_pixbuf_get_height (orig_small);
+  const int os = gdk_pixbuf_get_rowstride (orig_small);
+  const int ps = gdk_pixbuf_get_rowstride (prot_small);
+  const int onc = gdk_pixbuf_get_n_channels (orig_small);
+  const int pnc = gdk_pixbuf_get_n_channels (prot_small);
+  const guint8 *o = gdk_pixbuf_read_pixels (orig_small);
+  const guint8 *p = gdk_pixbuf_read_pixels (prot_small);
+  double op = 0.0, pp = 0.0, gain, sse = 0.0;
+  guint64 n_values = 0;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          double ov = o[(gsize) y * os + x * onc + c], pv = p[(gsize) y * ps + x * pnc + c];
+
+          op += ov * pv;
+          pp += pv * pv;
+        }
+  gain = pp > 0.0 ? op / pp : 1.0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int c = 0; c < 3; c++)
+        {
+          double d = o[(gsize) y * os + x * onc + c] - gain * p[(gsize) y * ps + x * pnc + c];
+
+          sse += d * d;
+          n_values++;
+        }
+  *out_sse = sse;
+  *out_n_values = n_values;
+}
+
+/* Adds one pair's sums to its class, under the report's lock (pairs arrive from several
+ * threads); @native says the image was no larger than the training resolution. */
+static void
+add_to_class (VeilSurvivalReport *report,
+              guint               class_index,
+              const double       *ata,
+              const double       *atb,
+              double              sse,
+              guint64             n_values,
+              gboolean            native)
+{
+  const int n = report->n_unknowns;
+  const double image_psnr = sse > 0.0 ? 10.0 * log10 (255.0 * 255.0 * n_values / sse)
+                                      : INFINITY;
+  ClassData *cd;
+
+  g_mutex_lock (&report->lock);
+  cd = &report->classes[class_index];
+  if (cd->ata == NULL)
+    {
+      cd->ata = g_new0 (gint64, (gsize) n * n);
+      cd->atb = g_new0 (gint64, n);
+    }
+  for (int i = 0; i < n * n && !cd->overflow; i++)
+    cd->overflow = !add_fixed (&cd->ata[i], ata[i]);
+  for (int i = 0; i < n && !cd->overflow; i++)
+    cd->overflow = !add_fixed (&cd->atb[i], atb[i]);
+  cd->weakest = cd->n_samples == 0 ? image_psnr : MAX (cd->weakest, image_psnr);
+  cd->n_weak += !(image_psnr <= VEIL_SURVIVAL_MAX_PSNR);
+  cd->overflow = cd->overflow || !add_fixed (&cd->sse, sse);
+  cd->n_values += n_values;
+  cd->n_native += native;
+  cd->n_samples++;
+  cd->valid = FALSE;
+  g_mutex_unlock (&report->lock);
+}
+
 static gboolean
 add_pair (VeilSurvivalReport *report,
           guint               class_index,
@@ -257,11 +342,8 @@ add_pair (VeilSurvivalReport *report,
   g_autoptr(GdkPixbuf) prot_jpeg = NULL;
   g_autofree double *ata = NULL;
   g_autofree double *atb = NULL;
-  double sse = 0.0;
-  guint64 n_values = 0;
-  int n, w, h, os, ps, onc, pnc;
-  const guint8 *o, *p;
-  ClassData *cd;
+  double sse;
+  guint64 n_values;
 
   if (class_index >= report->n_classes)
     {
@@ -275,80 +357,20 @@ add_pair (VeilSurvivalReport *report,
    * finely textured photo) that would hide the difference between "nothing left" and "weak".
    * The fit uses what the scraper keeps, the protected image after the JPEG, against the
    * original before it: noise in the regressors would bias the estimate towards zero. */
-  orig_small = _veil_survival_downscale_rgb (original, original_stride, width, height, original_channels,
-                              report->res);
+  orig_small = _veil_survival_downscale_rgb (original, original_stride, width, height,
+                                             original_channels, report->res);
   prot_small = _veil_survival_downscale_rgb (protected_pixels, protected_stride, width, height,
-                              protected_channels, report->res);
+                                             protected_channels, report->res);
   prot_jpeg = _veil_survival_jpeg_round_trip (prot_small, error);
   if (prot_jpeg == NULL)
     return FALSE;
 
-  w = gdk_pixbuf_get_width (orig_small);
-  h = gdk_pixbuf_get_height (orig_small);
-  os = gdk_pixbuf_get_rowstride (orig_small);
-  ps = gdk_pixbuf_get_rowstride (prot_small);
-  onc = gdk_pixbuf_get_n_channels (orig_small);
-  pnc = gdk_pixbuf_get_n_channels (prot_small);
-  o = gdk_pixbuf_read_pixels (orig_small);
-  p = gdk_pixbuf_read_pixels (prot_small);
-  /* Protection divides each image by its own maximum, which also changes its overall
-   * brightness by a factor that depends on the photo (how close its highlights come to white),
-   * not on the class. Models normalise brightness away, so that factor is not protection: the
-   * PSNR is taken after the least-squares gain between the two images, else a photo without
-   * highlights would look protected by a mere brightening. */
-  {
-    double op = 0.0, pp = 0.0, gain;
-
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++)
-        for (int c = 0; c < 3; c++)
-          {
-            double ov = o[(gsize) y * os + x * onc + c], pv = p[(gsize) y * ps + x * pnc + c];
-
-            op += ov * pv;
-            pp += pv * pv;
-          }
-    gain = pp > 0.0 ? op / pp : 1.0;
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++)
-        for (int c = 0; c < 3; c++)
-          {
-            double d = o[(gsize) y * os + x * onc + c] - gain * p[(gsize) y * ps + x * pnc + c];
-
-            sse += d * d;
-            n_values++;
-          }
-  }
-
-  n = report->n_unknowns;
-  ata = g_new0 (double, (gsize) n * n);
-  atb = g_new0 (double, n);
+  gain_adjusted_error (orig_small, prot_small, &sse, &n_values);
+  ata = g_new0 (double, (gsize) report->n_unknowns * report->n_unknowns);
+  atb = g_new0 (double, report->n_unknowns);
   accumulate_fit (orig_small, prot_jpeg, report->k, ata, atb);
-
-  g_mutex_lock (&report->lock);
-  cd = &report->classes[class_index];
-  if (cd->ata == NULL)
-    {
-      cd->ata = g_new0 (gint64, (gsize) n * n);
-      cd->atb = g_new0 (gint64, n);
-    }
-  for (int i = 0; i < n * n && !cd->overflow; i++)
-    cd->overflow = !add_fixed (&cd->ata[i], ata[i]);
-  for (int i = 0; i < n && !cd->overflow; i++)
-    cd->overflow = !add_fixed (&cd->atb[i], atb[i]);
-  {
-    double image_psnr = sse > 0.0 ? 10.0 * log10 (255.0 * 255.0 * n_values / sse) : INFINITY;
-
-    cd->weakest = cd->n_samples == 0 ? image_psnr : MAX (cd->weakest, image_psnr);
-    cd->n_weak += !(image_psnr <= VEIL_SURVIVAL_MAX_PSNR);
-  }
-  cd->overflow = cd->overflow || !add_fixed (&cd->sse, sse);
-  cd->n_values += n_values;
-  cd->n_native += MIN (width, height) <= (int) report->res;
-  cd->n_samples++;
-  cd->valid = FALSE;
-  g_mutex_unlock (&report->lock);
-
+  add_to_class (report, class_index, ata, atb, sse, n_values,
+                MIN (width, height) <= (int) report->res);
   return TRUE;
 }
 
