@@ -17,21 +17,23 @@
 
 #define SIDE_BY_SIDE_GAP 8
 
+/* The format OUT's extension names, when Veil can write it. */
 static const char *
 format_for_output (const char *path)
 {
-  static const struct { const char *extension; const char *format; } formats[] = {
-    { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
-    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" },
-  };
-  const char *dot = strrchr (path, '.');
+  const VeilImageFormat *row = veil_image_formats_for_path (path);
 
-  if (dot == NULL || strchr (dot, '/') != NULL)
+  if (row == NULL || !veil_image_format_is_writable (row->name))
     return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_ascii_strcasecmp (dot + 1, formats[i].extension) == 0)
-      return veil_image_format_is_writable (formats[i].format) ? formats[i].format : NULL;
-  return NULL;
+  return row->name;
+}
+
+/* The extensions OUT may have: ".png, .jpg, .webp, .tif or .bmp". */
+static char *
+output_extensions (void)
+{
+  return veil_image_formats_list (VEIL_IMAGE_FORMAT_WRITABLE,
+                                  VEIL_IMAGE_FORMATS_LIST_OUTPUT_EXTENSIONS, TRUE);
 }
 
 static int
@@ -89,6 +91,10 @@ veil_cli_preview_main (int    argc,
   const char *format;
   int class_index;
   GdkPixbuf *pixels;
+  g_autofree char *extensions = output_extensions ();
+  /* Translators: %s lists file extensions: ".png, .jpg or .bmp". */
+  g_autofree char *output_help = g_strdup_printf (_("Write the result to OUT (%s; required)"),
+                                                  extensions);
   const GOptionEntry entries[] = {
     { "class", 'c', 0, G_OPTION_ARG_STRING, &class_name,
       N_("The image's class (required)"), N_("NAME") },
@@ -105,7 +111,7 @@ veil_cli_preview_main (int    argc,
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
       N_("JPEG quality of OUT, 1 to 100 (default 95)"), N_("Q") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("Write the result to OUT (.png, .jpg, .webp, .tif or .bmp; required)"), N_("OUT") },
+      output_help, N_("OUT") },
     { "side-by-side", 0, 0, G_OPTION_ARG_NONE, &both,
       N_("Write the original and the protected image next to each other"), NULL },
     { NULL }
@@ -149,7 +155,8 @@ veil_cli_preview_main (int    argc,
     return _veil_cli_usage_error ("preview", _("--quality must be from 1 to 100"));
   format = format_for_output (output);
   if (format == NULL)
-    return _veil_cli_usage_error ("preview", _("OUT must end in .png, .jpg, .webp, .tif or .bmp"));
+    /* Translators: %s lists file extensions: ".png, .jpg or .bmp". */
+    return _veil_cli_usage_error ("preview", _("OUT must end in %s"), extensions);
   if (key == NULL)
     return usage ? _veil_cli_usage_error ("preview", "%s", error->message)
                  : _veil_cli_fatal (error);
