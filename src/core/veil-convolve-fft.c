@@ -222,56 +222,330 @@ kernel_spectrum (const PlanPair *plans,
   return (fftwf_complex *) buf;
 }
 
+/* One call's state, shared by its phases. */
+typedef struct {
+  const guint8            *src;
+  int                      src_stride;
+  guint8                  *dst;
+  int                      dst_stride;
+  int                      width;
+  int                      height;
+  int                      n_channels;
+  int                      kw;
+  int                      kh;
+  Tiling                   t;
+  const PlanPair          *plans;
+  const fftwf_complex     *spectrum;   /* the kernel's, for the tile size */
+  const VeilBorderWeights *border;     /* photo normalisation: the weight inside the image */
+  guint8                  *low;        /* paper normalisation: the low bytes of the codes */
+  float                    inv_bound;  /* paper normalisation: 1 / the bound of every value */
+  GCancellable            *cancellable;
+  gint                     cancelled;
+} FftJob;
+
+#define N_COLOUR 3
+
+static int
+resolve_threads (int n_threads)
+{
+  if (n_threads > 0)
+    return n_threads;
+#ifdef _OPENMP
+  return omp_get_max_threads ();
+#else
+  return 1;
+#endif
+}
+
+/* The largest colour byte of the image. */
+static int
+max_colour_byte (const guint8 *src,
+                 int           src_stride,
+                 int           width,
+                 int           height,
+                 int           n_channels)
+{
+  int max_in = 0;
+
+  for (int y = 0; y < height; y++)
+    {
+      const guint8 *row = src + (gsize) y * src_stride;
+
+      for (int x = 0; x < width; x++)
+        for (int c = 0; c < N_COLOUR; c++)
+          max_in = MAX (max_in, row[x * n_channels + c]);
+    }
+  return max_in;
+}
+
+/* Copies channel @c of the tile whose top left corner is at (@ox, @oy) in the image into @buf
+ * (rows of 2·(tw/2 + 1) floats), zero outside the image (the zero padding). */
+static void
+fill_tile (const FftJob *job,
+           int           c,
+           int           oy,
+           int           ox,
+           float        *buf)
+{
+  const int row = 2 * (job->t.tw / 2 + 1);
+
+  for (int r = 0; r < job->t.th; r++)
+    {
+      float *brow = buf + (gsize) r * row;
+      int yy = oy + r;
+      int xa, xb;
+
+      memset (brow, 0, sizeof (float) * row);
+      if (yy < 0 || yy >= job->height)
+        continue;
+      xa = MAX (0, -ox);
+      xb = MIN (job->t.tw, job->width - ox);
+      if (xb > xa)
+        {
+          const guint8 *s = job->src + (gsize) yy * job->src_stride
+                                + (gsize) (ox + xa) * job->n_channels + c;
+
+          for (int x = xa; x < xb; x++, s += job->n_channels)
+            brow[x] = *s;
+        }
+    }
+}
+
+/* Correlates the tile in @buf with the kernel, in place: forward transform, product with the
+ * conjugate of the kernel's spectrum, inverse transform. */
+static void
+correlate_tile (const FftJob *job,
+                float        *buf)
+{
+  fftwf_complex *cbuf = (fftwf_complex *) buf;
+  const gsize n = (gsize) (job->t.tw / 2 + 1) * job->t.th;
+
+  fftwf_execute_dft_r2c (job->plans->forward, buf, cbuf);
+  for (gsize i = 0; i < n; i++)
+    {
+      float ar = cbuf[i][0], ai = cbuf[i][1];
+      float br = job->spectrum[i][0], bi = -job->spectrum[i][1];
+
+      cbuf[i][0] = ar * br - ai * bi;
+      cbuf[i][1] = ar * bi + ai * br;
+    }
+  fftwf_execute_dft_c2r (job->plans->inverse, cbuf, buf);
+}
+
+/* The photo normalisation: the tile's final bytes, each value divided by the weight inside. */
+static void
+store_tile_photo (const FftJob *job,
+                  const float  *buf,
+                  int           c,
+                  int           y0,
+                  int           x0,
+                  int           out_h,
+                  int           out_w,
+                  float        *scale)
+{
+  const int row = 2 * (job->t.tw / 2 + 1);
+
+  for (int r = 0; r < out_h; r++)
+    {
+      /* The values are sums of bytes: dividing by the weight inside gives bytes again. */
+      const float *brow = buf + (gsize) r * row;
+      guint8 *d = job->dst + (gsize) (y0 + r) * job->dst_stride + (gsize) x0 * job->n_channels
+                  + c;
+
+      _veil_border_weights_row (job->border, y0 + r, x0, out_w, 1.0f, scale);
+      for (int x = 0; x < out_w; x++, d += job->n_channels)
+        {
+          float q = brow[x] * scale[x] + 0.5f;
+
+          *d = q >= 255.0f ? 255 : q <= 0.0f ? 0 : (guint8) q;
+        }
+    }
+}
+
+/* The paper normalisation: the tile's values as 16-bit codes, high byte in @dst and low byte in
+ * the scratch, until the maximum is known. Returns the largest code. */
+static guint
+store_tile_codes (const FftJob *job,
+                  const float  *buf,
+                  int           c,
+                  int           y0,
+                  int           x0,
+                  int           out_h,
+                  int           out_w)
+{
+  const int row = 2 * (job->t.tw / 2 + 1);
+  guint max_code = 0;
+
+  for (int r = 0; r < out_h; r++)
+    {
+      const float *brow = buf + (gsize) r * row;
+      guint8 *d = job->dst + (gsize) (y0 + r) * job->dst_stride + (gsize) x0 * job->n_channels
+                  + c;
+      guint8 *l = job->low + ((gsize) (y0 + r) * job->width + x0) * N_COLOUR + c;
+
+      for (int x = 0; x < out_w; x++, d += job->n_channels, l += N_COLOUR)
+        {
+          guint code = encode_value (brow[x] * job->inv_bound);
+
+          *d = code >> 8;
+          *l = code & 0xff;
+          max_code = MAX (max_code, code);
+        }
+    }
+  return max_code;
+}
+
+/* One (tile, channel) item: the tile's valid output is written to @dst. Returns the largest code
+ * written (0 with the photo normalisation). */
+static guint
+convolve_item (FftJob *job,
+               int     item,
+               float  *buf,
+               float  *scale)
+{
+  const Tiling *t = &job->t;
+  int c = item % N_COLOUR;
+  int tile = item / N_COLOUR;
+  int ty = tile / t->ntx, tx = tile % t->ntx;
+  int y0 = ty * t->vh, x0 = tx * t->vw;
+  int out_h = MIN (t->vh, job->height - y0), out_w = MIN (t->vw, job->width - x0);
+
+  fill_tile (job, c, y0 - job->kh / 2, x0 - job->kw / 2, buf);
+  correlate_tile (job, buf);
+  if (job->border != NULL)
+    {
+      store_tile_photo (job, buf, c, y0, x0, out_h, out_w, scale);
+      return 0;
+    }
+  return store_tile_codes (job, buf, c, y0, x0, out_h, out_w);
+}
+
+/* Every (tile, channel) pair, spread over the threads, each transformed by the same
+ * single-threaded plan (see get_plans()). Returns the largest code (paper normalisation). */
+static guint
+convolve_tiles (FftJob *job,
+                int     n_threads)
+{
+  const int n_items = job->t.nty * job->t.ntx * N_COLOUR;
+  guint max_code = 0;
+
+#pragma omp parallel num_threads (n_threads)
+  {
+    float *buf = fftwf_malloc (sizeof (float) * 2 * (job->t.tw / 2 + 1) * job->t.th);
+    float *scale = job->border != NULL ? g_new (float, job->width) : NULL;
+    guint thread_max = 0;
+
+#pragma omp for schedule (dynamic, 1)
+    for (int item = 0; item < n_items; item++)
+      {
+        if (g_atomic_int_get (&job->cancelled))
+          continue;
+        if (job->cancellable != NULL && g_cancellable_is_cancelled (job->cancellable))
+          {
+            g_atomic_int_set (&job->cancelled, 1);
+            continue;
+          }
+        thread_max = MAX (thread_max, convolve_item (job, item, buf, scale));
+      }
+
+    fftwf_free (buf);
+    g_free (scale);
+#pragma omp critical (veil_convolve_fft_max)
+    max_code = MAX (max_code, thread_max);
+  }
+  return max_code;
+}
+
+/* The last pass: with the paper normalisation every code divided by the largest (@max_code;
+ * 0 means every value is 0 and the image black); in both normalisations alpha copied. */
+static void
+finish_image (const FftJob *job,
+              guint         max_code,
+              int           n_threads)
+{
+  const gboolean photo = job->border != NULL;
+  const int width = job->width, n_channels = job->n_channels;
+  const float max_value = decode_value (max_code);
+
+#pragma omp parallel for num_threads (n_threads) schedule (static)
+  for (int y = 0; y < job->height; y++)
+    {
+      const guint8 *s = job->src + (gsize) y * job->src_stride;
+      guint8 *d = job->dst + (gsize) y * job->dst_stride;
+      const guint8 *l = job->low != NULL ? job->low + (gsize) y * width * N_COLOUR : NULL;
+
+      for (int x = 0; x < width; x++)
+        {
+          for (int c = 0; c < N_COLOUR; c++)
+            {
+              guint8 *p = d + x * n_channels + c;
+
+              if (photo)
+                break; /* written by the tiles */
+              if (max_code == 0)
+                *p = 0;
+              else
+                {
+                  float v = decode_value (((guint) *p << 8) | l[x * N_COLOUR + c]) / max_value;
+                  float s255 = v * 255.0f;
+
+                  *p = s255 >= 255.0f ? 255 : s255 <= 0.0f ? 0 : (guint8) s255;
+                }
+            }
+          if (n_channels == 4)
+            d[x * 4 + 3] = s[x * 4 + 3];
+        }
+    }
+}
+
 gboolean
 veil_convolve_fft_protect (const guint8  *src,
-                  int            src_stride,
-                  guint8        *dst,
-                  int            dst_stride,
-                  int            width,
-                  int            height,
-                  int            n_channels,
-                  const float   *kernel,
-                  int            kw,
-                  int            kh,
-                  int            n_threads,
-                  GCancellable  *cancellable,
-                  GError       **error)
+                           int            src_stride,
+                           guint8        *dst,
+                           int            dst_stride,
+                           int            width,
+                           int            height,
+                           int            n_channels,
+                           const float   *kernel,
+                           int            kw,
+                           int            kh,
+                           int            n_threads,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
   return veil_convolve_fft_protect_normalised (src, src_stride, dst, dst_stride, width, height,
-                                      n_channels, kernel, kw, kh, VEIL_NORMALISE_PAPER, n_threads,
-                                      cancellable, error);
+                                               n_channels, kernel, kw, kh, VEIL_NORMALISE_PAPER,
+                                               n_threads, cancellable, error);
 }
 
 gboolean
 veil_convolve_fft_protect_normalised (const guint8     *src,
-                             int               src_stride,
-                             guint8           *dst,
-                             int               dst_stride,
-                             int               width,
-                             int               height,
-                             int               n_channels,
-                             const float      *kernel,
-                             int               kw,
-                             int               kh,
-                             VeilNormalisation normalisation,
-                             int               n_threads,
-                             GCancellable     *cancellable,
-                             GError          **error)
+                                      int               src_stride,
+                                      guint8           *dst,
+                                      int               dst_stride,
+                                      int               width,
+                                      int               height,
+                                      int               n_channels,
+                                      const float      *kernel,
+                                      int               kw,
+                                      int               kh,
+                                      VeilNormalisation normalisation,
+                                      int               n_threads,
+                                      GCancellable     *cancellable,
+                                      GError          **error)
 {
   const gboolean photo = normalisation == VEIL_NORMALISE_PHOTO;
   g_autoptr(VeilBorderWeights) border = NULL;
-  int n_colour = 3;
-  Tiling t;
-  const PlanPair *plans;
-  fftwf_complex *spectrum;
   g_autofree guint8 *low = NULL;
+  fftwf_complex *spectrum;
+  FftJob job = {
+    .src = src, .src_stride = src_stride, .dst = dst, .dst_stride = dst_stride,
+    .width = width, .height = height, .n_channels = n_channels, .kw = kw, .kh = kh,
+    .cancellable = cancellable,
+  };
   double abs_sum = 0.0;
-  float inv_bound;
-  int max_in = 0;
+  int max_in;
   guint max_code = 0;
-  gint cancelled = 0;
-  int n_items;
-  int cw = kw / 2, ch = kh / 2;
 
   g_return_val_if_fail (src != NULL && dst != NULL, FALSE);
   g_return_val_if_fail (width > 0 && height > 0, FALSE);
@@ -284,186 +558,42 @@ veil_convolve_fft_protect_normalised (const guint8     *src,
   g_return_val_if_fail (kh <= VEIL_CONVOLVE_FFT_KERNEL_MAX, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (n_threads <= 0)
-    {
-#ifdef _OPENMP
-      n_threads = omp_get_max_threads ();
-#else
-      n_threads = 1;
-#endif
-    }
+  n_threads = resolve_threads (n_threads);
 
   /* An upper bound of |y| lets the values be coded relative to it. */
   for (int i = 0; i < kw * kh; i++)
     abs_sum += fabs ((double) kernel[i]);
-  for (int y = 0; y < height; y++)
-    {
-      const guint8 *row = src + (gsize) y * src_stride;
+  max_in = max_colour_byte (src, src_stride, width, height, n_channels);
 
-      for (int x = 0; x < width; x++)
-        for (int c = 0; c < n_colour; c++)
-          max_in = MAX (max_in, row[x * n_channels + c]);
+  job.t = choose_tiling (width, height, kw, kh);
+  job.plans = get_plans (job.t.th, job.t.tw);
+
+  if (photo || (max_in != 0 && abs_sum != 0.0))
+    {
+      /* Otherwise every value is 0: max_code stays 0 and the image is black. */
+      job.inv_bound = photo ? 1.0f : (float) (1.0 / (max_in * abs_sum));
+      spectrum = kernel_spectrum (job.plans, kernel, kw, kh, job.t.th, job.t.tw);
+      job.spectrum = spectrum;
+      if (photo)
+        border = _veil_border_weights_new (kernel, kw, kh, width, height);
+      else
+        low = g_malloc ((gsize) width * height * N_COLOUR);
+      job.border = border;
+      job.low = low;
+
+      max_code = convolve_tiles (&job, n_threads);
+      fftwf_free (spectrum);
+
+      if (job.cancelled)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("Operation was cancelled"));
+          return FALSE;
+        }
+      if (photo && n_channels == 3)
+        return TRUE; /* the tiles wrote every byte */
     }
 
-  t = choose_tiling (width, height, kw, kh);
-  plans = get_plans (t.th, t.tw);
-
-  if (!photo && (max_in == 0 || abs_sum == 0.0))
-    goto finish; /* every y is 0: max_code stays 0 and the image is black */
-
-  inv_bound = photo ? 1.0f : (float) (1.0 / (max_in * abs_sum));
-  spectrum = kernel_spectrum (plans, kernel, kw, kh, t.th, t.tw);
-  if (photo)
-    border = _veil_border_weights_new (kernel, kw, kh, width, height);
-  else
-    low = g_malloc ((gsize) width * height * n_colour);
-  n_items = t.nty * t.ntx * n_colour;
-
-#pragma omp parallel num_threads (n_threads)
-  {
-    int wc = t.tw / 2 + 1;
-    int row = 2 * wc;
-    float *buf = fftwf_malloc (sizeof (float) * row * t.th);
-    float *scale = photo ? g_new (float, width) : NULL;
-    guint thread_max = 0;
-
-#pragma omp for schedule (dynamic, 1)
-    for (int item = 0; item < n_items; item++)
-      {
-        int c = item % n_colour;
-        int tile = item / n_colour;
-        int ty = tile / t.ntx, tx = tile % t.ntx;
-        int y0 = ty * t.vh, x0 = tx * t.vw;
-        int oy = y0 - ch, ox = x0 - cw;
-        int out_h = MIN (t.vh, height - y0), out_w = MIN (t.vw, width - x0);
-        fftwf_complex *cbuf = (fftwf_complex *) buf;
-
-        if (g_atomic_int_get (&cancelled))
-          continue;
-        if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
-          {
-            g_atomic_int_set (&cancelled, 1);
-            continue;
-          }
-
-        /* The tile's input, zero outside the image (the zero padding). */
-        for (int r = 0; r < t.th; r++)
-          {
-            float *brow = buf + (gsize) r * row;
-            int yy = oy + r;
-            int xa, xb;
-
-            if (yy < 0 || yy >= height)
-              {
-                memset (brow, 0, sizeof (float) * row);
-                continue;
-              }
-            xa = MAX (0, -ox);
-            xb = MIN (t.tw, width - ox);
-            memset (brow, 0, sizeof (float) * row);
-            if (xb > xa)
-              {
-                const guint8 *s = src + (gsize) yy * src_stride
-                                      + (gsize) (ox + xa) * n_channels + c;
-
-                for (int x = xa; x < xb; x++, s += n_channels)
-                  brow[x] = *s;
-              }
-          }
-
-        fftwf_execute_dft_r2c (plans->forward, buf, cbuf);
-        for (gsize i = 0; i < (gsize) wc * t.th; i++)
-          {
-            float ar = cbuf[i][0], ai = cbuf[i][1];
-            float br = spectrum[i][0], bi = -spectrum[i][1];
-
-            cbuf[i][0] = ar * br - ai * bi;
-            cbuf[i][1] = ar * bi + ai * br;
-          }
-        fftwf_execute_dft_c2r (plans->inverse, cbuf, buf);
-
-        for (int r = 0; r < out_h && photo; r++)
-          {
-            /* The values are sums of bytes: dividing by the weight inside gives bytes again. */
-            const float *brow = buf + (gsize) r * row;
-            guint8 *d = dst + (gsize) (y0 + r) * dst_stride + (gsize) x0 * n_channels + c;
-
-            _veil_border_weights_row (border, y0 + r, x0, out_w, 1.0f, scale);
-            for (int x = 0; x < out_w; x++, d += n_channels)
-              {
-                float q = brow[x] * scale[x] + 0.5f;
-
-                *d = q >= 255.0f ? 255 : q <= 0.0f ? 0 : (guint8) q;
-              }
-          }
-        for (int r = 0; r < out_h && !photo; r++)
-          {
-            const float *brow = buf + (gsize) r * row;
-            guint8 *d = dst + (gsize) (y0 + r) * dst_stride + (gsize) x0 * n_channels + c;
-            guint8 *l = low + ((gsize) (y0 + r) * width + x0) * n_colour + c;
-
-            for (int x = 0; x < out_w; x++, d += n_channels, l += n_colour)
-              {
-                guint code = encode_value (brow[x] * inv_bound);
-
-                *d = code >> 8;
-                *l = code & 0xff;
-                thread_max = MAX (thread_max, code);
-              }
-          }
-      }
-
-    fftwf_free (buf);
-    g_free (scale);
-#pragma omp critical (veil_convolve_fft_max)
-    max_code = MAX (max_code, thread_max);
-  }
-
-  fftwf_free (spectrum);
-
-  if (cancelled)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-      return FALSE;
-    }
-
-  if (photo && n_channels == 3)
-    return TRUE; /* the tiles wrote every byte */
-
-finish:
-  {
-    float max_value = decode_value (max_code);
-
-#pragma omp parallel for num_threads (n_threads) schedule (static)
-    for (int y = 0; y < height; y++)
-      {
-        const guint8 *s = src + (gsize) y * src_stride;
-        guint8 *d = dst + (gsize) y * dst_stride;
-        const guint8 *l = low != NULL ? low + (gsize) y * width * n_colour : NULL;
-
-        for (int x = 0; x < width; x++)
-          {
-            for (int c = 0; c < n_colour; c++)
-              {
-                guint8 *p = d + x * n_channels + c;
-
-                if (photo)
-                  break; /* written by the tiles */
-                if (max_code == 0)
-                  *p = 0;
-                else
-                  {
-                    float v = decode_value (((guint) *p << 8) | l[x * n_colour + c]) / max_value;
-                    float s255 = v * 255.0f;
-
-                    *p = s255 >= 255.0f ? 255 : s255 <= 0.0f ? 0 : (guint8) s255;
-                  }
-              }
-            if (n_channels == 4)
-              d[x * 4 + 3] = s[x * 4 + 3];
-          }
-      }
-  }
-
+  finish_image (&job, max_code, n_threads);
   return TRUE;
 }
