@@ -27,6 +27,7 @@ struct _VeilPreviewJob
   guint           class_index;
   guint           training_res;
   gboolean        protect;
+  gboolean        keep_detail;
   gboolean        model_view;
 
   guint           debounce_id;
@@ -247,6 +248,7 @@ debounce_cb (gpointer user_data)
   request->class_index = self->class_index;
   request->training_res = self->training_res;
   request->protect = self->protect;
+  request->keep_detail = self->keep_detail;
   request->model_view = self->model_view;
 
   self->last_start = g_get_monotonic_time ();
@@ -375,6 +377,7 @@ veil_preview_job_set_parameters (VeilPreviewJob *self,
                                  guint           class_index,
                                  guint           training_res,
                                  gboolean        protect,
+                                 gboolean        keep_detail,
                                  gboolean        model_view)
 {
   g_return_if_fail (VEIL_IS_PREVIEW_JOB (self));
@@ -387,6 +390,7 @@ veil_preview_job_set_parameters (VeilPreviewJob *self,
   self->class_index = class_index;
   self->training_res = training_res;
   self->protect = protect;
+  self->keep_detail = keep_detail;
   self->model_view = model_view;
 
   if (self->image == NULL)

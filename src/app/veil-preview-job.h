@@ -32,6 +32,7 @@ void            veil_preview_job_set_parameters (VeilPreviewJob *self,
                                                  guint           class_index,
                                                  guint           training_res,
                                                  gboolean        protect,
+                                                 gboolean        keep_detail,
                                                  gboolean        model_view);
 GdkTexture     *veil_preview_job_get_original   (VeilPreviewJob *self);
 GdkTexture     *veil_preview_job_get_protected  (VeilPreviewJob *self);

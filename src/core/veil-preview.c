@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "veil-detail.h"
 #include "veil-error.h"
 #include "veil-preview.h"
 #include "veil-protect.h"
@@ -90,6 +91,59 @@ veil_preview_result_free (VeilPreviewResult *result)
   g_free (result);
 }
 
+/* Whether the detail path acts on the decode: only above the training resolution. At or below
+ * it the export's result, shrunk to the display size, is the protection at R shrunk further,
+ * which the enlarged-filter path below shows as well. */
+static gboolean
+uses_detail_path (const VeilPreviewRequest *request)
+{
+  GdkPixbuf *src = request->original;
+
+  return request->keep_detail && request->training_res != VEIL_TRAINING_RES_NATIVE
+         && MIN (gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src))
+              > (int) request->training_res;
+}
+
+/* The protected decode, as the export's result would look shrunk to the display size. */
+static gboolean
+protect_display (const VeilPreviewRequest *request,
+                 GdkPixbuf                *dst,
+                 GCancellable             *cancellable,
+                 GError                  **error)
+{
+  GdkPixbuf *src = request->original;
+  int s_source, s_display;
+  double enlarge, cell_scale;
+
+  /* Protected at R, the change added to the decode: what S sees is the same at any size above
+   * R, and the detail above R is the decode's own, as at full size. */
+  if (uses_detail_path (request))
+    return veil_detail_protect (request->bank, request->class_index, request->training_res,
+                                gdk_pixbuf_read_pixels (src), gdk_pixbuf_get_rowstride (src),
+                                gdk_pixbuf_get_pixels (dst), gdk_pixbuf_get_rowstride (dst),
+                                gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src),
+                                gdk_pixbuf_get_n_channels (src), request->n_threads, cancellable,
+                                error);
+
+  /* The filter is enlarged as the export enlarges it at the source's size; the decode is
+   * smaller than the source by display/source, and so is every filter cell on it. */
+  s_source = MIN (request->source_width, request->source_height);
+  s_display = MIN (gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src));
+  enlarge = veil_protect_scale_factor (request->training_res, request->source_width,
+                                       request->source_height);
+  cell_scale = enlarge * s_display / MAX (1, s_source);
+  return veil_protect_pixels_scaled (request->bank, request->class_index,
+                                     veil_protect_normalisation (request->bank,
+                                                                 request->training_res),
+                                     cell_scale,
+                                     gdk_pixbuf_read_pixels (src),
+                                     gdk_pixbuf_get_rowstride (src),
+                                     gdk_pixbuf_get_pixels (dst), gdk_pixbuf_get_rowstride (dst),
+                                     gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src),
+                                     gdk_pixbuf_get_n_channels (src), request->n_threads,
+                                     cancellable, error);
+}
+
 VeilPreviewResult *
 veil_preview_compute (const VeilPreviewRequest *request,
                       GCancellable             *cancellable,
@@ -107,29 +161,8 @@ veil_preview_compute (const VeilPreviewRequest *request,
   if (request->protect)
     {
       protected_image = new_like (src);
-      {
-        /* The filter is enlarged as the export enlarges it at the source's size; the decode is
-         * smaller than the source by display/source, and so is every filter cell on it. */
-        int s_source = MIN (request->source_width, request->source_height);
-        int s_display = MIN (gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src));
-        double enlarge = veil_protect_scale_factor (request->training_res, request->source_width,
-                                                    request->source_height);
-        double cell_scale = enlarge * s_display / MAX (1, s_source);
-
-        if (!veil_protect_pixels_scaled (request->bank, request->class_index,
-                                         veil_protect_normalisation (request->bank,
-                                                                     request->training_res),
-                                         cell_scale,
-                                         gdk_pixbuf_read_pixels (src),
-                                         gdk_pixbuf_get_rowstride (src),
-                                         gdk_pixbuf_get_pixels (protected_image),
-                                         gdk_pixbuf_get_rowstride (protected_image),
-                                         gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src),
-                                         gdk_pixbuf_get_n_channels (src), request->n_threads,
-                                         cancellable,
-                                         error))
-          return NULL;
-      }
+      if (!protect_display (request, protected_image, cancellable, error))
+        return NULL;
     }
   else
     protected_image = g_object_ref (src);

@@ -11,8 +11,10 @@ G_BEGIN_DECLS
 /* One preview update, computed synchronously: what the app's live preview runs in a worker
  * thread after every change of k, p_b, key or training resolution (and what bench/ times).
  * @original is the image decoded once at display size; the protected image is computed from it
- * with the filter enlarged as it would be at the source's full resolution, shrunk to display
- * size. */
+ * as the export's result would look shrunk to display size: with the filter enlarged as it
+ * would be at the source's full resolution or, with @keep_detail on a decode larger than the
+ * training resolution, by the detail path (veil_detail_protect()) on the decode itself, so that
+ * a decode at full size shows the export's sharp detail. */
 typedef struct
 {
   GdkPixbuf      *original;       /* display-size decode, 8-bit RGB or RGBA */
@@ -22,6 +24,7 @@ typedef struct
   guint           class_index;
   guint           training_res;   /* VEIL_TRAINING_RES_NATIVE or a short side */
   gboolean        protect;        /* FALSE: this image is left as is at the protected fraction */
+  gboolean        keep_detail;    /* detail-preserving protection (veil-detail.h) */
   gboolean        model_view;     /* shrink both to the training resolution, as a model sees them */
   int             n_threads;      /* 0: all cores */
 } VeilPreviewRequest;
@@ -35,7 +38,7 @@ typedef struct
 } VeilPreviewResult;
 
 /* Computes @request's three images. The caller owns the result. Errors: those of
- * veil_protect_pixels_scaled(), G_IO_ERROR_CANCELLED. */
+ * veil_protect_pixels_scaled() and veil_detail_protect(), G_IO_ERROR_CANCELLED. */
 VeilPreviewResult *veil_preview_compute     (const VeilPreviewRequest *request,
                                              GCancellable             *cancellable,
                                              GError                  **error);
