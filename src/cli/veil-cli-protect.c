@@ -12,6 +12,7 @@
 
 #include "veil-cli-private.h"
 #include "veil-cli-progress.h"
+#include "veil-image-notes-text.h"
 
 typedef struct {
   GMainLoop        *loop;
@@ -119,27 +120,18 @@ static void
 print_notes (const VeilExportReport *report)
 {
   guint n = veil_export_report_get_n_noted (report);
+  g_autofree char *heading = NULL;
 
   if (n == 0)
     return;
-  printf (g_dngettext (GETTEXT_PACKAGE, "Changed on the way: %u image",
-                       "Changed on the way: %u images", n), n);
-  putchar ('\n');
+  heading = veil_image_notes_text_heading (n);
+  printf ("%s\n", heading);
   for (guint i = 0; i < n; i++)
     {
-      VeilImageNotes notes = veil_export_report_get_noted_notes (report, i);
-      g_autoptr(GString) what = g_string_new (NULL);
+      g_autofree char *what = veil_image_notes_text (veil_export_report_get_noted_notes (report,
+                                                                                         i));
 
-      if (notes & VEIL_IMAGE_NOTE_CONVERTED)
-        g_string_append (what, _("saved in another format, since Veil cannot write its own "
-                                 "(HEIC and AVIF photos become high-quality JPEG)"));
-      if (notes & VEIL_IMAGE_NOTE_DEPTH_REDUCED)
-        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
-                                _("16 bits per colour reduced to 8"));
-      if (notes & VEIL_IMAGE_NOTE_FIRST_FRAME)
-        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
-                                _("only the first frame or page was kept"));
-      printf ("  %s: %s\n", veil_export_report_get_noted_path (report, i), what->str);
+      printf ("  %s: %s\n", veil_export_report_get_noted_path (report, i), what);
     }
 }
 
