@@ -103,6 +103,33 @@ veil_paths_is_within (const char *parent,
   return strncmp (parent, child, len) == 0 && (child[len] == '\0' || child[len] == '/');
 }
 
+/* Whether @relative_path is plain names (no "", "." or "..") of which none is a symbolic link
+ * below @root: such a path lies inside @root whatever @root itself resolves to. One lstat() per
+ * component, where resolving the whole path (realpath) reads every link of @root again too; it is
+ * asked once per image of an export. */
+static gboolean
+has_no_link_below (const char *root,
+                   const char *relative_path)
+{
+  g_auto(GStrv) names = g_strsplit (relative_path, G_DIR_SEPARATOR_S, -1);
+  g_autoptr(GString) path = g_string_new (root);
+
+  if (g_path_is_absolute (relative_path) || names[0] == NULL)
+    return FALSE;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      struct stat st;
+
+      if (names[i][0] == '\0' || strcmp (names[i], ".") == 0 || strcmp (names[i], "..") == 0)
+        return FALSE;
+      g_string_append_c (path, G_DIR_SEPARATOR);
+      g_string_append (path, names[i]);
+      if (lstat (path->str, &st) != 0 || S_ISLNK (st.st_mode))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 veil_paths_resolves_within (const char  *root,
                             const char  *relative_path,
@@ -116,6 +143,8 @@ veil_paths_resolves_within (const char  *root,
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (relative_path != NULL, FALSE);
 
+  if (has_no_link_below (root, relative_path))
+    return TRUE;
   path = g_build_filename (root, relative_path, NULL);
   canonical_root = veil_paths_canonicalize (root, error);
   if (canonical_root == NULL)
@@ -275,13 +304,19 @@ atomic_file_open (AtomicFile  *file,
   file->fd = -1;
 
   /* The root is the caller's choice, made as a whole path; only below it is every folder
-   * opened without following links. */
-  if (g_mkdir_with_parents (root, 0755) != 0)
+   * opened without following links. Made only when missing: an export writes thousands of
+   * files into one root, and making it again costs a failing mkdir and a stat per ancestor.
+   * Any failure takes the whole way, so errors read as they always did. */
+  root_fd = veil_confined_open_root (root, NULL);
+  if (root_fd < 0)
     {
-      set_write_error (error, root, errno);
-      return FALSE;
+      if (g_mkdir_with_parents (root, 0755) != 0)
+        {
+          set_write_error (error, root, errno);
+          return FALSE;
+        }
+      root_fd = veil_confined_open_root (root, &local_error);
     }
-  root_fd = veil_confined_open_root (root, &local_error);
   if (root_fd >= 0)
     {
       file->dir_fd = veil_confined_open_parent (root_fd, relative_path, TRUE, &file->name,
