@@ -289,6 +289,8 @@ test_write_atomic (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (written, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "data");
+  /* The published checksum is SHA-256 in lowercase hex (sha256sum of "data"). */
+  g_assert_cmpstr (sha256, ==, "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7");
 
   /* Below the root, a symlinked folder fails that file, naming it. */
   g_assert_cmpint (symlink (fixture->outside, link), ==, 0);
@@ -325,6 +327,15 @@ test_copy_atomic (Fixture       *fixture,
     g_string_append_c (big, 'x');
   g_string_append (big, "[Veil Key]\nSecret=00\n");
   g_assert_true (g_file_set_contents (archive, big->str, (gssize) big->len, NULL));
+  /* A file read in several chunks has the checksum of its whole contents. */
+  {
+    g_autofree char *expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                             (const guchar *) big->str, big->len);
+    g_autofree char *whole = veil_paths_file_sha256 (archive, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (whole, ==, expected);
+  }
 
   /* A private file stays private. */
   fd = veil_confined_open_read (fixture->root_fd, "private.txt", &error);
@@ -335,6 +346,7 @@ test_copy_atomic (Fixture       *fixture,
   close (fd);
   g_assert_cmpint (g_stat (copied, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpstr (sha256, ==, "3fd30542fe3f61b14bd4a4b2dc0b6fb30fa6f63ebce52dd1778aaa8c4dc02cff");
 
   /* A wrong checksum: nothing takes the name. */
   fd = veil_confined_open_read (fixture->root_fd, "private.txt", &error);

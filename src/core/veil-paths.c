@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <nettle/sha2.h>
 
 #include "veil-confined.h"
 #include "veil-error.h"
@@ -21,6 +22,25 @@
 #include "veil-paths.h"
 
 #define COPY_CHUNK (256 * 1024)
+
+/* Every checksum Veil writes is SHA-256 in lowercase hex, as GChecksum words it. Nettle's
+ * implementation uses the CPU's SHA instructions where there are any: on a folder of small
+ * images GLib's portable one took a tenth of the export's time. */
+static char *
+sha256_finish (struct sha256_ctx *ctx)
+{
+  guint8 digest[SHA256_DIGEST_SIZE];
+  char *hex = g_malloc (2 * SHA256_DIGEST_SIZE + 1);
+
+  sha256_digest (ctx, sizeof digest, digest);
+  for (guint i = 0; i < SHA256_DIGEST_SIZE; i++)
+    {
+      hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+      hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 0xf];
+    }
+  hex[2 * SHA256_DIGEST_SIZE] = '\0';
+  return hex;
+}
 
 char *
 veil_paths_canonicalize (const char  *path,
@@ -426,7 +446,13 @@ veil_paths_write_atomic (const char  *root,
     return FALSE;
 
   if (out_sha256 != NULL)
-    *out_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+    {
+      struct sha256_ctx ctx;
+
+      sha256_init (&ctx);
+      sha256_update (&ctx, len, data);
+      *out_sha256 = sha256_finish (&ctx);
+    }
   return TRUE;
 }
 
@@ -504,7 +530,8 @@ veil_paths_copy_atomic (int            source_fd,
                         GError       **error)
 {
   g_autofree guint8 *buffer = NULL;
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *sha256 = NULL;
+  struct sha256_ctx checksum;
   AtomicFile file;
   struct stat st;
   guint8 tail[sizeof VEIL_KEY_FILE_MARKER - 2];
@@ -522,6 +549,7 @@ veil_paths_copy_atomic (int            source_fd,
       set_read_error (error, source_name, errno);
       return FALSE;
     }
+  sha256_init (&checksum);
 
   /* A key file is never published, whatever its name: look before anything is written. A key
    * file is at most VEIL_KEY_FILE_MAX_BYTES long, so its header lies in the first chunk. */
@@ -556,7 +584,7 @@ veil_paths_copy_atomic (int            source_fd,
           atomic_file_abandon (&file);
           return FALSE;
         }
-      g_checksum_update (checksum, buffer, n);
+      sha256_update (&checksum, (gsize) n, buffer);
       total += (guint64) n;
       memcpy (tail, buffer + n - MIN ((gsize) n, sizeof tail), MIN ((gsize) n, sizeof tail));
       tail_len = MIN ((gsize) n, sizeof tail);
@@ -578,7 +606,8 @@ veil_paths_copy_atomic (int            source_fd,
     }
 
   /* A copy that is not what it should be never takes the final name. */
-  if (expected_sha256 != NULL && g_strcmp0 (g_checksum_get_string (checksum), expected_sha256) != 0)
+  sha256 = sha256_finish (&checksum);
+  if (expected_sha256 != NULL && g_strcmp0 (sha256, expected_sha256) != 0)
     {
       g_autofree char *display = veil_paths_display (source_name);
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
@@ -590,7 +619,7 @@ veil_paths_copy_atomic (int            source_fd,
     return FALSE;
 
   if (out_sha256 != NULL)
-    *out_sha256 = g_strdup (g_checksum_get_string (checksum));
+    *out_sha256 = g_steal_pointer (&sha256);
   if (out_bytes_read != NULL)
     *out_bytes_read = total;
   return TRUE;
@@ -601,12 +630,13 @@ veil_paths_fd_sha256 (int          fd,
                       const char  *shown_path,
                       GError     **error)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  struct sha256_ctx checksum;
   g_autofree guint8 *buffer = g_malloc (COPY_CHUNK);
 
   g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (shown_path != NULL, NULL);
 
+  sha256_init (&checksum);
   for (;;)
     {
       gssize n = read (fd, buffer, COPY_CHUNK);
@@ -620,9 +650,9 @@ veil_paths_fd_sha256 (int          fd,
         }
       if (n == 0)
         break;
-      g_checksum_update (checksum, buffer, n);
+      sha256_update (&checksum, (gsize) n, buffer);
     }
-  return g_strdup (g_checksum_get_string (checksum));
+  return sha256_finish (&checksum);
 }
 
 char *
