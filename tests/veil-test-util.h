@@ -14,5 +14,10 @@ void     veil_test_fill_random (guint8 *buf, gsize len, guint32 seed);
 double   veil_test_parse_double (const char *text);
 /* SHA-256 of a file's contents as hex, or NULL when unreadable. */
 char    *veil_test_file_sha256 (const char *path);
+/* Files GdkPixbuf cannot write, byte by byte: a TIFF of two pages (uncompressed 8-bit RGB,
+ * @width × @height each, textured in red and green, blue 60 on the first page and 220 on the
+ * second), and an animated GIF of two frames. */
+GBytes  *veil_test_two_page_tiff (guint width, guint height);
+GBytes  *veil_test_animated_gif  (guint width, guint height);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "veil-dataset.h"
 #include "veil-export-text.h"
 #include "veil-filter-bank.h"
+#include "veil-image-notes-text.h"
 #include "veil-key.h"
 #include "veil-survival-text.h"
 
@@ -194,6 +195,23 @@ veil_export_text_report (const VeilExportParams *params,
 
               g_string_append_printf (s, "  %s: %s\n", path,
                                       veil_export_report_get_failed_reason (report, i));
+            }
+        }
+
+      if (veil_export_report_get_n_noted (report) > 0)
+        {
+          g_autofree char *heading =
+            veil_image_notes_text_heading (veil_export_report_get_n_noted (report));
+
+          g_string_append_printf (s, "\n%s\n", heading);
+          for (guint i = 0; i < veil_export_report_get_n_noted (report); i++)
+            {
+              g_autofree char *path =
+                g_filename_display_name (veil_export_report_get_noted_path (report, i));
+              g_autofree char *what =
+                veil_image_notes_text (veil_export_report_get_noted_notes (report, i));
+
+              g_string_append_printf (s, "  %s: %s\n", path, what);
             }
         }
     }
