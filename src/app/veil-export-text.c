@@ -106,8 +106,8 @@ veil_export_text_training_res (guint training_res)
 char *
 veil_export_text_keep_detail (gboolean keep_detail)
 {
-  return g_strdup (keep_detail ? _("Kept: only what a model sees is protected")
-                               : _("Protected too: large photos look softer at full size"));
+  /* Translators: whether "Keep fine detail" is used (the export dialog's "Fine Detail" row). */
+  return g_strdup (keep_detail ? _("Kept") : _("Not kept"));
 }
 
 static const char *

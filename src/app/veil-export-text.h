@@ -43,7 +43,7 @@ char *veil_export_text_checked      (const VeilExportProgress *progress);
 char *veil_export_text_status       (const VeilExportProgress *progress);
 /* "Training size 224 px" or "Native (as in the paper)" */
 char *veil_export_text_training_res (guint training_res);
-/* Whether detail-preserving protection is used: "Kept: only what a model sees is protected" */
+/* Whether detail-preserving protection is used: "Kept" or "Not kept" */
 char *veil_export_text_keep_detail  (gboolean keep_detail);
 
 /* The whole outcome as plain text for "Save Report": parameters, counts, each failed file with
