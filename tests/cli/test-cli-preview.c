@@ -77,7 +77,7 @@ test_equals_export (void)
   g_autoptr(GdkPixbuf) reference = NULL;
   g_autoptr(GdkPixbuf) original = NULL;
   g_autoptr(GdkPixbuf) shown = NULL;
-  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *out = NULL;
 
@@ -110,8 +110,8 @@ test_equals_export (void)
   g_assert_false (memcmp (gdk_pixbuf_read_pixels (shown), gdk_pixbuf_read_pixels (reference),
                           (gsize) gdk_pixbuf_get_rowstride (reference) * (HEIGHT - 1)) == 0);
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -202,7 +202,7 @@ test_errors (gconstpointer data)
   g_autofree char *err = NULL;
 
   cli_write_file (notes, "these are notes\n", 16);
-  before = cli_tree_snapshot (input, TRUE);
+  before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_ptr_array_add (args, g_strdup ("preview"));
   for (guint i = 0; c->args[i] != NULL; i++)
     {
@@ -221,8 +221,8 @@ test_errors (gconstpointer data)
   g_assert_nonnull (strstr (err, c->message));
   g_assert_false (g_file_test (preview, G_FILE_TEST_EXISTS));
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
