@@ -103,6 +103,13 @@ veil_export_text_training_res (guint training_res)
   return g_strdup_printf (_("%u px on the short side"), training_res);
 }
 
+char *
+veil_export_text_keep_detail (gboolean keep_detail)
+{
+  return g_strdup (keep_detail ? _("Kept: only what a model sees is protected")
+                               : _("Protected too: large photos look softer at full size"));
+}
+
 static const char *
 outcome_heading (VeilExportOutcome outcome)
 {
@@ -129,6 +136,7 @@ veil_export_text_report (const VeilExportParams *params,
   g_autofree char *input = NULL;
   g_autofree char *output = NULL;
   g_autofree char *res = NULL;
+  g_autofree char *detail = NULL;
 
   g_return_val_if_fail (params != NULL, NULL);
 
@@ -136,6 +144,7 @@ veil_export_text_report (const VeilExportParams *params,
   input = g_filename_display_name (params->input_dir);
   output = g_filename_display_name (params->output_dir);
   res = veil_export_text_training_res (params->training_res);
+  detail = veil_export_text_keep_detail (params->keep_detail);
 
   g_string_append_printf (s, "%s\n\n", outcome_heading (outcome));
   if (error != NULL)
@@ -155,6 +164,7 @@ veil_export_text_report (const VeilExportParams *params,
   g_string_append_printf (s, _("Filter strength p_b: %.2f\n"), params->pb);
   g_string_append_printf (s, _("Protected fraction: %.0f %%\n"), params->mix * 100.0);
   g_string_append_printf (s, _("Training resolution: %s\n"), res);
+  g_string_append_printf (s, _("Fine detail: %s\n"), detail);
   if (params->format == VEIL_OUTPUT_FORMAT_PNG)
     g_string_append (s, _("Format: PNG\n"));
   else

@@ -16,6 +16,7 @@
 #include "veil-image-container.h"
 #include "veil-image-formats.h"
 #include "veil-image-io.h"
+#include "veil-image-png.h"
 
 /* Big enough that a typical photo is fed to the loader in a few calls, small enough that a file
  * whose header is refused is barely read. */
@@ -406,7 +407,7 @@ load_image (const char    *path,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) decode_error = NULL;
   g_autoptr(GdkPixbuf) upright = NULL;
   LoadContext ctx = { .path = path, .max_width = max_width, .max_height = max_height };
@@ -417,6 +418,12 @@ load_image (const char    *path,
   VeilImage *image;
   int orientation;
 
+  /* Most files of a folder of small PNGs take the direct path; anything else, GdkPixbuf's. */
+  if (max_width == 0 && !g_cancellable_is_cancelled (cancellable)
+      && (image = _veil_png_load_plain (path)) != NULL)
+    return image;
+
+  loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &ctx);
 
   if (!feed_loader (loader, &ctx, cancellable, &empty, &decode_error, error))
@@ -798,8 +805,9 @@ veil_image_encode (const VeilImage *image,
       values[n++] = "5";
     }
 
-  if (!gdk_pixbuf_save_to_bufferv (pixels, &buffer, &size, format, (char **) keys,
-                                   (char **) values, &local_error))
+  if (is_png ? !_veil_png_encode (pixels, &buffer, &size, &local_error)
+             : !gdk_pixbuf_save_to_bufferv (pixels, &buffer, &size, format, (char **) keys,
+                                            (char **) values, &local_error))
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_FAILED,
                    _("Could not encode the image as %s: %s"), format, local_error->message);
