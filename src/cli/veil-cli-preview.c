@@ -308,6 +308,31 @@ protect_and_write (VeilFilterBank          *bank,
   return VEIL_CLI_EXIT_OK;
 }
 
+/* What was written, and what changed on the way besides the protection, in the words of
+ * protect's summary: a multi-page scan must not lose pages without a word. */
+static void
+print_written (const PreviewArgs *args,
+               const char        *input,
+               VeilImageNotes     notes)
+{
+  g_autofree char *display = g_filename_display_name (args->output);
+  g_autofree char *class_display = veil_paths_display (args->class_name);
+
+  printf (args->both ? _("Wrote “%s”: the original on the left, protected as class “%s” on the "
+                         "right")
+                     : _("Wrote “%s”: the image protected as class “%s”"), display,
+          class_display);
+  putchar ('\n');
+  if (notes != 0)
+    {
+      g_autofree char *heading = veil_image_notes_text_heading (1);
+      g_autofree char *what = veil_image_notes_text (notes);
+      g_autofree char *input_display = g_filename_display_name (input);
+
+      printf ("%s\n  %s: %s\n", heading, input_display, what);
+    }
+}
+
 int
 veil_cli_preview_main (int    argc,
                        char **argv)
@@ -320,8 +345,6 @@ veil_cli_preview_main (int    argc,
   g_auto(GStrv) classes = NULL;
   g_autofree char *input_path = NULL;
   g_autofree char *output_path = NULL;
-  g_autofree char *display = NULL;
-  g_autofree char *class_display = NULL;
   VeilProtectParams params;
   gboolean key_usage = FALSE;
   const char *format = NULL;
@@ -360,20 +383,6 @@ veil_cli_preview_main (int    argc,
                               args.quality, args.both, &notes);
   if (status != VEIL_CLI_EXIT_OK)
     return status;
-  display = g_filename_display_name (args.output);
-  class_display = veil_paths_display (args.class_name);
-  printf (args.both ? _("Wrote “%s”: the original on the left, protected as class “%s” on the "
-                        "right")
-                    : _("Wrote “%s”: the image protected as class “%s”"), display, class_display);
-  putchar ('\n');
-  /* In the words of protect's summary: a multi-page scan must not lose pages without a word. */
-  if (notes != 0)
-    {
-      g_autofree char *heading = veil_image_notes_text_heading (1);
-      g_autofree char *what = veil_image_notes_text (notes);
-      g_autofree char *input_display = g_filename_display_name (argv[1]);
-
-      printf ("%s\n  %s: %s\n", heading, input_display, what);
-    }
+  print_written (&args, argv[1], notes);
   return VEIL_CLI_EXIT_OK;
 }
