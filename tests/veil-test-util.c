@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "veil-test"
 
+#include <string.h>
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -252,4 +255,94 @@ veil_test_animated_gif (guint width,
     }
   put_le (out, 0x3b, 1);
   return g_byte_array_free_to_bytes (out);
+}
+
+static void
+snapshot_dir (const char          *root,
+              const char          *relative,
+              VeilTestTreeFlags    flags,
+              const char * const  *excluded,
+              GHashTable          *table)
+{
+  g_autofree char *dir_path = relative[0] != '\0' ? g_build_filename (root, relative, NULL)
+                                                  : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *rel = relative[0] != '\0' ? g_build_filename (relative, name, NULL)
+                                                 : g_strdup (name);
+      g_autofree char *path = g_build_filename (root, rel, NULL);
+      gboolean skip = FALSE;
+      GStatBuf st;
+
+      for (guint i = 0; excluded != NULL && excluded[i] != NULL; i++)
+        skip = skip || strcmp (excluded[i], rel) == 0;
+      if (skip || g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        {
+          if (flags & VEIL_TEST_TREE_ALL)
+            g_hash_table_insert (table, g_strdup (rel), g_strdup_printf ("dir %o", st.st_mode));
+          snapshot_dir (root, rel, flags, excluded, table);
+        }
+      else if (S_ISREG (st.st_mode))
+        {
+          g_autofree char *sha = veil_test_file_sha256 (path);
+          GString *value = g_string_new (NULL);
+
+          if (flags & VEIL_TEST_TREE_ALL)
+            g_string_append_printf (value, "file %o ", st.st_mode);
+          g_string_append (value, sha != NULL ? sha : "unreadable");
+          if (flags & VEIL_TEST_TREE_MTIME)
+            g_string_append_printf (value, " %" G_GINT64_FORMAT ".%09ld", (gint64) st.st_mtime,
+                                    (long) st.st_mtim.tv_nsec);
+          g_hash_table_insert (table, g_strdup (rel), g_string_free (value, FALSE));
+        }
+      else if ((flags & VEIL_TEST_TREE_ALL) && S_ISLNK (st.st_mode))
+        {
+          g_autofree char *target = g_file_read_link (path, NULL);
+
+          g_hash_table_insert (table, g_strdup (rel), g_strdup_printf ("link %s", target));
+        }
+      else if (flags & VEIL_TEST_TREE_ALL)
+        g_hash_table_insert (table, g_strdup (rel), g_strdup_printf ("other %o", st.st_mode));
+    }
+}
+
+GHashTable *
+veil_test_tree_snapshot (const char          *root,
+                         VeilTestTreeFlags    flags,
+                         const char * const  *excluded)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  snapshot_dir (root, "", flags, excluded, table);
+  return table;
+}
+
+void
+veil_test_assert_same_tree (GHashTable *before,
+                            GHashTable *after)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *now = g_hash_table_lookup (after, key);
+
+      if (now == NULL)
+        g_error ("“%s” disappeared", (const char *) key);
+      if (strcmp (now, value) != 0)
+        g_error ("“%s” changed: was %s, is %s", (const char *) key, (const char *) value, now);
+    }
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (before, key))
+      g_error ("“%s” appeared (%s)", (const char *) key, (const char *) value);
 }

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-cli-private.h"
+#include "veil-image-notes-text.h"
 
 /* With a secret key a class's filter depends only on the key, the class name and k, so the
  * class name alone is enough. With a seed the i-th class gets the i-th draws, so the whole
@@ -249,7 +250,8 @@ make_bank (VeilKey                 *key,
 }
 
 /* Loads @input, protects it with the class's filter and writes it (beside the original with
- * @both) to @output in @format, through a temporary file. An exit status. */
+ * @both) to @output in @format, through a temporary file; what changed on the way besides
+ * the protection (16 bits read as 8, a first frame only) in *@notes. An exit status. */
 static int
 protect_and_write (VeilFilterBank          *bank,
                    int                      class_index,
@@ -258,7 +260,8 @@ protect_and_write (VeilFilterBank          *bank,
                    const char              *output,
                    const char              *format,
                    int                      quality,
-                   gboolean                 both)
+                   gboolean                 both,
+                   VeilImageNotes          *notes)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilImage) image = NULL;
@@ -272,6 +275,7 @@ protect_and_write (VeilFilterBank          *bank,
   image = veil_image_load (input, NULL, &error);
   if (image == NULL)
     return _veil_cli_fatal (error);
+  *notes = image->notes;
   pixels = image->pixbuf;
   protected = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixels), 8,
                               gdk_pixbuf_get_width (pixels), gdk_pixbuf_get_height (pixels));
@@ -304,6 +308,31 @@ protect_and_write (VeilFilterBank          *bank,
   return VEIL_CLI_EXIT_OK;
 }
 
+/* What was written, and what changed on the way besides the protection, in the words of
+ * protect's summary: a multi-page scan must not lose pages without a word. */
+static void
+print_written (const PreviewArgs *args,
+               const char        *input,
+               VeilImageNotes     notes)
+{
+  g_autofree char *display = g_filename_display_name (args->output);
+  g_autofree char *class_display = veil_paths_display (args->class_name);
+
+  printf (args->both ? _("Wrote “%s”: the original on the left, protected as class “%s” on the "
+                         "right")
+                     : _("Wrote “%s”: the image protected as class “%s”"), display,
+          class_display);
+  putchar ('\n');
+  if (notes != 0)
+    {
+      g_autofree char *heading = veil_image_notes_text_heading (1);
+      g_autofree char *what = veil_image_notes_text (notes);
+      g_autofree char *input_display = g_filename_display_name (input);
+
+      printf ("%s\n  %s: %s\n", heading, input_display, what);
+    }
+}
+
 int
 veil_cli_preview_main (int    argc,
                        char **argv)
@@ -316,11 +345,10 @@ veil_cli_preview_main (int    argc,
   g_auto(GStrv) classes = NULL;
   g_autofree char *input_path = NULL;
   g_autofree char *output_path = NULL;
-  g_autofree char *display = NULL;
-  g_autofree char *class_display = NULL;
   VeilProtectParams params;
   gboolean key_usage = FALSE;
   const char *format = NULL;
+  VeilImageNotes notes = 0;
   int class_index = -1;
   int status = VEIL_CLI_EXIT_OK;
 
@@ -352,14 +380,9 @@ veil_cli_preview_main (int    argc,
     return _veil_cli_usage_error ("preview", _("OUT must not be IMAGE itself"));
 
   status = protect_and_write (bank, class_index, &params, argv[1], args.output, format,
-                              args.quality, args.both);
+                              args.quality, args.both, &notes);
   if (status != VEIL_CLI_EXIT_OK)
     return status;
-  display = g_filename_display_name (args.output);
-  class_display = veil_paths_display (args.class_name);
-  printf (args.both ? _("Wrote “%s”: the original on the left, protected as class “%s” on the "
-                        "right")
-                    : _("Wrote “%s”: the image protected as class “%s”"), display, class_display);
-  putchar ('\n');
+  print_written (&args, argv[1], notes);
   return VEIL_CLI_EXIT_OK;
 }

@@ -27,9 +27,10 @@ struct _VeilImage {
  * header, before decoding), VEIL_ERROR_IMAGE_CORRUPT, VEIL_ERROR_IMAGE_UNSUPPORTED, or a
  * G_IO_ERROR from reading.
  * - The format is found from the contents, not the name (a PNG named .jpg loads as "png").
- *   Raster formats only: png, jpeg, webp, tiff, bmp, gif, pnm, tga, and heif (HEIC/HEIF) and
- *   avif when their loaders (Debian's heif-gdk-pixbuf, libavif-gdk-pixbuf) are installed;
- *   others (svg, xpm, ...) give VEIL_ERROR_IMAGE_UNSUPPORTED.
+ *   Raster formats only, those of veil-image-formats.h: png, jpeg, webp, tiff, bmp, gif, pnm,
+ *   tga, and heif (HEIC/HEIF) and avif when their loaders (Debian's heif-gdk-pixbuf,
+ *   libavif-gdk-pixbuf) are installed; others (svg, xpm, ...) give
+ *   VEIL_ERROR_IMAGE_UNSUPPORTED.
  * - CORRUPT: empty file, truncated or damaged data (a truncated JPEG is an error, never a
  *   grey-filled picture), contents no loader recognises. UNSUPPORTED: the name's extension is a
  *   format whose GdkPixbuf loader is not installed.
