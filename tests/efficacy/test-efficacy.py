@@ -21,7 +21,7 @@ ROOT = os.environ.get('VEIL_SOURCE_ROOT',
 LAB = os.path.join(ROOT, 'tools', 'efficacy', 'veil-efficacy')
 VEIL_CLI = os.environ['VEIL_CLI']
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'efficacy'))
-from veil_efficacy import banks, countermeasures, models, training  # noqa: E402
+from veil_efficacy import banks, countermeasures, models, training, visual  # noqa: E402
 
 failures = 0
 
@@ -97,6 +97,9 @@ def test_banks():
     check(bits(banks.key_filter(bytes(range(32)), 'cat', 3, 0.3))
           == ['3e88a9df', '3e90ae5a', '3d845fd0', '3e397fbc', '3e5f8a4f', '3dcec617',
               '3f800000', '3c01e925', '3e6aac24'], "key-mode filter of the specification")
+    check(bits(banks.key_filter(bytes(range(32)), 'dog', 3, 0.3, derivation=2))
+          == ['3e52078c', '3e5945a5', '3e041d41', '3e2251eb', '3e971989', '3f800000',
+              '3dbc4f9b', '3dabc386', '3e8a1cb6'], "derivation 2 filter of the specification")
     check(bits(banks.seed_bank(0, 1, 3, 0.3))
           == ['3e289873', '3e5bb4c8', '3f800000', '3e27635b', '3e022592', '3e466b2e',
               '3e066d42', '3e88f9f1', '3e9404c3'], "seed-mode filter of the specification")
@@ -104,6 +107,17 @@ def test_banks():
     check(banks.distances(same, 32)[0, 1] == 0
           and banks.properties(banks.seed_bank(0, 10, 3, 0.3), 32)['min_distance'] > 0,
           "identical filters are at distance 0, a seed bank's are apart")
+
+
+def test_visual():
+    rng = np.random.default_rng(5)
+    y, x = np.mgrid[0:32, 0:32]
+    image = np.repeat((100.0 + 3 * x + y)[..., None], 3, axis=2)
+    noisy = image + rng.normal(0, 10, image.shape)
+    check(visual.psnr(image, image) == float('inf') and abs(visual.ssim(image, image) - 1) < 1e-9,
+          "PSNR and SSIM of an image against itself: infinite and 1")
+    check(27 < visual.psnr(image, noisy) < 29.5 and visual.ssim(image, noisy) < 0.9,
+          "noise of 10 grey levels on a smooth picture: PSNR about 28 dB, SSIM well below 1")
 
 
 def test_lab(work):
@@ -163,9 +177,20 @@ def test_lab(work):
                              '--veil-cli', VEIL_CLI], stderr=subprocess.PIPE, text=True)
     check(result.returncode != 0 and missing in result.stderr, "a missing folder is named")
 
+    visual_tool = os.path.join(ROOT, 'tools', 'efficacy', 'veil-efficacy-visual')
+    result = subprocess.run([visual_tool, '--train', os.path.join(work, 'train'), '--images', '6',
+                             '--seed', '0', '-k', '3', '--pb', '0.3', '--training-res', 'native',
+                             '--veil-cli', VEIL_CLI, '--json', out],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with open(out) as stream:
+        cost = json.load(stream)
+    check(result.returncode == 0 and cost['images'] == 6 and 5 < cost['psnr_mean'] < 60
+          and 0 < cost['ssim_mean'] < 1, "the visual cost of protection is measured")
+
 
 test_countermeasures()
 test_banks()
+test_visual()
 with tempfile.TemporaryDirectory(prefix='veil-efficacy-test-') as work:
     make_dataset(os.path.join(work, 'train'), 8, 1)
     make_dataset(os.path.join(work, 'test'), 4, 2)

@@ -34,20 +34,48 @@ def _stream(secret, context):
             yield int.from_bytes(block[i:i + 8], 'big')
 
 
-def key_filter(secret, class_name, k, pb):
-    """Key mode: one HMAC-SHA256 stream per class name."""
-    values = _stream(secret, b'veil-filter-v1\x00' + bytes([k]) + b'\x00'
-                     + class_name.encode('utf-8'))
+def _draw_filter(values, k, pb):
+    """One filter as derivation 1 draws it: k*k weights in [0, pb), then the cell of the 1."""
     weights = np.array([np.float32((next(values) >> 11) * 2.0 ** -53 * pb)
                         for _ in range(k * k)], dtype=np.float32)
-    limit = 2 ** 64 - (2 ** 64 % (k * k))
-    cell = next(v for v in values if v < limit) % (k * k)
+    cell = _below(values, k * k)
     weights[cell] = 1.0
     return weights.reshape(k, k)
 
 
-def key_bank(secret, class_names, k, pb):
-    return np.stack([key_filter(secret, name, k, pb) for name in class_names])
+def _below(values, n):
+    limit = 2 ** 64 - (2 ** 64 % n)
+    return next(v for v in values if v < limit) % n
+
+
+# Derivation 2 (doc/filter-derivation.md, section 3a): each class draws CANDIDATES filters
+# and keeps the least or the most blurring one, so that classes differ more in blur.
+CANDIDATES = 4
+BLUR_GRID = 32
+
+
+def blur(weights):
+    """1 - the mean of the magnitude response on a BLUR_GRID x BLUR_GRID grid divided by the
+    response at frequency 0 (0 = no blur)."""
+    spectrum = np.abs(np.fft.fft2(weights.astype(np.float64), s=(BLUR_GRID, BLUR_GRID)))
+    return 1.0 - spectrum.mean() / spectrum[0, 0]
+
+
+def key_filter(secret, class_name, k, pb, derivation=1):
+    """Key mode: one HMAC-SHA256 stream per class name."""
+    context = bytes([k]) + b'\x00' + class_name.encode('utf-8')
+    if derivation == 1:
+        return _draw_filter(_stream(secret, b'veil-filter-v1\x00' + context), k, pb)
+    values = _stream(secret, b'veil-filter-v2\x00' + context)
+    sharpest = _below(values, 2) == 0
+    candidates = [_draw_filter(values, k, pb) for _ in range(CANDIDATES)]
+    blurs = [blur(c) for c in candidates]
+    pick = blurs.index(min(blurs) if sharpest else max(blurs))
+    return candidates[pick]
+
+
+def key_bank(secret, class_names, k, pb, derivation=1):
+    return np.stack([key_filter(secret, name, k, pb, derivation) for name in class_names])
 
 
 def read_secret(key_file):
