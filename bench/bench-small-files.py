@@ -151,8 +151,13 @@ def main():
     v = med["veil"]
     for other in modes[:2] + modes[3:]:
         o = med[other]
+        # The same ratio taken round by round, where the passes ran minutes apart at most:
+        # steadier when the machine's load changes during the run.
+        per_round = [ow / vw for ow, vw in zip(times[other]["wall"], times["veil"]["wall"])]
         print(f"veil vs {other:11s}: {o['wall'] / v['wall']:.2f}× wall, "
-              f"{o['cpu'] / v['cpu']:.2f}× cpu (medians; higher: Veil faster)")
+              f"{o['cpu'] / v['cpu']:.2f}× cpu (medians; higher: Veil faster); "
+              f"per round {' '.join(f'{r:.2f}' for r in per_round)}× wall, "
+              f"median {statistics.median(per_round):.2f}×")
 
 if __name__ == "__main__":
     main()

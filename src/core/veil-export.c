@@ -338,6 +338,197 @@ veil_export_run (VeilDataset               *dataset,
   return report;
 }
 
+/* One export run with the output folder locked: what each phase below reads and leaves. */
+typedef struct {
+  VeilDataset               *dataset;
+  const char                *output_dir;
+  const VeilExportOptions   *options;
+  VeilExportLock            *lock;
+  GCancellable              *cancellable;
+  char                      *manifest_path;
+  char                      *journal_path;
+  VeilManifest              *manifest;  /* this run's, filled as files are done */
+  VeilManifest              *previous;  /* the earlier run's when resuming, else NULL */
+  VeilFilterBank            *bank;
+  VeilExportNames           *names;
+  GPtrArray                 *kept;      /* entries of the earlier run that stand */
+  GArray                    *jobs;      /* VeilExportJob: what this run does */
+  GPtrArray                 *orphans;   /* entries whose inputs are gone */
+  guint                      n_removed; /* outputs of those removed */
+  VeilSurvivalReport        *survival;
+  GHashTable                *sampled;   /* indices whose pairs the workers measured */
+  VeilExportJournal          journal;
+  ProgressState              state;
+} ExportRun;
+
+static void
+export_run_clear (ExportRun *run)
+{
+  _veil_export_journal_close (&run->journal);
+  g_clear_pointer (&run->state.current, g_free);
+  g_clear_pointer (&run->manifest_path, g_free);
+  g_clear_pointer (&run->journal_path, g_free);
+  g_clear_pointer (&run->manifest, veil_manifest_free);
+  g_clear_pointer (&run->previous, veil_manifest_free);
+  g_clear_pointer (&run->bank, veil_filter_bank_unref);
+  g_clear_pointer (&run->names, _veil_export_names_free);
+  g_clear_pointer (&run->kept, g_ptr_array_unref);
+  g_clear_pointer (&run->jobs, g_array_unref);
+  g_clear_pointer (&run->orphans, g_ptr_array_unref);
+  g_clear_pointer (&run->survival, veil_survival_report_unref);
+  g_clear_pointer (&run->sampled, g_hash_table_unref);
+}
+
+/* Phase 1: this run's settings against what OUTPUT holds, and the filter bank. */
+static gboolean
+open_run (ExportRun  *run,
+          GError    **error)
+{
+  const VeilExportOptions *options = run->options;
+  g_autofree char *manifest_name = veil_shard_manifest_name (options->shard_index,
+                                                             options->shard_count);
+  g_autofree char *journal_name = veil_shard_journal_name (options->shard_index,
+                                                           options->shard_count);
+
+  run->manifest_path = g_build_filename (run->output_dir, manifest_name, NULL);
+  run->journal_path = g_build_filename (run->output_dir, journal_name, NULL);
+  run->manifest = new_header (run->dataset, options);
+  if (!_veil_export_inspect_output (run->output_dir, options, run->manifest, run->manifest_path,
+                                    run->journal_path, &run->previous, error))
+    return FALSE;
+  /* An export made with an earlier derivation goes on with it: its files already use it. */
+  if (run->previous != NULL)
+    run->manifest->filter_derivation = run->previous->filter_derivation;
+
+  run->bank = veil_filter_bank_new_with_derivation (options->key,
+                                                    veil_dataset_get_class_names (run->dataset),
+                                                    veil_dataset_get_n_classes (run->dataset),
+                                                    options->k, options->pb,
+                                                    run->manifest->filter_derivation, error);
+  if (run->bank == NULL)
+    return FALSE;
+
+  if (run->previous != NULL && !veil_manifest_same_settings (run->previous, run->manifest, error))
+    {
+      g_autofree char *display = g_filename_display_name (run->output_dir);
+      g_prefix_error (error, _("Cannot resume the export in “%s”: "), display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Phase 2: what stands from an earlier run and what this one does; the journal opened with the
+ * entries that stand, so that a run killed from here on resumes. */
+static gboolean
+plan_run (ExportRun  *run,
+          GError    **error)
+{
+  _veil_export_remove_temps (run->lock, run->options->shard_count > 1, run->output_dir);
+
+  run->kept = g_ptr_array_new ();
+  run->jobs = g_array_new (FALSE, FALSE, sizeof (VeilExportJob));
+  run->orphans = g_ptr_array_new ();
+  run->names = _veil_export_plan (run->dataset, run->options, run->output_dir, run->previous,
+                                  run->manifest, run->kept, run->jobs, run->orphans);
+  run->n_removed = remove_orphans (run->output_dir, run->orphans);
+
+  if (!_veil_export_journal_open (&run->journal, run->journal_path, run->manifest, run->kept,
+                                  error))
+    return FALSE;
+  _veil_export_setup_done (run->lock);
+  for (guint i = 0; i < run->kept->len; i++)
+    {
+      const VeilManifestEntry *entry = g_ptr_array_index (run->kept, i);
+
+      veil_manifest_add (run->manifest, veil_manifest_entry_copy (entry));
+    }
+  return TRUE;
+}
+
+/* Phase 3: every job through the workers, each outcome journalled; the journal synced. */
+static gboolean
+write_files (ExportRun               *run,
+             VeilExportProgressFunc   progress,
+             gpointer                 user_data,
+             GError                 **error)
+{
+  const VeilExportOptions *options = run->options;
+  VeilExportContext context;
+  gboolean ok;
+
+  run->state.func = progress;
+  run->state.user_data = user_data;
+  run->state.start = g_get_monotonic_time ();
+  run->state.n_resumed = run->kept->len;
+  run->state.progress.n_total = run->kept->len + run->jobs->len;
+  run->state.progress.n_done = run->kept->len;
+  run->state.progress.eta_seconds = -1.0;
+  progress_emit (&run->state, TRUE);
+
+  /* A shard sees only part of each class: its check is left to the merge. */
+  if (options->survival_sample > 0 && options->shard_count <= 1)
+    run->survival = veil_survival_report_new (run->bank, options->training_res);
+  run->sampled = g_hash_table_new (NULL, NULL);
+
+  context = (VeilExportContext) {
+    .dataset = run->dataset,
+    .output_root = run->output_dir,
+    .options = options,
+    .bank = run->bank,
+    .names = run->names,
+    .cancellable = run->cancellable,
+    .survival = run->survival,
+  };
+  ok = run_jobs (&context, (const VeilExportJob *) run->jobs->data, run->jobs->len,
+                 &run->journal, run->manifest, &run->state, run->sampled, error);
+  if (ok)
+    ok = _veil_export_journal_sync (&run->journal, error);
+  _veil_export_journal_close (&run->journal);
+  progress_emit (&run->state, TRUE);
+  g_clear_pointer (&run->state.current, g_free);
+  return ok;
+}
+
+/* Phase 4: the survival check, before the manifest that records it: killed or cancelled here,
+ * the journal is complete and a resumed run checks again. The pairs of images done earlier, or
+ * in place of one that failed, come from the disk; the report's sums are exact, so the result
+ * is the same whichever way a pair came. The pairs measured while writing count as checked
+ * from the start. */
+static gboolean
+check_survival (ExportRun  *run,
+                GError    **error)
+{
+  if (run->survival == NULL)
+    return TRUE;
+  if (!_veil_survival_add_manifest_sample (run->survival, run->manifest, run->bank,
+                                           veil_dataset_get_root (run->dataset), run->output_dir,
+                                           run->options->survival_sample, run->sampled,
+                                           on_check_progress, &run->state, run->cancellable,
+                                           error))
+    return FALSE;
+  run->manifest->survival = veil_survival_report_to_json (run->survival);
+  return TRUE;
+}
+
+/* Phase 5: every output reaches the disk before the manifest that vouches for them; the
+ * journal goes once the manifest is there. */
+static VeilExportReport *
+publish_manifest (ExportRun  *run,
+                  GError    **error)
+{
+  VeilExportReport *report;
+
+  if (!veil_paths_sync_tree (run->output_dir, error)
+      || !veil_manifest_save (run->manifest, run->manifest_path, error))
+    return NULL;
+  g_unlink (run->journal_path);
+
+  report = _veil_export_report_from_manifest (run->manifest, run->manifest_path, run->kept->len);
+  report->n_removed = run->n_removed;
+  report->survival = g_steal_pointer (&run->survival);
+  return report;
+}
+
 /* The export proper, with the output folder locked for this run alone. */
 static VeilExportReport *
 export_locked (VeilDataset               *dataset,
@@ -349,129 +540,21 @@ export_locked (VeilDataset               *dataset,
                GCancellable              *cancellable,
                GError                   **error)
 {
-  g_autoptr(VeilManifest) previous = NULL;
-  g_autoptr(VeilManifest) manifest = NULL;
-  g_autoptr(VeilFilterBank) bank = NULL;
-  g_autoptr(VeilExportNames) names = NULL;
-  g_autoptr(GPtrArray) kept = NULL;
-  g_autoptr(GPtrArray) orphans = NULL;
-  g_autoptr(GArray) jobs = NULL;
-  g_autoptr(VeilSurvivalReport) survival = NULL;
-  g_autoptr(GHashTable) sampled = g_hash_table_new (NULL, NULL);
-  VeilExportReport *report;
-  guint n_removed;
-  g_autofree char *manifest_name = NULL;
-  g_autofree char *journal_name = NULL;
-  g_autofree char *manifest_path = NULL;
-  g_autofree char *journal_path = NULL;
-  VeilExportJournal journal = { .fd = -1 };
-  ProgressState state = { 0 };
-  VeilExportContext context;
-  gboolean ok;
-
-  manifest_name = veil_shard_manifest_name (options->shard_index, options->shard_count);
-  journal_name = veil_shard_journal_name (options->shard_index, options->shard_count);
-  manifest_path = g_build_filename (output_dir, manifest_name, NULL);
-  journal_path = g_build_filename (output_dir, journal_name, NULL);
-  manifest = new_header (dataset, options);
-  if (!_veil_export_inspect_output (output_dir, options, manifest, manifest_path, journal_path,
-                                    &previous, error))
-    return NULL;
-  /* An export made with an earlier derivation goes on with it: its files already use it. */
-  if (previous != NULL)
-    manifest->filter_derivation = previous->filter_derivation;
-
-  bank = veil_filter_bank_new_with_derivation (options->key,
-                                               veil_dataset_get_class_names (dataset),
-                                               veil_dataset_get_n_classes (dataset), options->k,
-                                               options->pb, manifest->filter_derivation, error);
-  if (bank == NULL)
-    return NULL;
-
-  if (previous != NULL && !veil_manifest_same_settings (previous, manifest, error))
-    {
-      g_autofree char *display = g_filename_display_name (output_dir);
-      g_prefix_error (error, _("Cannot resume the export in “%s”: "), display);
-      return NULL;
-    }
-
-  _veil_export_remove_temps (lock, options->shard_count > 1, output_dir);
-
-  kept = g_ptr_array_new ();
-  jobs = g_array_new (FALSE, FALSE, sizeof (VeilExportJob));
-  orphans = g_ptr_array_new ();
-  names = _veil_export_plan (dataset, options, output_dir, previous, manifest, kept, jobs,
-                             orphans);
-  n_removed = remove_orphans (output_dir, orphans);
-
-  if (!_veil_export_journal_open (&journal, journal_path, manifest, kept, error))
-    {
-      _veil_export_journal_close (&journal);
-      return NULL;
-    }
-  _veil_export_setup_done (lock);
-  for (guint i = 0; i < kept->len; i++)
-    {
-      const VeilManifestEntry *entry = g_ptr_array_index (kept, i);
-
-      veil_manifest_add (manifest, veil_manifest_entry_copy (entry));
-    }
-
-  state.func = progress;
-  state.user_data = user_data;
-  state.start = g_get_monotonic_time ();
-  state.n_resumed = kept->len;
-  state.progress.n_total = kept->len + jobs->len;
-  state.progress.n_done = kept->len;
-  state.progress.eta_seconds = -1.0;
-  progress_emit (&state, TRUE);
-
-  /* A shard sees only part of each class: its check is left to the merge. */
-  if (options->survival_sample > 0 && options->shard_count <= 1)
-    survival = veil_survival_report_new (bank, options->training_res);
-
-  context = (VeilExportContext) {
+  ExportRun run = {
     .dataset = dataset,
-    .output_root = output_dir,
+    .output_dir = output_dir,
     .options = options,
-    .bank = bank,
-    .names = names,
+    .lock = lock,
     .cancellable = cancellable,
-    .survival = survival,
+    .journal = { .fd = -1 },
   };
-  ok = run_jobs (&context, (const VeilExportJob *) jobs->data, jobs->len, &journal, manifest,
-                 &state, sampled, error);
-  if (ok)
-    ok = _veil_export_journal_sync (&journal, error);
-  _veil_export_journal_close (&journal);
-  progress_emit (&state, TRUE);
-  g_clear_pointer (&state.current, g_free);
-  if (!ok)
-    return NULL;
+  VeilExportReport *report = NULL;
 
-  /* The survival check, before the manifest that records it: killed or cancelled here, the
-   * journal is complete and a resumed run checks again. The pairs of images done earlier, or
-   * in place of one that failed, come from the disk; the report's sums are exact, so the
-   * result is the same whichever way a pair came. The pairs measured while writing count as
-   * checked from the start. */
-  if (survival != NULL)
-    {
-      if (!_veil_survival_add_manifest_sample (survival, manifest, bank,
-                                               veil_dataset_get_root (dataset), output_dir,
-                                               options->survival_sample, sampled,
-                                               on_check_progress, &state, cancellable, error))
-        return NULL;
-      manifest->survival = veil_survival_report_to_json (survival);
-    }
-
-  /* Every output reaches the disk before the manifest that vouches for them. */
-  if (!veil_paths_sync_tree (output_dir, error) || !veil_manifest_save (manifest, manifest_path,
-                                                                        error))
-    return NULL;
-  g_unlink (journal_path);
-
-  report = _veil_export_report_from_manifest (manifest, manifest_path, kept->len);
-  report->n_removed = n_removed;
-  report->survival = g_steal_pointer (&survival);
+  if (open_run (&run, error)
+      && plan_run (&run, error)
+      && write_files (&run, progress, user_data, error)
+      && check_survival (&run, error))
+    report = publish_manifest (&run, error);
+  export_run_clear (&run);
   return report;
 }
