@@ -119,10 +119,9 @@ veil_cli_check_main (int    argc,
                    _("The manifest “%s” lists no classes"), display);
       return _veil_cli_fatal (error);
     }
-  bank = veil_filter_bank_new_with_derivation (key, (const char * const *) manifest->classes,
-                                               g_strv_length (manifest->classes), manifest->k,
-                                               manifest->pb, manifest->filter_derivation,
-                                               &error);
+  bank = veil_filter_bank_new (key, (const char * const *) manifest->classes,
+                               g_strv_length (manifest->classes), manifest->k, manifest->pb,
+                               &error);
   if (bank == NULL)
     return _veil_cli_fatal (error);
 

@@ -304,7 +304,6 @@ veil_cli_protect_main (int    argc,
   int quality = 95;
   int threads = 0;
   int check_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
-  int filter_derivation = VEIL_FILTER_DERIVATION_DEFAULT;
   gboolean no_check = FALSE;
   gboolean resume = FALSE;
   gboolean copy_other = FALSE;
@@ -326,8 +325,6 @@ veil_cli_protect_main (int    argc,
     { "keep-detail", 0, 0, G_OPTION_ARG_NONE, &keep_detail,
       N_("Protect at the training resolution and keep the photo's finer detail untouched"),
       NULL },
-    { "filter-derivation", 0, 0, G_OPTION_ARG_INT, &filter_derivation,
-      N_("How a secret key's filters are drawn, 1 or 2 (see the manual)"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format,
       N_("“keep” each image's format (default) or write all as “png”"), N_("FORMAT") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
@@ -387,8 +384,6 @@ veil_cli_protect_main (int    argc,
     status = _veil_cli_usage_error ("protect", "%s", error->message);
   else if (quality < 1 || quality > 100)
     status = _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
-  else if (filter_derivation < 1 || filter_derivation > (int) VEIL_FILTER_DERIVATION_LATEST)
-    status = _veil_cli_usage_error ("protect", _("--filter-derivation must be 1 or 2"));
   else if (check_sample < 1 || check_sample > 10000)
     status = _veil_cli_usage_error ("protect", _("--check-sample must be from 1 to 10000"));
   else if (threads < 0 || threads > 1024)
@@ -417,7 +412,6 @@ veil_cli_protect_main (int    argc,
   options.format = g_strcmp0 (format, "png") == 0 ? VEIL_OUTPUT_FORMAT_PNG
                                                   : VEIL_OUTPUT_FORMAT_KEEP;
   options.jpeg_quality = quality;
-  options.filter_derivation = (guint) filter_derivation;
   options.n_threads = (guint) threads;
   options.resume = resume;
   options.copy_other = copy_other;

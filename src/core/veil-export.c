@@ -36,7 +36,6 @@ veil_export_options_init (VeilExportOptions *options)
   veil_protect_params_init_defaults (&defaults);
   veil_export_options_set_params (options, &defaults);
   options->format = VEIL_OUTPUT_FORMAT_KEEP;
-  options->filter_derivation = VEIL_FILTER_DERIVATION_DEFAULT;
   options->jpeg_quality = 95;
   options->survival_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
 }
@@ -114,7 +113,6 @@ new_header (VeilDataset             *dataset,
   manifest->mix = options->mix;
   manifest->training_res = options->training_res;
   manifest->keep_detail = options->keep_detail;
-  manifest->filter_derivation = options->filter_derivation;
   manifest->format = options->format;
   manifest->jpeg_quality = options->jpeg_quality;
   manifest->copy_other = options->copy_other;
@@ -377,14 +375,10 @@ export_locked (VeilDataset               *dataset,
   if (!_veil_export_inspect_output (output_dir, options, manifest, manifest_path, journal_path,
                                     &previous, error))
     return NULL;
-  /* An export made with an earlier derivation goes on with it: its files already use it. */
-  if (previous != NULL)
-    manifest->filter_derivation = previous->filter_derivation;
 
-  bank = veil_filter_bank_new_with_derivation (options->key,
-                                               veil_dataset_get_class_names (dataset),
-                                               veil_dataset_get_n_classes (dataset), options->k,
-                                               options->pb, manifest->filter_derivation, error);
+  bank = veil_filter_bank_new (options->key, veil_dataset_get_class_names (dataset),
+                               veil_dataset_get_n_classes (dataset), options->k, options->pb,
+                               error);
   if (bank == NULL)
     return NULL;
 
