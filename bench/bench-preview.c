@@ -14,11 +14,6 @@
 #include <unistd.h>
 
 #include "veil.h"
-#ifdef VEIL_BENCH_APP_PREVIEW
-#include <omp.h>
-
-#include "veil-preview-job.h"
-#endif
 
 static double
 now_ms (void)
@@ -71,9 +66,8 @@ bench_preview (const char *dir, double megapixels, int n_updates, int n_threads)
   const char *classes[] = { "cats", "dogs" };
   g_autoptr(VeilKey) key = veil_key_new_random ("bench", &error);
   g_autoptr(VeilImage) image = NULL;
-  g_autoptr(GdkPixbuf) out = NULL;
   double *times = g_new0 (double, n_updates);
-  double t0, decode_ms, scale;
+  double t0, decode_ms;
 
   g_assert_no_error (error);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -90,10 +84,6 @@ bench_preview (const char *dir, double megapixels, int n_updates, int n_threads)
   g_assert_no_error (error);
   decode_ms = now_ms () - t0;
 
-  out = gdk_pixbuf_copy (image->pixbuf);
-  scale = veil_protect_scale_factor (224, image->source_width, image->source_height)
-          * gdk_pixbuf_get_width (image->pixbuf) / image->source_width;
-
   for (int i = 0; i < n_updates; i++)
     {
       g_autoptr(VeilFilterBank) bank = NULL;
@@ -102,7 +92,6 @@ bench_preview (const char *dir, double megapixels, int n_updates, int n_threads)
       t0 = now_ms ();
       bank = veil_filter_bank_new (key, classes, G_N_ELEMENTS (classes), 9, pb, &error);
       g_assert_no_error (error);
-#ifdef VEIL_BENCH_APP_PREVIEW
       {
         /* Exactly what the application's preview job runs in its worker thread. */
         VeilPreviewRequest request = {
@@ -114,33 +103,21 @@ bench_preview (const char *dir, double megapixels, int n_updates, int n_threads)
           .training_res = 224,
           .protect = TRUE,
           .model_view = FALSE,
+          .n_threads = n_threads, /* the app passes 0, "all of them" */
         };
         g_autoptr(VeilPreviewResult) result = NULL;
 
-        (void) scale;
-        /* The app passes 0 threads, "all of them": OpenMP's default for this thread. */
-        omp_set_num_threads (n_threads);
         result = veil_preview_compute (&request, NULL, &error);
         if (result == NULL)
           g_error ("Preview failed: %s", error->message);
       }
-#else
-      if (!veil_protect_pixels_scaled (bank, 0, VEIL_NORMALISE_PHOTO, scale,
-                                       gdk_pixbuf_get_pixels (image->pixbuf),
-                                       gdk_pixbuf_get_rowstride (image->pixbuf),
-                                       gdk_pixbuf_get_pixels (out),
-                                       gdk_pixbuf_get_rowstride (out),
-                                       gdk_pixbuf_get_width (out), gdk_pixbuf_get_height (out),
-                                       gdk_pixbuf_get_n_channels (out), n_threads, NULL, &error))
-        g_error ("Protecting failed: %s", error->message);
-#endif
       times[i] = now_ms () - t0;
     }
   qsort (times, n_updates, sizeof *times, compare_doubles);
 
   g_print ("| %.0f MP JPEG (%dx%d) | %d | %dx%d | %.0f ms | %.1f ms | %.1f ms | %.1f ms |\n",
            megapixels, image->source_width, image->source_height, n_threads,
-           gdk_pixbuf_get_width (out), gdk_pixbuf_get_height (out), decode_ms,
+           gdk_pixbuf_get_width (image->pixbuf), gdk_pixbuf_get_height (image->pixbuf), decode_ms,
            times[n_updates / 2], times[(n_updates * 9) / 10], times[n_updates - 1]);
   g_free (times);
 }
@@ -209,13 +186,8 @@ main (int argc, char **argv)
   dir = g_dir_make_tmp ("veil-bench-preview-XXXXXX", &error);
   g_assert_no_error (error);
 
-  #ifdef VEIL_BENCH_APP_PREVIEW
-  g_print ("Preview update after a slider change (filter bank + the app's veil_preview_compute(): "
+  g_print ("Preview update after a slider change (filter bank + veil_preview_compute(): "
            "protected copy and difference image), k = 9, R = 224:\n\n");
-#else
-  g_print ("Preview update after a slider change (filter bank + protect the decoded copy), "
-           "k = 9, R = 224:\n\n");
-#endif
   g_print ("| photo | threads | decoded at | first decode | median update | 90th pct | max |\n");
   g_print ("|---|---|---|---|---|---|---|\n");
   bench_preview (dir, megapixels, n_updates, 2);

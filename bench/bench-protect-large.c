@@ -25,7 +25,7 @@
 
 #include "veil-convolve.h"
 #include "veil-detail.h"
-#include "veil-fft.h"
+#include "veil-convolve-fft.h"
 #include "veil-filter-bank.h"
 #include "veil-image-io.h"
 #include "veil-key.h"
@@ -199,7 +199,8 @@ main (int argc, char **argv)
                            NULL, NULL);
     t_direct = now () - t0;
     t0 = now ();
-    veil_fft_protect (src, src_stride, b, cw * 3, cw, ch, 3, kernel, ksize, ksize, 1, NULL, NULL);
+    veil_convolve_fft_protect (src, src_stride, b, cw * 3, cw, ch, 3, kernel, ksize, ksize, 1,
+                               NULL, NULL);
     t_fft = now () - t0;
     for (gsize i = 0; i < (gsize) cw * ch * 3; i++)
       max_diff = MAX (max_diff, abs ((int) a[i] - (int) b[i]));
@@ -207,7 +208,7 @@ main (int argc, char **argv)
     printf ("\n%d×%d crop, one thread: direct %.2f s (%.3f ns per tap and colour sample), "
             "FFT %.3f s (model: %.3f s); largest difference %d step(s)\n",
             cw, ch, t_direct, t_direct / taps * 1e9, t_fft,
-            3 * veil_fft_protect_cost (cw, ch, ksize, ksize) / 1e9, max_diff);
+            3 * veil_convolve_fft_protect_cost (cw, ch, ksize, ksize) / 1e9, max_diff);
   }
 
   g_unlink (path);

@@ -4,11 +4,13 @@
 
     /usr/bin/python3 bench/bench-small-files.py INPUT [--veil build/src/cli/veil-cli]
         [--work /dev/shm/veil-bench] [--rounds 3] [--threads 1] [-k 3] [--pb 0.3]
-        [--veil-before OLD-veil-cli]
+        [--veil-before OLD-veil-cli] [--make-from /work/data/cifar/train --count 10000]
 
-INPUT is a labeled folder (one subfolder per class) of small PNGs, e.g. 10 000 CIFAR images.
-Three passes write to WORK, interleaved round by round so that machine load affects all alike,
-each keeping its best round:
+INPUT is a labeled folder (one subfolder per class) of small PNGs, e.g. 10 000 CIFAR images;
+with --make-from CIFAR --count N it is first made (when missing) from the first N / classes
+images of each class folder of CIFAR, saved as RGB PNGs with PIL.
+Three passes write to WORK, interleaved round by round so that machine load affects all alike;
+each pass reports the median of its rounds (and its best):
 
   reference  Python: PIL load, one batched torch convolution per class (a k×k filter mixing the
              three colours, as the paper's code does), clamp and round, PIL PNG save.
@@ -24,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -67,6 +70,18 @@ def child(mode, input_dir, output_dir, k, threads):
     print(json.dumps({"wall": time.perf_counter() - wall0, "cpu": cpu() - cpu0}))
 
 
+def make_input(source, input_dir, count):
+    from PIL import Image
+    classes = sorted(d for d in os.listdir(source) if os.path.isdir(os.path.join(source, d)))
+    per_class = count // len(classes)
+    for c in classes:
+        os.makedirs(os.path.join(input_dir, c))
+        for n in sorted(os.listdir(os.path.join(source, c)))[:per_class]:
+            stem = os.path.splitext(n)[0]
+            Image.open(os.path.join(source, c, n)).convert("RGB").save(
+                os.path.join(input_dir, c, stem + ".png"))
+
+
 def run_python(mode, args, output):
     res = subprocess.run([PYTHON, os.path.abspath(__file__), "--child", mode, args.input, output,
                           str(args.kernel_size), str(args.threads)],
@@ -100,10 +115,14 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("-k", "--kernel-size", type=int, default=3)
     p.add_argument("--pb", type=float, default=0.3)
+    p.add_argument("--make-from", help="a labeled folder of images to make INPUT from")
+    p.add_argument("--count", type=int, default=10000, help="images to make (with --make-from)")
     args = p.parse_args()
+    if args.make_from and not os.path.exists(args.input):
+        make_input(args.make_from, args.input, args.count)
 
     n = sum(len(files) for _, _, files in os.walk(args.input))
-    best = {}
+    times = {}
     modes = ("reference", "plain", "veil") + (("veil-before",) if args.veil_before else ())
     for r in range(args.rounds):
         for mode in modes:
@@ -114,25 +133,26 @@ def main():
                 t = run_veil(args, out, args.veil if mode == "veil" else args.veil_before)
             else:
                 t = run_python(mode, args, out)
-            print(f"round {r + 1} {mode:9s} wall {t['wall']:7.3f} s  cpu {t['cpu']:7.3f} s",
+            print(f"round {r + 1} {mode:11s} wall {t['wall']:7.3f} s  cpu {t['cpu']:7.3f} s",
                   flush=True)
             for key in ("wall", "cpu"):
-                best.setdefault(mode, {}).setdefault(key, t[key])
-                best[mode][key] = min(best[mode][key], t[key])
+                times.setdefault(mode, {}).setdefault(key, []).append(t[key])
             shutil.rmtree(out, ignore_errors=True)
 
-    print(f"\n{n} files, {args.threads} thread(s), k {args.kernel_size}; best of {args.rounds}:")
-    print(f"{'pass':11s} {'wall s':>8s} {'cpu s':>8s} {'img/s':>8s} {'cpu µs/img':>11s}")
+    med = {m: {k: statistics.median(v) for k, v in times[m].items()} for m in modes}
+    print(f"\n{n} files, {args.threads} thread(s), k {args.kernel_size}; "
+          f"median of {args.rounds} rounds (best in brackets):")
+    print(f"{'pass':11s} {'wall s':>16s} {'cpu s':>16s} {'img/s':>8s} {'cpu µs/img':>11s}")
     for mode in modes:
-        b = best[mode]
-        print(f"{mode:11s} {b['wall']:8.3f} {b['cpu']:8.3f} {n / b['wall']:8.0f} "
-              f"{b['cpu'] / n * 1e6:11.0f}")
-    v = best["veil"]
+        m, t = med[mode], times[mode]
+        print(f"{mode:11s} {m['wall']:7.3f} ({min(t['wall']):6.3f}) "
+              f"{m['cpu']:7.3f} ({min(t['cpu']):6.3f}) {n / m['wall']:8.0f} "
+              f"{m['cpu'] / n * 1e6:11.0f}")
+    v = med["veil"]
     for other in modes[:2] + modes[3:]:
-        o = best[other]
-        print(f"veil vs {other:9s}: {o['wall'] / v['wall']:.2f}× wall, "
-              f"{o['cpu'] / v['cpu']:.2f}× cpu (higher: Veil faster)")
-
+        o = med[other]
+        print(f"veil vs {other:11s}: {o['wall'] / v['wall']:.2f}× wall, "
+              f"{o['cpu'] / v['cpu']:.2f}× cpu (medians; higher: Veil faster)")
 
 if __name__ == "__main__":
     main()

@@ -289,6 +289,8 @@ test_write_atomic (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (written, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "data");
+  /* The published checksum is SHA-256 in lowercase hex (sha256sum of "data"). */
+  g_assert_cmpstr (sha256, ==, "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7");
 
   /* Below the root, a symlinked folder fails that file, naming it. */
   g_assert_cmpint (symlink (fixture->outside, link), ==, 0);
@@ -325,6 +327,15 @@ test_copy_atomic (Fixture       *fixture,
     g_string_append_c (big, 'x');
   g_string_append (big, "[Veil Key]\nSecret=00\n");
   g_assert_true (g_file_set_contents (archive, big->str, (gssize) big->len, NULL));
+  /* A file read in several chunks has the checksum of its whole contents. */
+  {
+    g_autofree char *expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                             (const guchar *) big->str, big->len);
+    g_autofree char *whole = veil_paths_file_sha256 (archive, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (whole, ==, expected);
+  }
 
   /* A private file stays private. */
   fd = veil_confined_open_read (fixture->root_fd, "private.txt", &error);
@@ -335,6 +346,7 @@ test_copy_atomic (Fixture       *fixture,
   close (fd);
   g_assert_cmpint (g_stat (copied, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpstr (sha256, ==, "3fd30542fe3f61b14bd4a4b2dc0b6fb30fa6f63ebce52dd1778aaa8c4dc02cff");
 
   /* A wrong checksum: nothing takes the name. */
   fd = veil_confined_open_read (fixture->root_fd, "private.txt", &error);
@@ -371,6 +383,50 @@ test_copy_atomic (Fixture       *fixture,
   }
 }
 
+/* veil_paths_resolves_within, asked for every image of an export: plain paths and links that
+ * stay inside pass, links (to a file or a folder) that lead out fail naming the path, and so do
+ * paths that climb out. The root itself may be reached through a link. */
+static void
+test_resolves_within (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *class_dir = g_build_filename (fixture->root, "cat", NULL);
+  g_autofree char *file = g_build_filename (class_dir, "a.png", NULL);
+  g_autofree char *link_inside = g_build_filename (class_dir, "b.png", NULL);
+  g_autofree char *link_outside = g_build_filename (class_dir, "c.png", NULL);
+  g_autofree char *folder_outside = g_build_filename (fixture->root, "dog", NULL);
+  g_autofree char *secret = g_build_filename (fixture->outside, "secret.txt", NULL);
+  g_autofree char *root_link = g_build_filename (fixture->dir, "root-link", NULL);
+  const char *inside[] = { "cat/a.png", "cat/b.png", "cat" };
+  const char *outside[] = { "cat/c.png", "dog/secret.txt", "../outside/secret.txt",
+                            "cat/../../outside/secret.txt", "." };
+
+  g_assert_cmpint (g_mkdir (class_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (file, "x", -1, NULL));
+  g_assert_cmpint (symlink ("a.png", link_inside), ==, 0);
+  g_assert_cmpint (symlink (secret, link_outside), ==, 0);
+  g_assert_cmpint (symlink (fixture->outside, folder_outside), ==, 0);
+  g_assert_cmpint (symlink (fixture->root, root_link), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (inside); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (veil_paths_resolves_within (fixture->root, inside[i], &error));
+      g_assert_no_error (error);
+      g_assert_true (veil_paths_resolves_within (root_link, inside[i], &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (outside); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (veil_paths_resolves_within (fixture->root, outside[i], &error));
+      g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+      g_assert_nonnull (strstr (error->message, outside[i]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -394,5 +450,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/core/confined/copy-atomic", Fixture, NULL, fixture_set_up, test_copy_atomic,
               fixture_tear_down);
+  g_test_add ("/core/confined/resolves-within", Fixture, NULL, fixture_set_up,
+              test_resolves_within, fixture_tear_down);
   return g_test_run ();
 }

@@ -862,6 +862,51 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* ---- only the first frame ---------------------------------------------------------------- */
+
+/* A two-page TIFF and an animated GIF load as their first page or frame, said in the notes; a
+ * single-page TIFF and a still GIF carry no such note. */
+static void
+test_first_frame (void)
+{
+  g_autoptr(GBytes) tiff = veil_test_two_page_tiff (21, 13);
+  g_autoptr(GBytes) gif = veil_test_animated_gif (9, 7);
+  g_autoptr(GdkPixbuf) plain = make_gradient (21, 13, FALSE);
+  g_autoptr(GBytes) one_page = encode_plain (plain, "tiff");
+  g_autofree char *tiff_path = write_bytes ("pages.tif", tiff);
+  g_autofree char *gif_path = write_bytes ("anim.gif", gif);
+  g_autofree char *one_page_path = write_bytes ("one-page.tif", one_page);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) pages = veil_image_load (tiff_path, NULL, &error);
+  g_autoptr(VeilImage) frames = NULL;
+  g_autoptr(VeilImage) single = NULL;
+  const guint8 *p;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (pages->format, ==, "tiff");
+  g_assert_cmpint (gdk_pixbuf_get_width (pages->pixbuf), ==, 21);
+  g_assert_cmpint (gdk_pixbuf_get_height (pages->pixbuf), ==, 13);
+  g_assert_cmpuint (pages->notes, ==, VEIL_IMAGE_NOTE_FIRST_FRAME);
+  /* The first page's colours (blue 60), not the second's (220). */
+  p = gdk_pixbuf_read_pixels (pages->pixbuf);
+  g_assert_cmpint (p[2], ==, 60);
+
+  frames = veil_image_load (gif_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (frames->format, ==, "gif");
+  g_assert_cmpint (gdk_pixbuf_get_width (frames->pixbuf), ==, 9);
+  g_assert_cmpint (gdk_pixbuf_get_height (frames->pixbuf), ==, 7);
+  g_assert_cmpuint (frames->notes, ==, VEIL_IMAGE_NOTE_FIRST_FRAME);
+  /* The first frame starts with the first palette colour; the second with the other. */
+  p = gdk_pixbuf_read_pixels (frames->pixbuf);
+  g_assert_cmpint (p[0], ==, 200);
+  g_assert_cmpint (p[2], ==, 30);
+
+  single = veil_image_load (one_page_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (single->notes, ==, 0);
+}
+
 /* ---- formats and names ------------------------------------------------------------------- */
 
 static void
@@ -963,6 +1008,7 @@ main (int    argc,
   g_test_add_func ("/core/image-io/bad/unreadable", test_unreadable_file);
   g_test_add_func ("/core/image-io/bad/non-utf8-name", test_non_utf8_name);
   g_test_add_func ("/core/image-io/cancelled", test_cancelled);
+  g_test_add_func ("/core/image-io/first-frame", test_first_frame);
   g_test_add_func ("/core/image-io/output-format", test_output_format);
   g_test_add_func ("/core/image-io/output-path", test_output_path);
   g_test_add_func ("/core/image-io/encode-unsupported", test_encode_unsupported);

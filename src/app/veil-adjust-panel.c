@@ -29,6 +29,10 @@ struct _VeilAdjustPanel
   GtkLabel      *mix_value_label;
   GtkScale      *mix_scale;
   GtkScale      *blur_scale;
+  GtkWidget     *detail_row;
+  GtkSwitch     *detail_switch;
+  GtkLabel      *detail_explanation;
+  GtkLabel      *detail_reason_label;
 };
 
 G_DEFINE_FINAL_TYPE (VeilAdjustPanel, veil_adjust_panel, GTK_TYPE_WIDGET)
@@ -61,6 +65,11 @@ sync_from_settings (VeilAdjustPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->resolution_spin),
                           veil_resolution_choices_is_custom (
                             gtk_drop_down_get_selected (self->resolution_dropdown)));
+
+  /* Keeping detail needs a training resolution to protect at; the switch keeps its choice. */
+  gtk_widget_set_sensitive (self->detail_row, params.training_res != VEIL_TRAINING_RES_NATIVE);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_reason_label),
+                          params.training_res == VEIL_TRAINING_RES_NATIVE);
 
   /* Translators: a percentage, e.g. "80 %". */
   percent = g_strdup_printf (_("%.0f %%"), params.mix * 100.0);
@@ -214,6 +223,10 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_value_label);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_scale);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, blur_scale);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_switch);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_explanation);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_reason_label);
   gtk_widget_class_bind_template_callback (widget_class, on_small_preset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_photo_preset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resolution_selected_cb);
@@ -248,6 +261,12 @@ veil_adjust_panel_init (VeilAdjustPanel *self)
   g_settings_bind_with_mapping (self->settings, "kernel-size", self->kernel_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, kernel_get_mapping, kernel_set_mapping,
                                 NULL, NULL);
+  g_settings_bind (self->settings, "keep-detail", self->detail_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* A screen reader reads the explanation with the switch, and why it cannot be used. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->detail_switch),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  self->detail_explanation, self->detail_reason_label, NULL, -1);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
   sync_from_settings (self);

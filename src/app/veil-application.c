@@ -71,6 +71,10 @@ quit_activated (GSimpleAction *action,
   g_application_quit (app);
 }
 
+/* The README's section on the limits (GitHub's anchor for its heading) and the measurements. */
+#define VEIL_ABOUT_LIMITS_URL   PACKAGE_URL "#what-protection-does-not-promise"
+#define VEIL_ABOUT_EFFICACY_URL PACKAGE_URL "/blob/main/doc/EFFICACY.md"
+
 static void
 about_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -95,6 +99,8 @@ about_activated (GSimpleAction *action,
                         "developer-name", _("The Veil developers"),
                         "developers", developers,
                         "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", PACKAGE_URL,
+                        "issue-url", PACKAGE_URL "/issues",
                         "comments", _("Makes a labeled photo collection unlearnable: each class "
                                       "gets a secret blur filter, so models trained on the "
                                       "protected copy learn the filters instead of the "
@@ -105,6 +111,13 @@ about_activated (GSimpleAction *action,
                         NULL);
   adw_about_window_add_acknowledgement_section (ADW_ABOUT_WINDOW (about),
                                                 _("The method (CUDA, CVPR 2023)"), paper);
+  /* What a model trained on the protected copy was measured to do, and what undoes it: in plain
+   * words in the README, with every figure and its command in doc/EFFICACY.md. */
+  adw_about_window_add_link (ADW_ABOUT_WINDOW (about),
+                             _("What Protection Does and Does Not Do"),
+                             VEIL_ABOUT_LIMITS_URL);
+  adw_about_window_add_link (ADW_ABOUT_WINDOW (about), _("How Protection Was Measured"),
+                             VEIL_ABOUT_EFFICACY_URL);
   gtk_window_present (GTK_WINDOW (about));
 }
 

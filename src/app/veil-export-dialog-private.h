@@ -62,6 +62,7 @@ struct _VeilExportDialog
   GtkLabel              *pb_label;
   GtkLabel              *mix_label;
   GtkLabel              *res_label;
+  GtkLabel              *detail_label;
   VeilExportView        *view;
 };
 

@@ -145,6 +145,7 @@ start_export (VeilExportDialog *self,
     .pb = options.pb,
     .mix = options.mix,
     .training_res = options.training_res,
+    .keep_detail = options.keep_detail,
     .format = options.format,
     .jpeg_quality = options.jpeg_quality,
   };

@@ -31,6 +31,7 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   g_autofree char *pb = NULL;
   g_autofree char *mix = NULL;
   g_autofree char *res = NULL;
+  g_autofree char *detail = NULL;
   VeilProtectParams params;
 
   veil_protect_settings_read (self->settings, &params);
@@ -70,11 +71,13 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   pb = g_strdup_printf ("p_b = %.2f", params.pb);
   mix = g_strdup_printf (_("%.0f %% of the images"), params.mix * 100.0);
   res = veil_export_text_training_res (params.training_res);
+  detail = veil_export_text_keep_detail (params.keep_detail);
 
   gtk_label_set_label (self->k_label, k);
   gtk_label_set_label (self->pb_label, pb);
   gtk_label_set_label (self->mix_label, mix);
   gtk_label_set_label (self->res_label, res);
+  gtk_label_set_label (self->detail_label, detail);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->quality_row),
                             adw_combo_row_get_selected (self->format_row) == 0);

@@ -267,6 +267,7 @@ veil_export_dialog_class_init (VeilExportDialogClass *klass)
   BIND (pb_label);
   BIND (mix_label);
   BIND (res_label);
+  BIND (detail_label);
   BIND (view);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_key_button_clicked_cb);

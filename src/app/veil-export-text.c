@@ -10,6 +10,7 @@
 #include "veil-dataset.h"
 #include "veil-export-text.h"
 #include "veil-filter-bank.h"
+#include "veil-image-notes-text.h"
 #include "veil-key.h"
 #include "veil-survival-text.h"
 
@@ -102,6 +103,13 @@ veil_export_text_training_res (guint training_res)
   return g_strdup_printf (_("%u px on the short side"), training_res);
 }
 
+char *
+veil_export_text_keep_detail (gboolean keep_detail)
+{
+  /* Translators: whether "Keep fine detail" is used (the export dialog's "Fine Detail" row). */
+  return g_strdup (keep_detail ? _("Kept") : _("Not kept"));
+}
+
 static const char *
 outcome_heading (VeilExportOutcome outcome)
 {
@@ -128,6 +136,7 @@ veil_export_text_report (const VeilExportParams *params,
   g_autofree char *input = NULL;
   g_autofree char *output = NULL;
   g_autofree char *res = NULL;
+  g_autofree char *detail = NULL;
 
   g_return_val_if_fail (params != NULL, NULL);
 
@@ -135,6 +144,7 @@ veil_export_text_report (const VeilExportParams *params,
   input = g_filename_display_name (params->input_dir);
   output = g_filename_display_name (params->output_dir);
   res = veil_export_text_training_res (params->training_res);
+  detail = veil_export_text_keep_detail (params->keep_detail);
 
   g_string_append_printf (s, "%s\n\n", outcome_heading (outcome));
   if (error != NULL)
@@ -154,6 +164,7 @@ veil_export_text_report (const VeilExportParams *params,
   g_string_append_printf (s, _("Filter strength p_b: %.2f\n"), params->pb);
   g_string_append_printf (s, _("Protected fraction: %.0f %%\n"), params->mix * 100.0);
   g_string_append_printf (s, _("Training resolution: %s\n"), res);
+  g_string_append_printf (s, _("Fine detail: %s\n"), detail);
   if (params->format == VEIL_OUTPUT_FORMAT_PNG)
     g_string_append (s, _("Format: PNG\n"));
   else
@@ -184,6 +195,23 @@ veil_export_text_report (const VeilExportParams *params,
 
               g_string_append_printf (s, "  %s: %s\n", path,
                                       veil_export_report_get_failed_reason (report, i));
+            }
+        }
+
+      if (veil_export_report_get_n_noted (report) > 0)
+        {
+          g_autofree char *heading =
+            veil_image_notes_text_heading (veil_export_report_get_n_noted (report));
+
+          g_string_append_printf (s, "\n%s\n", heading);
+          for (guint i = 0; i < veil_export_report_get_n_noted (report); i++)
+            {
+              g_autofree char *path =
+                g_filename_display_name (veil_export_report_get_noted_path (report, i));
+              g_autofree char *what =
+                veil_image_notes_text (veil_export_report_get_noted_notes (report, i));
+
+              g_string_append_printf (s, "  %s: %s\n", path, what);
             }
         }
     }

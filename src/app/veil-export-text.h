@@ -22,6 +22,7 @@ typedef struct {
   double            pb;
   double            mix;
   guint             training_res;
+  gboolean          keep_detail;
   VeilOutputFormat  format;
   int               jpeg_quality;
 } VeilExportParams;
@@ -42,6 +43,8 @@ char *veil_export_text_checked      (const VeilExportProgress *progress);
 char *veil_export_text_status       (const VeilExportProgress *progress);
 /* "Training size 224 px" or "Native (as in the paper)" */
 char *veil_export_text_training_res (guint training_res);
+/* Whether detail-preserving protection is used: "Kept" or "Not kept" */
+char *veil_export_text_keep_detail  (gboolean keep_detail);
 
 /* The whole outcome as plain text for "Save Report": parameters, counts, each failed file with
  * its reason, and @extra (the survival report, may be NULL). @report is NULL when the export

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-export-view.h"
+#include "veil-image-notes-text.h"
 #include "veil-survival-text.h"
 
 struct _VeilExportView
@@ -14,6 +15,7 @@ struct _VeilExportView
   GtkWidget            parent_instance;
 
   GPtrArray           *failed_rows;
+  GPtrArray           *noted_rows;
   GPtrArray           *survival_rows;
   char                *survival_text;
   gboolean             stopping;  /* the title says so until the export ends */
@@ -36,6 +38,7 @@ struct _VeilExportView
   GtkWidget           *skipped_row;
   GtkWidget           *failed_none_row;
   AdwExpanderRow      *failed_row;
+  AdwExpanderRow      *noted_row;
   AdwPreferencesGroup *survival_group;
 };
 
@@ -145,6 +148,24 @@ set_count (GtkLabel *label,
   gtk_label_set_label (label, text);
 }
 
+/* A row under @expander naming a file (@path, file-system bytes) and what happened to it. */
+static void
+add_file_row (AdwExpanderRow *expander,
+              GPtrArray      *rows,
+              const char     *path,
+              const char     *what)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), display);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), what);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_expander_row_add_row (expander, row);
+  g_ptr_array_add (rows, row);
+}
+
 static void
 show_results (VeilExportView         *self,
               const VeilExportParams *params,
@@ -153,7 +174,9 @@ show_results (VeilExportView         *self,
   guint n_failed = veil_export_report_get_n_failed (report);
   guint n_unchanged = veil_export_report_get_n_unchanged (report);
   guint n_skipped = veil_export_report_get_n_skipped (report);
+  guint n_noted = veil_export_report_get_n_noted (report);
   g_autofree char *failed_subtitle = NULL;
+  g_autofree char *noted_subtitle = NULL;
   g_autofree char *skipped_title = NULL;
 
   set_count (self->protected_label, veil_export_report_get_n_protected (report));
@@ -180,18 +203,26 @@ show_results (VeilExportView         *self,
   adw_expander_row_set_expanded (self->failed_row, n_failed > 0 && n_failed <= 5);
 
   for (guint i = 0; i < n_failed; i++)
-    {
-      g_autofree char *path =
-        g_filename_display_name (veil_export_report_get_failed_path (report, i));
-      GtkWidget *row = adw_action_row_new ();
+    add_file_row (self->failed_row, self->failed_rows,
+                  veil_export_report_get_failed_path (report, i),
+                  veil_export_report_get_failed_reason (report, i));
 
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), path);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   veil_export_report_get_failed_reason (report, i));
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-      adw_expander_row_add_row (self->failed_row, row);
-      g_ptr_array_add (self->failed_rows, row);
+  /* Written, but not quite as they came: a 16-bit scan, a multi-page TIFF, a HEIC photo. */
+  gtk_widget_set_visible (GTK_WIDGET (self->noted_row), n_noted > 0);
+  noted_subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u image was changed besides being protected",
+                                                 "%u images were changed besides being "
+                                                 "protected", n_noted),
+                                    n_noted);
+  adw_expander_row_set_subtitle (self->noted_row, noted_subtitle);
+  adw_expander_row_set_expanded (self->noted_row, n_noted > 0 && n_noted <= 5);
+  for (guint i = 0; i < n_noted; i++)
+    {
+      g_autofree char *what =
+        veil_image_notes_text (veil_export_report_get_noted_notes (report, i));
+
+      add_file_row (self->noted_row, self->noted_rows,
+                    veil_export_report_get_noted_path (report, i), what);
     }
 }
 
@@ -286,6 +317,7 @@ veil_export_view_show_summary (VeilExportView         *self,
   gtk_widget_set_visible (self->open_button, output_exists);
 
   clear_rows (self->failed_rows);
+  clear_rows (self->noted_rows);
   gtk_widget_set_visible (self->results_group, report != NULL);
   if (report != NULL)
     show_results (self, params, report);
@@ -450,6 +482,7 @@ veil_export_view_finalize (GObject *object)
   VeilExportView *self = VEIL_EXPORT_VIEW (object);
 
   g_clear_pointer (&self->failed_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->noted_rows, g_ptr_array_unref);
   g_clear_pointer (&self->survival_rows, g_ptr_array_unref);
   g_clear_pointer (&self->survival_text, g_free);
 
@@ -486,6 +519,7 @@ veil_export_view_class_init (VeilExportViewClass *klass)
   BIND (skipped_row);
   BIND (failed_none_row);
   BIND (failed_row);
+  BIND (noted_row);
   BIND (survival_group);
 #undef BIND
 
@@ -496,6 +530,7 @@ static void
 veil_export_view_init (VeilExportView *self)
 {
   self->failed_rows = g_ptr_array_new ();
+  self->noted_rows = g_ptr_array_new ();
   self->survival_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));

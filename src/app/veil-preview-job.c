@@ -10,152 +10,6 @@
 #include "veil-image-io.h"
 #include "veil-pixel-zoom.h"
 #include "veil-preview-job.h"
-#include "veil-protect.h"
-#include "veil-survival.h"
-
-/* ---- The computation ------------------------------------------------------------------- */
-
-static GdkPixbuf *
-new_like (GdkPixbuf *pixbuf)
-{
-  return gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixbuf), 8,
-                         gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));
-}
-
-/* As a model sees it: the core's shrink, the very one the survival check measures with
- * (veil_survival_as_scraper_sees(), without the JPEG), so the view shows what is checked. */
-static GdkPixbuf *
-shrink_to (GdkPixbuf *pixbuf,
-           guint      short_side)
-{
-  int s = MIN (gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));
-
-  if (short_side == 0 || (guint) s <= short_side)
-    return g_object_ref (pixbuf);
-  return veil_survival_as_scraper_sees (pixbuf, short_side, FALSE, NULL);
-}
-
-static GdkPixbuf *
-difference_of (GdkPixbuf *a,
-               GdkPixbuf *b,
-               double    *gain_out)
-{
-  int w = gdk_pixbuf_get_width (a);
-  int h = gdk_pixbuf_get_height (a);
-  int na = gdk_pixbuf_get_n_channels (a);
-  int nb = gdk_pixbuf_get_n_channels (b);
-  int sa = gdk_pixbuf_get_rowstride (a);
-  int sb = gdk_pixbuf_get_rowstride (b);
-  const guint8 *pa = gdk_pixbuf_read_pixels (a);
-  const guint8 *pb = gdk_pixbuf_read_pixels (b);
-  g_autoptr(GdkPixbuf) out = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, w, h);
-  guint8 *po = gdk_pixbuf_get_pixels (out);
-  int so = gdk_pixbuf_get_rowstride (out);
-  guint64 histogram[256] = { 0 };
-  guint64 n = (guint64) w * h * 3;
-  guint64 seen = 0;
-  int p99 = 0;
-  double gain;
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w * 3; x++)
-      {
-        int d = abs ((int) pa[y * sa + (x / 3) * na + x % 3] - pb[y * sb + (x / 3) * nb + x % 3]);
-        po[y * so + x] = d;
-        histogram[d]++;
-      }
-
-  /* Amplified so that most changes (up to the 99th percentile) fill the range: the largest
-   * changes sit on a few edges and would otherwise leave everything else black. Never more
-   * than 8×, so that an almost unchanged image does not look strongly changed. */
-  for (p99 = 0; p99 < 255; p99++)
-    {
-      seen += histogram[p99];
-      if (seen * 100 >= n * 99)
-        break;
-    }
-  gain = CLAMP (255.0 / MAX (p99, 1), 1.0, 8.0);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w * 3; x++)
-      po[y * so + x] = (guint8) MIN (255.0, po[y * so + x] * gain);
-
-  *gain_out = gain;
-  return g_steal_pointer (&out);
-}
-
-void
-veil_preview_result_free (VeilPreviewResult *result)
-{
-  if (result == NULL)
-    return;
-  g_clear_object (&result->original);
-  g_clear_object (&result->protected_image);
-  g_clear_object (&result->difference);
-  g_free (result);
-}
-
-VeilPreviewResult *
-veil_preview_compute (const VeilPreviewRequest *request,
-                      GCancellable             *cancellable,
-                      GError                  **error)
-{
-  g_autoptr(VeilPreviewResult) result = g_new0 (VeilPreviewResult, 1);
-  g_autoptr(GdkPixbuf) protected_image = NULL;
-  GdkPixbuf *src;
-
-  g_return_val_if_fail (request != NULL, NULL);
-  g_return_val_if_fail (GDK_IS_PIXBUF (request->original), NULL);
-  g_return_val_if_fail (request->bank != NULL || !request->protect, NULL);
-
-  src = request->original;
-  if (request->protect)
-    {
-      protected_image = new_like (src);
-      {
-        /* The filter is enlarged as the export enlarges it at the source's size; the decode is
-         * smaller than the source by display/source, and so is every filter cell on it. */
-        int s_source = MIN (request->source_width, request->source_height);
-        int s_display = MIN (gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src));
-        double enlarge = veil_protect_scale_factor (request->training_res, request->source_width,
-                                                    request->source_height);
-        double cell_scale = enlarge * s_display / MAX (1, s_source);
-
-        if (!veil_protect_pixels_scaled (request->bank, request->class_index,
-                                         veil_protect_normalisation (request->bank,
-                                                                     request->training_res),
-                                         cell_scale,
-                                         gdk_pixbuf_read_pixels (src),
-                                         gdk_pixbuf_get_rowstride (src),
-                                         gdk_pixbuf_get_pixels (protected_image),
-                                         gdk_pixbuf_get_rowstride (protected_image),
-                                         gdk_pixbuf_get_width (src), gdk_pixbuf_get_height (src),
-                                         gdk_pixbuf_get_n_channels (src), 0, cancellable,
-                                         error))
-          return NULL;
-      }
-    }
-  else
-    protected_image = g_object_ref (src);
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (request->model_view && request->training_res != VEIL_TRAINING_RES_NATIVE)
-    {
-      result->original = shrink_to (src, request->training_res);
-      result->protected_image = shrink_to (protected_image, request->training_res);
-    }
-  else
-    {
-      result->original = g_object_ref (src);
-      result->protected_image = g_object_ref (protected_image);
-    }
-  result->difference = difference_of (result->original, result->protected_image,
-                                      &result->difference_gain);
-  return g_steal_pointer (&result);
-}
-
-/* ---- The live controller ----------------------------------------------------------------- */
 
 struct _VeilPreviewJob
 {
@@ -173,6 +27,7 @@ struct _VeilPreviewJob
   guint           class_index;
   guint           training_res;
   gboolean        protect;
+  gboolean        keep_detail;
   gboolean        model_view;
 
   guint           debounce_id;
@@ -393,6 +248,7 @@ debounce_cb (gpointer user_data)
   request->class_index = self->class_index;
   request->training_res = self->training_res;
   request->protect = self->protect;
+  request->keep_detail = self->keep_detail;
   request->model_view = self->model_view;
 
   self->last_start = g_get_monotonic_time ();
@@ -521,6 +377,7 @@ veil_preview_job_set_parameters (VeilPreviewJob *self,
                                  guint           class_index,
                                  guint           training_res,
                                  gboolean        protect,
+                                 gboolean        keep_detail,
                                  gboolean        model_view)
 {
   g_return_if_fail (VEIL_IS_PREVIEW_JOB (self));
@@ -533,6 +390,7 @@ veil_preview_job_set_parameters (VeilPreviewJob *self,
   self->class_index = class_index;
   self->training_res = training_res;
   self->protect = protect;
+  self->keep_detail = keep_detail;
   self->model_view = model_view;
 
   if (self->image == NULL)

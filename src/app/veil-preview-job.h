@@ -5,40 +5,9 @@
 #include <gio/gio.h>
 
 #include "veil-filter-bank.h"
+#include "veil-preview.h"
 
 G_BEGIN_DECLS
-
-/* One preview update, computed synchronously: what the live preview runs in a worker thread
- * after every change of k, p_b, key or training resolution (and what bench/ times).
- * @original is the image decoded once at display size; the protected image is computed from it
- * with the filter enlarged as it would be at the source's full resolution, shrunk to display
- * size. */
-typedef struct
-{
-  GdkPixbuf      *original;       /* display-size decode, 8-bit RGB or RGBA */
-  int             source_width;   /* the file's full size */
-  int             source_height;
-  VeilFilterBank *bank;
-  guint           class_index;
-  guint           training_res;   /* VEIL_TRAINING_RES_NATIVE or a short side */
-  gboolean        protect;        /* FALSE: this image is left as is at the protected fraction */
-  gboolean        model_view;     /* shrink both to the training resolution, as a model sees them */
-} VeilPreviewRequest;
-
-typedef struct
-{
-  GdkPixbuf *original;            /* as shown: the decode, or its model-view shrink */
-  GdkPixbuf *protected_image;
-  GdkPixbuf *difference;          /* |protected − original|, amplified by @difference_gain */
-  double     difference_gain;
-} VeilPreviewResult;
-
-VeilPreviewResult *veil_preview_compute     (const VeilPreviewRequest *request,
-                                             GCancellable             *cancellable,
-                                             GError                  **error);
-void               veil_preview_result_free (VeilPreviewResult        *result);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilPreviewResult, veil_preview_result_free)
 
 /* The live preview of the selected image: decodes it once at display size, then recomputes the
  * protected version off the main thread whenever a parameter changes — debounced, the stale job
@@ -63,6 +32,7 @@ void            veil_preview_job_set_parameters (VeilPreviewJob *self,
                                                  guint           class_index,
                                                  guint           training_res,
                                                  gboolean        protect,
+                                                 gboolean        keep_detail,
                                                  gboolean        model_view);
 GdkTexture     *veil_preview_job_get_original   (VeilPreviewJob *self);
 GdkTexture     *veil_preview_job_get_protected  (VeilPreviewJob *self);

@@ -54,6 +54,8 @@ veil_protect_settings_read (GSettings         *settings,
   params->mix = g_settings_get_double (settings, "mix");
   params->training_res = (guint) MAX (res, 0);
   normalize (params);
+  params->keep_detail = g_settings_get_boolean (settings, "keep-detail")
+                        && params->training_res != VEIL_TRAINING_RES_NATIVE;
 }
 
 void
@@ -80,6 +82,8 @@ veil_protect_settings_write (GSettings               *settings,
   g_settings_set_double (batch, "blur", value.pb);
   g_settings_set_double (batch, "mix", value.mix);
   g_settings_set_int (batch, "training-resolution", (int) value.training_res);
+  if (value.training_res != VEIL_TRAINING_RES_NATIVE)
+    g_settings_set_boolean (batch, "keep-detail", value.keep_detail);
   g_settings_apply (batch);
 }
 
@@ -93,6 +97,9 @@ veil_protect_settings_apply_preset (GSettings  *settings,
   g_return_if_fail (preset <= VEIL_PRESET_PHOTOGRAPHS);
 
   veil_protect_settings_read (settings, &params);
+  /* The person's choice, also where it does not apply now: from Native to a preset with a
+   * training resolution, keeping detail comes back as it was. */
+  params.keep_detail = g_settings_get_boolean (settings, "keep-detail");
   params.k = presets[preset].k;
   params.pb = presets[preset].pb;
   params.training_res = presets[preset].training_res;

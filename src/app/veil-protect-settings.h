@@ -11,7 +11,11 @@ G_BEGIN_DECLS
  * adjust panel, its presets, Preferences, the preview, the export dialog and the export read
  * them from and write them to. What is read is within the core's limits and at the precision
  * the panel shows (p_b to 0.01, the fraction to whole percent), so what the panel shows is
- * what the preview uses, the export dialog lists and the manifest records. */
+ * what the preview uses, the export dialog lists and the manifest records.
+ *
+ * Keeping fine detail is the person's choice ("keep-detail") but only applies above a training
+ * resolution: read gives keep_detail TRUE only where it applies, never with Native, and the
+ * choice itself is kept for when a training resolution is chosen again. */
 
 /* The decimals the application keeps p_b and the fraction at. */
 #define VEIL_PROTECT_SETTINGS_DECIMALS 2
@@ -24,10 +28,12 @@ typedef enum {
 /* The settings in @settings, brought within the limits. */
 void     veil_protect_settings_read         (GSettings               *settings,
                                              VeilProtectParams       *params);
-/* Writes @params (within the limits, at the application's precision) as one change. */
+/* Writes @params (within the limits, at the application's precision) as one change. With a
+ * native training resolution keep_detail says nothing about the choice and is not written. */
 void     veil_protect_settings_write        (GSettings               *settings,
                                              const VeilProtectParams *params);
-/* Sets the filter size, strength and training resolution of @preset; the fraction stays. */
+/* Sets the filter size, strength and training resolution of @preset; the fraction and the
+ * choice to keep fine detail stay. */
 void     veil_protect_settings_apply_preset (GSettings               *settings,
                                              VeilPreset               preset);
 /* Whether the settings are those of @preset. */

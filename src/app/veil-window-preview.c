@@ -152,7 +152,11 @@ update_info (VeilWindow *self)
 {
   GString *info = g_string_new (NULL);
   int width, height;
-  guint res = get_training_res (self);
+  VeilProtectParams params;
+  guint res;
+
+  veil_protect_settings_read (self->settings, &params);
+  res = params.training_res;
 
   if (self->selected_image != NULL)
     {
@@ -163,7 +167,13 @@ update_info (VeilWindow *self)
           double scale = veil_protect_scale_factor (res, width, height);
 
           g_string_append_printf (info, " · %d × %d px", width, height);
-          if (scale > 1.0 && self->bank != NULL)
+          if (scale > 1.0 && self->bank != NULL && params.keep_detail)
+            {
+              /* Translators: how a large photo is protected with "Keep fine detail". */
+              g_string_append_printf (info, _(" · protected at %u px, finer detail kept as it "
+                                              "is"), res);
+            }
+          else if (scale > 1.0 && self->bank != NULL)
             {
               /* Translators: how the filter is applied to a large photo. */
               g_string_append_printf (info, _(" · filter enlarged %.1f× to survive shrinking to "
@@ -193,13 +203,21 @@ get_decode_size (VeilWindow *self,
   double zoom = veil_compare_view_get_effective_zoom (self->compare_view);
   double fit;
   double factor = 1.0;
+  double fitted_long_side;
+  int source_width, source_height;
 
   veil_compare_view_get_pane_size (self->compare_view, width, height);
   fit = veil_compare_view_get_fit_zoom (self->compare_view);
+  veil_preview_job_get_source_size (self->preview_job, &source_width, &source_height);
+  /* The cap is on the image, not on the box: a box much wider than the image (a short, wide
+   * pane) would otherwise stop the decode short of the file's pixels at 100 %. */
+  fitted_long_side = source_width > 0 ? fit * MAX (source_width, source_height)
+                                      : MAX (*width, *height);
   if (fit > 0 && zoom > fit)
-    factor = CLAMP (zoom / fit, 1.0, MAX (1.0, 4096.0 / MAX (1, MAX (*width, *height))));
-  *width = (int) (*width * factor);
-  *height = (int) (*height * factor);
+    factor = CLAMP (zoom / fit, 1.0, MAX (1.0, 4096.0 / MAX (1.0, fitted_long_side)));
+  /* Up, so that a rounding error never costs the file's last row at 100 %. */
+  *width = (int) ceil (*width * factor - 1e-6);
+  *height = (int) ceil (*height * factor - 1e-6);
 }
 
 void
@@ -208,6 +226,7 @@ _veil_window_update_preview (VeilWindow *self)
   g_autofree char *path = NULL;
   int width, height;
   gboolean protect;
+  VeilProtectParams params;
 
   g_return_if_fail (VEIL_IS_WINDOW (self));
 
@@ -226,10 +245,10 @@ _veil_window_update_preview (VeilWindow *self)
   veil_preview_job_set_image (self->preview_job, path, width, height);
 
   protect = image_is_protected (self);
+  veil_protect_settings_read (self->settings, &params);
   veil_preview_job_set_parameters (self->preview_job, self->bank,
                                    veil_image_item_get_class_index (self->selected_image),
-                                   get_training_res (self),
-                                   protect,
+                                   params.training_res, protect, params.keep_detail,
                                    g_settings_get_boolean (self->settings, "model-view"));
   gtk_spinner_start (self->preview_spinner);
   update_captions (self, protect);
@@ -314,7 +333,8 @@ on_parameters_changed_cb (GSettings  *settings,
 {
   if (g_str_equal (key, "kernel-size") || g_str_equal (key, "blur") || g_str_equal (key, "mix"))
     _veil_window_rebuild_bank (self);
-  else if (g_str_equal (key, "training-resolution") || g_str_equal (key, "model-view"))
+  else if (g_str_equal (key, "training-resolution") || g_str_equal (key, "keep-detail")
+           || g_str_equal (key, "model-view"))
     _veil_window_update_preview (self);
   else if (g_str_equal (key, "active-key") || g_str_equal (key, "use-seed")
            || g_str_equal (key, "seed"))

@@ -17,36 +17,42 @@
  * "protect" wrote into the manifest. Unlike "protect", a failing class is exit status 3: this
  * command exists to answer that question. */
 
-int
-veil_cli_check_main (int    argc,
-                     char **argv)
+/* The command line as given: options with their defaults, then what parsing found. */
+typedef struct {
+  VeilCliKeyOptions  key_options;
+  char              *against;
+  char              *training_res_text;
+  guint              training_res;   /* from training_res_text when given */
+  int                sample;
+  gboolean           json;
+} CheckArgs;
+
+static void
+check_args_clear (CheckArgs *args)
+{
+  _veil_cli_key_options_clear (&args->key_options);
+  g_free (args->against);
+  g_free (args->training_res_text);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CheckArgs, check_args_clear)
+
+/* Reads the options into @args, whose fields hold the defaults; FALSE after a usage message. */
+static gboolean
+parse_args (CheckArgs   *args,
+            int         *argc,
+            char      ***argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilKey) key = NULL;
-  g_autoptr(VeilManifest) manifest = NULL;
-  g_autoptr(VeilDataset) dataset = NULL;
-  g_autoptr(VeilFilterBank) bank = NULL;
-  g_autoptr(VeilSurvivalReport) report = NULL;
-  g_autofree char *against = NULL;
-  g_autofree char *training_res_text = NULL;
-  g_autofree char *manifest_path = NULL;
-  g_autofree char *fingerprint = NULL;
-  VeilCliKeyOptions key_options = { 0 };
-  guint training_res = 0;
-  int sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
-  gboolean json = FALSE;
-  gboolean usage = FALSE;
-  int status = -1;
   const GOptionEntry entries[] = {
-    { "against", 0, 0, G_OPTION_ARG_FILENAME, &against,
+    { "against", 0, 0, G_OPTION_ARG_FILENAME, &args->against,
       N_("The labeled folder the export was made from"), N_("INPUT") },
-    { "sample", 0, 0, G_OPTION_ARG_INT, &sample,
+    { "sample", 0, 0, G_OPTION_ARG_INT, &args->sample,
       N_("Protected images to check per class (default 8)"), N_("N") },
-    { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res_text,
+    { "training-res", 0, 0, G_OPTION_ARG_STRING, &args->training_res_text,
       N_("Check at this short side in pixels instead of the export's (224 for “native”)"),
       N_("R") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the report as JSON"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &args->json, N_("Print the report as JSON"), NULL },
     { NULL }
   };
 
@@ -61,86 +67,128 @@ veil_cli_check_main (int    argc,
                                             "can no longer be recognised. Give the key the "
                                             "export was made with."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  _veil_cli_key_options_add (context, &key_options);
-  if (!_veil_cli_parse (context, &argc, &argv))
-    {
-      _veil_cli_key_options_clear (&key_options);
-      return VEIL_CLI_EXIT_USAGE;
-    }
+  _veil_cli_key_options_add (context, &args->key_options);
+  return _veil_cli_parse (context, argc, argv);
+}
+
+/* Checks the arguments and loads the key; a usage or fatal exit status, or -1. */
+static int
+validate_args (CheckArgs  *args,
+               int         argc,
+               VeilKey   **key)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean usage = FALSE;
 
   if (argc != 2)
-    status = _veil_cli_usage_error ("check", _("give the OUTPUT folder of an export"));
-  else if (against == NULL)
-    status = _veil_cli_usage_error ("check", _("give the INPUT folder with --against INPUT"));
-  else if (sample < 1 || sample > 10000)
-    status = _veil_cli_usage_error ("check", _("--sample must be from 1 to 10000"));
-  else if (training_res_text != NULL
-           && !_veil_cli_parse_training_res (training_res_text, &training_res, &error))
-    status = _veil_cli_usage_error ("check", "%s", error->message);
-  else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
-    status = usage ? _veil_cli_usage_error ("check", "%s", error->message)
-                   : _veil_cli_fatal (error);
-  _veil_cli_key_options_clear (&key_options);
-  if (status >= 0)
-    return status;
+    return _veil_cli_usage_error ("check", _("give the OUTPUT folder of an export"));
+  if (args->against == NULL)
+    return _veil_cli_usage_error ("check", _("give the INPUT folder with --against INPUT"));
+  if (args->sample < 1 || args->sample > 10000)
+    return _veil_cli_usage_error ("check", _("--sample must be from 1 to 10000"));
+  if (args->training_res_text != NULL
+      && !_veil_cli_parse_training_res (args->training_res_text, &args->training_res, &error))
+    return _veil_cli_usage_error ("check", "%s", error->message);
+  *key = _veil_cli_key_options_load (&args->key_options, &usage, &error);
+  if (*key == NULL)
+    return usage ? _veil_cli_usage_error ("check", "%s", error->message)
+                 : _veil_cli_fatal (error);
+  return -1;
+}
 
-  manifest_path = g_build_filename (argv[1], VEIL_MANIFEST_NAME, NULL);
-  if (!g_file_test (manifest_path, G_FILE_TEST_EXISTS))
+/* The manifest of the finished export @output; NULL when there is none or it is unreadable. */
+static VeilManifest *
+load_manifest (const char  *output,
+               char       **manifest_path,
+               GError     **error)
+{
+  *manifest_path = g_build_filename (output, VEIL_MANIFEST_NAME, NULL);
+  if (!g_file_test (*manifest_path, G_FILE_TEST_EXISTS))
     {
-      g_autofree char *display = g_filename_display_name (argv[1]);
+      g_autofree char *display = g_filename_display_name (output);
 
-      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
                    _("“%s” holds no %s: it is not a finished Veil export (merge a sharded "
                      "export first)"), display, VEIL_MANIFEST_NAME);
-      return _veil_cli_fatal (error);
+      return NULL;
     }
-  manifest = veil_manifest_load (manifest_path, &error);
-  if (manifest == NULL)
-    return _veil_cli_fatal (error);
+  return veil_manifest_load (*manifest_path, error);
+}
+
+/* The export's filter bank, made with @key once it is known to be the export's own. */
+static VeilFilterBank *
+make_bank (VeilKey             *key,
+           const VeilManifest  *manifest,
+           const char          *manifest_path,
+           GError             **error)
+{
+  g_autofree char *fingerprint = veil_key_dup_fingerprint (key);
 
   /* The filters depend on the key: with another key every class would fail for the wrong
    * reason. */
-  fingerprint = veil_key_dup_fingerprint (key);
   if (g_strcmp0 (fingerprint, manifest->key_fingerprint) != 0)
     {
-      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_KEY_INVALID,
                    _("This key is not the one the export was made with (the manifest records "
                      "the key %s, this key is %s)"),
                    manifest->key_fingerprint != NULL ? manifest->key_fingerprint : "?",
                    fingerprint);
-      return _veil_cli_fatal (error);
+      return NULL;
     }
-
   if (manifest->classes == NULL || manifest->classes[0] == NULL)
     {
       g_autofree char *display = g_filename_display_name (manifest_path);
 
-      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
                    _("The manifest “%s” lists no classes"), display);
-      return _veil_cli_fatal (error);
+      return NULL;
     }
-  bank = veil_filter_bank_new (key, (const char * const *) manifest->classes,
+  return veil_filter_bank_new (key, (const char * const *) manifest->classes,
                                g_strv_length (manifest->classes), manifest->k, manifest->pb,
-                               &error);
+                               error);
+}
+
+int
+veil_cli_check_main (int    argc,
+                     char **argv)
+{
+  g_auto(CheckArgs) args = { .sample = VEIL_SURVIVAL_DEFAULT_SAMPLE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilManifest) manifest = NULL;
+  g_autoptr(VeilDataset) dataset = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(VeilSurvivalReport) report = NULL;
+  g_autofree char *manifest_path = NULL;
+  int status;
+
+  if (!parse_args (&args, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  status = validate_args (&args, argc, &key);
+  if (status >= 0)
+    return status;
+
+  manifest = load_manifest (argv[1], &manifest_path, &error);
+  if (manifest == NULL)
+    return _veil_cli_fatal (error);
+  bank = make_bank (key, manifest, manifest_path, &error);
   if (bank == NULL)
     return _veil_cli_fatal (error);
-
-  dataset = veil_dataset_scan (against, NULL, NULL, NULL, &error);
+  dataset = veil_dataset_scan (args.against, NULL, NULL, NULL, &error);
   if (dataset == NULL)
     return _veil_cli_fatal (error);
 
-  if (training_res_text == NULL)
-    training_res = manifest->training_res;
-  report = veil_survival_check_export (argv[1], dataset, bank, training_res, sample, NULL,
-                                       &error);
+  report = veil_survival_check_export (argv[1], dataset, bank,
+                                       args.training_res_text != NULL ? args.training_res
+                                                                      : manifest->training_res,
+                                       args.sample, NULL, &error);
   if (report == NULL)
     return _veil_cli_fatal (error);
 
-  if (json)
+  if (args.json)
     _veil_cli_print_survival_json (report, NULL);
   else
     _veil_cli_print_survival (report, TRUE, TRUE);
-
   return veil_survival_report_get_all_pass (report) ? VEIL_CLI_EXIT_OK
                                                     : VEIL_CLI_EXIT_SOME_FAILED;
 }

@@ -116,16 +116,66 @@ keys_show (const char *name)
   return VEIL_CLI_EXIT_OK;
 }
 
-int
-veil_cli_keys_main (int    argc,
-                    char **argv)
+static int
+keys_export (const char *name,
+             const char *file,
+             gboolean    force)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *display = g_filename_display_name (file);
+
+  if (!veil_key_store_export (NULL, name, file, force, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       _("“%s” already exists: nothing was written (give --force to "
+                         "replace it)"), display);
+        }
+      return _veil_cli_fatal (error);
+    }
+  printf (_("Wrote the key “%s” to “%s”. Keep this file private."), name, display);
+  putchar ('\n');
+  return VEIL_CLI_EXIT_OK;
+}
+
+static int
+keys_import (const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilKey) key = veil_key_store_import (NULL, file, &error);
+  g_autofree char *fingerprint = NULL;
+
+  if (key == NULL)
+    return _veil_cli_fatal (error);
+  fingerprint = veil_key_dup_fingerprint (key);
+  printf (_("Imported the key “%s” (fingerprint %s)."), veil_key_get_name (key), fingerprint);
+  putchar ('\n');
+  return VEIL_CLI_EXIT_OK;
+}
+
+static int
+keys_delete (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!veil_key_store_delete (NULL, name, &error))
+    return _veil_cli_fatal (error);
+  printf (_("Deleted the key “%s”."), name);
+  putchar ('\n');
+  return VEIL_CLI_EXIT_OK;
+}
+
+/* Reads the options; FALSE after a usage message. */
+static gboolean
+parse_args (gboolean   *force,
+            int        *argc,
+            char     ***argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean force = FALSE;
-  const char *action;
   const GOptionEntry entries[] = {
-    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+    { "force", 0, 0, G_OPTION_ARG_NONE, force,
       N_("export: replace FILE when it exists"), NULL },
     { NULL }
   };
@@ -138,7 +188,17 @@ veil_cli_keys_main (int    argc,
                                             "“export” never replaces an existing FILE unless "
                                             "given --force."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!_veil_cli_parse (context, &argc, &argv))
+  return _veil_cli_parse (context, argc, argv);
+}
+
+int
+veil_cli_keys_main (int    argc,
+                    char **argv)
+{
+  gboolean force = FALSE;
+  const char *action;
+
+  if (!parse_args (&force, &argc, &argv))
     return VEIL_CLI_EXIT_USAGE;
   if (argc < 2)
     return _veil_cli_usage_error ("keys", _("give an action: list, show, export, import or "
@@ -146,66 +206,21 @@ veil_cli_keys_main (int    argc,
 
   action = argv[1];
   if (strcmp (action, "list") == 0)
-    {
-      if (argc != 2)
-        return _veil_cli_usage_error ("keys", _("“list” takes no arguments"));
-      return keys_list ();
-    }
+    return argc == 2 ? keys_list ()
+                     : _veil_cli_usage_error ("keys", _("“list” takes no arguments"));
   if (strcmp (action, "show") == 0)
-    {
-      if (argc != 3)
-        return _veil_cli_usage_error ("keys", _("give the NAME of the key to show"));
-      return keys_show (argv[2]);
-    }
+    return argc == 3 ? keys_show (argv[2])
+                     : _veil_cli_usage_error ("keys", _("give the NAME of the key to show"));
   if (strcmp (action, "export") == 0)
-    {
-      if (argc != 4)
-        return _veil_cli_usage_error ("keys", _("give the key's NAME and the FILE to write"));
-      if (!veil_key_store_export (NULL, argv[2], argv[3], force, &error))
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-            {
-              g_autofree char *display = g_filename_display_name (argv[3]);
-
-              g_clear_error (&error);
-              g_set_error (&error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                           _("“%s” already exists: nothing was written (give --force to "
-                             "replace it)"), display);
-            }
-          return _veil_cli_fatal (error);
-        }
-      {
-        g_autofree char *display = g_filename_display_name (argv[3]);
-        printf (_("Wrote the key “%s” to “%s”. Keep this file private."), argv[2], display);
-        putchar ('\n');
-      }
-      return VEIL_CLI_EXIT_OK;
-    }
+    return argc == 4 ? keys_export (argv[2], argv[3], force)
+                     : _veil_cli_usage_error ("keys", _("give the key's NAME and the FILE to "
+                                                        "write"));
   if (strcmp (action, "import") == 0)
-    {
-      g_autoptr(VeilKey) key = NULL;
-      g_autofree char *fingerprint = NULL;
-
-      if (argc != 3)
-        return _veil_cli_usage_error ("keys", _("give the key FILE to import"));
-      key = veil_key_store_import (NULL, argv[2], &error);
-      if (key == NULL)
-        return _veil_cli_fatal (error);
-      fingerprint = veil_key_dup_fingerprint (key);
-      printf (_("Imported the key “%s” (fingerprint %s)."), veil_key_get_name (key), fingerprint);
-      putchar ('\n');
-      return VEIL_CLI_EXIT_OK;
-    }
+    return argc == 3 ? keys_import (argv[2])
+                     : _veil_cli_usage_error ("keys", _("give the key FILE to import"));
   if (strcmp (action, "delete") == 0)
-    {
-      if (argc != 3)
-        return _veil_cli_usage_error ("keys", _("give the NAME of the key to delete"));
-      if (!veil_key_store_delete (NULL, argv[2], &error))
-        return _veil_cli_fatal (error);
-      printf (_("Deleted the key “%s”."), argv[2]);
-      putchar ('\n');
-      return VEIL_CLI_EXIT_OK;
-    }
+    return argc == 3 ? keys_delete (argv[2])
+                     : _veil_cli_usage_error ("keys", _("give the NAME of the key to delete"));
   return _veil_cli_usage_error ("keys", _("“%s” is not an action: use list, show, export, "
                                           "import or delete"), action);
 }

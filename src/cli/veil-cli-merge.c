@@ -252,30 +252,33 @@ check_survival (VeilManifest        *merged,
   return TRUE;
 }
 
-int
-veil_cli_merge_main (int    argc,
-                     char **argv)
+/* The command line as given: options with their defaults, then what parsing found. */
+typedef struct {
+  VeilCliKeyOptions  key_options;
+  char              *against;
+  int                sample;
+} MergeArgs;
+
+static void
+merge_args_clear (MergeArgs *args)
+{
+  _veil_cli_key_options_clear (&args->key_options);
+  g_free (args->against);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MergeArgs, merge_args_clear)
+
+/* Reads the options into @args, whose fields hold the defaults; FALSE after a usage message. */
+static gboolean
+parse_args (MergeArgs   *args,
+            int         *argc,
+            char      ***argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) shards = g_ptr_array_new_with_free_func ((GDestroyNotify) shard_file_free);
-  g_autoptr(GPtrArray) manifests = g_ptr_array_new ();
-  g_autoptr(VeilManifest) merged = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *merged_path = NULL;
-  g_autofree char *against = NULL;
-  g_autoptr(VeilKey) key = NULL;
-  g_autoptr(VeilSurvivalReport) survival = NULL;
-  g_autoptr(VeilExportLock) lock = NULL;
-  g_autoptr(GHashTable) in_place = NULL;
-  VeilCliKeyOptions key_options = { 0 };
-  int sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
-  gboolean usage = FALSE;
-  int status = -1;
   const GOptionEntry entries[] = {
-    { "against", 0, 0, G_OPTION_ARG_FILENAME, &against,
+    { "against", 0, 0, G_OPTION_ARG_FILENAME, &args->against,
       N_("The labeled folder the shards were made from, to check the protection"), N_("INPUT") },
-    { "check-sample", 0, 0, G_OPTION_ARG_INT, &sample,
+    { "check-sample", 0, 0, G_OPTION_ARG_INT, &args->sample,
       N_("Protected images per class to check, as given to protect (default 8)"), N_("N") },
     { NULL }
   };
@@ -293,93 +296,123 @@ veil_cli_merge_main (int    argc,
                                             "records it as one run would have. Otherwise check "
                                             "later with “veil-cli check”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  _veil_cli_key_options_add (context, &key_options);
-  if (!_veil_cli_parse (context, &argc, &argv))
-    {
-      _veil_cli_key_options_clear (&key_options);
-      return VEIL_CLI_EXIT_USAGE;
-    }
-  if (argc < 2)
-    status = _veil_cli_usage_error ("merge", _("give the OUTPUT folder"));
-  else if (sample < 1 || sample > 10000)
-    status = _veil_cli_usage_error ("merge", _("--check-sample must be from 1 to 10000"));
-  else if (against != NULL || key_options.key_name != NULL || key_options.key_file != NULL
-           || key_options.seed != NULL)
-    {
-      if (against == NULL)
-        status = _veil_cli_usage_error ("merge", _("to check the protection, give the INPUT "
-                                                   "folder with --against INPUT too"));
-      else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
-        status = usage ? _veil_cli_usage_error ("merge", "%s", error->message)
-                       : _veil_cli_fatal (error);
-    }
-  _veil_cli_key_options_clear (&key_options);
-  if (status >= 0)
-    return status;
+  _veil_cli_key_options_add (context, &args->key_options);
+  return _veil_cli_parse (context, argc, argv);
+}
 
-  output = veil_paths_canonicalize (argv[1], &error);
-  if (output == NULL)
-    return _veil_cli_fatal (error);
-  merged_path = g_build_filename (argv[1], VEIL_MANIFEST_NAME, NULL);
+/* Checks the arguments and loads the key when one is given (*@key stays NULL otherwise); a
+ * usage or fatal exit status, or -1. */
+static int
+validate_args (MergeArgs  *args,
+               int         argc,
+               VeilKey   **key)
+{
+  VeilCliKeyOptions *key_options = &args->key_options;
+  g_autoptr(GError) error = NULL;
+  gboolean usage = FALSE;
+
+  if (argc < 2)
+    return _veil_cli_usage_error ("merge", _("give the OUTPUT folder"));
+  if (args->sample < 1 || args->sample > 10000)
+    return _veil_cli_usage_error ("merge", _("--check-sample must be from 1 to 10000"));
+  if (args->against == NULL && key_options->key_name == NULL && key_options->key_file == NULL
+      && key_options->seed == NULL)
+    return -1;
+  if (args->against == NULL)
+    return _veil_cli_usage_error ("merge", _("to check the protection, give the INPUT folder "
+                                             "with --against INPUT too"));
+  *key = _veil_cli_key_options_load (key_options, &usage, &error);
+  if (*key == NULL)
+    return usage ? _veil_cli_usage_error ("merge", "%s", error->message)
+                 : _veil_cli_fatal (error);
+  return -1;
+}
+
+/* The shards in OUTPUT (@dirs[0]) or in the SHARD_DIRs after it, into @shards, and their
+ * manifests merged; NULL when OUTPUT is already finished or the shards do not belong
+ * together. */
+static VeilManifest *
+gather_shards (int          n_dirs,
+               char       **dirs,
+               const char  *merged_path,
+               GPtrArray   *shards,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) manifests = g_ptr_array_new ();
+
   if (g_file_test (merged_path, G_FILE_TEST_EXISTS))
     {
-      g_autofree char *display = g_filename_display_name (argv[1]);
-      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
+      g_autofree char *display = g_filename_display_name (dirs[0]);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST,
                    _("“%s” already holds a finished export"), display);
-      return _veil_cli_fatal (error);
+      return NULL;
     }
-
-  if (argc == 2)
-    {
-      if (!collect_shards (argv[1], shards, &error))
-        return _veil_cli_fatal (error);
-    }
-  for (int i = 2; i < argc; i++)
-    if (!collect_shards (argv[i], shards, &error))
-      return _veil_cli_fatal (error);
+  if (n_dirs == 1 && !collect_shards (dirs[0], shards, error))
+    return NULL;
+  for (int i = 1; i < n_dirs; i++)
+    if (!collect_shards (dirs[i], shards, error))
+      return NULL;
 
   for (guint i = 0; i < shards->len; i++)
     g_ptr_array_add (manifests, ((ShardFile *) g_ptr_array_index (shards, i))->manifest);
-  merged = veil_manifest_merge (manifests, &error);
-  if (merged == NULL)
-    return _veil_cli_fatal (error);
+  return veil_manifest_merge (manifests, error);
+}
 
-  if (g_mkdir_with_parents (argv[1], 0755) != 0)
+/* Locks OUTPUT (@output_dir as given, @output canonical), checks what the shards wrote and
+ * copies in the files of shards kept elsewhere. The lock, held until the manifest is written;
+ * NULL on error. */
+static VeilExportLock *
+bring_files_in (GPtrArray   *shards,
+                const char  *output_dir,
+                const char  *output,
+                const char  *against,
+                GError     **error)
+{
+  g_autoptr(VeilExportLock) lock = NULL;
+  g_autoptr(GHashTable) in_place = NULL;
+
+  if (g_mkdir_with_parents (output_dir, 0755) != 0)
     {
-      g_autofree char *display = g_filename_display_name (argv[1]);
-      g_set_error (&error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not create “%s”"), display);
-      return _veil_cli_fatal (error);
+      g_autofree char *display = g_filename_display_name (output_dir);
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not create “%s”"), display);
+      return NULL;
     }
-  lock = veil_export_lock_output (argv[1], 0, 0, &error);
+  lock = veil_export_lock_output (output_dir, 0, 0, error);
   if (lock == NULL)
-    return _veil_cli_fatal (error);
+    return NULL;
   in_place = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  if (!check_entries (shards, output, in_place, &error)
-      || !check_folders (shards, argv[1], output, against, in_place, &error))
-    return _veil_cli_fatal (error);
+  if (!check_entries (shards, output, in_place, error)
+      || !check_folders (shards, output_dir, output, against, in_place, error))
+    return NULL;
 
   for (guint i = 0; i < shards->len; i++)
     {
       const ShardFile *shard = g_ptr_array_index (shards, i);
-      g_autofree char *dir = veil_paths_canonicalize (shard->dir, &error);
+      g_autofree char *dir = veil_paths_canonicalize (shard->dir, error);
 
       if (dir == NULL)
-        return _veil_cli_fatal (error);
+        return NULL;
       if (strcmp (dir, output) == 0)
         continue;
-      if (!copy_outputs (shard, shard->manifest->images, argv[1], &error)
-          || !copy_outputs (shard, shard->manifest->other, argv[1], &error))
-        return _veil_cli_fatal (error);
+      if (!copy_outputs (shard, shard->manifest->images, output_dir, error)
+          || !copy_outputs (shard, shard->manifest->other, output_dir, error))
+        return NULL;
     }
+  return g_steal_pointer (&lock);
+}
 
-  if (key != NULL
-      && !check_survival (merged, &survival, key, against, argv[1], (guint) sample, &error))
-    return _veil_cli_fatal (error);
-
-  if (!veil_paths_sync_tree (argv[1], &error) || !veil_manifest_save (merged, merged_path, &error))
-    return _veil_cli_fatal (error);
-
-  /* The merged manifest says everything the shard manifests said. */
+/* Writes the merged manifest once every file is on the disk, then removes the shard manifests
+ * in OUTPUT: the merged one says everything they said. */
+static gboolean
+write_merged (VeilManifest  *merged,
+              const char    *merged_path,
+              GPtrArray     *shards,
+              const char    *output_dir,
+              const char    *output,
+              GError       **error)
+{
+  if (!veil_paths_sync_tree (output_dir, error) || !veil_manifest_save (merged, merged_path, error))
+    return FALSE;
   for (guint i = 0; i < shards->len; i++)
     {
       const ShardFile *shard = g_ptr_array_index (shards, i);
@@ -388,10 +421,19 @@ veil_cli_merge_main (int    argc,
       if (g_strcmp0 (dir, output) == 0)
         g_unlink (shard->path);
     }
+  return TRUE;
+}
 
+static void
+print_merged (guint                     n_shards,
+              const VeilManifest       *merged,
+              const char               *merged_path,
+              const VeilSurvivalReport *survival,
+              const char               *output_dir)
+{
   {
     g_autofree char *display = g_filename_display_name (merged_path);
-    printf (_("Merged %u shards: %u images. Manifest: %s"), shards->len, merged->images->len,
+    printf (_("Merged %u shards: %u images. Manifest: %s"), n_shards, merged->images->len,
             display);
     putchar ('\n');
   }
@@ -402,11 +444,52 @@ veil_cli_merge_main (int    argc,
     }
   else
     {
-      g_autofree char *display = g_filename_display_name (argv[1]);
+      g_autofree char *display = g_filename_display_name (output_dir);
 
       printf (_("The protection was not checked (a shard sees only part of each class): check it "
                 "with “veil-cli check %s --against INPUT” and the key."), display);
       putchar ('\n');
     }
+}
+
+int
+veil_cli_merge_main (int    argc,
+                     char **argv)
+{
+  g_auto(MergeArgs) args = { .sample = VEIL_SURVIVAL_DEFAULT_SAMPLE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) shards = g_ptr_array_new_with_free_func ((GDestroyNotify) shard_file_free);
+  g_autoptr(VeilManifest) merged = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *merged_path = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilSurvivalReport) survival = NULL;
+  g_autoptr(VeilExportLock) lock = NULL;
+  int status;
+
+  if (!parse_args (&args, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  status = validate_args (&args, argc, &key);
+  if (status >= 0)
+    return status;
+
+  output = veil_paths_canonicalize (argv[1], &error);
+  if (output == NULL)
+    return _veil_cli_fatal (error);
+  merged_path = g_build_filename (argv[1], VEIL_MANIFEST_NAME, NULL);
+  merged = gather_shards (argc - 1, argv + 1, merged_path, shards, &error);
+  if (merged == NULL)
+    return _veil_cli_fatal (error);
+  lock = bring_files_in (shards, argv[1], output, args.against, &error);
+  if (lock == NULL)
+    return _veil_cli_fatal (error);
+  if (key != NULL
+      && !check_survival (merged, &survival, key, args.against, argv[1], (guint) args.sample,
+                          &error))
+    return _veil_cli_fatal (error);
+  if (!write_merged (merged, merged_path, shards, argv[1], output, &error))
+    return _veil_cli_fatal (error);
+
+  print_merged (shards->len, merged, merged_path, survival, argv[1]);
   return VEIL_CLI_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "veil-cli-private.h"
+#include "veil-image-notes-text.h"
 
 /* With a secret key a class's filter depends only on the key, the class name and k, so the
  * class name alone is enough. With a seed the i-th class gets the i-th draws, so the whole
@@ -17,21 +18,23 @@
 
 #define SIDE_BY_SIDE_GAP 8
 
+/* The format OUT's extension names, when Veil can write it. */
 static const char *
 format_for_output (const char *path)
 {
-  static const struct { const char *extension; const char *format; } formats[] = {
-    { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
-    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" },
-  };
-  const char *dot = strrchr (path, '.');
+  const VeilImageFormat *row = veil_image_formats_for_path (path);
 
-  if (dot == NULL || strchr (dot, '/') != NULL)
+  if (row == NULL || !veil_image_format_is_writable (row->name))
     return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_ascii_strcasecmp (dot + 1, formats[i].extension) == 0)
-      return veil_image_format_is_writable (formats[i].format) ? formats[i].format : NULL;
-  return NULL;
+  return row->name;
+}
+
+/* The extensions OUT may have: ".png, .jpg, .webp, .tif or .bmp". */
+static char *
+output_extensions (void)
+{
+  return veil_image_formats_list (VEIL_IMAGE_FORMAT_WRITABLE,
+                                  VEIL_IMAGE_FORMATS_LIST_OUTPUT_EXTENSIONS, TRUE);
 }
 
 static int
@@ -58,55 +61,62 @@ side_by_side (GdkPixbuf *left,
   return both;
 }
 
-int
-veil_cli_preview_main (int    argc,
-                       char **argv)
+/* The command line as given: options with their defaults, then what parsing found. */
+typedef struct {
+  VeilCliKeyOptions  key_options;
+  char              *class_name;
+  char              *class_list;
+  char              *dataset_dir;
+  char              *output;
+  char              *training_res;
+  int                k;
+  double             pb;
+  int                quality;
+  gboolean           both;
+} PreviewArgs;
+
+static void
+preview_args_clear (PreviewArgs *args)
+{
+  _veil_cli_key_options_clear (&args->key_options);
+  g_free (args->class_name);
+  g_free (args->class_list);
+  g_free (args->dataset_dir);
+  g_free (args->output);
+  g_free (args->training_res);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PreviewArgs, preview_args_clear)
+
+/* Reads the options into @args, whose fields hold the defaults; FALSE after a usage message. */
+static gboolean
+parse_args (PreviewArgs   *args,
+            int           *argc,
+            char        ***argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilKey) key = NULL;
-  g_autoptr(VeilDataset) dataset = NULL;
-  g_autoptr(VeilFilterBank) bank = NULL;
-  g_autoptr(VeilImage) image = NULL;
-  g_autoptr(GdkPixbuf) protected = NULL;
-  g_autoptr(GdkPixbuf) shown = NULL;
-  g_autoptr(GBytes) encoded = NULL;
-  g_auto(GStrv) classes = NULL;
-  g_autofree char *class_name = NULL;
-  g_autofree char *class_list = NULL;
-  g_autofree char *dataset_dir = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *training_res = NULL;
-  g_autofree char *input_path = NULL;
-  g_autofree char *output_path = NULL;
-  VeilCliKeyOptions key_options = { 0 };
-  VeilProtectParams params;
-  int k;
-  double pb;
-  int quality = 95;
-  gboolean both = FALSE;
-  gboolean usage = FALSE;
-  const char *format;
-  int class_index;
-  GdkPixbuf *pixels;
+  g_autofree char *extensions = output_extensions ();
+  /* Translators: %s lists file extensions: ".png, .jpg or .bmp". */
+  g_autofree char *output_help = g_strdup_printf (_("Write the result to OUT (%s; required)"),
+                                                  extensions);
   const GOptionEntry entries[] = {
-    { "class", 'c', 0, G_OPTION_ARG_STRING, &class_name,
+    { "class", 'c', 0, G_OPTION_ARG_STRING, &args->class_name,
       N_("The image's class (required)"), N_("NAME") },
-    { "classes", 0, 0, G_OPTION_ARG_STRING, &class_list,
+    { "classes", 0, 0, G_OPTION_ARG_STRING, &args->class_list,
       N_("All class names, comma-separated, in any order (needed with --seed)"), N_("A,B,…") },
-    { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &dataset_dir,
+    { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &args->dataset_dir,
       N_("Take the class names from this labeled folder"), N_("DIR") },
-    { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &k,
+    { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
-    { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &pb,
+    { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
       N_("Filter strength, 0.001 to 1 (default 0.06)"), N_("PB") },
-    { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
+    { "training-res", 0, 0, G_OPTION_ARG_STRING, &args->training_res,
       N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
-    { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
+    { "quality", 0, 0, G_OPTION_ARG_INT, &args->quality,
       N_("JPEG quality of OUT, 1 to 100 (default 95)"), N_("Q") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("Write the result to OUT (.png, .jpg, .webp, .tif or .bmp; required)"), N_("OUT") },
-    { "side-by-side", 0, 0, G_OPTION_ARG_NONE, &both,
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args->output,
+      output_help, N_("OUT") },
+    { "side-by-side", 0, 0, G_OPTION_ARG_NONE, &args->both,
       N_("Write the original and the protected image next to each other"), NULL },
     { NULL }
   };
@@ -116,92 +126,156 @@ veil_cli_preview_main (int    argc,
                                             "its class and writes the result to OUT. IMAGE is "
                                             "never changed."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  _veil_cli_key_options_add (context, &key_options);
-  /* The same defaults as protect and the application. */
-  veil_protect_params_init_defaults (&params);
-  k = (int) params.k;
-  pb = params.pb;
-  if (!_veil_cli_parse (context, &argc, &argv))
-    {
-      _veil_cli_key_options_clear (&key_options);
-      return VEIL_CLI_EXIT_USAGE;
-    }
-  key = _veil_cli_key_options_load (&key_options, &usage, &error);
-  _veil_cli_key_options_clear (&key_options);
+  _veil_cli_key_options_add (context, &args->key_options);
+  return _veil_cli_parse (context, argc, argv);
+}
+
+/* Checks the arguments, filling @params and the output's *@format; the key (NULL when it could
+ * not be loaded, @key_error saying why) is checked last. A usage or fatal exit status, or -1. */
+static int
+validate_args (PreviewArgs       *args,
+               int                argc,
+               VeilKey           *key,
+               gboolean           key_usage,
+               const GError      *key_error,
+               VeilProtectParams *params,
+               const char       **format)
+{
+  g_autoptr(GError) error = NULL;
 
   if (argc != 2)
     return _veil_cli_usage_error ("preview", _("give one IMAGE"));
-  if (class_name == NULL)
+  if (args->class_name == NULL)
     return _veil_cli_usage_error ("preview", _("give the image's class with --class NAME"));
-  if (output == NULL)
+  if (args->output == NULL)
     return _veil_cli_usage_error ("preview", _("give the output file with -o OUT"));
-  if (class_list != NULL && dataset_dir != NULL)
+  if (args->class_list != NULL && args->dataset_dir != NULL)
     return _veil_cli_usage_error ("preview", _("give only one of --classes and --dataset"));
-  params.k = k < 0 ? 0 : (guint) k;
-  params.pb = pb;
-  if (training_res != NULL
-      && !_veil_cli_parse_training_res (training_res, &params.training_res, &error))
+  params->k = args->k < 0 ? 0 : (guint) args->k;
+  params->pb = args->pb;
+  if (args->training_res != NULL
+      && !_veil_cli_parse_training_res (args->training_res, &params->training_res, &error))
     return _veil_cli_usage_error ("preview", "%s", error->message);
-  if (!veil_protect_params_validate (&params, &error))
+  if (!veil_protect_params_validate (params, &error))
     return _veil_cli_usage_error ("preview", "%s", error->message);
-  veil_protect_params_round (&params);
-  if (quality < 1 || quality > 100)
+  veil_protect_params_round (params);
+  if (args->quality < 1 || args->quality > 100)
     return _veil_cli_usage_error ("preview", _("--quality must be from 1 to 100"));
-  format = format_for_output (output);
-  if (format == NULL)
-    return _veil_cli_usage_error ("preview", _("OUT must end in .png, .jpg, .webp, .tif or .bmp"));
-  if (key == NULL)
-    return usage ? _veil_cli_usage_error ("preview", "%s", error->message)
-                 : _veil_cli_fatal (error);
+  *format = format_for_output (args->output);
+  if (*format == NULL)
+    {
+      g_autofree char *extensions = output_extensions ();
 
-  if (dataset_dir != NULL)
-    {
-      dataset = veil_dataset_scan (dataset_dir, NULL, NULL, NULL, &error);
-      if (dataset == NULL)
-        return _veil_cli_fatal (error);
-      classes = g_strdupv ((char **) veil_dataset_get_class_names (dataset));
+      /* Translators: %s lists file extensions: ".png, .jpg or .bmp". */
+      return _veil_cli_usage_error ("preview", _("OUT must end in %s"), extensions);
     }
-  else if (class_list != NULL)
+  if (key == NULL)
+    return key_usage ? _veil_cli_usage_error ("preview", "%s", key_error->message)
+                     : _veil_cli_fatal (key_error);
+  return -1;
+}
+
+/* Every class name, in dataset order: from --dataset, from --classes, or the image's class
+ * alone (enough with a secret key, whose filters depend only on the class name). NULL after
+ * printing why. */
+static char **
+class_names (PreviewArgs *args,
+             VeilKey     *key,
+             int         *status)
+{
+  g_autoptr(GError) error = NULL;
+  char **classes;
+
+  if (args->dataset_dir != NULL)
     {
-      classes = g_strsplit (class_list, ",", -1);
+      g_autoptr(VeilDataset) dataset = veil_dataset_scan (args->dataset_dir, NULL, NULL, NULL,
+                                                          &error);
+
+      if (dataset == NULL)
+        {
+          *status = _veil_cli_fatal (error);
+          return NULL;
+        }
+      return g_strdupv ((char **) veil_dataset_get_class_names (dataset));
+    }
+  if (args->class_list != NULL)
+    {
+      classes = g_strsplit (args->class_list, ",", -1);
       /* Dataset order is byte order of the names, whatever order they were typed in. */
       qsort (classes, g_strv_length (classes), sizeof (char *), compare_names);
+      return classes;
     }
-  else if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
-    return _veil_cli_usage_error ("preview", _("with --seed the filters depend on all classes: "
-                                               "give --classes or --dataset"));
-  else
+  if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
     {
-      classes = g_new0 (char *, 2);
-      classes[0] = g_strdup (class_name);
+      *status = _veil_cli_usage_error ("preview", _("with --seed the filters depend on all "
+                                                    "classes: give --classes or --dataset"));
+      return NULL;
     }
+  classes = g_new0 (char *, 2);
+  classes[0] = g_strdup (args->class_name);
+  return classes;
+}
+
+/* The filter bank of @classes and the index of @class_name in it; NULL after printing why. */
+static VeilFilterBank *
+make_bank (VeilKey                 *key,
+           char                   **classes,
+           const VeilProtectParams *params,
+           const char              *class_name,
+           int                     *class_index,
+           int                     *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
 
   bank = veil_filter_bank_new (key, (const char * const *) classes, g_strv_length (classes),
-                               params.k, params.pb, &error);
+                               params->k, params->pb, &error);
   if (bank == NULL)
-    return _veil_cli_fatal (error);
-  class_index = veil_filter_bank_lookup (bank, class_name);
-  if (class_index < 0)
+    {
+      *status = _veil_cli_fatal (error);
+      return NULL;
+    }
+  *class_index = veil_filter_bank_lookup (bank, class_name);
+  if (*class_index < 0)
     {
       g_autofree char *list = g_strjoinv (", ", classes);
       g_autofree char *list_display = veil_paths_display (list);
       g_autofree char *class_display = veil_paths_display (class_name);
 
-      return _veil_cli_usage_error ("preview", _("“%s” is not one of the classes (%s)"),
-                                    class_display, list_display);
+      *status = _veil_cli_usage_error ("preview", _("“%s” is not one of the classes (%s)"),
+                                       class_display, list_display);
+      return NULL;
     }
+  return g_steal_pointer (&bank);
+}
 
-  /* Never write over the input. */
-  input_path = veil_paths_canonicalize (argv[1], &error);
-  output_path = input_path != NULL ? veil_paths_canonicalize (output, &error) : NULL;
-  if (output_path == NULL)
-    return _veil_cli_fatal (error);
-  if (strcmp (input_path, output_path) == 0)
-    return _veil_cli_usage_error ("preview", _("OUT must not be IMAGE itself"));
+/* Loads @input, protects it with the class's filter and writes it (beside the original with
+ * @both) to @output in @format, through a temporary file; what changed on the way besides
+ * the protection (16 bits read as 8, a first frame only) in *@notes. An exit status. */
+static int
+protect_and_write (VeilFilterBank          *bank,
+                   int                      class_index,
+                   const VeilProtectParams *params,
+                   const char              *input,
+                   const char              *output,
+                   const char              *format,
+                   int                      quality,
+                   gboolean                 both,
+                   VeilImageNotes          *notes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilImage) image = NULL;
+  g_autoptr(GdkPixbuf) protected = NULL;
+  g_autoptr(GdkPixbuf) shown = NULL;
+  g_autoptr(GBytes) encoded = NULL;
+  g_autofree char *dir = g_path_get_dirname (output);
+  g_autofree char *name = g_path_get_basename (output);
+  GdkPixbuf *pixels;
 
-  image = veil_image_load (argv[1], NULL, &error);
+  image = veil_image_load (input, NULL, &error);
   if (image == NULL)
     return _veil_cli_fatal (error);
+  *notes = image->notes;
   pixels = image->pixbuf;
   protected = gdk_pixbuf_new (GDK_COLORSPACE_RGB, gdk_pixbuf_get_has_alpha (pixels), 8,
                               gdk_pixbuf_get_width (pixels), gdk_pixbuf_get_height (pixels));
@@ -210,7 +284,7 @@ veil_cli_preview_main (int    argc,
       g_set_error (&error, VEIL_ERROR, VEIL_ERROR_IMAGE_TOO_LARGE, _("Out of memory"));
       return _veil_cli_fatal (error);
     }
-  if (!veil_protect_pixels (bank, (guint) class_index, params.training_res,
+  if (!veil_protect_pixels (bank, (guint) class_index, params->training_res,
                             gdk_pixbuf_read_pixels (pixels),
                             gdk_pixbuf_get_rowstride (pixels), gdk_pixbuf_get_pixels (protected),
                             gdk_pixbuf_get_rowstride (protected), gdk_pixbuf_get_width (pixels),
@@ -229,21 +303,86 @@ veil_cli_preview_main (int    argc,
     return _veil_cli_fatal (error);
   /* Through a temporary file and a rename, like every output: an interrupted preview never
    * leaves half an image under the name asked for. */
-  {
-    g_autofree char *dir = g_path_get_dirname (output);
-    g_autofree char *name = g_path_get_basename (output);
+  if (!veil_paths_write_atomic (dir, name, encoded, NULL, &error))
+    return _veil_cli_fatal (error);
+  return VEIL_CLI_EXIT_OK;
+}
 
-    if (!veil_paths_write_atomic (dir, name, encoded, NULL, &error))
-      return _veil_cli_fatal (error);
-  }
+/* What was written, and what changed on the way besides the protection, in the words of
+ * protect's summary: a multi-page scan must not lose pages without a word. */
+static void
+print_written (const PreviewArgs *args,
+               const char        *input,
+               VeilImageNotes     notes)
+{
+  g_autofree char *display = g_filename_display_name (args->output);
+  g_autofree char *class_display = veil_paths_display (args->class_name);
 
-  {
-    g_autofree char *display = g_filename_display_name (output);
-    g_autofree char *class_display = veil_paths_display (class_name);
+  printf (args->both ? _("Wrote “%s”: the original on the left, protected as class “%s” on the "
+                         "right")
+                     : _("Wrote “%s”: the image protected as class “%s”"), display,
+          class_display);
+  putchar ('\n');
+  if (notes != 0)
+    {
+      g_autofree char *heading = veil_image_notes_text_heading (1);
+      g_autofree char *what = veil_image_notes_text (notes);
+      g_autofree char *input_display = g_filename_display_name (input);
 
-    printf (both ? _("Wrote “%s”: the original on the left, protected as class “%s” on the right")
-                 : _("Wrote “%s”: the image protected as class “%s”"), display, class_display);
-    putchar ('\n');
-  }
+      printf ("%s\n  %s: %s\n", heading, input_display, what);
+    }
+}
+
+int
+veil_cli_preview_main (int    argc,
+                       char **argv)
+{
+  g_auto(PreviewArgs) args = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) key_error = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_auto(GStrv) classes = NULL;
+  g_autofree char *input_path = NULL;
+  g_autofree char *output_path = NULL;
+  VeilProtectParams params;
+  gboolean key_usage = FALSE;
+  const char *format = NULL;
+  VeilImageNotes notes = 0;
+  int class_index = -1;
+  int status = VEIL_CLI_EXIT_OK;
+
+  /* The same defaults as protect and the application. */
+  veil_protect_params_init_defaults (&params);
+  args.k = (int) params.k;
+  args.pb = params.pb;
+  args.quality = 95;
+  if (!parse_args (&args, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  key = _veil_cli_key_options_load (&args.key_options, &key_usage, &key_error);
+  status = validate_args (&args, argc, key, key_usage, key_error, &params, &format);
+  if (status >= 0)
+    return status;
+
+  classes = class_names (&args, key, &status);
+  if (classes == NULL)
+    return status;
+  bank = make_bank (key, classes, &params, args.class_name, &class_index, &status);
+  if (bank == NULL)
+    return status;
+
+  /* Never write over the input. */
+  input_path = veil_paths_canonicalize (argv[1], &error);
+  output_path = input_path != NULL ? veil_paths_canonicalize (args.output, &error) : NULL;
+  if (output_path == NULL)
+    return _veil_cli_fatal (error);
+  if (strcmp (input_path, output_path) == 0)
+    return _veil_cli_usage_error ("preview", _("OUT must not be IMAGE itself"));
+
+  status = protect_and_write (bank, class_index, &params, argv[1], args.output, format,
+                              args.quality, args.both, &notes);
+  if (status != VEIL_CLI_EXIT_OK)
+    return status;
+  print_written (&args, argv[1], notes);
   return VEIL_CLI_EXIT_OK;
 }

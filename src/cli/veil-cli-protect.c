@@ -12,6 +12,7 @@
 
 #include "veil-cli-private.h"
 #include "veil-cli-progress.h"
+#include "veil-image-notes-text.h"
 
 typedef struct {
   GMainLoop        *loop;
@@ -119,27 +120,18 @@ static void
 print_notes (const VeilExportReport *report)
 {
   guint n = veil_export_report_get_n_noted (report);
+  g_autofree char *heading = NULL;
 
   if (n == 0)
     return;
-  printf (g_dngettext (GETTEXT_PACKAGE, "Changed on the way: %u image",
-                       "Changed on the way: %u images", n), n);
-  putchar ('\n');
+  heading = veil_image_notes_text_heading (n);
+  printf ("%s\n", heading);
   for (guint i = 0; i < n; i++)
     {
-      VeilImageNotes notes = veil_export_report_get_noted_notes (report, i);
-      g_autoptr(GString) what = g_string_new (NULL);
+      g_autofree char *what = veil_image_notes_text (veil_export_report_get_noted_notes (report,
+                                                                                         i));
 
-      if (notes & VEIL_IMAGE_NOTE_CONVERTED)
-        g_string_append (what, _("saved in another format, since Veil cannot write its own "
-                                 "(HEIC and AVIF photos become high-quality JPEG)"));
-      if (notes & VEIL_IMAGE_NOTE_DEPTH_REDUCED)
-        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
-                                _("16 bits per colour reduced to 8"));
-      if (notes & VEIL_IMAGE_NOTE_FIRST_FRAME)
-        g_string_append_printf (what, "%s%s", what->len > 0 ? "; " : "",
-                                _("only the first frame or page was kept"));
-      printf ("  %s: %s\n", veil_export_report_get_noted_path (report, i), what->str);
+      printf ("  %s: %s\n", veil_export_report_get_noted_path (report, i), what);
     }
 }
 
@@ -278,72 +270,75 @@ print_error_json (const GError *error)
   _veil_cli_print_json (builder);
 }
 
-int
-veil_cli_protect_main (int    argc,
-                       char **argv)
+/* The command line as given: options with their defaults, then what parsing found. */
+typedef struct {
+  VeilCliKeyOptions  key_options;
+  int                k;
+  double             pb;
+  double             mix;
+  char              *training_res;
+  char              *format;
+  char              *shard;
+  int                quality;
+  int                threads;
+  int                check_sample;
+  gboolean           no_check;
+  gboolean           resume;
+  gboolean           copy_other;
+  gboolean           keep_detail;
+  gboolean           json;
+  gboolean           quiet;
+} ProtectArgs;
+
+static void
+protect_args_clear (ProtectArgs *args)
+{
+  _veil_cli_key_options_clear (&args->key_options);
+  g_free (args->training_res);
+  g_free (args->format);
+  g_free (args->shard);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ProtectArgs, protect_args_clear)
+
+/* Reads the options into @args, whose fields hold the defaults; FALSE after a usage message. */
+static gboolean
+parse_args (ProtectArgs   *args,
+            int           *argc,
+            char        ***argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilKey) key = NULL;
-  g_autoptr(VeilDataset) dataset = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GCancellable) cancellable = NULL;
-  g_autoptr(VeilCliProgress) progress = NULL;
-  g_autoptr(VeilExportReport) report = NULL;
-  g_autofree char *training_res = NULL;
-  g_autofree char *format = NULL;
-  g_autofree char *shard = NULL;
-  g_autofree char *resume_command = NULL;
-  VeilCliKeyOptions key_options = { 0 };
-  VeilExportOptions options;
-  VeilProtectParams params;
-  ProtectRun run = { 0 };
-  int k;
-  double pb;
-  double mix;
-  int quality = 95;
-  int threads = 0;
-  int check_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
-  gboolean no_check = FALSE;
-  gboolean resume = FALSE;
-  gboolean copy_other = FALSE;
-  gboolean keep_detail = FALSE;
-  gboolean json = FALSE;
-  gboolean quiet = FALSE;
-  gboolean usage = FALSE;
-  guint sigint_id, sigterm_id;
-  int status;
   const GOptionEntry entries[] = {
-    { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &k,
+    { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
-    { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &pb,
+    { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
       N_("Filter strength, 0.001 to 1 (default 0.06)"), N_("PB") },
-    { "mix", 0, 0, G_OPTION_ARG_DOUBLE, &mix,
+    { "mix", 0, 0, G_OPTION_ARG_DOUBLE, &args->mix,
       N_("Fraction of images to protect, 0 to 1 (default 1)"), N_("FRACTION") },
-    { "training-res", 0, 0, G_OPTION_ARG_STRING, &training_res,
+    { "training-res", 0, 0, G_OPTION_ARG_STRING, &args->training_res,
       N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
-    { "keep-detail", 0, 0, G_OPTION_ARG_NONE, &keep_detail,
+    { "keep-detail", 0, 0, G_OPTION_ARG_NONE, &args->keep_detail,
       N_("Protect at the training resolution and keep the photo's finer detail untouched"),
       NULL },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+    { "format", 0, 0, G_OPTION_ARG_STRING, &args->format,
       N_("“keep” each image's format (default) or write all as “png”"), N_("FORMAT") },
-    { "quality", 0, 0, G_OPTION_ARG_INT, &quality,
+    { "quality", 0, 0, G_OPTION_ARG_INT, &args->quality,
       N_("JPEG quality, 1 to 100 (default 95)"), N_("Q") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+    { "threads", 0, 0, G_OPTION_ARG_INT, &args->threads,
       N_("Threads to use, 0 for all cores (default 0)"), N_("N") },
-    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume,
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &args->resume,
       N_("Continue an interrupted export into OUTPUT, skipping finished files"), NULL },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &args->shard,
       N_("Do only part I of N of the files (see veil-cli merge)"), N_("I/N") },
-    { "copy-other", 0, 0, G_OPTION_ARG_NONE, &copy_other,
+    { "copy-other", 0, 0, G_OPTION_ARG_NONE, &args->copy_other,
       N_("Copy files that are not images too"), NULL },
-    { "no-check", 0, 0, G_OPTION_ARG_NONE, &no_check,
+    { "no-check", 0, 0, G_OPTION_ARG_NONE, &args->no_check,
       N_("Do not check afterwards that the protection survives a scraper's shrinking"), NULL },
-    { "check-sample", 0, 0, G_OPTION_ARG_INT, &check_sample,
+    { "check-sample", 0, 0, G_OPTION_ARG_INT, &args->check_sample,
       N_("Protected images per class that check uses, 1 to 10000 (default 8)"), N_("N") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+    { "json", 0, 0, G_OPTION_ARG_NONE, &args->json,
       N_("Print one JSON event per line instead of text"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &args->quiet, N_("Do not show progress"), NULL },
     { NULL }
   };
 
@@ -358,119 +353,176 @@ veil_cli_protect_main (int    argc,
                                             "class that fails is a warning and does not change "
                                             "the exit status (“veil-cli check” exits with 3)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  _veil_cli_key_options_add (context, &key_options);
+  _veil_cli_key_options_add (context, &args->key_options);
+  return _veil_cli_parse (context, argc, argv);
+}
+
+/* Checks every argument and loads the key, filling @options (whose key is *@key); a usage or
+ * fatal exit status when something is wrong, else -1. */
+static int
+validate_args (ProtectArgs        *args,
+               int                 argc,
+               char              **argv,
+               VeilProtectParams  *params,
+               VeilExportOptions  *options,
+               VeilKey           **key)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean usage = FALSE;
+
+  veil_export_options_init (options);
+  params->k = args->k < 0 ? 0 : (guint) args->k;
+  params->pb = args->pb;
+  params->mix = args->mix;
+  if (argc != 3)
+    return _veil_cli_usage_error ("protect", _("give an INPUT and an OUTPUT folder"));
+  if (args->training_res != NULL
+      && !_veil_cli_parse_training_res (args->training_res, &params->training_res, &error))
+    return _veil_cli_usage_error ("protect", "%s", error->message);
+  if (!veil_protect_params_validate (params, &error))
+    return _veil_cli_usage_error ("protect", "%s", error->message);
+  if (args->quality < 1 || args->quality > 100)
+    return _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
+  if (args->check_sample < 1 || args->check_sample > 10000)
+    return _veil_cli_usage_error ("protect", _("--check-sample must be from 1 to 10000"));
+  if (args->threads < 0 || args->threads > 1024)
+    return _veil_cli_usage_error ("protect", _("--threads must be from 0 (all cores) to 1024"));
+  if (args->format != NULL && g_strcmp0 (args->format, "keep") != 0
+      && g_strcmp0 (args->format, "png") != 0)
+    return _veil_cli_usage_error ("protect", _("--format must be “keep” or “png”"));
+  if (args->shard != NULL
+      && !veil_shard_parse (args->shard, &options->shard_index, &options->shard_count, &error))
+    return _veil_cli_usage_error ("protect", "%s", error->message);
+  *key = _veil_cli_key_options_load (&args->key_options, &usage, &error);
+  if (*key == NULL)
+    return usage ? _veil_cli_usage_error ("protect", "%s", error->message)
+                 : _veil_cli_fatal (error);
+  if (args->key_options.key_file != NULL
+      && !veil_export_check_key_file (argv[1], args->key_options.key_file, &error))
+    return _veil_cli_fatal (error);
+
+  params->keep_detail = args->keep_detail;
+  veil_protect_params_round (params);
+  veil_export_options_set_params (options, params);
+  options->key = *key;
+  options->format = g_strcmp0 (args->format, "png") == 0 ? VEIL_OUTPUT_FORMAT_PNG
+                                                         : VEIL_OUTPUT_FORMAT_KEEP;
+  options->jpeg_quality = args->quality;
+  options->n_threads = (guint) args->threads;
+  options->resume = args->resume;
+  options->copy_other = args->copy_other;
+  options->survival_sample = args->no_check ? 0 : (guint) args->check_sample;
+  return -1;
+}
+
+/* Runs the export with progress until it ends or a signal stops it; @run gets the report or
+ * the error. */
+static void
+run_export (VeilDataset             *dataset,
+            const char              *output,
+            const VeilExportOptions *options,
+            gboolean                 json,
+            gboolean                 quiet,
+            ProtectRun              *run)
+{
+  g_autoptr(VeilCliProgress) progress = veil_cli_progress_new (json, quiet);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  guint sigint_id, sigterm_id;
+
+  run->loop = loop;
+  run->cancellable = cancellable;
+  run->progress = progress;
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, run);
+
+  veil_export_async (dataset, output, options, on_progress, progress, NULL, cancellable,
+                     on_export_done, run);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  veil_cli_progress_finish (progress);
+  run->loop = NULL;
+  run->cancellable = NULL;
+  run->progress = NULL;
+}
+
+/* An export that stopped: why, and how to continue it when it can be. Takes @error. */
+static int
+report_stopped (GError     *error,
+                const char *output,
+                const char *resume_command,
+                gboolean    json)
+{
+  int status;
+
+  if (json)
+    print_error_json (error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The whole command, with the settings: a resume with others is refused. */
+      fprintf (stderr, _("veil-cli: cancelled; continue with:"));
+      fprintf (stderr, "\n  %s\n", resume_command);
+      g_error_free (error);
+      return VEIL_CLI_EXIT_FATAL;
+    }
+  status = _veil_cli_fatal (error);
+  if (g_error_matches (error, VEIL_ERROR, VEIL_ERROR_WRITE) && veil_export_can_resume (output))
+    {
+      fprintf (stderr, _("veil-cli: the files finished so far are kept; once the problem is "
+                         "solved, continue with:"));
+      fprintf (stderr, "\n  %s\n", resume_command);
+    }
+  g_error_free (error);
+  return status;
+}
+
+int
+veil_cli_protect_main (int    argc,
+                       char **argv)
+{
+  g_auto(ProtectArgs) args = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilDataset) dataset = NULL;
+  g_autoptr(VeilExportReport) report = NULL;
+  g_autofree char *resume_command = NULL;
+  VeilExportOptions options;
+  VeilProtectParams params;
+  ProtectRun run = { 0 };
+  int status;
+
   /* The defaults are the application's (veil-protect-params.h); the help repeats them. */
   veil_protect_params_init_defaults (&params);
-  k = (int) params.k;
-  pb = params.pb;
-  mix = params.mix;
+  args.k = (int) params.k;
+  args.pb = params.pb;
+  args.mix = params.mix;
+  args.quality = 95;
+  args.check_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
   resume_command = format_resume_command (argc, argv);
-  if (!_veil_cli_parse (context, &argc, &argv))
-    {
-      _veil_cli_key_options_clear (&key_options);
-      return VEIL_CLI_EXIT_USAGE;
-    }
-
-  veil_export_options_init (&options);
-  params.k = k < 0 ? 0 : (guint) k;
-  params.pb = pb;
-  params.mix = mix;
-  if (argc != 3)
-    status = _veil_cli_usage_error ("protect", _("give an INPUT and an OUTPUT folder"));
-  else if (training_res != NULL
-           && !_veil_cli_parse_training_res (training_res, &params.training_res, &error))
-    status = _veil_cli_usage_error ("protect", "%s", error->message);
-  else if (!veil_protect_params_validate (&params, &error))
-    status = _veil_cli_usage_error ("protect", "%s", error->message);
-  else if (quality < 1 || quality > 100)
-    status = _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
-  else if (check_sample < 1 || check_sample > 10000)
-    status = _veil_cli_usage_error ("protect", _("--check-sample must be from 1 to 10000"));
-  else if (threads < 0 || threads > 1024)
-    status = _veil_cli_usage_error ("protect", _("--threads must be from 0 (all cores) to 1024"));
-  else if (format != NULL && g_strcmp0 (format, "keep") != 0 && g_strcmp0 (format, "png") != 0)
-    status = _veil_cli_usage_error ("protect", _("--format must be “keep” or “png”"));
-  else if (shard != NULL
-           && !veil_shard_parse (shard, &options.shard_index, &options.shard_count, &error))
-    status = _veil_cli_usage_error ("protect", "%s", error->message);
-  else if ((key = _veil_cli_key_options_load (&key_options, &usage, &error)) == NULL)
-    status = usage ? _veil_cli_usage_error ("protect", "%s", error->message)
-                   : _veil_cli_fatal (error);
-  else if (key_options.key_file != NULL
-           && !veil_export_check_key_file (argv[1], key_options.key_file, &error))
-    status = _veil_cli_fatal (error);
-  else
-    status = -1;
-  _veil_cli_key_options_clear (&key_options);
+  if (!parse_args (&args, &argc, &argv))
+    return VEIL_CLI_EXIT_USAGE;
+  status = validate_args (&args, argc, argv, &params, &options, &key);
   if (status >= 0)
     return status;
-
-  params.keep_detail = keep_detail;
-  veil_protect_params_round (&params);
-  veil_export_options_set_params (&options, &params);
-  options.key = key;
-  options.format = g_strcmp0 (format, "png") == 0 ? VEIL_OUTPUT_FORMAT_PNG
-                                                  : VEIL_OUTPUT_FORMAT_KEEP;
-  options.jpeg_quality = quality;
-  options.n_threads = (guint) threads;
-  options.resume = resume;
-  options.copy_other = copy_other;
-  options.survival_sample = no_check ? 0 : (guint) check_sample;
 
   /* Refuse a bad output before spending time scanning a large input. */
   if (!veil_export_check_output (argv[1], argv[2], &error)
       || (dataset = veil_dataset_scan (argv[1], NULL, NULL, NULL, &error)) == NULL)
     {
-      if (json)
+      if (args.json)
         print_error_json (error);
       return _veil_cli_fatal (error);
     }
 
-  if (!json)
+  if (!args.json)
     print_settings (&params);
-
-  progress = veil_cli_progress_new (json, quiet);
-  loop = g_main_loop_new (NULL, FALSE);
-  cancellable = g_cancellable_new ();
-  run.loop = loop;
-  run.cancellable = cancellable;
-  run.progress = progress;
-  sigint_id = g_unix_signal_add (SIGINT, on_signal, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &run);
-
-  veil_export_async (dataset, argv[2], &options, on_progress, progress, NULL, cancellable,
-                     on_export_done, &run);
-  g_main_loop_run (loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-  veil_cli_progress_finish (progress);
-
+  run_export (dataset, argv[2], &options, args.json, args.quiet, &run);
   report = run.report;
   if (report == NULL)
-    {
-      if (json)
-        print_error_json (run.error);
-      if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          /* The whole command, with the settings: a resume with others is refused. */
-          fprintf (stderr, _("veil-cli: cancelled; continue with:"));
-          fprintf (stderr, "\n  %s\n", resume_command);
-          g_error_free (run.error);
-          return VEIL_CLI_EXIT_FATAL;
-        }
-      status = _veil_cli_fatal (run.error);
-      if (g_error_matches (run.error, VEIL_ERROR, VEIL_ERROR_WRITE)
-          && veil_export_can_resume (argv[2]))
-        {
-          fprintf (stderr, _("veil-cli: the files finished so far are kept; once the problem is "
-                             "solved, continue with:"));
-          fprintf (stderr, "\n  %s\n", resume_command);
-        }
-      g_error_free (run.error);
-      return status;
-    }
+    return report_stopped (run.error, argv[2], resume_command, args.json);
 
-  if (json)
+  if (args.json)
     print_report_json (report);
   else
     {

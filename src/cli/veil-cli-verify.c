@@ -198,16 +198,71 @@ report_unexpected (int           root_fd,
   counts->n_unexpected = unexpected->len;
 }
 
+/* Checks the entries of every manifest in @output against the files, then lists the files no
+ * manifest names; FALSE when a manifest or the folder cannot be read. */
+static gboolean
+verify_output (const char    *output,
+               VerifyCounts  *counts,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int root_fd;
+
+  paths = find_manifests (output, error);
+  if (paths == NULL)
+    return FALSE;
+  root_fd = veil_confined_open_root (output, error);
+  if (root_fd < 0)
+    return FALSE;
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autoptr(VeilManifest) manifest = veil_manifest_load (g_ptr_array_index (paths, i),
+                                                             error);
+
+      if (manifest == NULL)
+        {
+          close (root_fd);
+          return FALSE;
+        }
+      verify_entries (output, manifest->images, listed, counts);
+      verify_entries (output, manifest->other, listed, counts);
+    }
+  report_unexpected (root_fd, listed, counts);
+  close (root_fd);
+  return TRUE;
+}
+
+static void
+print_counts (const VerifyCounts *counts)
+{
+  printf (_("%u files checked: %u missing, %u modified"), counts->n_checked, counts->n_missing,
+          counts->n_modified);
+  putchar ('\n');
+  if (counts->n_unexpected > 0)
+    {
+      printf (ngettext ("%u file in the folder is not in the manifest: it is not part of the "
+                        "export",
+                        "%u files in the folder are not in the manifest: they are not part of "
+                        "the export",
+                        counts->n_unexpected), counts->n_unexpected);
+      putchar ('\n');
+    }
+  if (counts->n_failed_in_export > 0)
+    {
+      printf (_("(%u files had failed during the export; the manifest names them)"),
+              counts->n_failed_in_export);
+      putchar ('\n');
+    }
+}
+
 int
 veil_cli_verify_main (int    argc,
                       char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) paths = NULL;
-  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   VerifyCounts counts = { 0 };
-  int root_fd;
 
   context = _veil_cli_option_context_new ("verify", _("OUTPUT"),
                                           _("Checks that every file the manifest of the export "
@@ -221,47 +276,9 @@ veil_cli_verify_main (int    argc,
   if (argc != 2)
     return _veil_cli_usage_error ("verify", _("give the OUTPUT folder of an export"));
 
-  paths = find_manifests (argv[1], &error);
-  if (paths == NULL)
+  if (!verify_output (argv[1], &counts, &error))
     return _veil_cli_fatal (error);
-  root_fd = veil_confined_open_root (argv[1], &error);
-  if (root_fd < 0)
-    return _veil_cli_fatal (error);
-
-  for (guint i = 0; i < paths->len; i++)
-    {
-      g_autoptr(VeilManifest) manifest = veil_manifest_load (g_ptr_array_index (paths, i),
-                                                             &error);
-
-      if (manifest == NULL)
-        {
-          close (root_fd);
-          return _veil_cli_fatal (error);
-        }
-      verify_entries (argv[1], manifest->images, listed, &counts);
-      verify_entries (argv[1], manifest->other, listed, &counts);
-    }
-  report_unexpected (root_fd, listed, &counts);
-  close (root_fd);
-
-  printf (_("%u files checked: %u missing, %u modified"), counts.n_checked, counts.n_missing,
-          counts.n_modified);
-  putchar ('\n');
-  if (counts.n_unexpected > 0)
-    {
-      printf (ngettext ("%u file in the folder is not in the manifest: it is not part of the "
-                        "export",
-                        "%u files in the folder are not in the manifest: they are not part of "
-                        "the export",
-                        counts.n_unexpected), counts.n_unexpected);
-      putchar ('\n');
-    }
-  if (counts.n_failed_in_export > 0)
-    {
-      printf (_("(%u files had failed during the export; the manifest names them)"),
-              counts.n_failed_in_export);
-      putchar ('\n');
-    }
+  print_counts (&counts);
   return counts.n_missing + counts.n_modified + counts.n_unexpected > 0
          ? VEIL_CLI_EXIT_SOME_FAILED : VEIL_CLI_EXIT_OK;
 }

@@ -246,6 +246,336 @@ bound_for_byte (const Job *job,
   return acc;
 }
 
+/* Whether the call was cancelled, by another thread's look or by @cancellable now. */
+static gboolean
+is_cancelled (GCancellable *cancellable,
+              gint         *cancelled)
+{
+  if (g_atomic_int_get (cancelled))
+    return TRUE;
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_atomic_int_set (cancelled, TRUE);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Rejects a weight that is not a finite number and tells whether any is negative (which makes
+ * the bounds of pass 1 useless). */
+static gboolean
+check_kernel (const float  *kernel,
+              int           n_weights,
+              gboolean     *negative_weights,
+              GError      **error)
+{
+  *negative_weights = FALSE;
+  for (int i = 0; i < n_weights; i++)
+    {
+      if (!isfinite (kernel[i]))
+        {
+          g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                       _("The convolution filter contains a weight that is not a finite number"));
+          return FALSE;
+        }
+      if (kernel[i] < 0.0f)
+        *negative_weights = TRUE;
+    }
+  return TRUE;
+}
+
+/* The geometry both passes share; @zero_row is allocated here and freed by the caller. */
+static void
+plan_job (Job           *job,
+          const guint8  *src,
+          int            src_stride,
+          int            width,
+          int            height,
+          int            n_channels,
+          const float   *kernel,
+          int            kw,
+          int            kh,
+          gboolean       negative_weights,
+          float        **zero_row)
+{
+  job->src = src;
+  job->src_stride = src_stride;
+  job->width = width;
+  job->height = height;
+  job->n_channels = n_channels;
+  job->kernel = kernel;
+  job->kw = kw;
+  job->kh = kh;
+  job->negative_weights = negative_weights;
+  job->n_blocks = ((gsize) width * 3 + BLOCK - 1) / BLOCK;
+  /* Room for the left padding, the row, and whatever the last register block and the widest
+   * tap read beyond it. */
+  job->row_len = job->n_blocks * BLOCK + (gsize) (kw - 1) * 3;
+  job->seg_len = (gsize) TILE_W * 3 + (gsize) (kw - 1) * 3;
+  *zero_row = g_new0 (float, MAX (job->row_len, job->seg_len));
+  job->zero_row = *zero_row;
+  job->n_tx = (width + TILE_W - 1) / TILE_W;
+  job->n_ty = (height + TILE_H - 1) / TILE_H;
+}
+
+/* Floats in one output row buffer, large enough for a whole image row and for a pass-1 tile. */
+static gsize
+row_buffer_len (const Job *job)
+{
+  return MAX (job->n_blocks, (gsize) TILE_W * 3 / BLOCK) * BLOCK;
+}
+
+/* Pass 1, step 1: the largest byte and the byte sum of every tile. Reading the image once costs
+ * about a memory copy, a fraction of convolving it. */
+static void
+scan_tiles (const Job    *job,
+            int           n_threads,
+            guint8       *tile_bytes,
+            guint64      *tile_sums,
+            GCancellable *cancellable,
+            gint         *cancelled)
+{
+#pragma omp parallel for num_threads (n_threads) schedule (static)
+  for (int ty = 0; ty < job->n_ty; ty++)
+    {
+      if (is_cancelled (cancellable, cancelled))
+        continue;
+      for (int yy = ty * TILE_H; yy < MIN ((ty + 1) * TILE_H, job->height); yy++)
+        for (int tx = 0; tx < job->n_tx; tx++)
+          {
+            /* Alpha is included: it can only raise the bound, never make it wrong. */
+            const guint8 *p = job->src + (gsize) yy * job->src_stride
+                              + (gsize) tx * TILE_W * job->n_channels;
+            const int n_bytes = MIN (TILE_W, job->width - tx * TILE_W) * job->n_channels;
+
+            _veil_convolve_scan_bytes (p, n_bytes, &tile_bytes[ty * job->n_tx + tx],
+                                       &tile_sums[ty * job->n_tx + tx]);
+          }
+    }
+}
+
+/* Step 2: a bound per tile from the largest byte its results can read, which for a kernel radius
+ * of up to a tile reaches into the neighbouring tiles; then the tiles by falling bound, so that
+ * the tile holding the maximum tends to come first. */
+static void
+order_tiles (const Job     *job,
+             const guint8  *tile_bytes,
+             const guint64 *tile_sums,
+             TileOrder     *order)
+{
+  const int rx = (job->kw / 2 + TILE_W - 1) / TILE_W;
+  const int ry = (job->kh / 2 + TILE_H - 1) / TILE_H;
+  const int n_tiles = job->n_tx * job->n_ty;
+  float bounds[256];
+
+  for (int b = 0; b < 256; b++)
+    bounds[b] = job->negative_weights ? INFINITY : bound_for_byte (job, b);
+
+  for (int t = 0; t < n_tiles; t++)
+    {
+      const int tx = t % job->n_tx, ty = t / job->n_tx;
+      guint8 b = 0;
+
+      for (int j = MAX (ty - ry, 0); j <= MIN (ty + ry, job->n_ty - 1); j++)
+        for (int i = MAX (tx - rx, 0); i <= MIN (tx + rx, job->n_tx - 1); i++)
+          b = MAX (b, tile_bytes[j * job->n_tx + i]);
+      order[t].bound = bounds[b];
+      order[t].tile = t;
+      order[t].sum = tile_sums[t];
+    }
+  qsort (order, n_tiles, sizeof *order, tile_order_compare);
+  order_probes_first (order, n_tiles);
+}
+
+/* Step 3: the exact maximum of every tile whose bound exceeds the largest result found so far.
+ * A skipped tile cannot hold a larger result, so the maximum is exact and the same whichever
+ * thread finds what first. */
+static float
+search_tiles (const Job       *job,
+              const TileOrder *order,
+              int              n_threads,
+              GCancellable    *cancellable,
+              gint            *cancelled)
+{
+  const int n_tiles = job->n_tx * job->n_ty;
+  float shared_max = 0.0f;
+
+#pragma omp parallel num_threads (n_threads)
+  {
+    const gsize y_len = row_buffer_len (job);
+    g_autofree const float **rows = g_new (const float *, job->kh + TILE_H + job->kh);
+    g_autofree float *y = g_new (float, y_len);
+    g_autofree float *y2 = g_new (float, y_len);
+    g_autofree float *seg = g_new (float, (gsize) (TILE_H + job->kh - 1) * job->seg_len);
+
+#pragma omp for schedule (dynamic, 1)
+    for (int i = 0; i < n_tiles; i++)
+      {
+        float found, tm;
+
+        if (is_cancelled (cancellable, cancelled))
+          continue;
+#pragma omp atomic read
+        found = shared_max;
+        if (order[i].bound <= found)
+          continue;
+
+        tm = tile_max (job, order[i].tile, seg, y, y2, rows);
+#pragma omp critical (veil_convolve_max)
+        if (tm > shared_max)
+          {
+#pragma omp atomic write
+            shared_max = tm;
+          }
+      }
+  }
+  /* The end of the parallel region makes every tile's maximum visible. */
+  return shared_max;
+}
+
+/* Pass 1 (see the top of this file): the largest result of the whole image, exactly. */
+static float
+find_maximum (const Job    *job,
+              int           n_threads,
+              GCancellable *cancellable,
+              gint         *cancelled)
+{
+  const int n_tiles = job->n_tx * job->n_ty;
+  g_autofree guint8 *tile_bytes = g_new0 (guint8, n_tiles);
+  g_autofree guint64 *tile_sums = g_new0 (guint64, n_tiles);
+  g_autofree TileOrder *order = g_new (TileOrder, n_tiles);
+
+  scan_tiles (job, n_threads, tile_bytes, tile_sums, cancellable, cancelled);
+  if (g_atomic_int_get (cancelled))
+    return 0.0f;
+  order_tiles (job, tile_bytes, tile_sums, order);
+  return search_tiles (job, order, n_threads, cancellable, cancelled);
+}
+
+/* Stores output row @row from its values @yi: divided by the maximum @m (or by the weight inside
+ * the image with @border), or black when the maximum is 0. @line (one RGBA row) and @scale (one
+ * float per pixel, with @border) are the thread's scratch. */
+static void
+store_row (const Job               *job,
+           const VeilBorderWeights *border,
+           float                    m,
+           gboolean                 streaming,
+           int                      row,
+           const float             *yi,
+           guint8                  *out,
+           guint8                  *line,
+           float                   *scale)
+{
+  const guint8 *in = job->src + (gsize) row * job->src_stride;
+  const int width = job->width;
+
+  if (border != NULL)
+    {
+      _veil_border_weights_row (border, row, 0, width, 255.0f, scale);
+      _veil_convolve_quantise_photo (yi, scale, width, job->n_channels, in, out);
+    }
+  else if (m > 0.0f && job->n_channels == 3)
+    _veil_convolve_quantise_values (yi, m, width * 3, job->negative_weights, out,
+                                    streaming && !job->negative_weights);
+  else if (m > 0.0f)
+    {
+      _veil_convolve_quantise_row (yi, m, width, 4, job->negative_weights, in, line,
+                                   FALSE);
+      _veil_convolve_write_row (out, line, (gsize) width * 4, streaming);
+    }
+  else if (job->n_channels == 3)
+    memset (out, 0, (gsize) width * 3);
+  else
+    for (int x = 0; x < width; x++)
+      {
+        memset (out + 4 * x, 0, 3);
+        out[4 * x + 3] = in[4 * x + 3];
+      }
+}
+
+/* Pass 2 for the rows [@first, @last) of one thread: computes them again, two per sweep (see
+ * _veil_convolve_blocks2()), a band of an odd number of rows ending with a single one. */
+static void
+write_band (const Job               *job,
+            const VeilBorderWeights *border,
+            float                    m,
+            int                      first,
+            int                      last,
+            guint8                  *dst,
+            int                      dst_stride,
+            GCancellable            *cancellable,
+            gint                    *cancelled)
+{
+  const int width = job->width, height = job->height, n_channels = job->n_channels;
+  const int kw = job->kw, kh = job->kh;
+  const gsize y_len = row_buffer_len (job);
+  const gsize prefetch_step = ((gsize) width * n_channels + job->n_blocks - 1) / job->n_blocks;
+  const gboolean streaming = _veil_convolve_have_avx2 () &&
+                             (gsize) width * height * n_channels > VEIL_CONVOLVE_STREAM_THRESHOLD;
+  g_autofree const float **rows = g_new (const float *, kh + 1);
+  g_autofree float *ring = g_new0 (float, job->row_len * (kh + 1));
+  g_autofree int *ring_row = g_new (int, kh + 1);
+  g_autofree float *y = g_new (float, y_len);
+  g_autofree float *y2 = g_new (float, y_len);
+  g_autofree guint8 *line = g_malloc ((gsize) width * n_channels);
+  g_autofree float *scale = border != NULL ? g_new (float, width) : NULL;
+
+  for (int i = 0; i < kh + 1; i++)
+    ring_row[i] = -1;
+  for (int row = first, n_out; row < last && !g_atomic_int_get (cancelled); row += n_out)
+    {
+      n_out = MIN (2, last - row);
+      if ((row - first) % CANCEL_BAND < 2 && is_cancelled (cancellable, cancelled))
+        break;
+
+      if (m > 0.0f)
+        {
+          const int next = row + n_out + kh - 1 - kh / 2;
+          /* The next rows to convert are fetched while these are computed: the hardware
+           * prefetcher alone leaves the conversion waiting for memory. */
+          const guint8 *prefetch = next < height ? job->src + (gsize) next * job->src_stride
+                                                 : NULL;
+          const gsize prefetch_stride = next + 1 < height ? (gsize) job->src_stride : 0;
+
+          gather_rows (job, ring, ring_row, row, n_out, rows);
+          if (n_out == 2)
+            _veil_convolve_blocks2 (rows, job->kernel, kw, kh, 0, job->n_blocks, y, y2,
+                                    prefetch, prefetch_step, prefetch_stride);
+          else
+            _veil_convolve_blocks (rows, job->kernel, kw, kh, 0, job->n_blocks, y, prefetch,
+                                   prefetch_step);
+        }
+
+      for (int i = 0; i < n_out; i++)
+        store_row (job, border, m, streaming, row + i, i == 0 ? y : y2,
+                   dst + (gsize) (row + i) * dst_stride, line, scale);
+    }
+  _veil_convolve_finish_writes (streaming);
+}
+
+/* Pass 2: every thread owns a contiguous band of rows, which keeps its ring useful (each source
+ * row is converted about once). */
+static void
+write_image (const Job               *job,
+             const VeilBorderWeights *border,
+             float                    m,
+             guint8                  *dst,
+             int                      dst_stride,
+             int                      n_threads,
+             GCancellable            *cancellable,
+             gint                    *cancelled)
+{
+#pragma omp parallel num_threads (n_threads)
+  {
+    const int tid = omp_get_thread_num ();
+    const int n = omp_get_num_threads ();
+    const int first = (int) ((gint64) job->height * tid / n);
+    const int last = (int) ((gint64) job->height * (tid + 1) / n);
+
+    write_band (job, border, m, first, last, dst, dst_stride, cancellable, cancelled);
+  }
+}
+
 gboolean
 veil_convolve_protect (const guint8  *src,
                        int            src_stride,
@@ -285,14 +615,10 @@ veil_convolve_protect_normalised (const guint8     *src,
   g_autoptr(VeilBorderWeights) border = NULL;
   const gboolean photo = normalisation == VEIL_NORMALISE_PHOTO;
   g_autofree float *zero_row = NULL;
-  g_autofree guint8 *tile_bytes = NULL;
-  g_autofree guint64 *tile_sums = NULL;
-  g_autofree TileOrder *order = NULL;
+  gboolean negative_weights;
   Job job;
-  float bounds[256];
-  float shared_max = 0.0f;
+  float m;
   gint cancelled = FALSE;
-  int n_tiles;
 
   g_return_val_if_fail (src != NULL && dst != NULL && kernel != NULL, FALSE);
   g_return_val_if_fail (n_channels == 3 || n_channels == 4, FALSE);
@@ -304,216 +630,28 @@ veil_convolve_protect_normalised (const guint8     *src,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  job.negative_weights = FALSE;
-  for (int i = 0; i < kw * kh; i++)
-    {
-      if (!isfinite (kernel[i]))
-        {
-          g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
-                       _("The convolution filter contains a weight that is not a finite number"));
-          return FALSE;
-        }
-      if (kernel[i] < 0.0f)
-        job.negative_weights = TRUE;
-    }
-
+  if (!check_kernel (kernel, kw * kh, &negative_weights, error))
+    return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  job.src = src;
-  job.src_stride = src_stride;
-  job.width = width;
-  job.height = height;
-  job.n_channels = n_channels;
-  job.kernel = kernel;
-  job.kw = kw;
-  job.kh = kh;
-  job.n_blocks = ((gsize) width * 3 + BLOCK - 1) / BLOCK;
-  /* Room for the left padding, the row, and whatever the last register block and the widest
-   * tap read beyond it. */
-  job.row_len = job.n_blocks * BLOCK + (gsize) (kw - 1) * 3;
-  job.seg_len = (gsize) TILE_W * 3 + (gsize) (kw - 1) * 3;
-  zero_row = g_new0 (float, MAX (job.row_len, job.seg_len));
-  job.zero_row = zero_row;
-  job.n_tx = (width + TILE_W - 1) / TILE_W;
-  job.n_ty = (height + TILE_H - 1) / TILE_H;
-  n_tiles = job.n_tx * job.n_ty;
-
-  tile_bytes = g_new0 (guint8, n_tiles);
-  tile_sums = g_new0 (guint64, n_tiles);
-  order = g_new (TileOrder, n_tiles);
-  for (int b = 0; b < 256; b++)
-    bounds[b] = job.negative_weights ? INFINITY : bound_for_byte (&job, b);
-  if (photo)
-    border = _veil_border_weights_new (kernel, kw, kh, width, height);
-
+  plan_job (&job, src, src_stride, width, height, n_channels, kernel, kw, kh, negative_weights,
+            &zero_row);
   if (n_threads == 0)
     n_threads = omp_get_max_threads ();
   n_threads = MIN (n_threads, height);
 
-#pragma omp parallel num_threads (n_threads)
-  {
-    const int tid = omp_get_thread_num ();
-    const int n = omp_get_num_threads ();
-    /* Contiguous bands keep the ring useful: each source row is converted about once. */
-    const int first = (int) ((gint64) height * tid / n);
-    const int last = (int) ((gint64) height * (tid + 1) / n);
-    const gsize y_len = MAX (job.n_blocks, (gsize) TILE_W * 3 / BLOCK) * BLOCK;
-    g_autofree const float **rows = g_new (const float *, kh + TILE_H + kh);
-    g_autofree float *y = g_new (float, y_len);
-    g_autofree float *y2 = g_new (float, y_len);
-    g_autofree float *buf = NULL;
-    g_autofree int *ring_row = g_new (int, kh + 1);
-    g_autofree guint8 *line = g_malloc ((gsize) width * n_channels);
-    g_autofree float *scale = photo ? g_new (float, width) : NULL;
-    const gsize prefetch_step = ((gsize) width * n_channels + job.n_blocks - 1) / job.n_blocks;
-    const gboolean streaming = _veil_convolve_have_avx2 () &&
-                               (gsize) width * height * n_channels > VEIL_CONVOLVE_STREAM_THRESHOLD;
-    float m;
-
-    /* Pass 1, step 1: the largest byte and the byte sum of every tile. Reading the image once
-     * costs about a memory copy, a fraction of convolving it. */
-#pragma omp for schedule (static)
-    for (int ty = 0; ty < (photo ? 0 : job.n_ty); ty++)
-      {
-        if (g_cancellable_is_cancelled (cancellable))
-          g_atomic_int_set (&cancelled, TRUE);
-        if (g_atomic_int_get (&cancelled))
-          continue;
-        for (int yy = ty * TILE_H; yy < MIN ((ty + 1) * TILE_H, height); yy++)
-          for (int tx = 0; tx < job.n_tx; tx++)
-            {
-              /* Alpha is included: it can only raise the bound, never make it wrong. */
-              const guint8 *p = src + (gsize) yy * src_stride + (gsize) tx * TILE_W * n_channels;
-              const int n_bytes = MIN (TILE_W, width - tx * TILE_W) * n_channels;
-
-              _veil_convolve_scan_bytes (p, n_bytes, &tile_bytes[ty * job.n_tx + tx],
-                                         &tile_sums[ty * job.n_tx + tx]);
-            }
-      }
-
-    /* Step 2: a bound per tile from the largest byte its results can read, which for a kernel
-     * radius of up to a tile reaches into the neighbouring tiles; then the tiles by falling
-     * bound, so that the tile holding the maximum tends to come first. */
-#pragma omp single
-    if (!photo)
+  /* The photo normalisation needs no maximum; any positive m takes the computing path. */
+  if (photo)
     {
-      const int rx = (kw / 2 + TILE_W - 1) / TILE_W;
-      const int ry = (kh / 2 + TILE_H - 1) / TILE_H;
-
-      for (int t = 0; t < n_tiles; t++)
-        {
-          const int tx = t % job.n_tx, ty = t / job.n_tx;
-          guint8 b = 0;
-
-          for (int j = MAX (ty - ry, 0); j <= MIN (ty + ry, job.n_ty - 1); j++)
-            for (int i = MAX (tx - rx, 0); i <= MIN (tx + rx, job.n_tx - 1); i++)
-              b = MAX (b, tile_bytes[j * job.n_tx + i]);
-          order[t].bound = bounds[b];
-          order[t].tile = t;
-          order[t].sum = tile_sums[t];
-        }
-      qsort (order, n_tiles, sizeof *order, tile_order_compare);
-      order_probes_first (order, n_tiles);
+      border = _veil_border_weights_new (kernel, kw, kh, width, height);
+      m = 1.0f;
     }
+  else
+    m = find_maximum (&job, n_threads, cancellable, &cancelled);
 
-    /* Step 3: the exact maximum of every tile whose bound exceeds the largest result found so
-     * far. A skipped tile cannot hold a larger result, so the maximum is exact and the same
-     * whichever thread finds what first. */
-    buf = g_new (float, (gsize) (TILE_H + kh - 1) * job.seg_len);
-#pragma omp for schedule (dynamic, 1)
-    for (int i = 0; i < (photo ? 0 : n_tiles); i++)
-      {
-        float found, tm;
-
-        if (g_atomic_int_get (&cancelled))
-          continue;
-        if (g_cancellable_is_cancelled (cancellable))
-          {
-            g_atomic_int_set (&cancelled, TRUE);
-            continue;
-          }
-#pragma omp atomic read
-        found = shared_max;
-        if (order[i].bound <= found)
-          continue;
-
-        tm = tile_max (&job, order[i].tile, buf, y, y2, rows);
-#pragma omp critical (veil_convolve_max)
-        if (tm > shared_max)
-          {
-#pragma omp atomic write
-            shared_max = tm;
-          }
-      }
-    g_clear_pointer (&buf, g_free);
-    /* The implicit barrier of the loop above makes every tile's maximum visible. */
-    /* The photo normalisation needs no maximum; any positive m takes the computing path. */
-    m = photo ? 1.0f : shared_max;
-
-    /* Pass 2: compute every row again and write it, two rows per sweep (see
-     * _veil_convolve_blocks2()); a band of an odd number of rows ends with a single one. */
-    buf = g_new0 (float, job.row_len * (kh + 1));
-    for (int i = 0; i < kh + 1; i++)
-      ring_row[i] = -1;
-    for (int row = first, n_out; row < last && !g_atomic_int_get (&cancelled); row += n_out)
-      {
-        n_out = MIN (2, last - row);
-        if ((row - first) % CANCEL_BAND < 2 && g_cancellable_is_cancelled (cancellable))
-          {
-            g_atomic_int_set (&cancelled, TRUE);
-            break;
-          }
-
-        if (m > 0.0f)
-          {
-            const int next = row + n_out + kh - 1 - kh / 2;
-            /* The next rows to convert are fetched while these are computed: the hardware
-             * prefetcher alone leaves the conversion waiting for memory. */
-            const guint8 *prefetch = next < height ? src + (gsize) next * src_stride : NULL;
-            const gsize prefetch_stride = next + 1 < height ? (gsize) src_stride : 0;
-
-            gather_rows (&job, buf, ring_row, row, n_out, rows);
-            if (n_out == 2)
-              _veil_convolve_blocks2 (rows, kernel, kw, kh, 0, job.n_blocks, y, y2, prefetch,
-                                      prefetch_step, prefetch_stride);
-            else
-              _veil_convolve_blocks (rows, kernel, kw, kh, 0, job.n_blocks, y, prefetch,
-                                     prefetch_step);
-          }
-
-        for (int i = 0; i < n_out; i++)
-          {
-            guint8 *out = dst + (gsize) (row + i) * dst_stride;
-            const guint8 *in = src + (gsize) (row + i) * src_stride;
-            const float *yi = i == 0 ? y : y2;
-
-            if (photo)
-              {
-                _veil_border_weights_row (border, row + i, 0, width, 255.0f, scale);
-                _veil_convolve_quantise_photo (yi, scale, width, n_channels, in, out);
-              }
-            else if (m > 0.0f && n_channels == 3)
-              _veil_convolve_quantise_values (yi, m, width * 3, job.negative_weights, out,
-                                              streaming && !job.negative_weights);
-            else if (m > 0.0f)
-              {
-                _veil_convolve_quantise_row (yi, m, width, 4, job.negative_weights, in, line,
-                                             FALSE);
-                _veil_convolve_write_row (out, line, (gsize) width * 4, streaming);
-              }
-            else if (n_channels == 3)
-              memset (out, 0, (gsize) width * 3);
-            else
-              for (int x = 0; x < width; x++)
-                {
-                  memset (out + 4 * x, 0, 3);
-                  out[4 * x + 3] = in[4 * x + 3];
-                }
-          }
-      }
-    _veil_convolve_finish_writes (streaming);
-  }
+  if (!cancelled)
+    write_image (&job, border, m, dst, dst_stride, n_threads, cancellable, &cancelled);
 
   if (cancelled)
     {

@@ -14,14 +14,11 @@
 
 #include "veil-dataset.h"
 #include "veil-error.h"
+#include "veil-image-formats.h"
 
 /* How often, in directory entries, the scan reports progress and checks for cancellation. */
 #define PROGRESS_EVERY 2048
 #define CANCEL_EVERY 256
-
-static const char * const image_extensions[] = {
-  "png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", "heic", "heif", "avif", NULL
-};
 
 struct _VeilDataset {
   gatomicrefcount  ref_count;
@@ -99,9 +96,15 @@ add_skipped (Scan           *scan,
                                            "left out"), display);
       break;
     case VEIL_SKIP_NOT_IMAGE:
-      skipped.message = g_strdup_printf (_("“%s” is not an image: only .png, .jpg, .jpeg, .webp, "
-                                           ".tif, .tiff, .bmp, .heic, .heif and .avif files are "
-                                           "used"), display);
+      {
+        g_autofree char *extensions = veil_image_formats_list (VEIL_IMAGE_FORMAT_SCANNED,
+                                                               VEIL_IMAGE_FORMATS_LIST_EXTENSIONS,
+                                                               FALSE);
+
+        /* Translators: the second %s lists extensions: ".png, .jpg and .avif". */
+        skipped.message = g_strdup_printf (_("“%s” is not an image: only %s files are used"),
+                                           display, extensions);
+      }
       break;
     case VEIL_SKIP_OUTSIDE_CLASS:
       skipped.message = g_strdup_printf (_("“%s” is not inside a class folder and was left "
@@ -131,13 +134,12 @@ static gboolean
 has_image_extension (const char *name)
 {
   const char *dot = strrchr (name, '.');
+  const VeilImageFormat *row;
 
   if (dot == NULL || dot == name)
     return FALSE;
-  for (guint i = 0; image_extensions[i] != NULL; i++)
-    if (g_ascii_strcasecmp (dot + 1, image_extensions[i]) == 0)
-      return TRUE;
-  return FALSE;
+  row = veil_image_formats_for_extension (dot + 1);
+  return row != NULL && (row->flags & VEIL_IMAGE_FORMAT_SCANNED) != 0;
 }
 
 static char *

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * file-system bytes (possibly not UTF-8), relative to the root, separated by '/'.
  *
  * Details a caller may rely on:
- * - Image files: extensions .png .jpg .jpeg .webp .tif .tiff .bmp, any case. Symbolic links
+ * - Image files: the extensions of the formats veil-image-formats.h marks SCANNED (.png .jpg
+ *   .jpeg .webp .tif .tiff .bmp .heic .heif .avif), any case. Symbolic links
  *   to files and to folders are followed (torchvision's followlinks=True); a link to a folder
  *   already on the current walk path (an ancestor or the root) is listed as
  *   VEIL_SKIP_SYMLINK_LOOP and not entered, so scans always end.

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* Shared between the files of the export: veil-export.c (setup and the run loop),
  * veil-export-output.c (what the output folder may hold), veil-export-plan.c (what a run does),
- * veil-export-journal.c, veil-export-pipeline.c (the worker threads) and veil-export-report.c. */
+ * veil-export-journal-writer.c (appends to the journal), veil-export-pipeline.c (the worker
+ * threads) and veil-export-report.c. */
 
 struct _VeilExportReport {
   guint      n_protected;
@@ -57,7 +58,7 @@ void     _veil_export_remove_temps   (VeilExportLock           *lock,
                                       gboolean                  shared,
                                       const char               *output_dir);
 
-/* The journal being appended to (see veil-export-journal.c). */
+/* The journal being appended to (see veil-export-journal-writer.c). */
 typedef struct {
   int     fd;
   char   *path;

@@ -3,7 +3,7 @@
 
 /* The export run: options, setup, the loop that journals each finished file, and the final
  * manifest. The output folder checks are in veil-export-output.c, the journal in
- * veil-export-journal.c, what a run does (shard, mix, resume) in veil-export-plan.c, the
+ * veil-export-journal-writer.c, what a run does (shard, mix, resume) in veil-export-plan.c, the
  * worker threads in veil-export-pipeline.c and the asynchronous wrapper in
  * veil-export-async.c. */
 

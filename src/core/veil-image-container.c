@@ -368,8 +368,21 @@ map_tiff (const char    *path,
           gboolean      *be,
           guint32       *ifd)
 {
-  GMappedFile *file = g_mapped_file_new (path, FALSE, NULL);
+  GMappedFile *file;
+  struct stat st;
+  /* Only a regular file, opened without waiting: the path may have changed since the loader
+   * read it. */
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return NULL;
+    }
+  file = g_mapped_file_new_from_fd (fd, FALSE, NULL);
+  close (fd);
   if (file == NULL)
     return NULL;
   *data = (const guint8 *) g_mapped_file_get_contents (file);

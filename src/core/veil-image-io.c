@@ -14,29 +14,13 @@
 #include "veil-confined.h"
 #include "veil-error.h"
 #include "veil-image-container.h"
+#include "veil-image-formats.h"
 #include "veil-image-io.h"
+#include "veil-image-png.h"
 
 /* Big enough that a typical photo is fed to the loader in a few calls, small enough that a file
  * whose header is refused is barely read. */
 #define READ_CHUNK (64 * 1024)
-
-/* Raster formats Veil decodes. Vector and text formats (svg, xpm, xbm) are refused so that a
- * stray text file is never interpreted as a picture. */
-static const char * const loadable_formats[] = {
-  "png", "jpeg", "webp", "tiff", "bmp", "gif", "pnm", "tga", "heif", "heif/avif", "avif", NULL
-};
-
-/* Formats veil_image_encode() writes, each with the extension an output file gets. */
-static const struct {
-  const char *format;
-  const char *extension;
-} writable_formats[] = {
-  { "png", "png" },
-  { "jpeg", "jpg" },
-  { "tiff", "tif" },
-  { "webp", "webp" },
-  { "bmp", "bmp" },
-};
 
 typedef struct {
   const char *path;
@@ -48,16 +32,6 @@ typedef struct {
   gboolean    too_large;
   char       *refused_format;
 } LoadContext;
-
-static gboolean
-str_in_list (const char         *s,
-             const char * const *list)
-{
-  for (guint i = 0; list[i] != NULL; i++)
-    if (g_strcmp0 (s, list[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
 
 static void
 fit_within (int  width,
@@ -108,7 +82,7 @@ on_size_prepared (GdkPixbufLoader *loader,
       gdk_pixbuf_loader_set_size (loader, 0, 0);
       return;
     }
-  if (format_name != NULL && !str_in_list (format_name, loadable_formats))
+  if (format_name != NULL && veil_image_formats_lookup (format_name) == NULL)
     {
       ctx->refused_format = g_steal_pointer (&format_name);
       gdk_pixbuf_loader_set_size (loader, 0, 0);
@@ -134,36 +108,26 @@ static gboolean pixbuf_has_loader (const char *format);
 const char *
 veil_image_format_from_name (const char *path)
 {
-  /* The extensions VeilDataset takes for images. */
-  static const struct { const char *ext; const char *format; } known[] = {
-    { "png", "png" }, { "jpg", "jpeg" }, { "jpeg", "jpeg" }, { "webp", "webp" },
-    { "tif", "tiff" }, { "tiff", "tiff" }, { "bmp", "bmp" }, { "heic", "heif" },
-    { "heif", "heif" }, { "avif", "avif" },
-  };
-  const char *dot;
+  const VeilImageFormat *row;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  dot = strrchr (path, '.');
-  if (dot == NULL || strchr (dot, '/') != NULL)
-    return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_ascii_strcasecmp (dot + 1, known[i].ext) == 0)
-      return known[i].format;
-  return NULL;
+  row = veil_image_formats_for_path (path);
+  return row != NULL && (row->flags & VEIL_IMAGE_FORMAT_SCANNED) ? row->name : NULL;
 }
 
-/* The format a file's extension names when no loader for it is installed, else NULL. */
-static const char *
+/* The format a file's extension names when none of its loaders is installed, else NULL. */
+static const VeilImageFormat *
 missing_loader_for_extension (const char *path)
 {
-  const char *format = veil_image_format_from_name (path);
+  const VeilImageFormat *row = veil_image_formats_for_path (path);
 
-  /* Debian's heif-gdk-pixbuf names its format "heif/avif" and reads both. */
-  if (format != NULL && (g_str_equal (format, "heif") || g_str_equal (format, "avif"))
-      && pixbuf_has_loader ("heif/avif"))
+  if (row == NULL || !(row->flags & VEIL_IMAGE_FORMAT_SCANNED))
     return NULL;
-  return format != NULL && !pixbuf_has_loader (format) ? format : NULL;
+  for (guint l = 0; row->loaders[l] != NULL; l++)
+    if (pixbuf_has_loader (row->loaders[l]))
+      return NULL;
+  return row;
 }
 
 static void
@@ -185,9 +149,13 @@ set_load_error (GError     **error,
     }
   if (ctx->refused_format != NULL)
     {
+      g_autofree char *known = veil_image_formats_list (VEIL_IMAGE_FORMAT_SCANNED,
+                                                        VEIL_IMAGE_FORMATS_LIST_LABELS, FALSE);
+
+      /* Translators: the second %s is a format name ("svg"), the third a list of them. */
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_IMAGE_UNSUPPORTED,
-                   _("“%s” is a %s image; Veil processes PNG, JPEG, WebP, TIFF and BMP images"),
-                   display, ctx->refused_format);
+                   _("“%s” is a %s image; Veil processes %s images"),
+                   display, ctx->refused_format, known);
       return;
     }
   if (empty)
@@ -199,12 +167,12 @@ set_load_error (GError     **error,
   if (pixbuf_error != NULL && g_error_matches (pixbuf_error, GDK_PIXBUF_ERROR,
                                                GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
     {
-      const char *missing = missing_loader_for_extension (ctx->path);
+      const VeilImageFormat *missing = missing_loader_for_extension (ctx->path);
 
       if (missing != NULL)
         g_set_error (error, VEIL_ERROR, VEIL_ERROR_IMAGE_UNSUPPORTED,
                      _("“%s” cannot be read: no image loader for the %s format is installed"),
-                     display, missing);
+                     display, missing->label);
       else
         g_set_error (error, VEIL_ERROR, VEIL_ERROR_IMAGE_CORRUPT,
                      _("“%s” is not an image in any format Veil knows"), display);
@@ -439,7 +407,7 @@ load_image (const char    *path,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) decode_error = NULL;
   g_autoptr(GdkPixbuf) upright = NULL;
   LoadContext ctx = { .path = path, .max_width = max_width, .max_height = max_height };
@@ -450,6 +418,12 @@ load_image (const char    *path,
   VeilImage *image;
   int orientation;
 
+  /* Most files of a folder of small PNGs take the direct path; anything else, GdkPixbuf's. */
+  if (max_width == 0 && !g_cancellable_is_cancelled (cancellable)
+      && (image = _veil_png_load_plain (path)) != NULL)
+    return image;
+
+  loader = gdk_pixbuf_loader_new ();
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &ctx);
 
   if (!feed_loader (loader, &ctx, cancellable, &empty, &decode_error, error))
@@ -663,15 +637,6 @@ veil_image_free (VeilImage *image)
   g_free (image);
 }
 
-static int
-writable_index (const char *format)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (writable_formats); i++)
-    if (g_strcmp0 (format, writable_formats[i].format) == 0)
-      return (int) i;
-  return -1;
-}
-
 /* The installed GdkPixbuf modules, read once: format name → whether it can save. */
 static GHashTable *
 pixbuf_formats (void)
@@ -704,64 +669,49 @@ pixbuf_can_save (const char *format)
   return GPOINTER_TO_INT (g_hash_table_lookup (pixbuf_formats (), format)) == 2;
 }
 
+/* The row of a format Veil writes, or NULL. */
+static const VeilImageFormat *
+writable_row (const char *format)
+{
+  const VeilImageFormat *row = veil_image_formats_lookup (format);
+
+  return row != NULL && (row->flags & VEIL_IMAGE_FORMAT_WRITABLE)
+         && g_str_equal (row->name, format) ? row : NULL;
+}
+
 gboolean
 veil_image_format_is_writable (const char *format)
 {
   g_return_val_if_fail (format != NULL, FALSE);
 
-  return writable_index (format) >= 0 && pixbuf_can_save (format);
+  return writable_row (format) != NULL && pixbuf_can_save (format);
 }
 
 const char *
 veil_image_output_format (const char       *source_format,
                           VeilOutputFormat  requested)
 {
-  int i;
+  const VeilImageFormat *row;
 
   if (requested == VEIL_OUTPUT_FORMAT_PNG || source_format == NULL)
     return "png";
-  /* Phone photos: a photograph stays a photograph-sized file. */
-  if (g_str_has_prefix (source_format, "heif") || g_str_equal (source_format, "avif"))
-    return "jpeg";
-  i = writable_index (source_format);
-  if (i < 0 || !pixbuf_can_save (source_format))
+  row = veil_image_formats_lookup (source_format);
+  if (row == NULL)
     return "png";
-  return writable_formats[i].format;
+  if (veil_image_format_is_writable (row->name))
+    return row->name;
+  return row->keep_as;
 }
 
 const char *
 veil_image_format_extension (const char *format)
 {
-  int i;
+  const VeilImageFormat *row;
 
   g_return_val_if_fail (format != NULL, NULL);
 
-  i = writable_index (format);
-  return i >= 0 ? writable_formats[i].extension : NULL;
-}
-
-/* Whether @ext (no dot) is one GdkPixbuf lists for @format, case-insensitively. */
-static gboolean
-extension_belongs_to (const char *ext,
-                      const char *format)
-{
-  GSList *formats = gdk_pixbuf_get_formats ();
-  gboolean found = FALSE;
-
-  for (GSList *l = formats; l != NULL && !found; l = l->next)
-    {
-      g_autofree char *name = gdk_pixbuf_format_get_name (l->data);
-      g_auto(GStrv) extensions = NULL;
-
-      if (g_strcmp0 (name, format) != 0)
-        continue;
-      extensions = gdk_pixbuf_format_get_extensions (l->data);
-      for (guint i = 0; extensions != NULL && extensions[i] != NULL; i++)
-        if (g_ascii_strcasecmp (ext, extensions[i]) == 0)
-          found = TRUE;
-    }
-  g_slist_free (formats);
-  return found;
+  row = writable_row (format);
+  return row != NULL ? row->extensions[0] : NULL;
 }
 
 char *
@@ -776,12 +726,13 @@ veil_image_output_path (const char *path,
   g_return_val_if_fail (output_format != NULL, NULL);
 
   ext = veil_image_format_extension (output_format);
+  if (ext == NULL)
+    return g_strdup (path);
   base = strrchr (path, '/');
   base = base != NULL ? base + 1 : path;
   dot = strrchr (base, '.');
-  if (dot != NULL && dot != base && extension_belongs_to (dot + 1, output_format))
-    return g_strdup (path);
-  if (ext == NULL)
+  if (dot != NULL && dot != base
+      && veil_image_format_has_extension (veil_image_formats_lookup (output_format), dot + 1))
     return g_strdup (path);
   if (dot == NULL || dot == base)
     return g_strconcat (path, ".", ext, NULL);
@@ -808,6 +759,7 @@ veil_image_encode (const VeilImage *image,
   g_autofree char *icc = NULL;
   const char *keys[4] = { NULL };
   const char *values[4] = { NULL };
+  VeilImageFormatFlags flags;
   gboolean keeps_icc;
   gboolean uses_quality;
   gboolean is_png;
@@ -827,8 +779,9 @@ veil_image_encode (const VeilImage *image,
       return NULL;
     }
 
-  uses_quality = g_str_equal (format, "jpeg") || g_str_equal (format, "webp");
-  keeps_icc = !g_str_equal (format, "bmp");
+  flags = veil_image_formats_lookup (format)->flags;
+  uses_quality = (flags & VEIL_IMAGE_FORMAT_LOSSY) != 0;
+  keeps_icc = (flags & VEIL_IMAGE_FORMAT_NO_ICC) == 0;
   is_png = g_str_equal (format, "png");
   if (uses_quality)
     {
@@ -852,8 +805,9 @@ veil_image_encode (const VeilImage *image,
       values[n++] = "5";
     }
 
-  if (!gdk_pixbuf_save_to_bufferv (pixels, &buffer, &size, format, (char **) keys,
-                                   (char **) values, &local_error))
+  if (is_png ? !_veil_png_encode (pixels, &buffer, &size, &local_error)
+             : !gdk_pixbuf_save_to_bufferv (pixels, &buffer, &size, format, (char **) keys,
+                                            (char **) values, &local_error))
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_FAILED,
                    _("Could not encode the image as %s: %s"), format, local_error->message);

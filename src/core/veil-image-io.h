@@ -27,9 +27,10 @@ struct _VeilImage {
  * header, before decoding), VEIL_ERROR_IMAGE_CORRUPT, VEIL_ERROR_IMAGE_UNSUPPORTED, or a
  * G_IO_ERROR from reading.
  * - The format is found from the contents, not the name (a PNG named .jpg loads as "png").
- *   Raster formats only: png, jpeg, webp, tiff, bmp, gif, pnm, tga, and heif (HEIC/HEIF) and
- *   avif when their loaders (Debian's heif-gdk-pixbuf, libavif-gdk-pixbuf) are installed;
- *   others (svg, xpm, ...) give VEIL_ERROR_IMAGE_UNSUPPORTED.
+ *   Raster formats only, those of veil-image-formats.h: png, jpeg, webp, tiff, bmp, gif, pnm,
+ *   tga, and heif (HEIC/HEIF) and avif when their loaders (Debian's heif-gdk-pixbuf,
+ *   libavif-gdk-pixbuf) are installed; others (svg, xpm, ...) give
+ *   VEIL_ERROR_IMAGE_UNSUPPORTED.
  * - CORRUPT: empty file, truncated or damaged data (a truncated JPEG is an error, never a
  *   grey-filled picture), contents no loader recognises. UNSUPPORTED: the name's extension is a
  *   format whose GdkPixbuf loader is not installed.
@@ -57,13 +58,13 @@ gboolean   veil_image_peek_size        (const char   *path,
 void       veil_image_free             (VeilImage    *image);
 
 /* The GdkPixbuf format an image file's name announces by its extension (".jpg" → "jpeg"), for
- * the extensions VeilDataset takes for images; NULL for any other name. */
+ * the extensions VeilDataset takes for images (veil-image-formats.h); NULL for any other name. */
 const char *veil_image_format_from_name (const char *path);
 /* Whether images of this GdkPixbuf format can be written by veil_image_encode(). */
 gboolean   veil_image_format_is_writable (const char *format);
 /* The format a KEEP/PNG export writes for a source of @source_format: with KEEP the source's
- * own when Veil can write it, high-quality JPEG for HEIC/HEIF and AVIF photos (GdkPixbuf cannot
- * write them), PNG for the rest. */
+ * own when Veil can write it, else what the format table says (high-quality JPEG for HEIC/HEIF
+ * and AVIF photos, PNG for the rest). */
 const char *veil_image_output_format   (const char       *source_format,
                                         VeilOutputFormat  requested);
 /* The file extension (without dot) an output file written in @format gets when its source's

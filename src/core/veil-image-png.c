@@ -305,10 +305,20 @@ flush_nothing (png_structp png)
  * 0.6 % larger on the small images, 6× faster and 0.1 % larger on the photos. The level hardly
  * matters with Z_RLE; a higher one would buy a few percent of size for several times the time. */
 static void
-set_compression (png_structp png)
+set_compression (png_structp png,
+                 gsize       filtered_bytes)
 {
+  int mem_level = 1;
+
   png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_PAETH);
   png_set_compression_strategy (png, Z_RLE);
+  /* Z_RLE never looks at deflate's hash table, but deflate clears it for every image: 64 KB at
+   * the default memory level 8, more than a 32×32 image holds. The smallest level whose symbol
+   * buffer (2^(level + 6) symbols) still holds every byte of the image gives the same blocks,
+   * so the same output bytes, with a table that fits the image. */
+  while (mem_level < 8 && ((gsize) 1 << (mem_level + 6)) <= filtered_bytes)
+    mem_level++;
+  png_set_compression_mem_level (png, mem_level);
 }
 
 /**
@@ -357,7 +367,7 @@ _veil_png_encode (GdkPixbuf  *pixels,
                 has_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                 PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
   png_set_sBIT (png, info, &sig_bit);
-  set_compression (png);
+  set_compression (png, ((gsize) width * (has_alpha ? 4 : 3) + 1) * (gsize) height);
   png_write_info (png, info);
   for (int y = 0; y < height; y++)
     png_write_row (png, data + (gsize) y * stride);

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Shared by the files of the manifest: veil-manifest.c (the data), -write.c, -read.c,
- * -journal.c and -merge.c. */
+ * -journal-format.c (the journal's lines) and -merge.c. */
 
 #define VEIL_MANIFEST_FORMAT         "veil-manifest"
 #define VEIL_MANIFEST_JOURNAL_FORMAT "veil-journal"

@@ -8,7 +8,7 @@
 
 #include "veil-convolve.h"
 #include "veil-error.h"
-#include "veil-fft.h"
+#include "veil-convolve-fft.h"
 #include "veil-filter-bank.h"
 #include "veil-kernel-scale.h"
 #include "veil-protect.h"
@@ -17,7 +17,7 @@
  * project's 2-core machine (AVX2; it makes two passes, one for the maximum and one to write,
  * both included). Measured on 1000×800 RGB for K = 9…61: 0.060–0.068 ns, and by
  * bench-protect-large on a crop. The FFT backend's side of the model is
- * veil_fft_protect_cost(); the two cross near K = 13. */
+ * veil_convolve_fft_protect_cost(); the two cross near K = 13. */
 #define DIRECT_NS_PER_TAP 0.062
 
 /* Kernels this small always take the direct path: its bytes are the reference's, and an FFT
@@ -47,11 +47,11 @@ veil_protect_prefers_fft (int width,
 
   if (ksize <= DIRECT_ALWAYS_MAX)
     return FALSE;
-  if (ksize > VEIL_FFT_KERNEL_MAX)
+  if (ksize > VEIL_CONVOLVE_FFT_KERNEL_MAX)
     return FALSE;
   direct = DIRECT_NS_PER_TAP * (double) ksize * ksize * width * height;
   /* Both figures are per colour channel: the choice does not depend on the channel count. */
-  fft = veil_fft_protect_cost (width, height, ksize, ksize);
+  fft = veil_convolve_fft_protect_cost (width, height, ksize, ksize);
   return fft < direct;
 }
 
@@ -91,12 +91,12 @@ veil_protect_with_kernel (const float      *kernel,
   g_return_val_if_fail (n_channels == 3 || n_channels == 4, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (ksize > VEIL_FFT_KERNEL_MAX)
+  if (ksize > VEIL_CONVOLVE_FFT_KERNEL_MAX)
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
                    _("The filter would cover %d pixels on this image, more than the %d Veil can "
                      "apply: choose a larger training resolution"),
-                   ksize, VEIL_FFT_KERNEL_MAX);
+                   ksize, VEIL_CONVOLVE_FFT_KERNEL_MAX);
       return FALSE;
     }
 
@@ -107,9 +107,9 @@ veil_protect_with_kernel (const float      *kernel,
            fft ? "FFT" : "direct");
 
   if (fft)
-    return veil_fft_protect_normalised (src, src_stride, dst, dst_stride, width, height,
-                                        n_channels, kernel, ksize, ksize, normalisation,
-                                        n_threads, cancellable, error);
+    return veil_convolve_fft_protect_normalised (src, src_stride, dst, dst_stride, width, height,
+                                                 n_channels, kernel, ksize, ksize, normalisation,
+                                                 n_threads, cancellable, error);
   return veil_convolve_protect_normalised (src, src_stride, dst, dst_stride, width, height,
                                            n_channels, kernel, ksize, ksize, normalisation,
                                            n_threads, cancellable, error);
@@ -177,7 +177,8 @@ veil_protect_pixels_scaled (const VeilFilterBank *bank,
   g_return_val_if_fail (n_channels == 3 || n_channels == 4, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (veil_kernel_scale_size (veil_filter_bank_get_k (bank), scale) > VEIL_FFT_KERNEL_MAX)
+  if (veil_kernel_scale_size (veil_filter_bank_get_k (bank), scale)
+      > VEIL_CONVOLVE_FFT_KERNEL_MAX)
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
                    _("The filter would be enlarged %.0f times on this image, more than Veil can "

@@ -74,7 +74,7 @@ double   veil_protect_scale_factor  (guint                 training_res,
 /* Protects with an arbitrary @ksize×@ksize kernel, letting the cost model pick the backend
  * (@use_fft receives the choice when not NULL). Kernels up to 11×11 always go to the direct
  * backend. Errors: VEIL_ERROR_INVALID_ARGUMENT when the kernel is too large for the FFT
- * backend (VEIL_FFT_KERNEL_MAX), G_IO_ERROR_CANCELLED. */
+ * backend (VEIL_CONVOLVE_FFT_KERNEL_MAX), G_IO_ERROR_CANCELLED. */
 gboolean veil_protect_with_kernel   (const float          *kernel,
                                      int                   ksize,
                                      VeilNormalisation     normalisation,

@@ -12,6 +12,8 @@
 #include "veil-detail.h"
 #include "veil-protect.h"
 #include "veil-protect-params.h"
+#include "veil-preview.h"
+#include "veil-image-formats.h"
 #include "veil-image-io.h"
 #include "veil-dataset.h"
 #include "veil-export.h"

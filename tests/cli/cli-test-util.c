@@ -248,85 +248,11 @@ cli_write_file (const char *path,
   g_assert_no_error (error);
 }
 
-static void
-snapshot_dir (const char *root,
-              const char *relative,
-              gboolean    with_mtime,
-              GHashTable *table)
-{
-  g_autofree char *dir_path = relative[0] != '\0' ? g_build_filename (root, relative, NULL)
-                                                  : g_strdup (root);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *rel = relative[0] != '\0' ? g_build_filename (relative, name, NULL)
-                                                 : g_strdup (name);
-      g_autofree char *path = g_build_filename (root, rel, NULL);
-      GStatBuf st;
-
-      if (g_lstat (path, &st) != 0)
-        continue;
-      if (S_ISDIR (st.st_mode))
-        snapshot_dir (root, rel, with_mtime, table);
-      else if (S_ISREG (st.st_mode))
-        {
-          g_autofree char *sha = veil_test_file_sha256 (path);
-          char *value;
-
-          if (sha == NULL)
-            sha = g_strdup ("unreadable");
-          if (with_mtime)
-            value = g_strdup_printf ("%s %" G_GINT64_FORMAT ".%09ld", sha, (gint64) st.st_mtime,
-                                     (long) st.st_mtim.tv_nsec);
-          else
-            value = g_strdup (sha);
-          g_hash_table_insert (table, g_steal_pointer (&rel), value);
-        }
-    }
-}
-
-GHashTable *
-cli_tree_snapshot (const char *root,
-                   gboolean    with_mtime)
-{
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  snapshot_dir (root, "", with_mtime, table);
-  return table;
-}
-
-void
-cli_assert_same_tree (GHashTable *a,
-                      GHashTable *b)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, a);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *other = g_hash_table_lookup (b, key);
-
-      if (other == NULL)
-        g_error ("“%s” is only in the first tree", (const char *) key);
-      if (strcmp (other, value) != 0)
-        g_error ("“%s” differs: %s vs %s", (const char *) key, (const char *) value, other);
-    }
-  g_hash_table_iter_init (&iter, b);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_hash_table_contains (a, key))
-      g_error ("“%s” is only in the second tree", (const char *) key);
-}
-
 guint
 cli_count_files (const char *root,
                  const char *suffix)
 {
-  g_autoptr(GHashTable) table = cli_tree_snapshot (root, FALSE);
+  g_autoptr(GHashTable) table = veil_test_tree_snapshot (root, VEIL_TEST_TREE_FILES, NULL);
   GHashTableIter iter;
   gpointer key;
   guint n = 0;

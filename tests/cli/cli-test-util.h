@@ -50,13 +50,6 @@ void        cli_write_file        (const char  *path,
                                    const void  *data,
                                    gsize        len);
 
-/* Every regular file below @root, relative path → "sha256" (and "sha256 mtime" when
- * @with_mtime). */
-GHashTable *cli_tree_snapshot     (const char  *root,
-                                   gboolean     with_mtime);
-/* Asserts the two snapshots are equal, naming the first difference. */
-void        cli_assert_same_tree  (GHashTable  *a,
-                                   GHashTable  *b);
 /* Number of regular files below @root whose name ends in @suffix. */
 guint       cli_count_files       (const char  *root,
                                    const char  *suffix);

@@ -40,7 +40,7 @@ test_output_not_a_folder (void)
   g_autofree char *input = make_tree (base);
   g_autofree char *file = g_build_filename (base, "plain-file", NULL);
   g_autofree char *output = g_build_filename (file, "out", NULL);
-  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *err = NULL;
 
@@ -50,8 +50,8 @@ test_output_not_a_folder (void)
   g_assert_nonnull (strstr (err, "plain-file/out"));
   g_assert_nonnull (strstr (err, "Not a directory"));
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -76,7 +76,7 @@ test_output_unwritable (void)
   g_assert_cmpint (g_mkdir (output, 0555), ==, 0);
   cli_share (output, FALSE);
   g_assert_cmpint (g_chmod (output, 0555), ==, 0);
-  before = cli_tree_snapshot (input, TRUE);
+  before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
 
   g_assert_cmpint (cli_run_full (NULL, NULL, TRUE, NULL, &err, "protect", "--seed", "1", "-q",
                                  input, output, NULL), ==, 1);
@@ -84,8 +84,8 @@ test_output_unwritable (void)
   g_assert_nonnull (strstr (err, "Permission denied"));
   g_assert_cmpuint (cli_count_files (output, ""), ==, 0);
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -113,7 +113,7 @@ test_disk_full (void)
   g_autofree char *preload = g_strdup_printf ("LD_PRELOAD=%s", g_getenv ("VEIL_ENOSPC_SHIM"));
   g_autofree char *asan = asan_options ();
   const char *env[] = { preload, "VEIL_TEST_ENOSPC_AFTER=120000", asan, NULL };
-  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autoptr(GHashTable) clean_tree = NULL;
   g_autoptr(GHashTable) full_tree = NULL;
@@ -154,8 +154,8 @@ test_disk_full (void)
       g_assert_cmpstr (sha256, ==, entry->sha256);
     }
   g_assert_cmpuint (cli_count_files (full, ".png"), <, N_IMAGES);
-  clean_tree = cli_tree_snapshot (clean, FALSE);
-  full_tree = cli_tree_snapshot (full, FALSE);
+  clean_tree = veil_test_tree_snapshot (clean, VEIL_TEST_TREE_FILES, NULL);
+  full_tree = veil_test_tree_snapshot (full, VEIL_TEST_TREE_FILES, NULL);
   g_hash_table_iter_init (&iter, full_tree);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -174,11 +174,11 @@ test_disk_full (void)
       g_assert_nonnull (strstr (out, kept));
     }
   g_clear_pointer (&full_tree, g_hash_table_unref);
-  full_tree = cli_tree_snapshot (full, FALSE);
-  cli_assert_same_tree (clean_tree, full_tree);
+  full_tree = veil_test_tree_snapshot (full, VEIL_TEST_TREE_FILES, NULL);
+  veil_test_assert_same_tree (clean_tree, full_tree);
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 

@@ -330,6 +330,64 @@ test_phone_formats (void)
   veil_test_rm_rf (base);
 }
 
+static void
+write_bytes_file (const char *path, GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  cli_write_file (path, data, len);
+}
+
+/* A two-page TIFF and an animated GIF (under a .jpg name, as downloads often are) keep only
+ * their first page or frame: the summary and the manifest say so, the outputs are written in
+ * the format their names say, and verify passes. The files are written byte by byte in the
+ * test (GdkPixbuf writes neither). */
+static void
+test_first_frame (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-frames-XXXXXX");
+  g_autofree char *input = g_build_filename (base, "in", NULL);
+  g_autofree char *cls = g_build_filename (input, "scans", NULL);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *tiff = g_build_filename (cls, "letter.tif", NULL);
+  g_autofree char *gif = g_build_filename (cls, "reaction.jpg", NULL);
+  g_autofree char *still = g_build_filename (cls, "still.png", NULL);
+  g_autofree char *out_tiff = g_build_filename (output, "scans", "letter.tif", NULL);
+  g_autofree char *out_gif = g_build_filename (output, "scans", "reaction.jpg", NULL);
+  g_autofree char *manifest = g_build_filename (output, "veil-manifest.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GBytes) tiff_bytes = veil_test_two_page_tiff (64, 48);
+  g_autoptr(GBytes) gif_bytes = veil_test_animated_gif (40, 30);
+
+  g_assert_cmpint (g_mkdir_with_parents (cls, 0755), ==, 0);
+  write_bytes_file (tiff, tiff_bytes);
+  write_bytes_file (gif, gif_bytes);
+  cli_write_png (still, 40, 30, 5);
+
+  g_assert_cmpint (cli_run (NULL, &out, NULL, "protect", "--seed", "4", input, output, NULL),
+                   ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Changed on the way: 2 images\n"));
+  g_assert_nonnull (strstr (out, "  scans/letter.tif: only the first frame or page was kept\n"));
+  g_assert_nonnull (strstr (out, "  scans/reaction.jpg: only the first frame or page was kept\n"));
+  g_assert_null (strstr (out, "still.png:"));
+  {
+    GdkPixbufFormat *tiff_format = gdk_pixbuf_get_file_info (out_tiff, NULL, NULL);
+    GdkPixbufFormat *gif_format = gdk_pixbuf_get_file_info (out_gif, NULL, NULL);
+    g_autofree char *tiff_name = tiff_format ? gdk_pixbuf_format_get_name (tiff_format) : NULL;
+    g_autofree char *gif_name = gif_format ? gdk_pixbuf_format_get_name (gif_format) : NULL;
+
+    g_assert_cmpstr (tiff_name, ==, "tiff");
+    g_assert_cmpstr (gif_name, ==, "jpeg");
+  }
+  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"first-frame\""));
+  g_assert_cmpint (cli_run (NULL, NULL, NULL, "verify", output, NULL), ==, 0);
+  veil_test_rm_rf (base);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -337,6 +395,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/photos/keep-detail", test_keep_detail);
   g_test_add_func ("/cli/photos/phone-formats", test_phone_formats);
+  g_test_add_func ("/cli/photos/first-frame", test_first_frame);
 
   return g_test_run ();
 }

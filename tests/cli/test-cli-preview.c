@@ -77,7 +77,7 @@ test_equals_export (void)
   g_autoptr(GdkPixbuf) reference = NULL;
   g_autoptr(GdkPixbuf) original = NULL;
   g_autoptr(GdkPixbuf) shown = NULL;
-  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *out = NULL;
 
@@ -110,8 +110,8 @@ test_equals_export (void)
   g_assert_false (memcmp (gdk_pixbuf_read_pixels (shown), gdk_pixbuf_read_pixels (reference),
                           (gsize) gdk_pixbuf_get_rowstride (reference) * (HEIGHT - 1)) == 0);
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -154,6 +154,46 @@ test_side_by_side (void)
   g_assert_true (g_file_get_contents (jpeg, &data, &len, NULL));
   g_assert_cmpuint (len, >, 3);
   g_assert_cmpmem (data, 3, "\xff\xd8\xff", 3);
+  veil_test_rm_rf (base);
+}
+
+/* An animated GIF and a two-page TIFF give their first frame or page only, and preview says
+ * so in the words of protect's summary; a plain image gets no such line. */
+static void
+test_first_frame (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *gif = g_build_filename (base, "anim.gif", NULL);
+  g_autofree char *tiff = g_build_filename (base, "pages.tif", NULL);
+  g_autofree char *plain = g_build_filename (base, "plain.png", NULL);
+  g_autofree char *out = g_build_filename (base, "p.png", NULL);
+  g_autoptr(GBytes) gif_bytes = veil_test_animated_gif (WIDTH, HEIGHT);
+  g_autoptr(GBytes) tiff_bytes = veil_test_two_page_tiff (WIDTH, HEIGHT);
+  const char *images[] = { gif, tiff };
+
+  cli_write_file (gif, g_bytes_get_data (gif_bytes, NULL), g_bytes_get_size (gif_bytes));
+  cli_write_file (tiff, g_bytes_get_data (tiff_bytes, NULL), g_bytes_get_size (tiff_bytes));
+  cli_write_png (plain, WIDTH, HEIGHT, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    {
+      g_autofree char *stdout_text = NULL;
+      g_autofree char *line = g_strdup_printf ("Changed on the way: 1 image\n  %s: only the "
+                                               "first frame or page was kept\n", images[i]);
+      g_autoptr(GdkPixbuf) shown = NULL;
+
+      g_assert_cmpint (cli_run (NULL, &stdout_text, NULL, "preview", images[i], "--class", "cat",
+                                "--seed", "3", "--classes", "cat", "-o", out, NULL), ==, 0);
+      g_assert_nonnull (strstr (stdout_text, line));
+      shown = load (out);
+      g_assert_cmpint (gdk_pixbuf_get_width (shown), ==, WIDTH);
+    }
+  {
+    g_autofree char *stdout_text = NULL;
+
+    g_assert_cmpint (cli_run (NULL, &stdout_text, NULL, "preview", plain, "--class", "cat",
+                              "--seed", "3", "--classes", "cat", "-o", out, NULL), ==, 0);
+    g_assert_null (strstr (stdout_text, "Changed on the way"));
+  }
   veil_test_rm_rf (base);
 }
 
@@ -202,7 +242,7 @@ test_errors (gconstpointer data)
   g_autofree char *err = NULL;
 
   cli_write_file (notes, "these are notes\n", 16);
-  before = cli_tree_snapshot (input, TRUE);
+  before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_ptr_array_add (args, g_strdup ("preview"));
   for (guint i = 0; c->args[i] != NULL; i++)
     {
@@ -221,8 +261,8 @@ test_errors (gconstpointer data)
   g_assert_nonnull (strstr (err, c->message));
   g_assert_false (g_file_test (preview, G_FILE_TEST_EXISTS));
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -234,6 +274,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/preview/equals-export", test_equals_export);
   g_test_add_func ("/cli/preview/side-by-side", test_side_by_side);
+  g_test_add_func ("/cli/preview/first-frame", test_first_frame);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/cli/preview/errors/%u", i);

@@ -54,7 +54,7 @@ test_mirror (void)
   g_autofree char *input = make_good_tree (base);
   g_autofree char *output = g_build_filename (base, "out", NULL);
   g_autofree char *output_png = g_build_filename (base, "out-png", NULL);
-  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *out = NULL;
 
@@ -89,8 +89,8 @@ test_mirror (void)
   g_assert_cmpuint (cli_count_files (output_png, ".jpg"), ==, 0);
   g_assert_cmpuint (cli_count_files (output_png, "notes.txt"), ==, 1);
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -176,7 +176,7 @@ test_bad_files (void)
   cli_share (output_parent, TRUE);
   g_assert_cmpint (g_chmod (unreadable, 0), ==, 0);
 
-  before = cli_tree_snapshot (input, TRUE);
+  before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_assert_cmpint (cli_run_full (NULL, NULL, TRUE, &out, NULL, "protect", "--seed", "3", "-q",
                                  input, output, NULL), ==, 3);
 
@@ -210,10 +210,10 @@ test_bad_files (void)
 
   /* Only the mode changed back; compare contents after restoring it. */
   g_chmod (unreadable, 0644);
-  after = cli_tree_snapshot (input, TRUE);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_hash_table_remove (before, "cat/unreadable.png");
   g_hash_table_remove (after, "cat/unreadable.png");
-  cli_assert_same_tree (before, after);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -225,7 +225,7 @@ test_refused_outputs (void)
   g_autofree char *inside = g_build_filename (input, "cat", "protected", NULL);
   g_autofree char *busy = g_build_filename (base, "busy", NULL);
   g_autofree char *busy_file = g_build_filename (busy, "mine.txt", NULL);
-  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *err = NULL;
 
@@ -251,8 +251,8 @@ test_refused_outputs (void)
                             "protect", "--seed", "1", input, busy, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "not empty"));
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 
@@ -460,9 +460,9 @@ test_key_use (void)
                             input, out_a, NULL), ==, 0);
   g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--key-file", file, "--mix", "0.5", "-q",
                             input, out_b, NULL), ==, 0);
-  tree_a = cli_tree_snapshot (out_a, FALSE);
-  tree_b = cli_tree_snapshot (out_b, FALSE);
-  cli_assert_same_tree (tree_a, tree_b);
+  tree_a = veil_test_tree_snapshot (out_a, VEIL_TEST_TREE_FILES, NULL);
+  tree_b = veil_test_tree_snapshot (out_b, VEIL_TEST_TREE_FILES, NULL);
+  veil_test_assert_same_tree (tree_a, tree_b);
 
   /* Key material appears nowhere but in the key file. */
   {

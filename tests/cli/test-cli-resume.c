@@ -49,10 +49,10 @@ static void
 assert_same_dirs (const char *a,
                   const char *b)
 {
-  g_autoptr(GHashTable) tree_a = cli_tree_snapshot (a, FALSE);
-  g_autoptr(GHashTable) tree_b = cli_tree_snapshot (b, FALSE);
+  g_autoptr(GHashTable) tree_a = veil_test_tree_snapshot (a, VEIL_TEST_TREE_FILES, NULL);
+  g_autoptr(GHashTable) tree_b = veil_test_tree_snapshot (b, VEIL_TEST_TREE_FILES, NULL);
 
-  cli_assert_same_tree (tree_a, tree_b);
+  veil_test_assert_same_tree (tree_a, tree_b);
 }
 
 static void

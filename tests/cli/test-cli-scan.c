@@ -46,7 +46,7 @@ test_text (void)
 {
   g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
   g_autofree char *input = make_tree (base);
-  g_autoptr(GHashTable) before = cli_tree_snapshot (input, TRUE);
+  g_autoptr(GHashTable) before = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *out = NULL;
   g_autoptr(GRegex) cat = g_regex_new ("^  cat +4$", G_REGEX_MULTILINE, 0, NULL);
@@ -65,8 +65,8 @@ test_text (void)
   g_assert_nonnull (strstr (out, "“loose.png” is not inside a class folder"));
   g_assert_true (g_utf8_validate (out, -1, NULL));
 
-  after = cli_tree_snapshot (input, TRUE);
-  cli_assert_same_tree (before, after);
+  after = veil_test_tree_snapshot (input, VEIL_TEST_TREE_MTIME, NULL);
+  veil_test_assert_same_tree (before, after);
   veil_test_rm_rf (base);
 }
 

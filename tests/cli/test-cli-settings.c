@@ -214,10 +214,10 @@ test_cancel_hint (void)
                             "--mix", "0.9", "--training-res", "native", "--no-check", "-q", input,
                             clean, NULL), ==, 0);
   {
-    g_autoptr(GHashTable) a = cli_tree_snapshot (clean, FALSE);
-    g_autoptr(GHashTable) b = cli_tree_snapshot (output, FALSE);
+    g_autoptr(GHashTable) a = veil_test_tree_snapshot (clean, VEIL_TEST_TREE_FILES, NULL);
+    g_autoptr(GHashTable) b = veil_test_tree_snapshot (output, VEIL_TEST_TREE_FILES, NULL);
 
-    cli_assert_same_tree (a, b);
+    veil_test_assert_same_tree (a, b);
   }
   veil_test_rm_rf (base);
 }

@@ -25,14 +25,6 @@ int         hostile_wait           (GSubprocess         *process,
                                     char               **out_stdout,
                                     char               **out_stderr);
 
-/* Every entry below @root except the folders named in @excluded (paths relative to @root, a
- * NULL-terminated list, may be NULL): relative path → type, mode and contents (SHA-256 for a
- * file, target for a symlink). Compare two with hostile_assert_same_state(). */
-GHashTable *hostile_state          (const char          *root,
-                                    const char * const  *excluded);
-void        hostile_assert_same_state (GHashTable       *before,
-                                       GHashTable       *after);
-
 /* The contents of the sentinel's private file, secret.txt. */
 #define HOSTILE_SENTINEL_SECRET "top secret: the sentinel's private words\n"
 

@@ -325,10 +325,10 @@ test_non_utf8_class_resume (Fixture       *fixture,
                                  "15", "--training-res", "native", "--resume", fixture->input,
                                  fixture->output, NULL), ==, 0);
   {
-    g_autoptr(GHashTable) a = hostile_state (clean, NULL);
-    g_autoptr(GHashTable) b = hostile_state (fixture->output, NULL);
+    g_autoptr(GHashTable) a = veil_test_tree_snapshot (clean, VEIL_TEST_TREE_ALL, NULL);
+    g_autoptr(GHashTable) b = veil_test_tree_snapshot (fixture->output, VEIL_TEST_TREE_ALL, NULL);
 
-    hostile_assert_same_state (a, b);
+    veil_test_assert_same_tree (a, b);
   }
   assert_no_key_bytes (fixture);
 }
@@ -407,7 +407,7 @@ test_tampered_manifest (Fixture       *fixture,
 
       set_path (json_array_get_object_element (images, 1), members[m], escape);
       write_json (fixture->manifest, root);
-      tampered = hostile_state (fixture->base, NULL);
+      tampered = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL, NULL);
 
       g_assert_cmpint (hostile_run (fixture->home, NULL, &out, &err, "verify", fixture->output,
                                     NULL), ==, 1);
@@ -423,8 +423,8 @@ test_tampered_manifest (Fixture       *fixture,
       hostile_assert_mentions (err, escape);
 
       /* Reading changed nothing anywhere. */
-      after = hostile_state (fixture->base, NULL);
-      hostile_assert_same_state (tampered, after);
+      after = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL, NULL);
+      veil_test_assert_same_tree (tampered, after);
     }
   write_json (fixture->manifest, original);
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, NULL, "verify", fixture->output,
@@ -489,14 +489,14 @@ test_tampered_journal_on_resume (Fixture       *fixture,
   g_assert_cmpint (g_unlink (fixture->manifest), ==, 0);
 
   write_journal (fixture, manifest, escape);
-  before = hostile_state (fixture->base, NULL);
+  before = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL, NULL);
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, &err, "protect", "--key", "k1", "-q",
                                 "--no-check", "--resume", fixture->input, fixture->output, NULL),
                    ==, 1);
   hostile_assert_mentions (err, "veil-manifest.journal");
   hostile_assert_mentions (err, escape);
-  after = hostile_state (fixture->base, NULL);
-  hostile_assert_same_state (before, after);
+  after = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL, NULL);
+  veil_test_assert_same_tree (before, after);
 
   /* The hand-made journal is a valid one: untampered, it resumes. */
   write_journal (fixture, manifest, NULL);
@@ -783,13 +783,13 @@ test_keys_export_no_overwrite (Fixture       *fixture,
   GStatBuf st;
 
   cli_write_file (file, "precious\n", 9);
-  before = hostile_state (fixture->base, output_only);
+  before = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL, output_only);
   g_assert_cmpint (hostile_run (fixture->home, NULL, &out, &err, "keys", "export", "k1", file,
                                 NULL), ==, 1);
   hostile_assert_mentions (err, file);
   hostile_assert_mentions (err, "--force");
-  after = hostile_state (fixture->base, output_only);
-  hostile_assert_same_state (before, after);
+  after = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL, output_only);
+  veil_test_assert_same_tree (before, after);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

@@ -66,15 +66,16 @@ static void
 fixture_freeze (Fixture *fixture)
 {
   g_clear_pointer (&fixture->before, g_hash_table_unref);
-  fixture->before = hostile_state (fixture->base, output_only);
+  fixture->before = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL, output_only);
 }
 
 static void
 assert_outside_unchanged (Fixture *fixture)
 {
-  g_autoptr(GHashTable) after = hostile_state (fixture->base, output_only);
+  g_autoptr(GHashTable) after = veil_test_tree_snapshot (fixture->base, VEIL_TEST_TREE_ALL,
+                                                         output_only);
 
-  hostile_assert_same_state (fixture->before, after);
+  veil_test_assert_same_tree (fixture->before, after);
 }
 
 /* No byte of either key's secret below OUTPUT. */
@@ -418,7 +419,7 @@ test_foreign_shards_and_stray_manifest (Fixture       *fixture,
   cli_write_png (stray_photo, 20, 20, 99);
   cli_write_file (stray_name, "", 0);
   fixture_freeze (fixture);
-  output_before = hostile_state (fixture->output, NULL);
+  output_before = veil_test_tree_snapshot (fixture->output, VEIL_TEST_TREE_ALL, NULL);
 
   g_assert_cmpint (hostile_run (fixture->home, NULL, NULL, &err, "protect", "--key", "k2", "-q",
                                 other, fixture->output, NULL), ==, 1);
@@ -434,8 +435,8 @@ test_foreign_shards_and_stray_manifest (Fixture       *fixture,
                                 fixture->input, stray, NULL), ==, 1);
   hostile_assert_mentions (err, "veil-manifest.shard-1-of-2.json");
   assert_outside_unchanged (fixture);
-  output_after = hostile_state (fixture->output, NULL);
-  hostile_assert_same_state (output_before, output_after);
+  output_after = veil_test_tree_snapshot (fixture->output, VEIL_TEST_TREE_ALL, NULL);
+  veil_test_assert_same_tree (output_before, output_after);
 }
 
 /* Issue 9, item 7: a second export into a locked OUTPUT fails at once, naming the folder;

@@ -214,6 +214,7 @@ test_export_complete (void)
   g_autofree char *output = g_build_filename (tmpdir, "photos-protected", NULL);
   g_autofree char *broken = g_build_filename (input, "cats", "broken.jpg", NULL);
   g_autofree char *small = g_build_filename (input, "birds", "small.png", NULL);
+  g_autofree char *scan = g_build_filename (input, "birds", "scan.tif", NULL);
   g_autofree char *inside = g_build_filename (input, "cats", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) images = NULL;
@@ -231,6 +232,14 @@ test_export_complete (void)
   images = make_dataset (input, 4, 320, 240);
   write_image (small, 64, 64, 99, "png");
   g_ptr_array_add (images, g_strdup ("birds/small.png"));
+  /* A scan of two pages: only the first is protected, and the summary says so. */
+  {
+    g_autoptr(GBytes) pages = veil_test_two_page_tiff (80, 60);
+
+    g_assert_true (g_file_set_contents (scan, g_bytes_get_data (pages, NULL),
+                                        (gssize) g_bytes_get_size (pages), NULL));
+    g_ptr_array_add (images, g_strdup ("birds/scan.tif"));
+  }
   g_assert_true (g_file_set_contents (broken, "\xff\xd8\xff\xe0 truncated", -1, NULL));
   before = checksum_tree (input);
 
@@ -285,9 +294,15 @@ test_export_complete (void)
   /* The summary says what happened, naming the file that failed. */
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export Finished With Problems"));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "cats/broken.jpg"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Changed on the Way"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "birds/scan.tif"));
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "only the first frame or page was "
+                                                          "kept"));
   text = veil_export_dialog_dup_report_text (dialog);
   g_assert_nonnull (strstr (text, "Export complete"));
   g_assert_nonnull (strstr (text, "cats/broken.jpg"));
+  g_assert_nonnull (strstr (text, "Changed on the way: 1 image\n"
+                                  "  birds/scan.tif: only the first frame or page was kept\n"));
   g_assert_nonnull (strstr (text, fingerprint));
   g_clear_pointer (&text, g_free);
 

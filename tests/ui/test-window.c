@@ -437,6 +437,71 @@ test_narrow (Fixture       *f,
                  == f->window->export_button);
 }
 
+/* The row of the About window titled @title, or NULL. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A link row of the About window opens @url. */
+static void
+assert_link (GtkWindow  *about,
+             const char *title,
+             const char *url)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (about), title);
+  GVariant *target;
+
+  g_assert_nonnull (row);
+  g_assert_true (GTK_IS_ACTIONABLE (row));
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row));
+  g_assert_nonnull (target);
+  g_assert_true (g_variant_is_of_type (target, G_VARIANT_TYPE_STRING));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, url);
+}
+
+/* The links lead where the project lives (the metainfo's homepage) and to what is there: the
+ * README's section on what protection does not promise, and the measurements. */
+static void
+assert_about_links (GtkWindow *about)
+{
+  const char *root = g_getenv ("VEIL_SOURCE_ROOT");
+  g_autofree char *metainfo_path = NULL;
+  g_autofree char *readme_path = NULL;
+  g_autofree char *efficacy_path = NULL;
+  g_autofree char *metainfo = NULL;
+  g_autofree char *readme = NULL;
+  g_autofree char *homepage = g_strdup_printf ("<url type=\"homepage\">%s</url>", PACKAGE_URL);
+
+  g_assert_nonnull (root);
+  metainfo_path = g_build_filename (root, "data", APP_ID ".metainfo.xml.in", NULL);
+  readme_path = g_build_filename (root, "README.md", NULL);
+  efficacy_path = g_build_filename (root, "doc", "EFFICACY.md", NULL);
+  g_assert_true (g_file_get_contents (metainfo_path, &metainfo, NULL, NULL));
+  g_assert_nonnull (strstr (metainfo, homepage));
+  g_assert_true (g_file_get_contents (readme_path, &readme, NULL, NULL));
+  /* GitHub's anchor #what-protection-does-not-promise is made from this heading. */
+  g_assert_nonnull (strstr (readme, "\n## What protection does not promise\n"));
+  g_assert_true (g_file_test (efficacy_path, G_FILE_TEST_IS_REGULAR));
+
+  assert_link (about, "What Protection Does and Does Not Do",
+               PACKAGE_URL "#what-protection-does-not-promise");
+  assert_link (about, "How Protection Was Measured", PACKAGE_URL "/blob/main/doc/EFFICACY.md");
+  g_assert_cmpstr (adw_about_window_get_website (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_URL);
+}
+
 static void
 test_about (Fixture       *f,
             gconstpointer  data)
@@ -456,6 +521,7 @@ test_about (Fixture       *f,
   g_assert_nonnull (about);
   /* The method's paper is credited. */
   g_assert_nonnull (strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), "CVPR 2023"));
+  assert_about_links (about);
   gtk_window_destroy (about);
 }
 

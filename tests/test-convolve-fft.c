@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "veil-convolve.h"
-#include "veil-fft.h"
+#include "veil-convolve-fft.h"
 #include "veil-test-util.h"
 
 typedef struct {
@@ -87,8 +87,9 @@ test_against_direct (gconstpointer data)
                                         tc->n_channels, kernel, tc->ksize, tc->ksize, 0,
                                         NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (veil_fft_protect (src, stride, fft, stride, tc->width, tc->height,
-                                   tc->n_channels, kernel, tc->ksize, tc->ksize, 0, NULL, &error));
+  g_assert_true (veil_convolve_fft_protect (src, stride, fft, stride, tc->width, tc->height,
+                                            tc->n_channels, kernel, tc->ksize, tc->ksize, 0,
+                                            NULL, &error));
   g_assert_no_error (error);
   assert_within_one_step (direct, fft, tc->width, tc->height, tc->n_channels, stride);
 }
@@ -112,8 +113,8 @@ test_dark_image (void)
 
   g_assert_true (veil_convolve_protect (src, stride, direct, stride, width, height, 3,
                                         kernel, ksize, ksize, 0, NULL, NULL));
-  g_assert_true (veil_fft_protect (src, stride, fft, stride, width, height, 3,
-                                   kernel, ksize, ksize, 0, NULL, NULL));
+  g_assert_true (veil_convolve_fft_protect (src, stride, fft, stride, width, height, 3,
+                                            kernel, ksize, ksize, 0, NULL, NULL));
   assert_within_one_step (direct, fft, width, height, 3, stride);
 }
 
@@ -128,8 +129,8 @@ test_black (void)
   for (int i = 3; i < stride * height; i += 4)
     src[i] = i % 251;
   memset (dst, 0x5a, (gsize) stride * height);
-  g_assert_true (veil_fft_protect (src, stride, dst, stride, width, height, 4,
-                                   kernel, 21, 21, 0, NULL, NULL));
+  g_assert_true (veil_convolve_fft_protect (src, stride, dst, stride, width, height, 4,
+                                            kernel, 21, 21, 0, NULL, NULL));
   g_assert_cmpmem (dst, (gsize) stride * height, src, (gsize) stride * height);
 }
 
@@ -142,14 +143,15 @@ test_thread_invariance (void)
   g_autofree guint8 *one = g_malloc ((gsize) stride * height);
   int thread_counts[] = { 2, 3, 8 };
 
-  g_assert_true (veil_fft_protect (src, stride, one, stride, width, height, 3,
-                                   kernel, ksize, ksize, 1, NULL, NULL));
+  g_assert_true (veil_convolve_fft_protect (src, stride, one, stride, width, height, 3,
+                                            kernel, ksize, ksize, 1, NULL, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (thread_counts); i++)
     {
       g_autofree guint8 *other = g_malloc ((gsize) stride * height);
 
-      g_assert_true (veil_fft_protect (src, stride, other, stride, width, height, 3,
-                                       kernel, ksize, ksize, thread_counts[i], NULL, NULL));
+      g_assert_true (veil_convolve_fft_protect (src, stride, other, stride, width, height, 3,
+                                                kernel, ksize, ksize, thread_counts[i], NULL,
+                                                NULL));
       g_assert_cmpmem (one, (gsize) stride * height, other, (gsize) stride * height);
     }
 }
@@ -165,8 +167,8 @@ test_cancelled (void)
   g_autoptr(GError) error = NULL;
 
   g_cancellable_cancel (cancellable);
-  g_assert_false (veil_fft_protect (src, stride, dst, stride, width, height, 3,
-                                    kernel, 41, 41, 0, cancellable, &error));
+  g_assert_false (veil_convolve_fft_protect (src, stride, dst, stride, width, height, 3,
+                                             kernel, 41, 41, 0, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
@@ -174,15 +176,16 @@ test_cancelled (void)
 static void
 test_cost (void)
 {
-  double small = veil_fft_protect_cost (1000, 1000, 51, 51);
-  double wide = veil_fft_protect_cost (4000, 1000, 51, 51);
-  double big_kernel = veil_fft_protect_cost (1000, 1000, 301, 301);
+  double small = veil_convolve_fft_protect_cost (1000, 1000, 51, 51);
+  double wide = veil_convolve_fft_protect_cost (4000, 1000, 51, 51);
+  double big_kernel = veil_convolve_fft_protect_cost (1000, 1000, 301, 301);
 
   g_assert_cmpfloat (small, >, 0.0);
   g_assert_cmpfloat (wide, >, 2.5 * small);
   g_assert_cmpfloat (big_kernel, >, small);
-  g_assert_true (isfinite (veil_fft_protect_cost (6000, 4000, VEIL_FFT_KERNEL_MAX,
-                                                  VEIL_FFT_KERNEL_MAX)));
+  g_assert_true (isfinite (veil_convolve_fft_protect_cost (6000, 4000,
+                                                           VEIL_CONVOLVE_FFT_KERNEL_MAX,
+                                                           VEIL_CONVOLVE_FFT_KERNEL_MAX)));
 }
 
 /* The photo normalisation: the FFT backend writes each tile's bytes directly and agrees with the
@@ -209,12 +212,12 @@ test_photo (void)
       g_assert_true (veil_convolve_protect_normalised (src, stride, direct, stride, width,
                                                        height, nc, kernel, ksize, ksize,
                                                        VEIL_NORMALISE_PHOTO, 0, NULL, NULL));
-      g_assert_true (veil_fft_protect_normalised (src, stride, fft, stride, width, height, nc,
-                                                  kernel, ksize, ksize, VEIL_NORMALISE_PHOTO, 2,
-                                                  NULL, NULL));
-      g_assert_true (veil_fft_protect_normalised (src, stride, fft1, stride, width, height, nc,
-                                                  kernel, ksize, ksize, VEIL_NORMALISE_PHOTO, 1,
-                                                  NULL, NULL));
+      g_assert_true (veil_convolve_fft_protect_normalised (src, stride, fft, stride, width,
+                                                           height, nc, kernel, ksize, ksize,
+                                                           VEIL_NORMALISE_PHOTO, 2, NULL, NULL));
+      g_assert_true (veil_convolve_fft_protect_normalised (src, stride, fft1, stride, width,
+                                                           height, nc, kernel, ksize, ksize,
+                                                           VEIL_NORMALISE_PHOTO, 1, NULL, NULL));
       assert_within_one_step (direct, fft, width, height, nc, stride);
       g_assert_cmpmem (fft, (gsize) stride * height, fft1, (gsize) stride * height);
     }
@@ -228,17 +231,17 @@ main (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const Case *tc = &cases[i];
-      g_autofree char *path = g_strdup_printf ("/core/fft/against-direct/%dx%dx%d-k%d",
+      g_autofree char *path = g_strdup_printf ("/core/convolve-fft/against-direct/%dx%dx%d-k%d",
                                                tc->width, tc->height, tc->n_channels, tc->ksize);
 
       g_test_add_data_func (path, tc, test_against_direct);
     }
-  g_test_add_func ("/core/fft/dark-image", test_dark_image);
-  g_test_add_func ("/core/fft/photo", test_photo);
-  g_test_add_func ("/core/fft/black", test_black);
-  g_test_add_func ("/core/fft/thread-invariance", test_thread_invariance);
-  g_test_add_func ("/core/fft/cancelled", test_cancelled);
-  g_test_add_func ("/core/fft/cost", test_cost);
+  g_test_add_func ("/core/convolve-fft/dark-image", test_dark_image);
+  g_test_add_func ("/core/convolve-fft/photo", test_photo);
+  g_test_add_func ("/core/convolve-fft/black", test_black);
+  g_test_add_func ("/core/convolve-fft/thread-invariance", test_thread_invariance);
+  g_test_add_func ("/core/convolve-fft/cancelled", test_cancelled);
+  g_test_add_func ("/core/convolve-fft/cost", test_cost);
 
   return g_test_run ();
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "veil-export"
 
-/* The journal of a running export: a header line with the settings, then one line per finished
- * file, appended as the export goes. It is what --resume reads after a crash, a kill, a
- * cancel or a full disk; the finished export replaces it with veil-manifest.json. */
+/* Writes the journal of a running export: a header line with the settings, then one line per
+ * finished file, appended as the export goes and synced at least once a second. It is what
+ * --resume reads after a crash, a kill, a cancel or a full disk; the finished export replaces
+ * it with veil-manifest.json. The lines themselves are made and read by
+ * veil-manifest-journal-format.c. */
 
 #include "config.h"
 

@@ -11,8 +11,9 @@
 #include "veil-error.h"
 #include "veil-manifest-private.h"
 
-/* The journal: a header line, then one line per finished file appended as the export goes, so
- * that an interrupted export can resume. */
+/* The journal's format: a header line, then one line per finished file appended as the export
+ * goes, so that an interrupted export can resume. This file makes those lines and reads a
+ * journal back; veil-export-journal-writer.c appends them to the file on disk. */
 
 char *
 veil_manifest_journal_header (const VeilManifest *manifest)
