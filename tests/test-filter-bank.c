@@ -204,9 +204,8 @@ test_keyed_filter_vectors (void)
 
       secret_from_hex (json_object_get_string_member (o, "secret"), secret);
       key = veil_key_new_from_secret ("vector", secret, NULL);
-      bank = veil_filter_bank_new_with_derivation (key, &name, 1, k,
-                                                   json_object_get_double_member (o, "pb"), 1,
-                                                   &error);
+      bank = veil_filter_bank_new (key, &name, 1, k, json_object_get_double_member (o, "pb"),
+                                   &error);
       g_assert_no_error (error);
       w = veil_filter_bank_get_filter (bank, 0);
       for (guint j = 0; j < k * k; j++)
@@ -214,107 +213,7 @@ test_keyed_filter_vectors (void)
     }
 }
 
-/* Derivation 2, from doc/filter-derivation.md section 3a (computed with the lab's
- * reimplementation, tools/efficacy/veil_efficacy/banks.py): secret = bytes 0x00 … 0x1f,
- * p_b = 0.3. "cat" keeps the least blurring of its four draws, "dog" the most blurring. */
-typedef struct {
-  const char *name;
-  guint       k;
-  guint32     bits[25];
-} DerivedVector;
-
-static const DerivedVector derived_vectors[] = {
-  { "cat", 3, { 0x3f800000, 0x3d8cbbc0, 0x3e244e7a, 0x3dbfdf18, 0x3e03c716, 0x3e484455,
-                0x3e6bc855, 0x3e63648b, 0x3d294541 } },
-  { "dog", 3, { 0x3e52078c, 0x3e5945a5, 0x3e041d41, 0x3e2251eb, 0x3e971989, 0x3f800000,
-                0x3dbc4f9b, 0x3dabc386, 0x3e8a1cb6 } },
-  { "cat", 5, { 0x3dcf1f5f, 0x3d4b505b, 0x3e124d73, 0x3d090929, 0x3d525c5a, 0x3e38cc53,
-                0x3e49ba51, 0x3e98d2d6, 0x3dff7580, 0x3e1c9766, 0x3dace246, 0x3e989a34,
-                0x3e2e6b68, 0x3e239cdb, 0x3d63b529, 0x3dc278c4, 0x3e89d21c, 0x3e70f068,
-                0x3e3fd4b8, 0x3e33e9fd, 0x3e028ff1, 0x3f800000, 0x3cd27ff2, 0x3dd2e062,
-                0x3b970081 } },
-};
-
-static void
-test_derived_vectors (void)
-{
-  guint8 secret[VEIL_KEY_SECRET_LENGTH];
-  g_autoptr(VeilKey) key = NULL;
-
-  for (guint i = 0; i < sizeof secret; i++)
-    secret[i] = (guint8) i;
-  key = veil_key_new_from_secret ("vector", secret, NULL);
-  for (guint c = 0; c < G_N_ELEMENTS (derived_vectors); c++)
-    {
-      const DerivedVector *v = &derived_vectors[c];
-      g_autoptr(GError) error = NULL;
-      g_autoptr(VeilFilterBank) bank = veil_filter_bank_new_with_derivation (key, &v->name, 1,
-                                                                             v->k, 0.3, 2,
-                                                                             &error);
-      const float *w;
-
-      g_assert_no_error (error);
-      g_assert_cmpuint (veil_filter_bank_get_derivation (bank), ==, 2);
-      w = veil_filter_bank_get_filter (bank, 0);
-      for (guint j = 0; j < v->k * v->k; j++)
-        g_assert_cmphex (float_bits (w[j]), ==, v->bits[j]);
-    }
-}
-
-/* A seed key reproduces the reference whatever derivation is asked for. */
-static void
-test_derivation_seed_unchanged (void)
-{
-  static const char * const names[] = { "airplane", "bird", "cat" };
-  g_autoptr(VeilKey) key = veil_key_new_from_seed (0);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VeilFilterBank) one = veil_filter_bank_new_with_derivation (key, names, 3, 3, 0.3, 1,
-                                                                        &error);
-  g_autoptr(VeilFilterBank) two = veil_filter_bank_new_with_derivation (key, names, 3, 3, 0.3, 2,
-                                                                        &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpmem (veil_filter_bank_get_filter (one, 0), 3 * 9 * sizeof (float),
-                   veil_filter_bank_get_filter (two, 0), 3 * 9 * sizeof (float));
-}
-
-static void
-test_derivation_unknown (void)
-{
-  static const char * const names[] = { "cat" };
-  g_autoptr(VeilKey) key = make_secret_key (4);
-  static const guint unknown[] = { 0, VEIL_FILTER_DERIVATION_LATEST + 1, 255 };
-
-  for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(VeilFilterBank) bank = veil_filter_bank_new_with_derivation (key, names, 1, 3,
-                                                                             0.3, unknown[i],
-                                                                             &error);
-
-      g_assert_null (bank);
-      g_assert_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT);
-    }
-}
-
-/* Properties of the keyed derivations */
-
-static VeilFilterBank *
-make_bank_derived (VeilKey            *key,
-                   const char * const *names,
-                   guint               n,
-                   guint               k,
-                   double              pb,
-                   guint               derivation)
-{
-  g_autoptr(GError) error = NULL;
-  VeilFilterBank *bank = veil_filter_bank_new_with_derivation (key, names, n, k, pb, derivation,
-                                                               &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (bank);
-  return bank;
-}
+/* Properties of the keyed derivation */
 
 static VeilFilterBank *
 make_bank (VeilKey            *key,
@@ -323,7 +222,12 @@ make_bank (VeilKey            *key,
            guint               k,
            double              pb)
 {
-  return make_bank_derived (key, names, n, k, pb, 1);
+  g_autoptr(GError) error = NULL;
+  VeilFilterBank *bank = veil_filter_bank_new (key, names, n, k, pb, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bank);
+  return bank;
 }
 
 static void
@@ -340,16 +244,15 @@ assert_same_filter (const VeilFilterBank *a,
 }
 
 static void
-test_keyed_determinism (gconstpointer data)
+test_keyed_determinism (void)
 {
   static const char * const names[] = { "airplane", "bird", "cat" };
-  guint derivation = GPOINTER_TO_UINT (data);
   g_autoptr(VeilKey) key = make_secret_key (1);
   g_autoptr(VeilKey) same = make_secret_key (1);
   g_autoptr(VeilKey) other = make_secret_key (2);
-  g_autoptr(VeilFilterBank) a = make_bank_derived (key, names, 3, 5, 0.3, derivation);
-  g_autoptr(VeilFilterBank) b = make_bank_derived (same, names, 3, 5, 0.3, derivation);
-  g_autoptr(VeilFilterBank) c = make_bank_derived (other, names, 3, 5, 0.3, derivation);
+  g_autoptr(VeilFilterBank) a = make_bank (key, names, 3, 5, 0.3);
+  g_autoptr(VeilFilterBank) b = make_bank (same, names, 3, 5, 0.3);
+  g_autoptr(VeilFilterBank) c = make_bank (other, names, 3, 5, 0.3);
 
   for (guint i = 0; i < 3; i++)
     {
@@ -363,19 +266,17 @@ test_keyed_determinism (gconstpointer data)
 }
 
 static void
-test_keyed_class_independence (gconstpointer data)
+test_keyed_class_independence (void)
 {
   static const char * const sorted[] = { "airplane", "bird", "cat", "deer" };
   static const char * const reordered[] = { "deer", "cat", "airplane", "bird" };
   static const char * const removed[] = { "bird", "deer" };
   static const char * const added[] = { "aardvark", "airplane", "bird", "cat", "cow", "deer" };
-  guint derivation = GPOINTER_TO_UINT (data);
   g_autoptr(VeilKey) key = make_secret_key (9);
-  g_autoptr(VeilFilterBank) base = make_bank_derived (key, sorted, 4, 7, 0.2, derivation);
-  g_autoptr(VeilFilterBank) b_reordered = make_bank_derived (key, reordered, 4, 7, 0.2,
-                                                             derivation);
-  g_autoptr(VeilFilterBank) b_removed = make_bank_derived (key, removed, 2, 7, 0.2, derivation);
-  g_autoptr(VeilFilterBank) b_added = make_bank_derived (key, added, 6, 7, 0.2, derivation);
+  g_autoptr(VeilFilterBank) base = make_bank (key, sorted, 4, 7, 0.2);
+  g_autoptr(VeilFilterBank) b_reordered = make_bank (key, reordered, 4, 7, 0.2);
+  g_autoptr(VeilFilterBank) b_removed = make_bank (key, removed, 2, 7, 0.2);
+  g_autoptr(VeilFilterBank) b_added = make_bank (key, added, 6, 7, 0.2);
   VeilFilterBank *others[] = { b_reordered, b_removed, b_added };
 
   for (guint o = 0; o < G_N_ELEMENTS (others); o++)
@@ -580,18 +481,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/key-stream/first-block", test_keyed_stream_first_block);
   g_test_add_func ("/core/key-stream/vectors", test_keyed_stream_vectors);
   g_test_add_func ("/core/filter-bank/keyed/vectors", test_keyed_filter_vectors);
-  for (guint d = 1; d <= VEIL_FILTER_DERIVATION_LATEST; d++)
-    {
-      g_autofree char *determinism = g_strdup_printf ("/core/filter-bank/keyed/determinism/%u", d);
-      g_autofree char *independence = g_strdup_printf (
-        "/core/filter-bank/keyed/class-independence/%u", d);
-
-      g_test_add_data_func (determinism, GUINT_TO_POINTER (d), test_keyed_determinism);
-      g_test_add_data_func (independence, GUINT_TO_POINTER (d), test_keyed_class_independence);
-    }
-  g_test_add_func ("/core/filter-bank/derived/vectors", test_derived_vectors);
-  g_test_add_func ("/core/filter-bank/derived/seed-unchanged", test_derivation_seed_unchanged);
-  g_test_add_func ("/core/filter-bank/derived/unknown", test_derivation_unknown);
+  g_test_add_func ("/core/filter-bank/keyed/determinism", test_keyed_determinism);
+  g_test_add_func ("/core/filter-bank/keyed/class-independence", test_keyed_class_independence);
   g_test_add_func ("/core/filter-bank/keyed/pb-scaling", test_keyed_pb_scaling);
   for (guint i = 0; i < G_N_ELEMENTS (shape_cases); i++)
     {

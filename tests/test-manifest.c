@@ -27,7 +27,6 @@ sample_manifest (guint shard_index,
   manifest->mix = 0.5;
   manifest->training_res = 224;
   manifest->keep_detail = TRUE;
-  manifest->filter_derivation = 2;
   manifest->format = VEIL_OUTPUT_FORMAT_PNG;
   manifest->jpeg_quality = 90;
   manifest->copy_other = TRUE;
@@ -89,19 +88,6 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_true (veil_manifest_same_settings (manifest, loaded, &error));
   g_assert_true (loaded->keep_detail);
-  g_assert_cmpuint (loaded->filter_derivation, ==, 2);
-  /* A manifest written before derivations were recorded used derivation 1. */
-  {
-    g_autofree char *old_path = g_build_filename (dir, "old.json", NULL);
-    g_autoptr(GString) old = g_string_new (first);
-    g_autoptr(VeilManifest) old_loaded = NULL;
-
-    g_assert_cmpuint (g_string_replace (old, "\"filter_derivation\" : 2,", "", 0), ==, 1);
-    g_assert_true (g_file_set_contents (old_path, old->str, -1, NULL));
-    old_loaded = veil_manifest_load (old_path, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (old_loaded->filter_derivation, ==, 1);
-  }
   g_assert_cmpuint (loaded->images->len, ==, 3);
   {
     const VeilManifestEntry *entry = g_ptr_array_index (loaded->images, 2);
@@ -374,7 +360,6 @@ static void change_pb (VeilManifest *m) { m->pb = 0.3; }
 static void change_mix (VeilManifest *m) { m->mix = 1.0; }
 static void change_res (VeilManifest *m) { m->training_res = VEIL_TRAINING_RES_NATIVE; }
 static void change_keep_detail (VeilManifest *m) { m->keep_detail = FALSE; }
-static void change_derivation (VeilManifest *m) { m->filter_derivation = 1; }
 static void change_format (VeilManifest *m) { m->format = VEIL_OUTPUT_FORMAT_KEEP; }
 static void change_key (VeilManifest *m) { g_free (m->key_fingerprint);
                                            m->key_fingerprint = g_strdup ("other"); }
@@ -388,7 +373,6 @@ static const SettingCase setting_cases[] = {
   { "fraction protected", change_mix },
   { "training resolution", change_res },
   { "detail-preserving protection", change_keep_detail },
-  { "filter derivation", change_derivation },
   { "output format", change_format },
   { "key", change_key },
   { "class list", change_classes },

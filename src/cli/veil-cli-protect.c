@@ -282,7 +282,6 @@ typedef struct {
   int                quality;
   int                threads;
   int                check_sample;
-  int                filter_derivation;
   gboolean           no_check;
   gboolean           resume;
   gboolean           copy_other;
@@ -321,8 +320,6 @@ parse_args (ProtectArgs   *args,
     { "keep-detail", 0, 0, G_OPTION_ARG_NONE, &args->keep_detail,
       N_("Protect at the training resolution and keep the photo's finer detail untouched"),
       NULL },
-    { "filter-derivation", 0, 0, G_OPTION_ARG_INT, &args->filter_derivation,
-      N_("How a secret key's filters are drawn, 1 or 2 (see the manual)"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &args->format,
       N_("“keep” each image's format (default) or write all as “png”"), N_("FORMAT") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &args->quality,
@@ -386,9 +383,6 @@ validate_args (ProtectArgs        *args,
     return _veil_cli_usage_error ("protect", "%s", error->message);
   if (args->quality < 1 || args->quality > 100)
     return _veil_cli_usage_error ("protect", _("--quality must be from 1 to 100"));
-  if (args->filter_derivation < 1
-      || args->filter_derivation > (int) VEIL_FILTER_DERIVATION_LATEST)
-    return _veil_cli_usage_error ("protect", _("--filter-derivation must be 1 or 2"));
   if (args->check_sample < 1 || args->check_sample > 10000)
     return _veil_cli_usage_error ("protect", _("--check-sample must be from 1 to 10000"));
   if (args->threads < 0 || args->threads > 1024)
@@ -414,7 +408,6 @@ validate_args (ProtectArgs        *args,
   options->format = g_strcmp0 (args->format, "png") == 0 ? VEIL_OUTPUT_FORMAT_PNG
                                                          : VEIL_OUTPUT_FORMAT_KEEP;
   options->jpeg_quality = args->quality;
-  options->filter_derivation = (guint) args->filter_derivation;
   options->n_threads = (guint) args->threads;
   options->resume = args->resume;
   options->copy_other = args->copy_other;
@@ -506,7 +499,6 @@ veil_cli_protect_main (int    argc,
   args.mix = params.mix;
   args.quality = 95;
   args.check_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
-  args.filter_derivation = VEIL_FILTER_DERIVATION_DEFAULT;
   resume_command = format_resume_command (argc, argv);
   if (!parse_args (&args, &argc, &argv))
     return VEIL_CLI_EXIT_USAGE;

@@ -36,7 +36,6 @@ veil_export_options_init (VeilExportOptions *options)
   veil_protect_params_init_defaults (&defaults);
   veil_export_options_set_params (options, &defaults);
   options->format = VEIL_OUTPUT_FORMAT_KEEP;
-  options->filter_derivation = VEIL_FILTER_DERIVATION_DEFAULT;
   options->jpeg_quality = 95;
   options->survival_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;
 }
@@ -114,7 +113,6 @@ new_header (VeilDataset             *dataset,
   manifest->mix = options->mix;
   manifest->training_res = options->training_res;
   manifest->keep_detail = options->keep_detail;
-  manifest->filter_derivation = options->filter_derivation;
   manifest->format = options->format;
   manifest->jpeg_quality = options->jpeg_quality;
   manifest->copy_other = options->copy_other;
@@ -396,15 +394,9 @@ open_run (ExportRun  *run,
   if (!_veil_export_inspect_output (run->output_dir, options, run->manifest, run->manifest_path,
                                     run->journal_path, &run->previous, error))
     return FALSE;
-  /* An export made with an earlier derivation goes on with it: its files already use it. */
-  if (run->previous != NULL)
-    run->manifest->filter_derivation = run->previous->filter_derivation;
-
-  run->bank = veil_filter_bank_new_with_derivation (options->key,
-                                                    veil_dataset_get_class_names (run->dataset),
-                                                    veil_dataset_get_n_classes (run->dataset),
-                                                    options->k, options->pb,
-                                                    run->manifest->filter_derivation, error);
+  run->bank = veil_filter_bank_new (options->key, veil_dataset_get_class_names (run->dataset),
+                                    veil_dataset_get_n_classes (run->dataset), options->k,
+                                    options->pb, error);
   if (run->bank == NULL)
     return FALSE;
 

@@ -24,9 +24,6 @@ typedef struct {
   guint             training_res;
   gboolean          keep_detail;    /* protect at training_res, keep the detail above it
                                      * (veil-detail.h) */
-  guint             filter_derivation; /* how a secret key's filters are drawn,
-                                        * VEIL_FILTER_DERIVATION_DEFAULT by default; a resumed
-                                        * export keeps its manifest's */
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */

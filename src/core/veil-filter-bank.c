@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -14,21 +13,14 @@
 #include "veil-key-stream.h"
 #include "veil-mt19937.h"
 
-/* The derivations are specified in doc/filter-derivation.md; change both together, and only
- * with a new derivation number and context, or every published protected dataset loses its
- * key. */
-#define FILTER_CONTEXT_1 "veil-filter-v1"
-#define FILTER_CONTEXT_2 "veil-filter-v2"
-
-/* Derivation 2: candidates per class, and the frequency grid their blur is measured on. */
-#define CANDIDATES 4
-#define BLUR_GRID  32
+/* The derivation is specified in doc/filter-derivation.md; change both together, and only
+ * with a new context version, or every published protected dataset loses its key. */
+#define FILTER_CONTEXT "veil-filter-v1"
 
 struct _VeilFilterBank {
   gatomicrefcount  ref_count;
   guint            k;
   double           pb;
-  guint            derivation;
   VeilKeyKind      key_kind;
   guint            n_classes;
   char           **class_names;
@@ -36,128 +28,30 @@ struct _VeilFilterBank {
   float           *weights;       /* n_classes × k × k */
 };
 
-static VeilKeyStream *
-new_class_stream (const guint8 *secret,
-                  const char   *context_name,
-                  const char   *class_name,
-                  guint         k)
-{
-  /* context = context_name 0x00 k(1 byte) 0x00 name-bytes */
-  g_autoptr(GByteArray) context = g_byte_array_new ();
-  guint8 zero = 0, k_byte = (guint8) k;
-
-  g_byte_array_append (context, (const guint8 *) context_name, strlen (context_name));
-  g_byte_array_append (context, &zero, 1);
-  g_byte_array_append (context, &k_byte, 1);
-  g_byte_array_append (context, &zero, 1);
-  g_byte_array_append (context, (const guint8 *) class_name, strlen (class_name));
-  return veil_key_stream_new (secret, context->data, context->len);
-}
-
-static void
-draw_filter (VeilKeyStream *stream,
-             guint          k,
-             double         pb,
-             float         *weights)
-{
-  guint kk = k * k;
-
-  /* p_b multiplies the same draws, so moving the slider rescales rather than reshuffles. */
-  for (guint j = 0; j < kk; j++)
-    weights[j] = (float) (veil_key_stream_next_double (stream) * pb);
-  weights[veil_key_stream_next_below (stream, kk)] = 1.0f;
-}
-
-/* 1 − the mean magnitude response on a BLUR_GRID × BLUR_GRID frequency grid, divided by the
- * response at frequency 0: 0 for a filter that does not blur. */
-static double
-filter_blur (const float *weights,
-             guint        k)
-{
-  double cosines[BLUR_GRID], sines[BLUR_GRID];
-  double rows_re[BLUR_GRID * VEIL_KERNEL_SIZE_MAX], rows_im[BLUR_GRID * VEIL_KERNEL_SIZE_MAX];
-  double sum = 0.0, dc = 0.0;
-
-  for (guint i = 0; i < BLUR_GRID; i++)
-    {
-      cosines[i] = cos (2.0 * G_PI * i / BLUR_GRID);
-      sines[i] = sin (2.0 * G_PI * i / BLUR_GRID);
-    }
-  for (guint j = 0; j < k * k; j++)
-    dc += weights[j];
-  /* Along x for every row y, then along y: H(u, v) = Σ w[y][x] e^(−2πi(uy + vx)/G). */
-  for (guint y = 0; y < k; y++)
-    for (guint v = 0; v < BLUR_GRID; v++)
-      {
-        double re = 0.0, im = 0.0;
-
-        for (guint x = 0; x < k; x++)
-          {
-            guint phase = (v * x) % BLUR_GRID;
-
-            re += weights[y * k + x] * cosines[phase];
-            im -= weights[y * k + x] * sines[phase];
-          }
-        rows_re[y * BLUR_GRID + v] = re;
-        rows_im[y * BLUR_GRID + v] = im;
-      }
-  for (guint u = 0; u < BLUR_GRID; u++)
-    for (guint v = 0; v < BLUR_GRID; v++)
-      {
-        double re = 0.0, im = 0.0;
-
-        for (guint y = 0; y < k; y++)
-          {
-            guint phase = (u * y) % BLUR_GRID;
-            double a = rows_re[y * BLUR_GRID + v], b = rows_im[y * BLUR_GRID + v];
-
-            /* (a + ib)(cos − i sin) */
-            re += a * cosines[phase] + b * sines[phase];
-            im += b * cosines[phase] - a * sines[phase];
-          }
-        sum += hypot (re, im);
-      }
-  return 1.0 - sum / (BLUR_GRID * BLUR_GRID) / dc;
-}
-
+/* context = "veil-filter-v1" 0x00 k(1 byte) 0x00 name-bytes */
 static void
 derive_keyed (const guint8 *secret,
-              guint         derivation,
               const char   *class_name,
               guint         k,
               double        pb,
               float        *weights)
 {
+  g_autoptr(GByteArray) context = g_byte_array_new ();
   g_autoptr(VeilKeyStream) stream = NULL;
-  float candidate[VEIL_KERNEL_SIZE_MAX * VEIL_KERNEL_SIZE_MAX];
-  gboolean sharpest;
-  double best = 0.0;
+  guint8 zero = 0, k_byte = (guint8) k;
   guint kk = k * k;
 
-  if (derivation == 1)
-    {
-      stream = new_class_stream (secret, FILTER_CONTEXT_1, class_name, k);
-      draw_filter (stream, k, pb, weights);
-      return;
-    }
+  g_byte_array_append (context, (const guint8 *) FILTER_CONTEXT, strlen (FILTER_CONTEXT));
+  g_byte_array_append (context, &zero, 1);
+  g_byte_array_append (context, &k_byte, 1);
+  g_byte_array_append (context, &zero, 1);
+  g_byte_array_append (context, (const guint8 *) class_name, strlen (class_name));
 
-  /* Each class, on its own, keeps the least or the most blurring of a few draws, so that the
-   * classes of a bank differ more in how much they blur (doc/EFFICACY.md). */
-  stream = new_class_stream (secret, FILTER_CONTEXT_2, class_name, k);
-  sharpest = veil_key_stream_next_below (stream, 2) == 0;
-  for (guint a = 0; a < CANDIDATES; a++)
-    {
-      double blur;
-
-      draw_filter (stream, k, pb, candidate);
-      blur = filter_blur (candidate, k);
-      if (a == 0 || (sharpest ? blur < best : blur > best))
-        {
-          best = blur;
-          memcpy (weights, candidate, kk * sizeof (float));
-        }
-    }
-  explicit_bzero (candidate, sizeof candidate);
+  stream = veil_key_stream_new (secret, context->data, context->len);
+  /* p_b multiplies the same draws, so moving the slider rescales rather than reshuffles. */
+  for (guint j = 0; j < kk; j++)
+    weights[j] = (float) (veil_key_stream_next_double (stream) * pb);
+  weights[veil_key_stream_next_below (stream, kk)] = 1.0f;
 }
 
 static gboolean
@@ -217,19 +111,6 @@ veil_filter_bank_new (VeilKey             *key,
                       double               pb,
                       GError             **error)
 {
-  return veil_filter_bank_new_with_derivation (key, class_names, n_classes, k, pb,
-                                               VEIL_FILTER_DERIVATION_DEFAULT, error);
-}
-
-VeilFilterBank *
-veil_filter_bank_new_with_derivation (VeilKey             *key,
-                                      const char * const  *class_names,
-                                      guint                n_classes,
-                                      guint                k,
-                                      double               pb,
-                                      guint                derivation,
-                                      GError             **error)
-{
   VeilFilterBank *bank;
   guint kk = k * k;
 
@@ -239,19 +120,11 @@ veil_filter_bank_new_with_derivation (VeilKey             *key,
 
   if (!check_arguments (class_names, n_classes, k, pb, error))
     return NULL;
-  if (derivation < 1 || derivation > VEIL_FILTER_DERIVATION_LATEST)
-    {
-      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
-                   _("Unknown filter derivation %u (this Veil knows 1 to %u)"),
-                   derivation, VEIL_FILTER_DERIVATION_LATEST);
-      return NULL;
-    }
 
   bank = g_new0 (VeilFilterBank, 1);
   g_atomic_ref_count_init (&bank->ref_count);
   bank->k = k;
   bank->pb = pb;
-  bank->derivation = derivation;
   bank->key_kind = veil_key_get_kind (key);
   bank->n_classes = n_classes;
   bank->class_names = g_new0 (char *, n_classes + 1);
@@ -278,8 +151,7 @@ veil_filter_bank_new_with_derivation (VeilKey             *key,
       const guint8 *secret = veil_key_get_secret (key);
 
       for (guint i = 0; i < n_classes; i++)
-        derive_keyed (secret, derivation, class_names[i], k, pb,
-                      bank->weights + (gsize) i * kk);
+        derive_keyed (secret, class_names[i], k, pb, bank->weights + (gsize) i * kk);
     }
 
   return bank;
@@ -362,14 +234,6 @@ veil_filter_bank_get_filter (const VeilFilterBank *bank,
   g_return_val_if_fail (class_index < bank->n_classes, NULL);
 
   return bank->weights + (gsize) class_index * bank->k * bank->k;
-}
-
-guint
-veil_filter_bank_get_derivation (const VeilFilterBank *bank)
-{
-  g_return_val_if_fail (bank != NULL, 0);
-
-  return bank->derivation;
 }
 
 VeilKeyKind

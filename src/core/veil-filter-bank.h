@@ -7,12 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* How a secret key's filters are drawn (doc/filter-derivation.md, section 3): 1, the paper's
- * distribution; 2, each class keeps the least or the most blurring of four draws. New exports
- * use the default; an export's manifest records its derivation. */
-#define VEIL_FILTER_DERIVATION_LATEST  2u
-#define VEIL_FILTER_DERIVATION_DEFAULT 1u
-
 /* One k×k filter per class, derived from a key. Build once per (key, classes, k, p_b) and share:
  * the bank is immutable and reference counted, safe to read from many threads.
  *
@@ -28,16 +22,6 @@ VeilFilterBank *veil_filter_bank_new        (VeilKey              *key,
                                              guint                 k,
                                              double                pb,
                                              GError              **error);
-/* The same with a secret key's filters from derivation @derivation (1 … LATEST,
- * doc/filter-derivation.md): an export keeps the derivation it was made with, recorded in its
- * manifest. Seed keys always give the reference's filters. */
-VeilFilterBank *veil_filter_bank_new_with_derivation (VeilKey            *key,
-                                                      const char * const *class_names,
-                                                      guint               n_classes,
-                                                      guint               k,
-                                                      double              pb,
-                                                      guint               derivation,
-                                                      GError            **error);
 VeilFilterBank *veil_filter_bank_ref        (VeilFilterBank       *bank);
 void            veil_filter_bank_unref      (VeilFilterBank       *bank);
 
@@ -49,7 +33,6 @@ const char     *veil_filter_bank_get_class_name (const VeilFilterBank *bank,
 /* -1 when the bank has no class of that name. */
 int             veil_filter_bank_lookup         (const VeilFilterBank *bank,
                                                  const char           *class_name);
-guint           veil_filter_bank_get_derivation (const VeilFilterBank *bank);
 /* The kind of key the filters come from: a seed key's bank reproduces the paper. */
 VeilKeyKind     veil_filter_bank_get_key_kind   (const VeilFilterBank *bank);
 /* k*k float32 weights, row-major (row = y), owned by the bank. */

@@ -209,13 +209,6 @@ _veil_manifest_parse_header (JsonObject   *root,
   /* Absent in manifests written before the option existed: they did not keep detail. */
   manifest->keep_detail = json_object_get_boolean_member_with_default (parameters, "keep_detail",
                                                                        FALSE);
-  /* Absent in manifests written before derivation 2 existed: they used derivation 1. */
-  if (!json_object_has_member (parameters, "filter_derivation"))
-    manifest->filter_derivation = 1;
-  else if (get_int (parameters, "filter_derivation", 1, G_MAXUINT8, &value))
-    manifest->filter_derivation = (guint) value;
-  else
-    return FALSE;
   text = _veil_manifest_get_string (parameters, "format");
   if (g_strcmp0 (text, "png") == 0)
     manifest->format = VEIL_OUTPUT_FORMAT_PNG;

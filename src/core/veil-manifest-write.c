@@ -175,7 +175,6 @@ _veil_manifest_build_header (JsonBuilder        *builder,
     add_int (builder, "training_res", manifest->training_res);
   json_builder_set_member_name (builder, "keep_detail");
   json_builder_add_boolean_value (builder, manifest->keep_detail);
-  add_int (builder, "filter_derivation", manifest->filter_derivation);
   add_string (builder, "format", manifest->format == VEIL_OUTPUT_FORMAT_PNG ? "png" : "keep");
   add_int (builder, "jpeg_quality", manifest->jpeg_quality);
   json_builder_set_member_name (builder, "copy_other");

@@ -79,8 +79,6 @@ veil_manifest_new (void)
 {
   VeilManifest *manifest = g_new0 (VeilManifest, 1);
 
-  manifest->filter_derivation = 1;
-
   manifest->images = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_manifest_entry_free);
   manifest->other = g_ptr_array_new_with_free_func ((GDestroyNotify) veil_manifest_entry_free);
   return manifest;

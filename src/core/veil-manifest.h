@@ -75,7 +75,6 @@ typedef struct {
   double             mix;
   guint              training_res;
   gboolean           keep_detail;  /* detail-preserving protection (veil-detail.h) */
-  guint              filter_derivation; /* veil-filter-bank.h; 1 in manifests without it */
   VeilOutputFormat   format;
   int                jpeg_quality;
   gboolean           copy_other;

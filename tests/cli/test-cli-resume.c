@@ -146,52 +146,6 @@ test_resume_finished (void)
   veil_test_rm_rf (base);
 }
 
-/* An export keeps the filter derivation it was made with: a resume without the option repairs
- * it with the same filters, and check finds them (doc/filter-derivation.md, section 3a). */
-static void
-test_resume_keeps_derivation (void)
-{
-  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
-  g_autofree char *input = make_tree (base, 20);
-  g_autofree char *output = g_build_filename (base, "out", NULL);
-  g_autofree char *reference = g_build_filename (base, "ref", NULL);
-  g_autofree char *first = g_build_filename (base, "first", NULL);
-  g_autofree char *victim = g_build_filename (output, "apple", "p00.png", NULL);
-  g_autofree char *manifest_path = g_build_filename (output, "veil-manifest.json", NULL);
-  g_autofree char *manifest = NULL;
-  g_autofree char *out = NULL;
-
-  g_assert_cmpint (cli_run (base, NULL, NULL, "keygen", "k", NULL), ==, 0);
-  g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--key", "k", "--filter-derivation",
-                            "2", "-q", input, output, NULL), ==, 3);
-  g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--key", "k", "--filter-derivation",
-                            "2", "-q", input, reference, NULL), ==, 3);
-  g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--key", "k", "--filter-derivation",
-                            "1", "-q", input, first, NULL), ==, 3);
-  g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
-  g_assert_nonnull (strstr (manifest, "\"filter_derivation\" : 2"));
-  {
-    g_autofree char *a = g_build_filename (reference, "apple", "p00.png", NULL);
-    g_autofree char *b = g_build_filename (first, "apple", "p00.png", NULL);
-    g_autofree char *data_a = NULL, *data_b = NULL;
-    gsize len_a, len_b;
-
-    /* The two derivations give different filters. */
-    g_assert_true (g_file_get_contents (a, &data_a, &len_a, NULL));
-    g_assert_true (g_file_get_contents (b, &data_b, &len_b, NULL));
-    g_assert_false (len_a == len_b && memcmp (data_a, data_b, len_a) == 0);
-  }
-
-  cli_write_file (victim, "damaged", 7);
-  g_assert_cmpint (cli_run (base, &out, NULL, "protect", "--key", "k", "--filter-derivation",
-                            "1", "-q", "--resume", input, output, NULL), ==, 3);
-  g_assert_nonnull (strstr (out, "Already done by the earlier run: 47"));
-  assert_same_dirs (reference, output);
-  g_assert_cmpint (cli_run (base, NULL, NULL, "check", "--key", "k", "--against", input, output,
-                            NULL), ==, 0);
-  veil_test_rm_rf (base);
-}
-
 static void
 test_shards (void)
 {
@@ -331,7 +285,6 @@ main (int    argc,
 
   g_test_add_func ("/cli/resume/kill", test_kill_and_resume);
   g_test_add_func ("/cli/resume/finished", test_resume_finished);
-  g_test_add_func ("/cli/resume/keeps-derivation", test_resume_keeps_derivation);
   g_test_add_func ("/cli/shard/merge", test_shards);
   g_test_add_func ("/cli/shard/merge-unchecked", test_shards_unchecked);
   g_test_add_func ("/cli/verify/problems", test_verify);

@@ -48,8 +48,9 @@ def _below(values, n):
     return next(v for v in values if v < limit) % n
 
 
-# Derivation 2 (doc/filter-derivation.md, section 3a): each class draws CANDIDATES filters
-# and keeps the least or the most blurring one, so that classes differ more in blur.
+# "Derivation 2", a rule tried and measured (doc/EFFICACY.md; not in Veil, since it did not
+# protect better): each class draws CANDIDATES filters from the stream "veil-filter-v2" and
+# keeps the least or the most blurring one, so that classes differ more in blur.
 CANDIDATES = 4
 BLUR_GRID = 32
 
