@@ -28,14 +28,6 @@ static VeilApplication *app;
 static GtkWindow *window;
 static char *tmpdir;
 
-#define WAIT_UNTIL(expr, seconds)                                                   \
-  G_STMT_START {                                                                    \
-    gint64 _end = g_get_monotonic_time () + (gint64) ((seconds) * G_USEC_PER_SEC);  \
-    while (!(expr) && g_get_monotonic_time () < _end)                               \
-      if (!g_main_context_iteration (NULL, FALSE))                                  \
-        g_usleep (2000);                                                            \
-  } G_STMT_END
-
 /* A smooth picture with some texture, different per seed, so JPEG sizes stay realistic. */
 static void
 write_image (const char *path,
@@ -162,11 +154,10 @@ open_dataset (const char *root)
   VeilDataset *dataset;
 
   veil_window_open_folder (VEIL_WINDOW (window), folder);
-  WAIT_UNTIL ((dataset = veil_window_get_dataset (VEIL_WINDOW (window))) != NULL
-              && g_str_equal (veil_dataset_get_root (dataset), root), 10);
-  g_assert_nonnull (dataset);
-  g_assert_cmpstr (veil_dataset_get_root (dataset), ==, root);
-  ui_test_wait_ms (100);
+  UI_TEST_WAIT_FOR ((dataset = veil_window_get_dataset (VEIL_WINDOW (window))) != NULL
+                    && g_str_equal (veil_dataset_get_root (dataset), root),
+                    UI_TEST_TIMEOUT_S, "the folder to open");
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the dataset page to be drawn");
 }
 
 /* Ctrl+E: the window's export action opens the dialog for the open dataset. */
@@ -176,9 +167,7 @@ open_export_dialog (void)
   GtkWidget *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  WAIT_UNTIL ((dialog = ui_test_find_toplevel (VEIL_TYPE_EXPORT_DIALOG)) != NULL, 5);
-  g_assert_nonnull (dialog);
-  ui_test_wait_ms (50);
+  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
   return VEIL_EXPORT_DIALOG (dialog);
 }
 
@@ -194,7 +183,7 @@ static void
 close_dialog (VeilExportDialog *dialog)
 {
   gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog to close");
 }
 
 static gboolean
@@ -228,6 +217,7 @@ test_export_complete (void)
   g_autofree char *fingerprint = NULL;
   const VeilExportReport *report;
   VeilExportDialog *dialog;
+  guint n_not_surviving = 0;
 
   images = make_dataset (input, 4, 320, 240);
   write_image (small, 64, 64, 99, "png");
@@ -253,8 +243,8 @@ test_export_complete (void)
    * nothing then. */
   g_assert_false (veil_export_dialog_set_output_folder (dialog, inside_file));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "separate folder"));
+  /* The action runs (or refuses) synchronously. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL);
-  ui_test_wait_ms (50);
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==, VEIL_EXPORT_DIALOG_STATE_SETUP);
   g_assert_false (veil_export_dialog_set_output_folder (dialog, input_file));
   g_assert_false (veil_export_dialog_set_output_folder (dialog, parent_file));
@@ -266,7 +256,7 @@ test_export_complete (void)
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export test"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
+  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 
@@ -291,8 +281,17 @@ test_export_complete (void)
     g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   }
 
-  /* The summary says what happened, naming the file that failed. */
-  g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export Finished With Problems"));
+  /* The summary says what happened, naming the file that failed. A class that would not stay
+   * protected takes the headline (smooth synthetic pictures may lose their pattern in a
+   * scraper's shrink, depending on the key this run made): it must say what the report found
+   * either way. */
+  veil_survival_report_get_verdict (veil_export_report_get_survival (report), NULL,
+                                    &n_not_surviving);
+  g_test_message ("%u classes would not stay protected", n_not_surviving);
+  if (n_not_surviving == 0)
+    g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export Finished With Problems"));
+  else
+    g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Would Not Stay Protected"));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "cats/broken.jpg"));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Changed on the Way"));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "birds/scan.tif"));
@@ -307,8 +306,9 @@ test_export_complete (void)
   g_clear_pointer (&text, g_free);
 
   /* The survival check follows and lands in the summary and the report. */
-  WAIT_UNTIL (ui_test_shows_text (GTK_WIDGET (dialog), "birds")
-              && !ui_test_shows_text (GTK_WIDGET (dialog), "Checking…"), 20);
+  UI_TEST_WAIT_FOR (ui_test_shows_text (GTK_WIDGET (dialog), "birds")
+                    && !ui_test_shows_text (GTK_WIDGET (dialog), "Checking…"),
+                    UI_TEST_TIMEOUT_S, "the survival check in the summary");
   text = veil_export_dialog_dup_report_text (dialog);
   g_assert_nonnull (strstr (text, "Will the protection survive training?"));
 
@@ -321,13 +321,12 @@ test_export_complete (void)
     GtkWidget *chooser;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.save-report", NULL));
-    WAIT_UNTIL ((chooser = ui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL, 15);
-    g_assert_nonnull (chooser);
-    WAIT_UNTIL (chooser_points_at (GTK_FILE_CHOOSER (chooser), report_path), 15);
-    g_assert_true (chooser_points_at (GTK_FILE_CHOOSER (chooser), report_path));
-    ui_test_wait_ms (200);
+    chooser = ui_test_wait_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, "the file chooser");
+    UI_TEST_WAIT_FOR (chooser_points_at (GTK_FILE_CHOOSER (chooser), report_path),
+                      UI_TEST_TIMEOUT_S, "the chooser to point at the report's default path");
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-    WAIT_UNTIL (g_file_test (report_path, G_FILE_TEST_EXISTS), 15);
+    UI_TEST_WAIT_FOR (g_file_test (report_path, G_FILE_TEST_EXISTS), UI_TEST_TIMEOUT_S,
+                      "the saved report");
     g_assert_true (g_file_get_contents (report_path, &saved, NULL, NULL));
     g_assert_cmpstr (saved, ==, text);
   }
@@ -361,7 +360,7 @@ test_export_complete (void)
     g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
     g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "already holds a finished export"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-    WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
+    UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
     g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                       VEIL_EXPORT_DIALOG_STATE_COMPLETE);
     report = veil_export_dialog_get_report (dialog);
@@ -396,7 +395,7 @@ export_and_cancel (VeilExportDialog *dialog,
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
   handler = g_signal_connect (dialog, "notify::n-done", G_CALLBACK (cancel_when_started), NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
+  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
   g_signal_handler_disconnect (dialog, handler);
 
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
@@ -457,7 +456,7 @@ test_cancel_resume (void)
   dialog = open_export_dialog ();
   export_and_cancel (dialog, output);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.resume", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
+  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
   report = veil_export_dialog_get_report (dialog);
@@ -481,7 +480,7 @@ test_cancel_resume (void)
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out2_file));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Unfinished Export in This Folder"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  WAIT_UNTIL (!is_running_or_setup (dialog), 90); /* a loaded machine is slow */
+  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
   report = veil_export_dialog_get_report (dialog);
@@ -564,7 +563,7 @@ main (int argc, char **argv)
     }
 
   window = GTK_WINDOW (ui_test_start_app (&app));
-  ui_test_wait_ms (200);
+  ui_test_wait_mapped (GTK_WIDGET (window), "the main window");
 
   g_test_add_func ("/ui/export/complete", test_export_complete);
   g_test_add_func ("/ui/export/cancel-resume", test_cancel_resume);

@@ -48,6 +48,62 @@ ui_test_find_toplevel (GType type)
   return NULL;
 }
 
+static void
+count_paint (GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  guint *n_paints = user_data;
+
+  (*n_paints)++;
+}
+
+void
+ui_test_wait_frames (GtkWidget  *widget,
+                     guint       n_frames,
+                     const char *what)
+{
+  g_autoptr(GdkFrameClock) clock = NULL;
+  guint n_paints = 0;
+  gulong handler;
+
+  UI_TEST_WAIT_FOR (gtk_widget_get_mapped (widget), UI_TEST_TIMEOUT_S, what);
+  clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint), &n_paints);
+  for (guint i = 0; i < n_frames; i++)
+    {
+      gtk_widget_queue_draw (widget);
+      UI_TEST_WAIT_FOR (n_paints > i, UI_TEST_TIMEOUT_S, what);
+    }
+  g_signal_handler_disconnect (clock, handler);
+}
+
+void
+ui_test_wait_mapped (GtkWidget  *window,
+                     const char *what)
+{
+  /* Mapped is not yet drawn: a frame lays the window out first. Until then its widgets have
+   * no allocation, and what a test does to them is not what a person could do. */
+  ui_test_wait_frames (window, 1, what);
+}
+
+GtkWidget *
+ui_test_wait_toplevel (GType       type,
+                       const char *what)
+{
+  GtkWidget *window;
+
+  UI_TEST_WAIT_FOR ((window = ui_test_find_toplevel (type)) != NULL, UI_TEST_TIMEOUT_S, what);
+  ui_test_wait_mapped (window, what);
+  return window;
+}
+
+void
+ui_test_wait_no_toplevel (GType       type,
+                          const char *what)
+{
+  UI_TEST_WAIT_FOR (ui_test_find_toplevel (type) == NULL, UI_TEST_TIMEOUT_S, what);
+}
+
 GtkWidget *
 ui_test_find_descendant (GtkWidget *widget,
                          GType      type)
@@ -189,7 +245,7 @@ ui_test_wait_preview (VeilWindow *window)
 {
   /* Let a debounce start before asking whether anything is pending. */
   ui_test_wait_ms (10);
-  ui_test_wait_until (preview_ready, window, 20000, "the preview");
+  ui_test_wait_until (preview_ready, window, UI_TEST_TIMEOUT_S * 1000, "the preview");
 }
 
 static gboolean
@@ -207,11 +263,11 @@ ui_test_open_and_wait (VeilWindow *window,
   g_autoptr(GFile) folder = g_file_new_for_path (path);
 
   veil_window_open_folder (window, folder);
-  ui_test_wait_until (dataset_open, window, 10000, "the folder to open");
+  ui_test_wait_until (dataset_open, window, UI_TEST_TIMEOUT_S * 1000, "the folder to open");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "dataset");
   ui_test_wait_preview (window);
   /* The view reaches its final size a few frames later, and the decode may follow it. */
-  ui_test_wait_ms (250);
+  ui_test_wait_frames (GTK_WIDGET (window), 3, "the dataset page to be laid out");
   ui_test_wait_preview (window);
 }
 

@@ -8,6 +8,25 @@
 
 G_BEGIN_DECLS
 
+/* How long a test waits for something the application does asynchronously: generous, because
+ * CI runs on a loaded 2-core machine, and a wait ends as soon as its condition holds. */
+#define UI_TEST_TIMEOUT_S 60
+
+/* Iterates the main context until @expr holds; fails the test naming @what after @seconds.
+ * Checks of asynchronous work wait with this (or ui_test_wait_until), never for a fixed
+ * time. */
+#define UI_TEST_WAIT_FOR(expr, seconds, what)                                         \
+  G_STMT_START {                                                                      \
+    gint64 _ui_end = g_get_monotonic_time () + (gint64) ((seconds) * G_USEC_PER_SEC); \
+    while (!(expr))                                                                   \
+      {                                                                               \
+        if (g_get_monotonic_time () > _ui_end)                                        \
+          g_error ("Timed out after %d s waiting for %s", (int) (seconds), (what));   \
+        if (!g_main_context_iteration (NULL, FALSE))                                  \
+          g_usleep (1000);                                                            \
+      }                                                                               \
+  } G_STMT_END
+
 /* Starts the real application (registered on the test's private bus) and returns its window. */
 VeilWindow *ui_test_start_app       (VeilApplication **app_out);
 /* Iterates the main context until @cond returns TRUE; fails the test after @timeout_ms. */
@@ -22,6 +41,20 @@ void        ui_test_wait_ms         (guint        ms);
 char       *ui_test_make_private_home (const char *name_template);
 /* The first visible toplevel of @type, or NULL. */
 GtkWidget  *ui_test_find_toplevel   (GType        type);
+/* Waits until a toplevel of @type is mapped and laid out (its first frame drawn), and returns
+ * it: a test drives a window only once it is on screen, as a person would. */
+GtkWidget  *ui_test_wait_toplevel   (GType        type,
+                                     const char  *what);
+/* Waits until @widget is mapped, then for @n_frames frames to be drawn. */
+void        ui_test_wait_frames     (GtkWidget   *widget,
+                                     guint        n_frames,
+                                     const char  *what);
+/* Waits until @window is mapped and laid out. */
+void        ui_test_wait_mapped     (GtkWidget   *window,
+                                     const char  *what);
+/* Waits until no visible toplevel of @type is left. */
+void        ui_test_wait_no_toplevel (GType       type,
+                                      const char *what);
 /* @widget or its first descendant of @type, or NULL. */
 GtkWidget  *ui_test_find_descendant (GtkWidget   *widget,
                                      GType        type);
