@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "veil-error.h"
+#include "veil-paths.h"
 #include "veil-export-private.h"
 
 /* The journal reaches the disk at least once a second: a crash loses at most that much work. */
@@ -28,14 +28,7 @@ journal_fail (VeilExportJournal  *journal,
               int                 saved_errno,
               GError            **error)
 {
-  g_autofree char *display = g_filename_display_name (journal->path);
-
-  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
-    g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE,
-                 _("Could not write “%s”: the disk is full"), display);
-  else
-    g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not write “%s”: %s"), display,
-                 g_strerror (saved_errno));
+  veil_paths_set_write_error (error, journal->path, saved_errno);
   return FALSE;
 }
 
@@ -104,20 +97,9 @@ _veil_export_journal_append (VeilExportJournal        *journal,
                              GError                  **error)
 {
   g_autofree char *line = veil_manifest_journal_entry (entry);
-  const char *p = line;
-  gsize left = strlen (line);
 
-  while (left > 0)
-    {
-      gssize n = write (journal->fd, p, left);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return journal_fail (journal, errno, error);
-      p += n;
-      left -= (gsize) n;
-    }
+  if (!veil_paths_write_all (journal->fd, line, strlen (line)))
+    return journal_fail (journal, errno, error);
   if (g_get_monotonic_time () - journal->last_sync >= JOURNAL_SYNC_INTERVAL_US)
     return _veil_export_journal_sync (journal, error);
   return TRUE;

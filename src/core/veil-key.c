@@ -19,6 +19,7 @@
 
 #include "veil-confined.h"
 #include "veil-error.h"
+#include "veil-paths.h"
 #include "veil-key.h"
 
 #define KEY_GROUP "Veil Key"
@@ -345,29 +346,6 @@ secret_to_hex (const guint8 *secret)
   return hex;
 }
 
-static gboolean
-write_all (int          fd,
-           const char  *data,
-           gsize        len,
-           int         *out_errno)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          *out_errno = errno;
-          return FALSE;
-        }
-      data += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
 /* The whole file text, secret included; the caller wipes it. */
 static char *
 key_to_text (const VeilKey *key)
@@ -465,8 +443,11 @@ save_key (const VeilKey  *key,
     }
 
   text = key_to_text (key);
-  if (!write_all (fd, text, strlen (text), &saved_errno))
-    goto out;
+  if (!veil_paths_write_all (fd, text, strlen (text)))
+    {
+      saved_errno = errno;
+      goto out;
+    }
   if (fsync (fd) != 0)
     {
       saved_errno = errno;

@@ -3,12 +3,14 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
 #include "veil-error.h"
+#include "veil-paths.h"
 #include "veil-manifest-private.h"
 
 /* Writing a manifest: JSON with numbers in their shortest exact form, saved durably. */
@@ -485,8 +487,7 @@ veil_manifest_save (VeilManifest *manifest,
 
       /* GLib's message names the temporary file; a person wants the manifest named. */
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
-        g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE,
-                     _("Could not write “%s”: the disk is full"), display);
+        veil_paths_set_write_error (error, path, ENOSPC);
       else
         g_set_error (error, VEIL_ERROR, VEIL_ERROR_WRITE, _("Could not write “%s”: %s"), display,
                      local_error->message);

@@ -246,10 +246,10 @@ veil_paths_output_name (GHashTable *stems,
   return g_strconcat (stem, ".", new_extension, NULL);
 }
 
-static void
-set_write_error (GError    **error,
-                 const char *path,
-                 int         saved_errno)
+void
+veil_paths_set_write_error (GError    **error,
+                            const char *path,
+                            int         saved_errno)
 {
   g_autofree char *display = g_filename_display_name (path);
 
@@ -261,14 +261,16 @@ set_write_error (GError    **error,
                  _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
 }
 
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         len)
+gboolean
+veil_paths_write_all (int         fd,
+                      const void *data,
+                      gsize       len)
 {
+  const guint8 *next = data;
+
   while (len > 0)
     {
-      gssize n = write (fd, data, MIN (len, (gsize) G_MAXSSIZE));
+      gssize n = write (fd, next, MIN (len, (gsize) G_MAXSSIZE));
 
       if (n < 0)
         {
@@ -276,7 +278,7 @@ write_all (int           fd,
             continue;
           return FALSE;
         }
-      data += n;
+      next += n;
       len -= (gsize) n;
     }
   return TRUE;
@@ -295,7 +297,7 @@ set_create_error (GError    **error,
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                  _("Could not write “%s”: %s"), display, g_strerror (saved_errno));
   else
-    set_write_error (error, relative_path, saved_errno);
+    veil_paths_set_write_error (error, relative_path, saved_errno);
 }
 
 /* A file being written below the output folder: a hidden temporary file created with O_EXCL in
@@ -332,7 +334,7 @@ atomic_file_open (AtomicFile  *file,
     {
       if (g_mkdir_with_parents (root, 0755) != 0)
         {
-          set_write_error (error, root, errno);
+          veil_paths_set_write_error (error, root, errno);
           return FALSE;
         }
       root_fd = veil_confined_open_root (root, &local_error);
@@ -402,7 +404,7 @@ atomic_file_commit (AtomicFile  *file,
   file->fd = -1;
   if (close (fd) != 0)
     {
-      set_write_error (error, file->relative_path, errno);
+      veil_paths_set_write_error (error, file->relative_path, errno);
       atomic_file_abandon (file);
       return FALSE;
     }
@@ -436,9 +438,9 @@ veil_paths_write_atomic (const char  *root,
     return FALSE;
 
   data = g_bytes_get_data (contents, &len);
-  if (!write_all (file.fd, data, len))
+  if (!veil_paths_write_all (file.fd, data, len))
     {
-      set_write_error (error, relative_path, errno);
+      veil_paths_set_write_error (error, relative_path, errno);
       atomic_file_abandon (&file);
       return FALSE;
     }
@@ -578,9 +580,9 @@ veil_paths_copy_atomic (int            source_fd,
           atomic_file_abandon (&file);
           return FALSE;
         }
-      if (!write_all (file.fd, buffer, (gsize) n))
+      if (!veil_paths_write_all (file.fd, buffer, (gsize) n))
         {
-          set_write_error (error, relative_path, errno);
+          veil_paths_set_write_error (error, relative_path, errno);
           atomic_file_abandon (&file);
           return FALSE;
         }
@@ -718,7 +720,7 @@ veil_paths_remove_at (const char  *root,
     return FALSE;
   result = unlinkat (dir_fd, name, 0);
   if (result != 0)
-    set_write_error (error, relative_path, errno);
+    veil_paths_set_write_error (error, relative_path, errno);
   close (dir_fd);
   return result == 0;
 }
@@ -759,7 +761,7 @@ veil_paths_sync_tree (const char  *root,
   fd = g_open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (fd < 0 || syncfs (fd) != 0)
     {
-      set_write_error (error, root, errno);
+      veil_paths_set_write_error (error, root, errno);
       if (fd >= 0)
         close (fd);
       return FALSE;

@@ -46,6 +46,16 @@ char     *veil_paths_output_name      (GHashTable  *stems,
                                        const char  *relative_path,
                                        const char  *new_extension);
 
+/* Writes all @len bytes of @data to @fd, again after EINTR; FALSE with errno set otherwise. */
+gboolean  veil_paths_write_all        (int          fd,
+                                       const void  *data,
+                                       gsize        len);
+/* Sets a VEIL_ERROR_WRITE naming @path (a file name in the file system's encoding) for
+ * @saved_errno: "the disk is full" for ENOSPC and EDQUOT, else the system's words. */
+void      veil_paths_set_write_error  (GError     **error,
+                                       const char  *path,
+                                       int          saved_errno);
+
 /* The mode of every file the export writes (less the umask); a copied file is never more
  * readable than its source. */
 #define VEIL_PATHS_OUTPUT_MODE 0644
