@@ -16,6 +16,7 @@ struct _VeilKeyManager
   VeilKeyList          *key_list;
   GSettings            *settings;
   AdwToast             *toast;      /* the one on screen, if any (not owned) */
+  gint64                toast_shown_at; /* monotonic time it was added */
   GtkFileChooserNative *chooser;   /* the open import/export chooser, if any */
   char                 *export_name;
   /* Never shown: the group's "none of these" member, so that every key row is a radio button
@@ -40,13 +41,33 @@ on_toast_dismissed_cb (AdwToast       *t,
     self->toast = NULL;
 }
 
+/* libadwaita 1.2 frees a toast's record when its hide animation ends but leaves its show
+ * animation pointing at it: a toast dismissed before it has fully appeared (its show animation
+ * takes up to 500 ms) crashes the app when that animation ends. Dismiss only after that. */
+#define TOAST_APPEAR_MS 600
+
+static gboolean
+dismiss_later_cb (gpointer user_data)
+{
+  adw_toast_dismiss (ADW_TOAST (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 /* Drops the message on screen: it answered an earlier action, and must not come back later
  * over a dialog (a queued toast reappears once the one above it goes). */
 static void
 dismiss_toast (VeilKeyManager *self)
 {
-  if (self->toast != NULL)
+  gint64 shown_ms;
+
+  if (self->toast == NULL)
+    return;
+  shown_ms = (g_get_monotonic_time () - self->toast_shown_at) / 1000;
+  if (shown_ms >= TOAST_APPEAR_MS)
     adw_toast_dismiss (self->toast);
+  else
+    g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (TOAST_APPEAR_MS - shown_ms),
+                        dismiss_later_cb, g_object_ref (self->toast), g_object_unref);
   self->toast = NULL;
 }
 
@@ -69,6 +90,7 @@ toast (VeilKeyManager *self,
   adw_toast_set_timeout (t, 6);
   g_signal_connect_object (t, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
   self->toast = t;
+  self->toast_shown_at = g_get_monotonic_time ();
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), t);
 }
 

@@ -39,6 +39,9 @@ save_window (VeilWindow *window,
 
   g_assert_cmpint (width, >, 600);
   g_assert_cmpint (height, >, 400);
+  /* Laid out and drawn first: a restyled widget waiting for its allocation cannot be
+   * snapshotted (GTK warns, and warnings are fatal here). */
+  ui_test_wait_frames (widget, 2, "the window to be drawn before its screenshot");
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -93,21 +96,19 @@ test_screenshots (void)
   _veil_window_select_image (window, IMAGE_INDEX);
   ui_test_wait_preview (window);
   g_assert_cmpuint (veil_image_item_get_class_index (window->selected_image), ==, CLASS_INDEX);
-  ui_test_wait_until (thumbnails_done, NULL, 20000, "the thumbnails");
-  ui_test_wait_ms (300);
+  ui_test_wait_until (thumbnails_done, NULL, UI_TEST_TIMEOUT_S * 1000, "the thumbnails");
 
   dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                           "screenshots", NULL);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  ui_test_wait_ms (300);
+  UI_TEST_WAIT_FOR (!adw_style_manager_get_dark (style), UI_TEST_TIMEOUT_S, "the light style");
   light = g_build_filename (dir, "veil-light.png", NULL);
   save_window (window, light);
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  ui_test_wait_ms (300);
-  g_assert_true (adw_style_manager_get_dark (style));
+  UI_TEST_WAIT_FOR (adw_style_manager_get_dark (style), UI_TEST_TIMEOUT_S, "the dark style");
   dark = g_build_filename (dir, "veil-dark.png", NULL);
   save_window (window, dark);
 

@@ -89,7 +89,7 @@ press (GtkButton *button)
 
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
   gtk_widget_activate (GTK_WIDGET (button));
-  ui_test_wait_until (is_true, &clicked, 5000, "the button's click");
+  ui_test_wait_until (is_true, &clicked, UI_TEST_TIMEOUT_S * 1000, "the button's click");
   g_signal_handler_disconnect (button, id);
 }
 
@@ -116,7 +116,7 @@ flip (GtkSwitch *sw)
 
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (sw)));
   g_assert_true (gtk_widget_activate (GTK_WIDGET (sw)));
-  ui_test_wait_until (flipped, &state, 5000, "the switch to flip");
+  ui_test_wait_until (flipped, &state, UI_TEST_TIMEOUT_S * 1000, "the switch to flip");
 }
 
 static void
@@ -146,11 +146,7 @@ open_export_dialog (void)
   GtkWidget *dialog = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  for (guint i = 0; i < 500 && (dialog = ui_test_find_toplevel (VEIL_TYPE_EXPORT_DIALOG)) == NULL;
-       i++)
-    ui_test_wait_ms (10);
-  g_assert_nonnull (dialog);
-  ui_test_wait_ms (20);
+  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
   return VEIL_EXPORT_DIALOG (dialog);
 }
 
@@ -182,7 +178,7 @@ export_and_check (gboolean applies,
   adw_combo_row_set_selected (dialog->format_row, png ? 1 : 0);
   g_assert_true (veil_export_dialog_set_output_folder (dialog, folder));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  ui_test_wait_until (export_finished, dialog, 100000, "the export");
+  ui_test_wait_until (export_finished, dialog, 100000, "the export to end");
   g_assert_cmpint (veil_export_dialog_get_state (dialog), ==, VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 
   g_assert_true (json_parser_load_from_file (parser, manifest, &error));
@@ -193,7 +189,7 @@ export_and_check (gboolean applies,
   g_assert_cmpint (json_object_get_boolean_member (parameters, "keep_detail"), ==, applies);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_wait_ms (20);
+  ui_test_wait_no_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog to close");
   return output;
 }
 
@@ -205,7 +201,7 @@ dialog_shows (gboolean applies)
 
   g_assert_cmpstr (gtk_label_get_label (dialog->detail_label), ==, shown);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_wait_ms (20);
+  ui_test_wait_no_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog to close");
 }
 
 /* ---- One step -------------------------------------------------------------------------- */
@@ -219,12 +215,15 @@ check_step (const char *what,
   GtkSwitch *sw = DETAIL_SWITCH;
   const char *reason = "Not with “Native”";
 
+  g_autofree char *step = g_strdup_printf ("the panel to show step “%s”", what);
+
   g_test_message ("step: %s", what);
-  ui_test_wait_ms (20);
-  g_assert_cmpint (g_settings_get_boolean (settings, "keep-detail"), ==, chosen);
-  g_assert_cmpint (gtk_switch_get_active (sw), ==, chosen);
-  g_assert_cmpint (gtk_widget_is_sensitive (GTK_WIDGET (sw)), ==, usable);
-  g_assert_cmpint (ui_test_shows_text (GTK_WIDGET (window->adjust_panel), reason), ==, !usable);
+  /* Setting, switch and its reason follow each other through notifications: wait for all. */
+  UI_TEST_WAIT_FOR (g_settings_get_boolean (settings, "keep-detail") == chosen
+                    && gtk_switch_get_active (sw) == chosen
+                    && gtk_widget_is_sensitive (GTK_WIDGET (sw)) == usable
+                    && ui_test_shows_text (GTK_WIDGET (window->adjust_panel), reason) == !usable,
+                    UI_TEST_TIMEOUT_S, step);
   dialog_shows (chosen && usable);
 }
 
@@ -481,7 +480,7 @@ main (int    argc,
   ensure_key ();
   ui_test_open_and_wait (window, samples);
   adw_flap_set_reveal_flap (window->flap, TRUE);
-  ui_test_wait_ms (100);
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");
 
   g_test_add_func ("/ui/keep-detail/switch-then-preset", test_switch_then_preset);
   g_test_add_func ("/ui/keep-detail/preset-then-switch", test_preset_then_switch);

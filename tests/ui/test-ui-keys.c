@@ -27,14 +27,6 @@ static GtkWindow *window;
 static char *tmpdir;
 
 /* Runs the main loop until @expr holds or @seconds pass. */
-#define WAIT_UNTIL(expr, seconds)                                                   \
-  G_STMT_START {                                                                    \
-    gint64 _end = g_get_monotonic_time () + (gint64) ((seconds) * G_USEC_PER_SEC);  \
-    while (!(expr) && g_get_monotonic_time () < _end)                               \
-      if (!g_main_context_iteration (NULL, FALSE))                                  \
-        g_usleep (2000);                                                            \
-  } G_STMT_END
-
 static char *
 keys_dir (void)
 {
@@ -64,9 +56,7 @@ open_manager (void)
   /* Ctrl+K goes through app.keys; the key chooser's "Manage Keys…" calls the same function. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "keys"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "keys", NULL);
-  WAIT_UNTIL ((manager = ui_test_find_toplevel (VEIL_TYPE_KEY_MANAGER)) != NULL, 5);
-  g_assert_nonnull (manager);
-  ui_test_wait_ms (100);
+  manager = ui_test_wait_toplevel (VEIL_TYPE_KEY_MANAGER, "the key manager");
   return VEIL_KEY_MANAGER (manager);
 }
 
@@ -75,9 +65,7 @@ wait_for_message_dialog (void)
 {
   GtkWidget *dialog;
 
-  WAIT_UNTIL ((dialog = ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5);
-  g_assert_nonnull (dialog);
-  ui_test_wait_ms (50);
+  dialog = ui_test_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG, "a message dialog");
   return ADW_MESSAGE_DIALOG (dialog);
 }
 
@@ -87,7 +75,7 @@ answer (AdwMessageDialog *dialog,
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (ADW_TYPE_MESSAGE_DIALOG, "the message dialog to close");
 }
 
 static void
@@ -98,8 +86,8 @@ create_key_in_ui (VeilKeyManager *manager,
 
   g_assert_nonnull (entry_row);
   gtk_editable_set_text (GTK_EDITABLE (entry_row), name);
+  /* The key is made (or refused, with a toast) before "apply" returns. */
   g_signal_emit_by_name (entry_row, "apply");
-  ui_test_wait_ms (100);
 }
 
 static char *
@@ -177,8 +165,7 @@ test_create_delete (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.copy-fingerprint",
                                                "s", "Studio portraits"));
     gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text_cb, &read);
-    WAIT_UNTIL (read.done, 5);
-    g_assert_true (read.done);
+    UI_TEST_WAIT_FOR (read.done, UI_TEST_TIMEOUT_S, "the clipboard's text");
     g_assert_cmpstr (read.text, ==, veil_key_item_get_fingerprint (item));
     g_free (read.text);
     g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "Fingerprint copied"));
@@ -206,7 +193,7 @@ test_create_delete (void)
   g_assert_true (ui_test_shows_text (chooser, "No Key"));
 
   gtk_window_destroy (GTK_WINDOW (manager));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_KEY_MANAGER, "the key manager to close");
 }
 
 static void
@@ -262,7 +249,7 @@ test_export_import (void)
   g_assert_true (veil_key_list_delete (keys, "Backed up", &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (manager));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_KEY_MANAGER, "the key manager to close");
 }
 
 static void
@@ -310,7 +297,7 @@ test_rename_and_damaged (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (damaged, 0600), ==, 0);
   gtk_window_destroy (GTK_WINDOW (manager));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_KEY_MANAGER, "the key manager to close");
   manager = open_manager ();
   g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "damaged.key"));
   g_assert_nonnull (veil_key_list_find (keys, "New name"));
@@ -322,7 +309,10 @@ test_rename_and_damaged (void)
 
     g_settings_set_uint (settings, "seed", 1234);
     g_settings_set_boolean (settings, "use-seed", TRUE);
-    ui_test_wait_ms (50);
+    UI_TEST_WAIT_FOR (ui_test_shows_text (ui_test_find_descendant (GTK_WIDGET (window),
+                                                                   VEIL_TYPE_KEY_CHOOSER),
+                                          "Seed"),
+                      UI_TEST_TIMEOUT_S, "the key chooser to show the seed");
     key = veil_key_list_dup_active_key (keys);
     g_assert_nonnull (key);
     g_assert_cmpint (veil_key_get_kind (key), ==, VEIL_KEY_KIND_SEED);
@@ -336,7 +326,7 @@ test_rename_and_damaged (void)
   g_assert_true (veil_key_list_delete (keys, "New name", &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (manager));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_KEY_MANAGER, "the key manager to close");
 }
 
 /* A second key of the same name: a short message that fits, the field marked until the name
@@ -360,8 +350,8 @@ test_duplicate_and_date (void)
   g_assert_false (gtk_widget_has_css_class (entry_row, "error"));
 
   create_key_in_ui (manager, "Twice");
-  ui_test_wait_ms (300);
-  g_assert_true (ui_test_shows_text (GTK_WIDGET (manager), "A key named “Twice” already exists"));
+  UI_TEST_WAIT_FOR (ui_test_shows_text (GTK_WIDGET (manager), "A key named “Twice” already exists"),
+                    UI_TEST_TIMEOUT_S, "the message that the key exists");
   /* Not the key folder's path, which no toast can show whole. */
   g_assert_false (ui_test_shows_text (GTK_WIDGET (manager), dir));
   g_assert_true (gtk_widget_has_css_class (entry_row, "error"));
@@ -374,7 +364,11 @@ test_duplicate_and_date (void)
   create_key_in_ui (manager, "Twice");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "keys.delete", "s", "Twice"));
   dialog = wait_for_message_dialog ();
-  ui_test_wait_ms (1500);
+  /* The message on screen goes (its animation takes as long as a loaded machine needs), and
+   * none queued behind it comes back while the dialog is up. */
+  UI_TEST_WAIT_FOR (!ui_test_shows_text (GTK_WIDGET (manager), "already exists"),
+                    UI_TEST_TIMEOUT_S, "the message to go when the dialog opens");
+  ui_test_wait_ms (1000);
   g_assert_false (ui_test_shows_text (GTK_WIDGET (manager), "already exists"));
   answer (dialog, "cancel");
   ui_test_wait_ms (500);
@@ -383,7 +377,7 @@ test_duplicate_and_date (void)
   g_assert_true (veil_key_list_delete (keys, "Twice", &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (manager));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_KEY_MANAGER, "the key manager to close");
 }
 
 int
@@ -405,7 +399,7 @@ main (int argc, char **argv)
     }
 
   window = GTK_WINDOW (ui_test_start_app (&app));
-  ui_test_wait_ms (200);
+  ui_test_wait_mapped (GTK_WIDGET (window), "the main window");
 
   g_test_add_func ("/ui/keys/create-delete", test_create_delete);
   g_test_add_func ("/ui/keys/export-import", test_export_import);

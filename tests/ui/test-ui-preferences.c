@@ -17,14 +17,6 @@
 static VeilApplication *app;
 static GtkWindow *window;
 
-#define WAIT_UNTIL(expr, seconds)                                                   \
-  G_STMT_START {                                                                    \
-    gint64 _end = g_get_monotonic_time () + (gint64) ((seconds) * G_USEC_PER_SEC);  \
-    while (!(expr) && g_get_monotonic_time () < _end)                               \
-      if (!g_main_context_iteration (NULL, FALSE))                                  \
-        g_usleep (2000);                                                            \
-  } G_STMT_END
-
 /* The first row of @type under @widget whose title is @title. */
 static GtkWidget *
 find_row (GtkWidget  *widget,
@@ -94,9 +86,7 @@ test_bindings (void)
   /* Ctrl+, */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  WAIT_UNTIL ((prefs = ui_test_find_toplevel (VEIL_TYPE_PREFERENCES_WINDOW)) != NULL, 5);
-  g_assert_nonnull (prefs);
-  ui_test_wait_ms (100);
+  prefs = ui_test_wait_toplevel (VEIL_TYPE_PREFERENCES_WINDOW, "the preferences window");
 
   resolution = ADW_COMBO_ROW (find_row (prefs, ADW_TYPE_COMBO_ROW, "Assumed Training Size"));
   format = ADW_COMBO_ROW (find_row (prefs, ADW_TYPE_COMBO_ROW, "Format"));
@@ -144,21 +134,21 @@ test_bindings (void)
 
   adw_combo_row_set_selected (format, find_item (format, "PNG"));
   assert_format (settings, "png");
-  ui_test_wait_ms (50);
   /* JPEG quality means nothing when everything is written as PNG. */
-  g_assert_false (gtk_widget_get_sensitive (quality_row));
+  UI_TEST_WAIT_FOR (!gtk_widget_get_sensitive (quality_row), UI_TEST_TIMEOUT_S,
+                    "JPEG quality to be greyed out");
   adw_combo_row_set_selected (format, find_item (format, "Same as the original"));
   assert_format (settings, "keep");
-  ui_test_wait_ms (50);
-  g_assert_true (gtk_widget_get_sensitive (quality_row));
+  UI_TEST_WAIT_FOR (gtk_widget_get_sensitive (quality_row), UI_TEST_TIMEOUT_S,
+                    "JPEG quality to be available again");
 
   gtk_spin_button_set_value (quality, 80);
   g_assert_cmpint (g_settings_get_int (settings, "jpeg-quality"), ==, 80);
 
   /* A value set elsewhere shows as "Custom" with its size, and stays. */
   g_settings_set_int (settings, "training-resolution", 300);
-  ui_test_wait_ms (50);
-  g_assert_cmpstr (selected_label (resolution), ==, "Custom");
+  UI_TEST_WAIT_FOR (g_strcmp0 (selected_label (resolution), "Custom") == 0, UI_TEST_TIMEOUT_S,
+                    "the training size to show Custom");
   g_assert_true (gtk_widget_get_visible (custom_row));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (custom_spin), ==, 300);
   g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 300);
@@ -172,7 +162,9 @@ test_bindings (void)
   g_assert_cmpint (g_settings_get_int (settings, "training-resolution"), ==, 640);
   g_settings_set_string (settings, "output-format", "png");
   g_settings_set_int (settings, "jpeg-quality", 70);
-  ui_test_wait_ms (50);
+  UI_TEST_WAIT_FOR (g_strcmp0 (selected_label (format), "PNG") == 0
+                    && gtk_spin_button_get_value_as_int (quality) == 70, UI_TEST_TIMEOUT_S,
+                    "the format and quality set elsewhere to show");
   g_assert_cmpstr (selected_label (format), ==, "PNG");
   g_assert_cmpint (gtk_spin_button_get_value_as_int (quality), ==, 70);
 
@@ -180,7 +172,7 @@ test_bindings (void)
   g_settings_reset (settings, "output-format");
   g_settings_reset (settings, "jpeg-quality");
   gtk_window_destroy (GTK_WINDOW (prefs));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_PREFERENCES_WINDOW, "the preferences window to close");
 }
 
 int
@@ -198,7 +190,7 @@ main (int argc, char **argv)
     }
 
   window = GTK_WINDOW (ui_test_start_app (&app));
-  ui_test_wait_ms (200);
+  ui_test_wait_mapped (GTK_WIDGET (window), "the main window");
 
   g_test_add_func ("/ui/preferences/bindings", test_bindings);
 

@@ -89,7 +89,7 @@ press (GtkButton *button)
 
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   gtk_widget_activate (GTK_WIDGET (button));
-  ui_test_wait_until (is_true, &clicked, 5000, "the button's click");
+  ui_test_wait_until (is_true, &clicked, UI_TEST_TIMEOUT_S * 1000, "the button's click");
   g_signal_handler_disconnect (button, id);
 }
 
@@ -191,11 +191,7 @@ open_export_dialog (void)
   GtkWidget *dialog = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  for (guint i = 0; i < 500 && (dialog = ui_test_find_toplevel (VEIL_TYPE_EXPORT_DIALOG)) == NULL;
-       i++)
-    ui_test_wait_ms (10);
-  g_assert_nonnull (dialog);
-  ui_test_wait_ms (20);
+  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
   return VEIL_EXPORT_DIALOG (dialog);
 }
 
@@ -203,7 +199,7 @@ static void
 close_export_dialog (VeilExportDialog *dialog)
 {
   gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_wait_ms (20);
+  ui_test_wait_no_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog to close");
 }
 
 /* The export dialog lists exactly what the panel shows. */
@@ -503,7 +499,7 @@ main (int    argc,
   ensure_key ();
   ui_test_open_and_wait (window, samples);
   adw_flap_set_reveal_flap (window->flap, TRUE);
-  ui_test_wait_ms (100);
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");
 
   g_test_add_func ("/ui/settings/preset-then-controls", test_preset_then_controls);
   g_test_add_func ("/ui/settings/controls-around-presets", test_controls_around_presets);

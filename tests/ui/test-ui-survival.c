@@ -28,14 +28,6 @@ static VeilApplication *app;
 static GtkWindow *window;
 static char *tmpdir;
 
-#define WAIT_UNTIL(expr, seconds)                                                   \
-  G_STMT_START {                                                                    \
-    gint64 _end = g_get_monotonic_time () + (gint64) ((seconds) * G_USEC_PER_SEC);  \
-    while (!(expr) && g_get_monotonic_time () < _end)                               \
-      if (!g_main_context_iteration (NULL, FALSE))                                  \
-        g_usleep (2000);                                                            \
-  } G_STMT_END
-
 /* Smooth and large: a native 3×3 filter on it is gone once shrunk to 224 px. */
 static void
 write_smooth (const char *path,
@@ -227,8 +219,8 @@ save_screenshot (GtkWidget  *widget,
   g_autoptr(GdkTexture) texture = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  gtk_widget_queue_draw (widget);
-  ui_test_wait_ms (1500);
+  /* Laid out and drawn first: a widget waiting for its allocation cannot be snapshotted. */
+  ui_test_wait_frames (widget, 2, "the window to be drawn before its screenshot");
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -262,20 +254,21 @@ test_failure_is_headline (void)
   g_settings_set_double (settings, "mix", 1.0);
   ensure_key ();
   veil_window_open_folder (VEIL_WINDOW (window), folder);
-  WAIT_UNTIL (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
-              && g_str_equal (veil_dataset_get_root (veil_window_get_dataset (VEIL_WINDOW (window))),
-                              input), 10);
-  ui_test_wait_ms (100);
+  UI_TEST_WAIT_FOR (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
+                    && g_str_equal (veil_dataset_get_root (veil_window_get_dataset (
+                                      VEIL_WINDOW (window))), input),
+                    UI_TEST_TIMEOUT_S, "the folder to open");
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the dataset page to be drawn");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  WAIT_UNTIL ((dialog = ui_test_find_toplevel (VEIL_TYPE_EXPORT_DIALOG)) != NULL, 5);
-  g_assert_nonnull (dialog);
+  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
   g_assert_true (veil_export_dialog_set_output_folder (VEIL_EXPORT_DIALOG (dialog), out_file));
   g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
-  WAIT_UNTIL (!is_running_or_setup (VEIL_EXPORT_DIALOG (dialog)), 60);
+  UI_TEST_WAIT_FOR (!is_running_or_setup (VEIL_EXPORT_DIALOG (dialog)), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (VEIL_EXPORT_DIALOG (dialog)), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
-  ui_test_wait_ms (200);
+  /* maps_text() reads what is mapped: the summary page once its crossfade has drawn. */
+  ui_test_wait_frames (dialog, 2, "the summary to be drawn");
 
   /* The record: boats washed out, the others pass. */
   g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
@@ -308,7 +301,7 @@ test_failure_is_headline (void)
 
   save_screenshot (dialog, "export-survival-failed.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog to close");
 }
 
 static gboolean
@@ -383,7 +376,7 @@ test_model_view_is_checked_shrink (void)
   g_settings_set_boolean (settings, "model-view", TRUE);
   ensure_key ();
   ui_test_open_and_wait (win, input);
-  ui_test_wait_until (model_view_ready, win, 10000, "the model view");
+  ui_test_wait_until (model_view_ready, win, UI_TEST_TIMEOUT_S * 1000, "the model view");
 
   /* The export of the same folder with the same settings, as the survival check reads it. */
   key = veil_key_list_dup_active_key (veil_key_list_get_default ());
@@ -433,7 +426,7 @@ main (int argc, char **argv)
     }
 
   window = GTK_WINDOW (ui_test_start_app (&app));
-  ui_test_wait_ms (200);
+  ui_test_wait_mapped (GTK_WIDGET (window), "the main window");
 
   g_test_add_func ("/ui/survival/failure-is-headline", test_failure_is_headline);
   g_test_add_func ("/ui/survival/model-view-is-checked-shrink",

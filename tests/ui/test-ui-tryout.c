@@ -26,12 +26,6 @@ static VeilWindow *window;
 static char *home;
 
 static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static gboolean
 scan_finished (gpointer data)
 {
   VeilWindow *w = data;
@@ -45,7 +39,7 @@ open_folder (const char *path)
   g_autoptr(GFile) folder = g_file_new_for_path (path);
 
   veil_window_open_folder (window, folder);
-  ui_test_wait_until (scan_finished, window, 10000, "the scan");
+  ui_test_wait_until (scan_finished, window, UI_TEST_TIMEOUT_S * 1000, "the scan");
 }
 
 /* ---- A new folder ------------------------------------------------------------------------ */
@@ -178,11 +172,7 @@ open_export_dialog (void)
   GtkWidget *dialog = NULL;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  for (guint i = 0; i < 500 && (dialog = ui_test_find_toplevel (VEIL_TYPE_EXPORT_DIALOG)) == NULL;
-       i++)
-    ui_test_wait_ms (10);
-  g_assert_nonnull (dialog);
-  ui_test_wait_ms (20);
+  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
   return VEIL_EXPORT_DIALOG (dialog);
 }
 
@@ -202,7 +192,7 @@ export_to (VeilExportDialog *dialog,
 
   g_assert_true (veil_export_dialog_set_output_folder (dialog, folder));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  ui_test_wait_until (export_finished, dialog, 60000, "the export");
+  ui_test_wait_until (export_finished, dialog, 90000, "the export");
   g_assert_cmpint (veil_export_dialog_get_state (dialog), ==, VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 }
 
@@ -262,7 +252,7 @@ test_export_dialog (void)
     g_assert_true (veil_export_dialog_set_output_folder (dialog, folder));
     id = g_signal_connect (dialog, "notify::n-done", G_CALLBACK (on_n_done_cb), NULL);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-    ui_test_wait_until (export_finished, dialog, 60000, "the export to stop");
+    ui_test_wait_until (export_finished, dialog, 90000, "the export to stop");
     g_signal_handler_disconnect (dialog, id);
   }
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -352,23 +342,17 @@ test_class_hover (void)
 
   move = g_strdup_printf ("mousemove %d %d", wx + (int) (point.x + sx), wy + (int) (point.y + sy));
   g_assert_true (run_xdotool ("mousemove 1 1", NULL));
-  ui_test_wait_ms (100);
   g_assert_true (run_xdotool (move, NULL));
-  ui_test_wait_ms (600);
+  /* The pointer is over the row (GTK says so), and resting there a while selects nothing. */
+  UI_TEST_WAIT_FOR (gtk_widget_get_state_flags (row) & GTK_STATE_FLAG_PRELIGHT,
+                    UI_TEST_TIMEOUT_S, "the pointer to be over the third class");
+  ui_test_wait_ms (500);
   g_assert_cmpuint (gtk_single_selection_get_selected (window->class_selection), ==, 0);
 
   /* A click selects it. */
   g_assert_true (run_xdotool ("click 1", NULL));
-  {
-    gboolean selected = FALSE;
-
-    for (guint i = 0; i < 100 && !selected; i++)
-      {
-        ui_test_wait_ms (10);
-        selected = gtk_single_selection_get_selected (window->class_selection) == 2;
-      }
-    g_assert_true (is_true (&selected));
-  }
+  UI_TEST_WAIT_FOR (gtk_single_selection_get_selected (window->class_selection) == 2,
+                    UI_TEST_TIMEOUT_S, "the click to select the third class");
   veil_test_rm_rf (input);
 }
 
@@ -380,18 +364,16 @@ test_narrow (void)
   g_autofree char *input = ui_test_make_dataset (2, 1, 64, 48);
   GtkWidget *chooser = gtk_widget_get_first_child (GTK_WIDGET (window->key_chooser_box));
   GtkWidget *title = GTK_WIDGET (window->window_title);
-  gboolean folded = FALSE;
 
   ui_test_open_and_wait (window, input);
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
-  for (guint i = 0; i < 300 && !folded; i++)
-    {
-      ui_test_wait_ms (10);
-      folded = adw_leaflet_get_folded (window->leaflet);
-    }
-  g_assert_true (folded);
+  UI_TEST_WAIT_FOR (adw_leaflet_get_folded (window->leaflet), UI_TEST_TIMEOUT_S,
+                    "the narrow window to fold");
   adw_leaflet_set_visible_child (window->leaflet, window->content);
-  ui_test_wait_ms (500);
+  UI_TEST_WAIT_FOR (!adw_leaflet_get_child_transition_running (window->leaflet)
+                    && gtk_widget_get_mapped (title) && gtk_widget_get_mapped (chooser),
+                    UI_TEST_TIMEOUT_S, "the content page to come in");
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the narrow window to be laid out");
 
   g_assert_true (gtk_widget_get_mapped (title));
   g_assert_cmpint (gtk_widget_get_width (title), >=, 40);
@@ -402,13 +384,10 @@ test_narrow (void)
 
   /* Wide again: the name is back. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  for (guint i = 0; i < 300 && folded; i++)
-    {
-      ui_test_wait_ms (10);
-      folded = adw_leaflet_get_folded (window->leaflet);
-    }
-  ui_test_wait_ms (200);
-  g_assert_true (ui_test_shows_text (chooser, "Tryout"));
+  UI_TEST_WAIT_FOR (!adw_leaflet_get_folded (window->leaflet), UI_TEST_TIMEOUT_S,
+                    "the wide window to unfold");
+  UI_TEST_WAIT_FOR (ui_test_shows_text (chooser, "Tryout"), UI_TEST_TIMEOUT_S,
+                    "the key's name to come back");
   veil_test_rm_rf (input);
 }
 
@@ -440,7 +419,7 @@ main (int    argc,
   window = ui_test_start_app (&app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   ensure_key ();
-  ui_test_wait_ms (200);
+  ui_test_wait_mapped (GTK_WIDGET (window), "the main window");
 
   g_test_add_func ("/ui/tryout/new-folder", test_new_folder);
   g_test_add_func ("/ui/tryout/wrong-layout", test_wrong_layout);

@@ -25,6 +25,7 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->window = ui_test_start_app (&f->app);
+  ui_test_wait_mapped (GTK_WIDGET (f->window), "the main window");
   f->settings = g_settings_new (APP_ID);
   /* The test images are small: use the photographic preset with a training size below them so
    * the enlarged-filter path runs, and a visible strength. */
@@ -41,7 +42,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  ui_test_wait_ms (50);
+  ui_test_wait_no_toplevel (VEIL_TYPE_WINDOW, "the main window to close");
   g_clear_object (&f->app);
   g_clear_object (&f->settings);
   veil_test_rm_rf (f->dataset);
@@ -178,7 +179,6 @@ test_zoom (Fixture       *f,
            gconstpointer  data)
 {
   ui_test_open_and_wait (f->window, f->dataset);
-  ui_test_wait_ms (50);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.zoom-100", NULL);
   g_assert_cmpfloat_with_epsilon (veil_compare_view_get_effective_zoom (f->window->compare_view),
@@ -197,15 +197,12 @@ test_not_a_dataset (Fixture       *f,
   g_autofree char *dir = veil_test_make_tmpdir ("veil-ui-flat-XXXXXX");
   g_autofree char *file = g_build_filename (dir, "loose.png", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   g_assert_true (g_file_set_contents (file, "not really", -1, NULL));
   veil_window_open_folder (f->window, folder);
-  while (g_strcmp0 (gtk_stack_get_visible_child_name (f->window->main_stack), "not-dataset") != 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  UI_TEST_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (f->window->main_stack),
+                               "not-dataset") == 0,
+                    UI_TEST_TIMEOUT_S, "the page saying the folder is not a dataset");
   g_assert_null (f->window->dataset);
   veil_test_rm_rf (dir);
 }
@@ -245,7 +242,7 @@ test_broken_image (Fixture       *f,
   _veil_window_select_image (f->window, 4);
   g_assert_cmpstr (veil_image_item_get_display_name (f->window->selected_image), ==,
                    "zz-broken.png");
-  ui_test_wait_until (compare_shows_error, f->window, 10000, "the preview error");
+  ui_test_wait_until (compare_shows_error, f->window, UI_TEST_TIMEOUT_S * 1000, "the preview error");
   g_object_get (f->window->compare_status, "description", &description, NULL);
   g_assert_nonnull (strstr (description, "zz-broken.png"));
 
@@ -315,7 +312,7 @@ test_drop_folder (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "start");
 
   g_assert_true (emit_drop (target, folder));
-  ui_test_wait_until (dataset_is_open, f->window, 10000, "the dropped folder to open");
+  ui_test_wait_until (dataset_is_open, f->window, UI_TEST_TIMEOUT_S * 1000, "the dropped folder to open");
   g_assert_cmpstr (veil_dataset_get_root (f->window->dataset), ==, f->dataset);
   g_assert_cmpuint (veil_dataset_get_n_classes (f->window->dataset), ==, 3);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "dataset");
@@ -343,8 +340,8 @@ test_skipped_files (Fixture       *f,
 
   gtk_menu_button_popup (f->window->skipped_button);
   popover = GTK_WIDGET (gtk_menu_button_get_popover (f->window->skipped_button));
-  ui_test_wait_ms (100);
-  g_assert_true (gtk_widget_get_visible (popover));
+  UI_TEST_WAIT_FOR (gtk_widget_get_mapped (popover), UI_TEST_TIMEOUT_S,
+                    "the skipped files' popover");
   for (row = gtk_widget_get_first_child (GTK_WIDGET (f->window->skipped_list)); row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
@@ -393,7 +390,10 @@ test_narrow (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
   ui_test_open_and_wait (f->window, f->dataset);
   /* The window reaches its size a few frames after the first map. */
-  ui_test_wait_ms (300);
+  UI_TEST_WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (f->window->leaflet)) <= 360
+                    && adw_leaflet_get_folded (f->window->leaflet)
+                    && adw_flap_get_folded (f->window->flap),
+                    UI_TEST_TIMEOUT_S, "the narrow window to fold");
   log_min_width (gtk_widget_get_first_child (f->window->content), "content header");
   log_min_width (GTK_WIDGET (f->window->flap), "flap");
   /* The window's own width includes its resize borders; what a person sees is the leaflet. */
@@ -421,16 +421,19 @@ test_narrow (Fixture       *f,
   g_assert_true (adw_leaflet_get_visible_child (f->window->leaflet) == f->window->content);
   ui_test_wait_preview (f->window);
   gtk_widget_activate (f->window->adjust_button);
-  ui_test_wait_ms (400);
-  g_assert_true (adw_flap_get_reveal_flap (f->window->flap));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->adjust_panel)));
+  /* A button activated from the keyboard clicks a moment later; the panel then slides in. */
+  UI_TEST_WAIT_FOR (adw_flap_get_reveal_flap (f->window->flap)
+                    && gtk_widget_get_mapped (GTK_WIDGET (f->window->adjust_panel)),
+                    UI_TEST_TIMEOUT_S, "the settings panel to open");
+  ui_test_wait_frames (GTK_WIDGET (f->window), 2, "the settings panel to be laid out");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window->adjust_panel)), <=, 360);
 
   /* Wide again: nothing stays folded. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1240, 780);
-  ui_test_wait_ms (300);
-  g_assert_false (adw_leaflet_get_folded (f->window->leaflet));
-  g_assert_false (adw_flap_get_folded (f->window->flap));
+  UI_TEST_WAIT_FOR (!adw_leaflet_get_folded (f->window->leaflet)
+                    && !adw_flap_get_folded (f->window->flap),
+                    UI_TEST_TIMEOUT_S, "the wide window to unfold");
+  ui_test_wait_frames (GTK_WIDGET (f->window), 2, "the wide window to be laid out");
   g_assert_true (adw_squeezer_get_visible_child (f->window->compare_squeezer)
                  == gtk_widget_get_first_child (GTK_WIDGET (f->window->compare_squeezer)));
   g_assert_true (adw_squeezer_get_visible_child (f->window->export_squeezer)
@@ -506,19 +509,10 @@ static void
 test_about (Fixture       *f,
             gconstpointer  data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
   GtkWindow *about = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "about", NULL);
-  ui_test_wait_ms (100);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_ABOUT_WINDOW (window))
-        about = window;
-    }
-  g_assert_nonnull (about);
+  about = GTK_WINDOW (ui_test_wait_toplevel (ADW_TYPE_ABOUT_WINDOW, "the About window"));
   /* The method's paper is credited. */
   g_assert_nonnull (strstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), "CVPR 2023"));
   assert_about_links (about);
@@ -705,7 +699,7 @@ test_model_view (Fixture       *f,
   g_settings_set_int (f->settings, "training-resolution", 224);
   g_settings_set_boolean (f->settings, "model-view", TRUE);
   ui_test_open_and_wait (f->window, photos);
-  ui_test_wait_until (preview_has_model_size, f, 10000, "the model view");
+  ui_test_wait_until (preview_has_model_size, f, UI_TEST_TIMEOUT_S * 1000, "the model view");
   veil_compare_view_get_pane_size (view, &pane_width, &pane_height);
   g_test_message ("pane %d × %d, stacked %d", pane_width, pane_height,
                   veil_compare_view_get_stacked (view));
@@ -829,7 +823,7 @@ standalone_init (Standalone *s,
   gtk_window_set_resizable (s->window, FALSE);
   gtk_window_set_child (s->window, GTK_WIDGET (s->view));
   gtk_window_present (s->window);
-  ui_test_wait_until (standalone_allocated, s, 5000, "the compare view's size");
+  ui_test_wait_until (standalone_allocated, s, UI_TEST_TIMEOUT_S * 1000, "the compare view's size");
 }
 
 typedef struct

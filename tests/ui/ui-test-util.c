@@ -14,10 +14,12 @@ ui_test_wait_ms (guint ms)
 {
   gint64 end = g_get_monotonic_time () + ms * 1000;
 
-  /* Handle everything pending; sleep only when there is nothing to do. */
-  while (g_get_monotonic_time () < end)
+  /* Handle everything pending, at least once even when the process was descheduled past
+   * @ms; sleep only when there is nothing to do. */
+  do
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (2000);
+  while (g_get_monotonic_time () < end);
 }
 
 char *
