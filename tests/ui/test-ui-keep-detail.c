@@ -35,28 +35,11 @@ static guint n_exports;
 /* ---- The panel's controls, found as a person sees them ---------------------------------- */
 
 static GtkWidget *
-find_nth (GtkWidget *widget,
-          GType      type,
-          guint     *n)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (*n)-- == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_nth (child, type, n);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 panel_widget (GType type,
               guint n)
 {
-  GtkWidget *found = find_nth (GTK_WIDGET (window->adjust_panel), type, &n);
+  GtkWidget *found = ui_test_find_nth_descendant (GTK_WIDGET (window->adjust_panel), type,
+                                                  n);
 
   g_assert_nonnull (found);
   return found;

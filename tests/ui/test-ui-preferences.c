@@ -17,25 +17,6 @@
 static VeilApplication *app;
 static GtkWindow *window;
 
-/* The first row of @type under @widget whose title is @title. */
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          GType       type,
-          const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_row (c, type, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The label of the combo row's selected item. */
 static const char *
 selected_label (AdwComboRow *row)
@@ -88,14 +69,15 @@ test_bindings (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   prefs = ui_test_wait_toplevel (VEIL_TYPE_PREFERENCES_WINDOW, "the preferences window");
 
-  resolution = ADW_COMBO_ROW (find_row (prefs, ADW_TYPE_COMBO_ROW, "Assumed Training Size"));
-  format = ADW_COMBO_ROW (find_row (prefs, ADW_TYPE_COMBO_ROW, "Format"));
-  quality_row = find_row (prefs, ADW_TYPE_ACTION_ROW, "JPEG Quality");
+  resolution = ADW_COMBO_ROW (ui_test_find_row (prefs, ADW_TYPE_COMBO_ROW,
+                                                "Assumed Training Size"));
+  format = ADW_COMBO_ROW (ui_test_find_row (prefs, ADW_TYPE_COMBO_ROW, "Format"));
+  quality_row = ui_test_find_row (prefs, ADW_TYPE_ACTION_ROW, "JPEG Quality");
   g_assert_nonnull (resolution);
   g_assert_nonnull (format);
   g_assert_nonnull (quality_row);
   quality = GTK_SPIN_BUTTON (ui_test_find_descendant (quality_row, GTK_TYPE_SPIN_BUTTON));
-  custom_row = find_row (prefs, ADW_TYPE_ACTION_ROW, "Custom Size");
+  custom_row = ui_test_find_row (prefs, ADW_TYPE_ACTION_ROW, "Custom Size");
   g_assert_nonnull (custom_row);
   custom_spin = GTK_SPIN_BUTTON (ui_test_find_descendant (custom_row, GTK_TYPE_SPIN_BUTTON));
   g_assert_false (gtk_widget_get_visible (custom_row));

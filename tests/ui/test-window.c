@@ -440,31 +440,13 @@ test_narrow (Fixture       *f,
                  == f->window->export_button);
 }
 
-/* The row of the About window titled @title, or NULL. */
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_row (c, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A link row of the About window opens @url. */
 static void
 assert_link (GtkWindow  *about,
              const char *title,
              const char *url)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (about), title);
+  GtkWidget *row = ui_test_find_row (GTK_WIDGET (about), ADW_TYPE_PREFERENCES_ROW, title);
   GVariant *target;
 
   g_assert_nonnull (row);

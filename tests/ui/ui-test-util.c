@@ -122,6 +122,49 @@ ui_test_find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_nth (GtkWidget *widget,
+          GType      type,
+          guint     *n)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (*n)-- == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_nth (c, type, n);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+ui_test_find_nth_descendant (GtkWidget *widget,
+                             GType      type,
+                             guint      n)
+{
+  return find_nth (widget, type, &n);
+}
+
+GtkWidget *
+ui_test_find_row (GtkWidget  *widget,
+                  GType       type,
+                  const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && ADW_IS_PREFERENCES_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = ui_test_find_row (c, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 gboolean
 ui_test_shows_text (GtkWidget  *widget,
                     const char *needle)

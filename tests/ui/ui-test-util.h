@@ -58,6 +58,15 @@ void        ui_test_wait_no_toplevel (GType       type,
 /* @widget or its first descendant of @type, or NULL. */
 GtkWidget  *ui_test_find_descendant (GtkWidget   *widget,
                                      GType        type);
+/* The descendant of @type (or @widget itself) that comes @n-th (from 0) in depth-first order,
+ * or NULL. */
+GtkWidget  *ui_test_find_nth_descendant (GtkWidget *widget,
+                                         GType      type,
+                                         guint      n);
+/* The first AdwPreferencesRow of @type (or a subtype) under @widget titled @title, or NULL. */
+GtkWidget  *ui_test_find_row        (GtkWidget   *widget,
+                                     GType        type,
+                                     const char  *title);
 /* Whether a visible label or row title/subtitle under @widget contains @needle. */
 gboolean    ui_test_shows_text      (GtkWidget   *widget,
                                      const char  *needle);
