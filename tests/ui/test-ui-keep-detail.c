@@ -34,47 +34,10 @@ static guint n_exports;
 
 /* ---- The panel's controls, found as a person sees them ---------------------------------- */
 
-static GtkWidget *
-panel_widget (GType type,
-              guint n)
-{
-  GtkWidget *found = ui_test_find_nth_descendant (GTK_WIDGET (window->adjust_panel), type,
-                                                  n);
-
-  g_assert_nonnull (found);
-  return found;
-}
-
-#define SMALL_PRESET  GTK_BUTTON (panel_widget (GTK_TYPE_TOGGLE_BUTTON, 0))
-#define PHOTO_PRESET  GTK_BUTTON (panel_widget (GTK_TYPE_TOGGLE_BUTTON, 1))
-#define RES_DROPDOWN  GTK_DROP_DOWN (panel_widget (GTK_TYPE_DROP_DOWN, 0))
-#define DETAIL_SWITCH GTK_SWITCH (panel_widget (GTK_TYPE_SWITCH, 0))
-
-static void
-on_clicked_cb (GtkButton *button,
-               gboolean  *clicked)
-{
-  *clicked = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* A click (Space or Enter on the focused button): "clicked" comes a moment later. */
-static void
-press (GtkButton *button)
-{
-  gboolean clicked = FALSE;
-  gulong id = g_signal_connect (button, "clicked", G_CALLBACK (on_clicked_cb), &clicked);
-
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
-  gtk_widget_activate (GTK_WIDGET (button));
-  ui_test_wait_until (is_true, &clicked, UI_TEST_TIMEOUT_S * 1000, "the button's click");
-  g_signal_handler_disconnect (button, id);
-}
+#define SMALL_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 0))
+#define PHOTO_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 1))
+#define RES_DROPDOWN  GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 0))
+#define DETAIL_SWITCH GTK_SWITCH (ui_test_panel_widget (window, GTK_TYPE_SWITCH, 0))
 
 typedef struct
 {
@@ -233,16 +196,16 @@ test_switch_then_preset (void)
   check_step ("switch on", TRUE, TRUE);
   g_free (export_and_check (TRUE, FALSE));
 
-  press (SMALL_PRESET);
+  ui_test_press (SMALL_PRESET);
   check_step ("small images preset (native)", TRUE, FALSE);
   g_free (export_and_check (FALSE, FALSE));
 
-  press (PHOTO_PRESET);
+  ui_test_press (PHOTO_PRESET);
   check_step ("photographs preset after the small one", TRUE, TRUE);
 
   flip (DETAIL_SWITCH);
   check_step ("switch off", FALSE, TRUE);
-  press (PHOTO_PRESET);
+  ui_test_press (PHOTO_PRESET);
   check_step ("photographs preset again", FALSE, TRUE);
   g_free (export_and_check (FALSE, FALSE));
 }
@@ -252,10 +215,10 @@ static void
 test_preset_then_switch (void)
 {
   start ();
-  press (SMALL_PRESET);
+  ui_test_press (SMALL_PRESET);
   check_step ("small images preset (native)", FALSE, FALSE);
 
-  press (PHOTO_PRESET);
+  ui_test_press (PHOTO_PRESET);
   check_step ("photographs preset", FALSE, TRUE);
   flip (DETAIL_SWITCH);
   check_step ("switch on after the preset", TRUE, TRUE);
@@ -266,9 +229,9 @@ test_preset_then_switch (void)
   check_step ("training resolution 512 px", TRUE, TRUE);
   g_free (export_and_check (TRUE, FALSE));
 
-  press (SMALL_PRESET);
+  ui_test_press (SMALL_PRESET);
   check_step ("small images preset with the switch on", TRUE, FALSE);
-  press (PHOTO_PRESET);
+  ui_test_press (PHOTO_PRESET);
   check_step ("photographs preset with the switch on", TRUE, TRUE);
   g_free (export_and_check (TRUE, FALSE));
 }

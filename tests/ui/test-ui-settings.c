@@ -28,53 +28,16 @@ static guint n_exports;
 
 /* ---- The panel's controls, found as a person sees them, in the panel's order ------------- */
 
-static GtkWidget *
-panel_widget (GType type,
-              guint n)
-{
-  GtkWidget *found = ui_test_find_nth_descendant (GTK_WIDGET (window->adjust_panel), type,
-                                                  n);
-
-  g_assert_nonnull (found);
-  return found;
-}
-
-#define SMALL_PRESET  GTK_BUTTON (panel_widget (GTK_TYPE_TOGGLE_BUTTON, 0))
-#define PHOTO_PRESET  GTK_BUTTON (panel_widget (GTK_TYPE_TOGGLE_BUTTON, 1))
-#define BLUR_SPIN     GTK_SPIN_BUTTON (panel_widget (GTK_TYPE_SPIN_BUTTON, 0))
-#define KERNEL_SPIN   GTK_SPIN_BUTTON (panel_widget (GTK_TYPE_SPIN_BUTTON, 1))
-#define RES_SPIN      GTK_SPIN_BUTTON (panel_widget (GTK_TYPE_SPIN_BUTTON, 2))
-#define BLUR_SCALE    GTK_RANGE (panel_widget (GTK_TYPE_SCALE, 0))
-#define MIX_SCALE     GTK_RANGE (panel_widget (GTK_TYPE_SCALE, 1))
-#define RES_DROPDOWN  GTK_DROP_DOWN (panel_widget (GTK_TYPE_DROP_DOWN, 0))
+#define SMALL_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 0))
+#define PHOTO_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 1))
+#define BLUR_SPIN     GTK_SPIN_BUTTON (ui_test_panel_widget (window, GTK_TYPE_SPIN_BUTTON, 0))
+#define KERNEL_SPIN   GTK_SPIN_BUTTON (ui_test_panel_widget (window, GTK_TYPE_SPIN_BUTTON, 1))
+#define RES_SPIN      GTK_SPIN_BUTTON (ui_test_panel_widget (window, GTK_TYPE_SPIN_BUTTON, 2))
+#define BLUR_SCALE    GTK_RANGE (ui_test_panel_widget (window, GTK_TYPE_SCALE, 0))
+#define MIX_SCALE     GTK_RANGE (ui_test_panel_widget (window, GTK_TYPE_SCALE, 1))
+#define RES_DROPDOWN  GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 0))
 
 /* ---- What a person does ------------------------------------------------------------------ */
-
-static void
-on_clicked_cb (GtkButton *button,
-               gboolean  *clicked)
-{
-  *clicked = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* A click (Space or Enter on the focused button): "clicked" comes a moment later. */
-static void
-press (GtkButton *button)
-{
-  gboolean clicked = FALSE;
-  gulong id = g_signal_connect (button, "clicked", G_CALLBACK (on_clicked_cb), &clicked);
-
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
-  gtk_widget_activate (GTK_WIDGET (button));
-  ui_test_wait_until (is_true, &clicked, UI_TEST_TIMEOUT_S * 1000, "the button's click");
-  g_signal_handler_disconnect (button, id);
-}
 
 /* A drag of the slider to @value, as the pointer leaves it: any double, not a step. */
 static void
@@ -340,7 +303,7 @@ test_preset_then_controls (void)
   VeilProtectParams e;
 
   start ();
-  press (SMALL_PRESET);
+  ui_test_press (SMALL_PRESET);
   set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
   check_step ("small images preset", &e, PIXELS_CHANGE);
 
@@ -394,7 +357,7 @@ test_controls_around_presets (void)
   VeilProtectParams e;
 
   start ();
-  press (PHOTO_PRESET);
+  ui_test_press (PHOTO_PRESET);
   set_expected (&e, 9, 0.06, 1.0, 224);
   /* Already the settings: nothing to change. */
   check_step ("photographs preset on the defaults", &e, PIXELS_SAME);
@@ -411,11 +374,11 @@ test_controls_around_presets (void)
   e.k = 7;
   check_step ("filter size 7, typed", &e, PIXELS_CHANGE);
 
-  press (SMALL_PRESET);
+  ui_test_press (SMALL_PRESET);
   set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
   check_step ("small images preset after the controls", &e, PIXELS_CHANGE);
 
-  press (PHOTO_PRESET);
+  ui_test_press (PHOTO_PRESET);
   set_expected (&e, 9, 0.06, 1.0, 224);
   check_step ("photographs preset after the small one", &e, PIXELS_CHANGE);
 
@@ -441,7 +404,7 @@ test_even_size (void)
   VeilProtectParams e;
 
   start ();
-  press (SMALL_PRESET);
+  ui_test_press (SMALL_PRESET);
   set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
   check_step ("small images preset", &e, PIXELS_CHANGE);
   type_into (KERNEL_SPIN, "6");

@@ -148,6 +148,42 @@ ui_test_find_nth_descendant (GtkWidget *widget,
 }
 
 GtkWidget *
+ui_test_panel_widget (VeilWindow *window,
+                      GType       type,
+                      guint       n)
+{
+  GtkWidget *found = ui_test_find_nth_descendant (GTK_WIDGET (window->adjust_panel), type, n);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+on_clicked_cb (GtkButton *button,
+               gboolean  *clicked)
+{
+  *clicked = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+ui_test_press (GtkButton *button)
+{
+  gboolean clicked = FALSE;
+  gulong id = g_signal_connect (button, "clicked", G_CALLBACK (on_clicked_cb), &clicked);
+
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+  gtk_widget_activate (GTK_WIDGET (button));
+  ui_test_wait_until (is_true, &clicked, UI_TEST_TIMEOUT_S * 1000, "the button's click");
+  g_signal_handler_disconnect (button, id);
+}
+
+GtkWidget *
 ui_test_find_row (GtkWidget  *widget,
                   GType       type,
                   const char *title)

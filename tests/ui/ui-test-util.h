@@ -63,6 +63,14 @@ GtkWidget  *ui_test_find_descendant (GtkWidget   *widget,
 GtkWidget  *ui_test_find_nth_descendant (GtkWidget *widget,
                                          GType      type,
                                          guint      n);
+/* The @n-th (from 0) widget of @type in @window's adjust panel, in the panel's order; fails
+ * the test when there is none. */
+GtkWidget  *ui_test_panel_widget    (VeilWindow  *window,
+                                     GType        type,
+                                     guint        n);
+/* Clicks @button as Space or Enter on it does (it must be sensitive), and waits for its
+ * "clicked", which comes a moment later. */
+void        ui_test_press           (GtkButton   *button);
 /* The first AdwPreferencesRow of @type (or a subtype) under @widget titled @title, or NULL. */
 GtkWidget  *ui_test_find_row        (GtkWidget   *widget,
                                      GType        type,
