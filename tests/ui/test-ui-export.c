@@ -134,20 +134,6 @@ assert_same_tree (GHashTable *a,
 }
 
 static void
-ensure_key (void)
-{
-  VeilKeyList *keys = veil_key_list_get_default ();
-  g_autoptr(GError) error = NULL;
-
-  if (veil_key_list_find (keys, "Export test") == NULL)
-    {
-      g_assert_nonnull (veil_key_list_create (keys, "Export test", &error));
-      g_assert_no_error (error);
-    }
-  veil_key_list_set_active (keys, "Export test");
-}
-
-static void
 open_dataset (const char *root)
 {
   g_autoptr(GFile) folder = g_file_new_for_path (root);
@@ -158,25 +144,6 @@ open_dataset (const char *root)
                     && g_str_equal (veil_dataset_get_root (dataset), root),
                     UI_TEST_TIMEOUT_S, "the folder to open");
   ui_test_wait_frames (GTK_WIDGET (window), 2, "the dataset page to be drawn");
-}
-
-/* Ctrl+E: the window's export action opens the dialog for the open dataset. */
-static VeilExportDialog *
-open_export_dialog (void)
-{
-  GtkWidget *dialog;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
-  return VEIL_EXPORT_DIALOG (dialog);
-}
-
-static gboolean
-is_running_or_setup (VeilExportDialog *dialog)
-{
-  VeilExportDialogState state = veil_export_dialog_get_state (dialog);
-
-  return state == VEIL_EXPORT_DIALOG_STATE_SETUP || state == VEIL_EXPORT_DIALOG_STATE_RUNNING;
 }
 
 static void
@@ -233,11 +200,11 @@ test_export_complete (void)
   g_assert_true (g_file_set_contents (broken, "\xff\xd8\xff\xe0 truncated", -1, NULL));
   before = checksum_tree (input);
 
-  ensure_key ();
+  ui_test_use_key ("Export test");
   key = veil_key_list_dup_active_key (veil_key_list_get_default ());
   fingerprint = veil_key_dup_fingerprint (key);
   open_dataset (input);
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
 
   /* An output that is the input, lies inside it or contains it is refused, and Export does
    * nothing then. */
@@ -256,7 +223,7 @@ test_export_complete (void)
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Export test"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
+  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 
@@ -345,7 +312,7 @@ test_export_complete (void)
 
     g_assert_cmpint (g_mkdir_with_parents (other, 0755), ==, 0);
     g_assert_true (g_file_set_contents (note, "mine", -1, NULL));
-    dialog = open_export_dialog ();
+    dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
     g_assert_false (veil_export_dialog_set_output_folder (dialog, other_file));
     g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "not empty"));
     close_dialog (dialog);
@@ -356,11 +323,11 @@ test_export_complete (void)
     g_autoptr(GHashTable) out_before = checksum_tree (output);
     g_autoptr(GHashTable) out_after = NULL;
 
-    dialog = open_export_dialog ();
+    dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
     g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
     g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "already holds a finished export"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-    UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
+    UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
     g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                       VEIL_EXPORT_DIALOG_STATE_COMPLETE);
     report = veil_export_dialog_get_report (dialog);
@@ -395,7 +362,7 @@ export_and_cancel (VeilExportDialog *dialog,
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out_file));
   handler = g_signal_connect (dialog, "notify::n-done", G_CALLBACK (cancel_when_started), NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
+  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
   g_signal_handler_disconnect (dialog, handler);
 
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
@@ -425,7 +392,7 @@ test_cancel_resume (void)
   VeilExportDialog *dialog;
 
   images = make_dataset (input, 16, 800, 600);
-  ensure_key ();
+  ui_test_use_key ("Export test");
   open_dataset (input);
 
   /* The same export straight through, with the parameters the dialog reads. */
@@ -453,10 +420,10 @@ test_cancel_resume (void)
   }
 
   /* Cancel, then Resume in the same dialog. */
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   export_and_cancel (dialog, output);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.resume", NULL));
-  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
+  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
   report = veil_export_dialog_get_report (dialog);
@@ -473,14 +440,14 @@ test_cancel_resume (void)
   close_dialog (dialog);
 
   /* Cancel, close the dialog; choosing the same folder again offers to resume. */
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   export_and_cancel (dialog, output2);
   close_dialog (dialog);
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_assert_true (veil_export_dialog_set_output_folder (dialog, out2_file));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), "Unfinished Export in This Folder"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  UI_TEST_WAIT_FOR (!is_running_or_setup (dialog), 90, "the export to end");
+  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (dialog), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
   report = veil_export_dialog_get_report (dialog);

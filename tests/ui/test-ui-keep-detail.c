@@ -86,31 +86,13 @@ choose (GtkDropDown *dropdown,
 
 /* ---- The export dialog and the manifest ------------------------------------------------- */
 
-static VeilExportDialog *
-open_export_dialog (void)
-{
-  GtkWidget *dialog = NULL;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
-  return VEIL_EXPORT_DIALOG (dialog);
-}
-
-static gboolean
-export_finished (gpointer data)
-{
-  VeilExportDialogState state = veil_export_dialog_get_state (data);
-
-  return state != VEIL_EXPORT_DIALOG_STATE_SETUP && state != VEIL_EXPORT_DIALOG_STATE_RUNNING;
-}
-
 /* The dialog lists @applies; an export from it (as PNG with @png) records it in the manifest.
  * Returns the output folder. */
 static char *
 export_and_check (gboolean applies,
                   gboolean png)
 {
-  VeilExportDialog *dialog = open_export_dialog ();
+  VeilExportDialog *dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_autofree char *name = g_strdup_printf ("out-%u", n_exports++);
   char *output = g_build_filename (home, name, NULL);
   g_autofree char *manifest = g_build_filename (output, "veil-manifest.json", NULL);
@@ -124,7 +106,7 @@ export_and_check (gboolean applies,
   adw_combo_row_set_selected (dialog->format_row, png ? 1 : 0);
   g_assert_true (veil_export_dialog_set_output_folder (dialog, folder));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  ui_test_wait_until (export_finished, dialog, 100000, "the export to end");
+  ui_test_wait_until (ui_test_export_finished, dialog, 100000, "the export to end");
   g_assert_cmpint (veil_export_dialog_get_state (dialog), ==, VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 
   g_assert_true (json_parser_load_from_file (parser, manifest, &error));
@@ -142,7 +124,7 @@ export_and_check (gboolean applies,
 static void
 dialog_shows (gboolean applies)
 {
-  VeilExportDialog *dialog = open_export_dialog ();
+  VeilExportDialog *dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_autofree char *shown = veil_export_text_keep_detail (applies);
 
   g_assert_cmpstr (gtk_label_get_label (dialog->detail_label), ==, shown);
@@ -393,17 +375,6 @@ test_preview_at_full_size (void)
   veil_compare_view_set_zoom (window->compare_view, VEIL_ZOOM_FIT);
 }
 
-static void
-ensure_key (void)
-{
-  VeilKeyList *keys = veil_key_list_get_default ();
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (veil_key_list_create (keys, "Keep detail test", &error));
-  g_assert_no_error (error);
-  veil_key_list_set_active (keys, "Keep detail test");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -423,7 +394,7 @@ main (int    argc,
   settings = g_settings_new (APP_ID);
   window = ui_test_start_app (&app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  ensure_key ();
+  ui_test_use_key ("Keep detail test");
   ui_test_open_and_wait (window, samples);
   adw_flap_set_reveal_flap (window->flap, TRUE);
   ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");

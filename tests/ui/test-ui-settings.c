@@ -131,16 +131,6 @@ assert_panel_shows (const VeilProtectParams *expected)
   g_assert_true (ui_test_shows_text (GTK_WIDGET (window->adjust_panel), percent));
 }
 
-static VeilExportDialog *
-open_export_dialog (void)
-{
-  GtkWidget *dialog = NULL;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
-  return VEIL_EXPORT_DIALOG (dialog);
-}
-
 static void
 close_export_dialog (VeilExportDialog *dialog)
 {
@@ -164,19 +154,11 @@ assert_dialog_shows (VeilExportDialog        *dialog,
   g_assert_cmpstr (gtk_label_get_label (dialog->res_label), ==, res);
 }
 
-static gboolean
-export_finished (gpointer data)
-{
-  VeilExportDialogState state = veil_export_dialog_get_state (data);
-
-  return state != VEIL_EXPORT_DIALOG_STATE_SETUP && state != VEIL_EXPORT_DIALOG_STATE_RUNNING;
-}
-
 /* Exports from the dialog into a new folder; the manifest records @expected exactly. */
 static void
 assert_export_records (const VeilProtectParams *expected)
 {
-  VeilExportDialog *dialog = open_export_dialog ();
+  VeilExportDialog *dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_autofree char *name = g_strdup_printf ("out-%u", n_exports++);
   g_autofree char *output = g_build_filename (home, name, NULL);
   g_autofree char *manifest = g_build_filename (output, "veil-manifest.json", NULL);
@@ -191,7 +173,7 @@ assert_export_records (const VeilProtectParams *expected)
   assert_dialog_shows (dialog, expected);
   g_assert_true (veil_export_dialog_set_output_folder (dialog, folder));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  ui_test_wait_until (export_finished, dialog, 100000, "the export");
+  ui_test_wait_until (ui_test_export_finished, dialog, 100000, "the export");
   g_assert_cmpint (veil_export_dialog_get_state (dialog), ==, VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 
   g_assert_true (g_file_get_contents (manifest, &text, NULL, &error));
@@ -259,7 +241,7 @@ check_step (const char              *what,
   g_clear_pointer (&last_pixels, g_bytes_unref);
   last_pixels = g_steal_pointer (&now);
 
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   assert_dialog_shows (dialog, expected);
   close_export_dialog (dialog);
 }
@@ -413,17 +395,6 @@ test_even_size (void)
   assert_export_records (&e);
 }
 
-static void
-ensure_key (void)
-{
-  VeilKeyList *keys = veil_key_list_get_default ();
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (veil_key_list_create (keys, "Settings test", &error));
-  g_assert_no_error (error);
-  veil_key_list_set_active (keys, "Settings test");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -442,7 +413,7 @@ main (int    argc,
 
   window = ui_test_start_app (&app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  ensure_key ();
+  ui_test_use_key ("Settings test");
   ui_test_open_and_wait (window, samples);
   adw_flap_set_reveal_flap (window->flap, TRUE);
   ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");

@@ -94,28 +94,6 @@ make_dataset (void)
   return root;
 }
 
-static void
-ensure_key (void)
-{
-  VeilKeyList *keys = veil_key_list_get_default ();
-  g_autoptr(GError) error = NULL;
-
-  if (veil_key_list_find (keys, "Survival test") == NULL)
-    {
-      g_assert_nonnull (veil_key_list_create (keys, "Survival test", &error));
-      g_assert_no_error (error);
-    }
-  veil_key_list_set_active (keys, "Survival test");
-}
-
-static gboolean
-is_running_or_setup (VeilExportDialog *dialog)
-{
-  VeilExportDialogState state = veil_export_dialog_get_state (dialog);
-
-  return state == VEIL_EXPORT_DIALOG_STATE_SETUP || state == VEIL_EXPORT_DIALOG_STATE_RUNNING;
-}
-
 static GtkWidget *
 find_group (GtkWidget  *widget,
             const char *title)
@@ -252,7 +230,7 @@ test_failure_is_headline (void)
   g_settings_set_int (settings, "kernel-size", 3);
   g_settings_set_double (settings, "blur", 0.3);
   g_settings_set_double (settings, "mix", 1.0);
-  ensure_key ();
+  ui_test_use_key ("Survival test");
   veil_window_open_folder (VEIL_WINDOW (window), folder);
   UI_TEST_WAIT_FOR (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
                     && g_str_equal (veil_dataset_get_root (veil_window_get_dataset (
@@ -264,7 +242,7 @@ test_failure_is_headline (void)
   dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
   g_assert_true (veil_export_dialog_set_output_folder (VEIL_EXPORT_DIALOG (dialog), out_file));
   g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
-  UI_TEST_WAIT_FOR (!is_running_or_setup (VEIL_EXPORT_DIALOG (dialog)), 90, "the export to end");
+  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
   g_assert_cmpuint (veil_export_dialog_get_state (VEIL_EXPORT_DIALOG (dialog)), ==,
                     VEIL_EXPORT_DIALOG_STATE_COMPLETE);
   /* maps_text() reads what is mapped: the summary page once its crossfade has drawn. */
@@ -374,7 +352,7 @@ test_model_view_is_checked_shrink (void)
   g_settings_set_double (settings, "blur", 0.06);
   g_settings_set_double (settings, "mix", 1.0);
   g_settings_set_boolean (settings, "model-view", TRUE);
-  ensure_key ();
+  ui_test_use_key ("Survival test");
   ui_test_open_and_wait (win, input);
   ui_test_wait_until (model_view_ready, win, UI_TEST_TIMEOUT_S * 1000, "the model view");
 

@@ -166,24 +166,6 @@ test_wrong_layout (void)
 
 /* ---- The export dialog ------------------------------------------------------------------- */
 
-static VeilExportDialog *
-open_export_dialog (void)
-{
-  GtkWidget *dialog = NULL;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
-  return VEIL_EXPORT_DIALOG (dialog);
-}
-
-static gboolean
-export_finished (gpointer data)
-{
-  VeilExportDialogState state = veil_export_dialog_get_state (data);
-
-  return state != VEIL_EXPORT_DIALOG_STATE_SETUP && state != VEIL_EXPORT_DIALOG_STATE_RUNNING;
-}
-
 static void
 export_to (VeilExportDialog *dialog,
            const char       *path)
@@ -192,7 +174,7 @@ export_to (VeilExportDialog *dialog,
 
   g_assert_true (veil_export_dialog_set_output_folder (dialog, folder));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-  ui_test_wait_until (export_finished, dialog, 90000, "the export");
+  ui_test_wait_until (ui_test_export_finished, dialog, 90000, "the export");
   g_assert_cmpint (veil_export_dialog_get_state (dialog), ==, VEIL_EXPORT_DIALOG_STATE_COMPLETE);
 }
 
@@ -219,13 +201,13 @@ test_export_dialog (void)
   ui_test_open_and_wait (window, input);
   n = veil_dataset_get_n_images (veil_window_get_dataset (window));
 
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   export_to (dialog, finished);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* Exporting into the finished folder again: every image was already there, and each is
    * counted once. */
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   export_to (dialog, finished);
   report = veil_export_dialog_get_report (dialog);
   g_assert_cmpuint (veil_export_report_get_n_skipped (report), ==, n);
@@ -237,14 +219,14 @@ test_export_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* A finished folder is remembered as the place to look, not chosen again. */
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_assert_nonnull (dialog->last_output);
   g_assert_true (g_file_equal (dialog->last_output, g_file_new_for_path (finished)));
   g_assert_null (dialog->output);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* A stopped export's folder is chosen again, ready to resume. */
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   {
     g_autoptr(GFile) folder = g_file_new_for_path (stopped);
     gulong id;
@@ -252,7 +234,7 @@ test_export_dialog (void)
     g_assert_true (veil_export_dialog_set_output_folder (dialog, folder));
     id = g_signal_connect (dialog, "notify::n-done", G_CALLBACK (on_n_done_cb), NULL);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "export.start", NULL));
-    ui_test_wait_until (export_finished, dialog, 90000, "the export to stop");
+    ui_test_wait_until (ui_test_export_finished, dialog, 90000, "the export to stop");
     g_signal_handler_disconnect (dialog, id);
   }
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -262,7 +244,7 @@ test_export_dialog (void)
       veil_test_rm_rf (input);
       return;
     }
-  dialog = open_export_dialog ();
+  dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_assert_nonnull (dialog->output);
   g_assert_true (g_file_equal (dialog->output, dialog->last_output));
   g_assert_true (ui_test_shows_text (GTK_WIDGET (dialog), stopped));
@@ -274,7 +256,7 @@ test_export_dialog (void)
     g_autofree char *other = ui_test_make_dataset (3, 1, 64, 48);
 
     ui_test_open_and_wait (window, other);
-    dialog = open_export_dialog ();
+    dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
     g_assert_null (dialog->output);
     g_assert_true (g_file_equal (dialog->last_output, g_file_new_for_path (stopped)));
     gtk_window_destroy (GTK_WINDOW (dialog));
@@ -391,17 +373,6 @@ test_narrow (void)
   veil_test_rm_rf (input);
 }
 
-static void
-ensure_key (void)
-{
-  VeilKeyList *keys = veil_key_list_get_default ();
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (veil_key_list_create (keys, "Tryout", &error));
-  g_assert_no_error (error);
-  veil_key_list_set_active (keys, "Tryout");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -418,7 +389,7 @@ main (int    argc,
 
   window = ui_test_start_app (&app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  ensure_key ();
+  ui_test_use_key ("Tryout");
   ui_test_wait_mapped (GTK_WIDGET (window), "the main window");
 
   g_test_add_func ("/ui/tryout/new-folder", test_new_folder);

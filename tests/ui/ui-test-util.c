@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "ui-test-util.h"
+#include "veil-key-list.h"
 #include "veil-test-util.h"
 
 void
@@ -156,6 +157,35 @@ ui_test_panel_widget (VeilWindow *window,
 
   g_assert_nonnull (found);
   return found;
+}
+
+VeilExportDialog *
+ui_test_open_export_dialog (GtkWidget *window)
+{
+  g_assert_true (gtk_widget_activate_action (window, "win.export", NULL));
+  return VEIL_EXPORT_DIALOG (ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog"));
+}
+
+gboolean
+ui_test_export_finished (gpointer dialog)
+{
+  VeilExportDialogState state = veil_export_dialog_get_state (dialog);
+
+  return state != VEIL_EXPORT_DIALOG_STATE_SETUP && state != VEIL_EXPORT_DIALOG_STATE_RUNNING;
+}
+
+void
+ui_test_use_key (const char *name)
+{
+  VeilKeyList *keys = veil_key_list_get_default ();
+  g_autoptr(GError) error = NULL;
+
+  if (veil_key_list_find (keys, name) == NULL)
+    {
+      g_assert_nonnull (veil_key_list_create (keys, name, &error));
+      g_assert_no_error (error);
+    }
+  veil_key_list_set_active (keys, name);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "veil-application.h"
 #include "veil-window-private.h"
+#include "veil-export-dialog.h"
 
 G_BEGIN_DECLS
 
@@ -68,6 +69,13 @@ GtkWidget  *ui_test_find_nth_descendant (GtkWidget *widget,
 GtkWidget  *ui_test_panel_widget    (VeilWindow  *window,
                                      GType        type,
                                      guint        n);
+/* Opens the export dialog as Ctrl+E does (the window's "win.export") and waits for it. */
+VeilExportDialog *ui_test_open_export_dialog (GtkWidget *window);
+/* For ui_test_wait_until: whether the export dialog @dialog has left its setup and running
+ * states (finished, failed or cancelled). */
+gboolean    ui_test_export_finished (gpointer     dialog);
+/* Makes the key named @name the active one, creating it first when the key list has none. */
+void        ui_test_use_key         (const char  *name);
 /* Clicks @button as Space or Enter on it does (it must be sensitive), and waits for its
  * "clicked", which comes a moment later. */
 void        ui_test_press           (GtkButton   *button);
