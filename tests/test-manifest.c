@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "veil.h"
 #include "veil-manifest.h"
@@ -302,6 +303,99 @@ test_unsafe_entries (void)
   veil_test_rm_rf (dir);
 }
 
+/* Whether @text (ending in a newline) is what json-glib's generator writes for what it parses
+ * to. */
+static void
+assert_as_json_glib_writes (const char *text,
+                            gboolean    pretty)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) expected = g_string_new (NULL);
+  gsize length = strlen (text);
+
+  g_assert_cmpuint (length, >, 0);
+  g_assert_cmpint (text[length - 1], ==, '\n');
+  g_assert_true (json_parser_load_from_data (parser, text, (gssize) length - 1, &error));
+  g_assert_no_error (error);
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_to_gstring (generator, expected);
+  g_string_append_c (expected, '\n');
+  g_assert_cmpstr (text, ==, expected->str);
+}
+
+/* The entries are written as text directly (veil-manifest-entry-text.c): byte for byte what
+ * json-glib writes for the same members, whatever the names hold. */
+static void
+test_entry_text (void)
+{
+  g_autoptr(VeilManifest) manifest = sample_manifest (0, 0);
+  const char *sources[] = {
+    "cat/plain.png", "cat/quote\"back\\slash.png", "cat/tab\tnew\nline\x01\x1f\x7f.png",
+    "cat/caf\xc3\xa9 \xe2\x80\x9c\xf0\x9f\x90\x88.png", "cat/caf\xe9-\xff.png", "cat/@pb@.png",
+  };
+  g_autofree char *text = NULL;
+  gsize length;
+
+  /* Numbers json-glib writes the same way (the others are shortened, see test_numbers). */
+  manifest->pb = 0.5;
+  manifest->mix = 0.25;
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      VeilManifestEntry *entry = image_entry (i, sources[i],
+                                              i == 2 ? VEIL_MANIFEST_STATUS_FAILED
+                                                     : VEIL_MANIFEST_STATUS_PROTECTED);
+
+      if (i == 1)
+        {
+          g_free (entry->class_name);
+          entry->class_name = g_strdup ("d\xffg \"x\"");
+        }
+      if (i == 2)
+        {
+          g_free (entry->message);
+          entry->message = g_strdup ("“cat/tab\t” is damaged: \"bad\" \\ \x02");
+        }
+      entry->notes = i == 3 ? VEIL_IMAGE_NOTE_CONVERTED
+                     : i == 4 ? VEIL_IMAGE_NOTE_CONVERTED | VEIL_IMAGE_NOTE_DEPTH_REDUCED
+                                | VEIL_IMAGE_NOTE_FIRST_FRAME
+                              : 0;
+      entry->has_source_stat = i != 5;
+      entry->source_size = 1000 + i;
+      entry->source_mtime_ns = G_GINT64_CONSTANT (1796446855205206475) + i;
+      veil_manifest_add (manifest, entry);
+    }
+  {
+    VeilManifestEntry *other = veil_manifest_entry_new ();
+
+    other->is_image = FALSE;
+    other->source = g_strdup ("notes\x80.txt");
+    other->reason = g_strdup ("not-an-image");
+    other->status = VEIL_MANIFEST_STATUS_SKIPPED;
+    veil_manifest_add (manifest, other);
+  }
+
+  text = veil_manifest_to_data (manifest, &length);
+  g_assert_cmpuint (length, ==, strlen (text));
+  assert_as_json_glib_writes (text, TRUE);
+
+  /* An empty list, and the journal's compact lines. */
+  g_ptr_array_set_size (manifest->other, 0);
+  g_clear_pointer (&text, g_free);
+  text = veil_manifest_to_data (manifest, &length);
+  g_assert_nonnull (strstr (text, "\"other\" : []\n}\n"));
+  assert_as_json_glib_writes (text, TRUE);
+  for (guint i = 0; i < manifest->images->len; i++)
+    {
+      g_autofree char *line = veil_manifest_journal_entry (g_ptr_array_index (manifest->images, i));
+
+      assert_as_json_glib_writes (line, FALSE);
+    }
+}
+
 static void
 test_journal (void)
 {
@@ -586,6 +680,7 @@ main (int    argc,
       g_test_add_data_func (path, &number_cases[i], test_numbers);
     }
   g_test_add_func ("/core/manifest/journal", test_journal);
+  g_test_add_func ("/core/manifest/entry-text", test_entry_text);
   for (guint i = 0; i < G_N_ELEMENTS (setting_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/core/manifest/settings/%u", i);

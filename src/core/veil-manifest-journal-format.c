@@ -33,14 +33,13 @@ veil_manifest_journal_header (const VeilManifest *manifest)
 char *
 veil_manifest_journal_entry (const VeilManifestEntry *entry)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *line = g_string_sized_new (256);
 
   g_return_val_if_fail (entry != NULL, NULL);
 
-  _veil_manifest_build_entry (builder, entry, TRUE);
-  root = json_builder_get_root (builder);
-  return _veil_manifest_node_to_data (root, NULL, NULL, FALSE, NULL);
+  _veil_manifest_append_entry (line, entry, TRUE, -1);
+  g_string_append_c (line, '\n');
+  return g_string_free (line, FALSE);
 }
 
 VeilManifest *

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Shared by the files of the manifest: veil-manifest.c (the data), -write.c, -read.c,
- * -journal-format.c (the journal's lines) and -merge.c. */
+ * -entry-text.c (the entries' text), -journal-format.c (the journal's lines) and -merge.c. */
 
 #define VEIL_MANIFEST_FORMAT         "veil-manifest"
 #define VEIL_MANIFEST_JOURNAL_FORMAT "veil-journal"
@@ -35,10 +35,18 @@ gboolean  _veil_manifest_status_from_string (const char         *text,
 void      _veil_manifest_build_header (JsonBuilder             *builder,
                                        const VeilManifest      *manifest,
                                        const char              *format);
-/* One entry as an object; @for_journal adds the "list" it belongs to. */
-void      _veil_manifest_build_entry  (JsonBuilder             *builder,
-                                       const VeilManifestEntry *entry,
-                                       gboolean                 for_journal);
+/* Entries as text (veil-manifest-entry-text.c), exactly as json-glib's generator writes the
+ * same members. One entry as an object; @for_journal adds the "list" it belongs to. @level < 0:
+ * compact, as a journal line; else indented by 2 as json-glib's pretty generator does an object
+ * at that depth (the caller has written the indent before the opening brace). */
+void      _veil_manifest_append_entry   (GString                 *out,
+                                         const VeilManifestEntry *entry,
+                                         gboolean                 for_journal,
+                                         int                      level);
+/* @entries (VeilManifestEntry) as a pretty array at depth @level. */
+void      _veil_manifest_append_entries (GString                 *out,
+                                         GPtrArray               *entries,
+                                         int                      level);
 /* @root as text ending in '\n', with the header's and the survival report's numbers in their
  * shortest exact form. */
 char     *_veil_manifest_node_to_data (JsonNode                *root,

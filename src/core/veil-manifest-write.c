@@ -33,28 +33,6 @@ number_placeholder_prefix (void)
 }
 
 static void
-add_path (JsonBuilder *builder,
-          const char  *member,
-          const char  *raw)
-{
-  json_builder_set_member_name (builder, member);
-  if (g_utf8_validate (raw, -1, NULL))
-    {
-      json_builder_add_string_value (builder, raw);
-      return;
-    }
-  {
-    g_autofree char *display = g_utf8_make_valid (raw, -1);
-    g_autofree char *raw_member = g_strconcat (member, "_raw", NULL);
-    g_autofree char *encoded = g_base64_encode ((const guchar *) raw, strlen (raw));
-
-    json_builder_add_string_value (builder, display);
-    json_builder_set_member_name (builder, raw_member);
-    json_builder_add_string_value (builder, encoded);
-  }
-}
-
-static void
 add_string (JsonBuilder *builder,
             const char  *member,
             const char  *value)
@@ -111,43 +89,6 @@ add_int (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, member);
   json_builder_add_int_value (builder, value);
-}
-
-void
-_veil_manifest_build_entry (JsonBuilder             *builder,
-                            const VeilManifestEntry *entry,
-                            gboolean                 for_journal)
-{
-  json_builder_begin_object (builder);
-  if (for_journal)
-    add_string (builder, "list", entry->is_image ? "images" : "other");
-  add_int (builder, "index", entry->index);
-  add_path (builder, "source", entry->source);
-  if (entry->is_image && entry->class_name != NULL)
-    add_path (builder, "class", entry->class_name);
-  else
-    add_string (builder, "reason", entry->reason);
-  add_string (builder, "status", veil_manifest_status_to_string (entry->status));
-  if (entry->output != NULL)
-    add_path (builder, "output", entry->output);
-  add_string (builder, "sha256", entry->sha256);
-  add_string (builder, entry->status == VEIL_MANIFEST_STATUS_FAILED ? "error" : "message",
-              entry->message);
-  if (entry->notes != 0)
-    {
-      json_builder_set_member_name (builder, "notes");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < G_N_ELEMENTS (_veil_manifest_note_names); i++)
-        if (entry->notes & _veil_manifest_note_names[i].note)
-          json_builder_add_string_value (builder, _veil_manifest_note_names[i].name);
-      json_builder_end_array (builder);
-    }
-  if (entry->has_source_stat)
-    {
-      add_int (builder, "source_size", (gint64) MIN (entry->source_size, (guint64) G_MAXINT64));
-      add_int (builder, "source_mtime", entry->source_mtime_ns);
-    }
-  json_builder_end_object (builder);
 }
 
 void
@@ -420,6 +361,9 @@ veil_manifest_to_data (VeilManifest *manifest,
   guint counts[VEIL_MANIFEST_N_STATUSES] = { 0 };
   guint other_counts[VEIL_MANIFEST_N_STATUSES] = { 0 };
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *head = NULL;
+  gsize head_length;
+  GString *text;
 
   g_return_val_if_fail (manifest != NULL, NULL);
 
@@ -449,21 +393,23 @@ veil_manifest_to_data (VeilManifest *manifest,
       json_builder_add_value (builder, survival_with_placeholders (manifest->survival, numbers));
     }
 
-  json_builder_set_member_name (builder, "images");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < manifest->images->len; i++)
-    _veil_manifest_build_entry (builder, g_ptr_array_index (manifest->images, i), FALSE);
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "other");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < manifest->other->len; i++)
-    _veil_manifest_build_entry (builder, g_ptr_array_index (manifest->other, i), FALSE);
-  json_builder_end_array (builder);
   json_builder_end_object (builder);
 
+  /* The file lists are the last members: written as text after the rest (see
+   * veil-manifest-entry-text.c), in place of the closing brace. */
   root = json_builder_get_root (builder);
-  return _veil_manifest_node_to_data (root, manifest, numbers, TRUE, out_length);
+  head = _veil_manifest_node_to_data (root, manifest, numbers, TRUE, &head_length);
+  g_assert (head_length >= 3 && strcmp (head + head_length - 3, "\n}\n") == 0);
+  text = g_string_sized_new (head_length + 320 * (manifest->images->len + manifest->other->len));
+  g_string_append_len (text, head, (gssize) head_length - 3);
+  g_string_append (text, ",\n  \"images\" : ");
+  _veil_manifest_append_entries (text, manifest->images, 1);
+  g_string_append (text, ",\n  \"other\" : ");
+  _veil_manifest_append_entries (text, manifest->other, 1);
+  g_string_append (text, "\n}\n");
+  if (out_length != NULL)
+    *out_length = text->len;
+  return g_string_free (text, FALSE);
 }
 
 gboolean
