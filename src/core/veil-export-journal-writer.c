@@ -2,7 +2,8 @@
 #define G_LOG_DOMAIN "veil-export"
 
 /* Writes the journal of a running export: a header line with the settings, then one line per
- * finished file, appended as the export goes and synced at least once a second. It is what
+ * finished file, appended as the export goes (a batch of lines at a time) and synced at least
+ * once a second. It is what
  * --resume reads after a crash, a kill, a cancel or a full disk; the finished export replaces
  * it with veil-manifest.json. The lines themselves are made and read by
  * veil-manifest-journal-format.c. */
@@ -22,6 +23,9 @@
 
 /* The journal reaches the disk at least once a second: a crash loses at most that much work. */
 #define JOURNAL_SYNC_INTERVAL_US G_USEC_PER_SEC
+/* Lines wait in memory until the collector has taken every result at hand (see run_jobs() in
+ * veil-export.c), or this many bytes: one write() per batch instead of one per file. */
+#define JOURNAL_PENDING_BYTES (64 * 1024)
 
 static gboolean
 journal_fail (VeilExportJournal  *journal,
@@ -83,6 +87,8 @@ gboolean
 _veil_export_journal_sync (VeilExportJournal  *journal,
                            GError            **error)
 {
+  if (!_veil_export_journal_flush (journal, error))
+    return FALSE;
   journal->last_sync = g_get_monotonic_time ();
   if (journal->fd >= 0 && fdatasync (journal->fd) != 0)
     return journal_fail (journal, errno, error);
@@ -92,16 +98,39 @@ _veil_export_journal_sync (VeilExportJournal  *journal,
 /* A line cut short by a full disk is harmless: the journal's reader ignores an incomplete last
  * line, and the next run starts the journal afresh. */
 gboolean
+_veil_export_journal_flush (VeilExportJournal  *journal,
+                            GError            **error)
+{
+  if (journal->pending != NULL && journal->pending->len > 0)
+    {
+      gboolean written = veil_paths_write_all (journal->fd, journal->pending->str,
+                                               journal->pending->len);
+
+      g_string_truncate (journal->pending, 0);
+      if (!written)
+        return journal_fail (journal, errno, error);
+    }
+  if (g_get_monotonic_time () - journal->last_sync >= JOURNAL_SYNC_INTERVAL_US)
+    {
+      journal->last_sync = g_get_monotonic_time ();
+      if (journal->fd >= 0 && fdatasync (journal->fd) != 0)
+        return journal_fail (journal, errno, error);
+    }
+  return TRUE;
+}
+
+gboolean
 _veil_export_journal_append (VeilExportJournal        *journal,
                              const VeilManifestEntry  *entry,
                              GError                  **error)
 {
   g_autofree char *line = veil_manifest_journal_entry (entry);
 
-  if (!veil_paths_write_all (journal->fd, line, strlen (line)))
-    return journal_fail (journal, errno, error);
-  if (g_get_monotonic_time () - journal->last_sync >= JOURNAL_SYNC_INTERVAL_US)
-    return _veil_export_journal_sync (journal, error);
+  if (journal->pending == NULL)
+    journal->pending = g_string_sized_new (JOURNAL_PENDING_BYTES);
+  g_string_append (journal->pending, line);
+  if (journal->pending->len >= JOURNAL_PENDING_BYTES)
+    return _veil_export_journal_flush (journal, error);
   return TRUE;
 }
 
@@ -110,9 +139,12 @@ _veil_export_journal_close (VeilExportJournal *journal)
 {
   if (journal->fd >= 0)
     {
+      _veil_export_journal_flush (journal, NULL);
       fdatasync (journal->fd);
       close (journal->fd);
     }
   journal->fd = -1;
   g_clear_pointer (&journal->path, g_free);
+  if (journal->pending != NULL)
+    g_string_free (g_steal_pointer (&journal->pending), TRUE);
 }

@@ -60,9 +60,10 @@ void     _veil_export_remove_temps   (VeilExportLock           *lock,
 
 /* The journal being appended to (see veil-export-journal-writer.c). */
 typedef struct {
-  int     fd;
-  char   *path;
-  gint64  last_sync;
+  int      fd;
+  char    *path;
+  gint64   last_sync;
+  GString *pending;  /* lines not written yet, or NULL */
 } VeilExportJournal;
 
 /* Writes the header and the @kept entries atomically, then opens the journal for appending. */
@@ -71,9 +72,13 @@ gboolean _veil_export_journal_open   (VeilExportJournal        *journal,
                                       const VeilManifest       *header,
                                       GPtrArray                *kept,
                                       GError                  **error);
-/* Appends one line; syncs now and then. A full disk is VEIL_ERROR_WRITE saying so. */
+/* Adds one line, written with the next flush (or at once when many wait). A full disk is
+ * VEIL_ERROR_WRITE saying so. */
 gboolean _veil_export_journal_append (VeilExportJournal        *journal,
                                       const VeilManifestEntry  *entry,
+                                      GError                  **error);
+/* Writes the lines added since the last flush; syncs when the last sync is a second old. */
+gboolean _veil_export_journal_flush  (VeilExportJournal        *journal,
                                       GError                  **error);
 gboolean _veil_export_journal_sync   (VeilExportJournal        *journal,
                                       GError                  **error);
@@ -165,11 +170,14 @@ VeilExportPipeline *_veil_export_pipeline_new      (const VeilExportContext *con
                                                     const VeilExportJob     *jobs,
                                                     guint                    n_jobs,
                                                     guint                    n_threads);
-/* The next finished job, or NULL after @timeout_us without one. */
+/* The next finished job, or NULL after @timeout_us without one. When none waits, it pauses
+ * briefly first, so that results come in batches. */
 VeilExportResult   *_veil_export_pipeline_pop      (VeilExportPipeline *pipeline,
                                                     gint64              timeout_us);
 /* No job is started after this; jobs under way finish. */
 void                _veil_export_pipeline_stop     (VeilExportPipeline *pipeline);
+/* Whether a finished job waits to be popped. */
+gboolean            _veil_export_pipeline_has_results (VeilExportPipeline *pipeline);
 /* Every worker has exited and every result has been popped. */
 gboolean            _veil_export_pipeline_finished (VeilExportPipeline *pipeline);
 /* Joins the workers and drops results not popped. */

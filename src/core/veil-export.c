@@ -253,6 +253,10 @@ run_jobs (const VeilExportContext *context,
         }
       else if (_veil_export_pipeline_finished (pipeline))
         break;
+      /* The lines of a batch go to the journal together, once the batch is taken. */
+      if (fatal == NULL && !_veil_export_pipeline_has_results (pipeline)
+          && !_veil_export_journal_flush (journal, &fatal))
+        _veil_export_pipeline_stop (pipeline);
 
       if (fatal == NULL && g_cancellable_set_error_if_cancelled (context->cancellable, &fatal))
         _veil_export_pipeline_stop (pipeline);
