@@ -251,7 +251,25 @@ test_create_and_read (Fixture       *fixture,
   fd = veil_open_regular (created, &error);
   g_assert_no_error (error);
   g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fcntl (fd, F_GETFL) & O_NONBLOCK, ==, 0);
+  g_assert_cmpint (fcntl (fd, F_GETFL) & O_ACCMODE, ==, O_RDONLY);
   close (fd);
+
+  /* The stat of the file opened, handed back with it. */
+  {
+    struct stat st, expected;
+
+    fd = veil_open_regular_stat (created, &st, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (fcntl (fd, F_GETFL) & O_NONBLOCK, ==, 0);
+    g_assert_cmpint (fstat (fd, &expected), ==, 0);
+    g_assert_true (S_ISREG (st.st_mode));
+    g_assert_cmpint (st.st_size, ==, 5);
+    g_assert_cmpuint (st.st_ino, ==, expected.st_ino);
+    g_assert_cmpuint (st.st_dev, ==, expected.st_dev);
+    close (fd);
+  }
   assert_outside_untouched (fixture);
 }
 

@@ -217,24 +217,26 @@ veil_confined_open_parent (int           root_fd,
   return dir_fd;
 }
 
-/* Accepts @fd only when it is a regular file, then makes it blocking again; closes it otherwise. */
+/* Accepts @fd only when it is a regular file, then makes it blocking again; closes it otherwise.
+ * @st receives what fstat() said. */
 static int
-keep_if_regular (int         fd,
-                 const char *shown_path,
-                 GError    **error)
+keep_if_regular (int          fd,
+                 const char  *shown_path,
+                 struct stat *st_out,
+                 GError     **error)
 {
-  struct stat st;
-  int flags;
+  struct stat local_st;
+  struct stat *st = st_out != NULL ? st_out : &local_st;
 
-  if (fstat (fd, &st) != 0)
+  if (fstat (fd, st) != 0)
     {
       set_errno_error (error, shown_path, errno);
       close (fd);
       return -1;
     }
-  if (!S_ISREG (st.st_mode))
+  if (!S_ISREG (st->st_mode))
     {
-      if (S_ISDIR (st.st_mode))
+      if (S_ISDIR (st->st_mode))
         set_unsafe (error, shown_path, _("“%s” is a folder, not a file"));
       else
         set_unsafe (error, shown_path,
@@ -243,8 +245,9 @@ keep_if_regular (int         fd,
       close (fd);
       return -1;
     }
-  flags = fcntl (fd, F_GETFL);
-  if (flags < 0 || fcntl (fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+  /* Every caller opened @fd read-only with O_NONBLOCK as its only file status flag that
+   * F_SETFL changes, so clearing them all clears just that one (no F_GETFL needed). */
+  if (fcntl (fd, F_SETFL, 0) != 0)
     {
       set_errno_error (error, shown_path, errno);
       close (fd);
@@ -276,12 +279,20 @@ veil_confined_open_read (int          root_fd,
       return -1;
     }
   close (dir_fd);
-  return keep_if_regular (fd, relative_path, error);
+  return keep_if_regular (fd, relative_path, NULL, error);
 }
 
 int
 veil_open_regular (const char  *path,
                    GError     **error)
+{
+  return veil_open_regular_stat (path, NULL, error);
+}
+
+int
+veil_open_regular_stat (const char   *path,
+                        struct stat  *out_st,
+                        GError      **error)
 {
   int fd;
 
@@ -295,7 +306,7 @@ veil_open_regular (const char  *path,
       set_errno_error (error, path, errno);
       return -1;
     }
-  return keep_if_regular (fd, path, error);
+  return keep_if_regular (fd, path, out_st, error);
 }
 
 gboolean

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sys/stat.h>
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -51,6 +53,11 @@ int      veil_confined_open_parent    (int          root_fd,
  * read-only with symlinks followed, accepted only when it is a regular file. Never blocks on a
  * FIFO. Returns the fd or -1. */
 int      veil_open_regular            (const char  *path,
+                                       GError     **error);
+/* The same, filling @out_st with the open file's fstat() (a regular file's), so that a caller
+ * that needs its size asks the system once. */
+int      veil_open_regular_stat       (const char  *path,
+                                       struct stat *out_st,
                                        GError     **error);
 
 G_END_DECLS

@@ -265,10 +265,10 @@ _veil_png_load_plain (const char *path)
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  fd = veil_open_regular (path, NULL);
+  fd = veil_open_regular_stat (path, &st, NULL);
   if (fd < 0)
     return NULL;
-  if (fstat (fd, &st) != 0 || st.st_size < 8 || (guint64) st.st_size > PLAIN_MAX_BYTES)
+  if (st.st_size < 8 || (guint64) st.st_size > PLAIN_MAX_BYTES)
     {
       close (fd);
       return NULL;
