@@ -161,6 +161,108 @@ test_symlinked_folder_refused (Fixture       *fixture,
   assert_outside_untouched (fixture);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Files in @path (a folder), sorted, joined by spaces. */
+static char *
+list_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static void
+write_kept (VeilPathsFolders *folders,
+            const char       *relative,
+            GError          **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("png", 3);
+
+  veil_paths_write_atomic_in (folders, relative, bytes, NULL, error);
+}
+
+/* The folders an export worker keeps open between writes (veil-paths-folders.c) promise what a
+ * single write promises: no symlink below the root is ever written through, and a file goes
+ * into the folder its path names at the time it is written. Swapping a kept folder between two
+ * writes (for a symlink, or for a symlink that leads back to the folder moved away) must not
+ * leave the second write in the old folder, nor in the symlink's target. */
+static void
+test_kept_folders (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(VeilPathsFolders) folders = veil_paths_folders_new (fixture->root);
+  g_autofree char *class_dir = g_build_filename (fixture->root, "c", NULL);
+  g_autofree char *moved = g_build_filename (fixture->dir, "moved", NULL);
+  g_autofree char *deep = g_build_filename (fixture->root, "x", NULL);
+  g_autofree char *moved_deep = g_build_filename (fixture->dir, "moved-x", NULL);
+  g_autofree char *moved_deep_y = g_build_filename (moved_deep, "y", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The same folder, kept: both files land in it. */
+  write_kept (folders, "c/a.png", &error);
+  g_assert_no_error (error);
+  write_kept (folders, "c/b.png", &error);
+  g_assert_no_error (error);
+  listing = list_folder (class_dir);
+  g_assert_cmpstr (listing, ==, "a.png b.png");
+  g_clear_pointer (&listing, g_free);
+
+  /* Moved away and replaced by a symlink to a folder outside: refused, naming the folder, and
+   * written neither into the folder moved away nor through the link. */
+  g_assert_cmpint (g_rename (class_dir, moved), ==, 0);
+  g_assert_cmpint (symlink (fixture->outside, class_dir), ==, 0);
+  write_kept (folders, "c/d.png", &error);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, "“c”"));
+  g_clear_error (&error);
+  listing = list_folder (moved);
+  g_assert_cmpstr (listing, ==, "a.png b.png");
+  g_clear_pointer (&listing, g_free);
+  assert_outside_untouched (fixture);
+
+  /* Removed and made again: the new folder gets the file. */
+  g_assert_cmpint (unlink (class_dir), ==, 0);
+  g_assert_cmpint (g_mkdir (class_dir, 0755), ==, 0);
+  write_kept (folders, "c/e.png", &error);
+  g_assert_no_error (error);
+  listing = list_folder (class_dir);
+  g_assert_cmpstr (listing, ==, "e.png");
+  g_clear_pointer (&listing, g_free);
+
+  /* A folder two levels down whose parent becomes a symlink leading to the parent moved away:
+   * the path still reaches the very folder kept, but through a link, so it is refused. */
+  write_kept (folders, "x/y/a.png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rename (deep, moved_deep), ==, 0);
+  g_assert_cmpint (symlink (moved_deep, deep), ==, 0);
+  write_kept (folders, "x/y/b.png", &error);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  g_assert_nonnull (strstr (error->message, "“x”"));
+  g_clear_error (&error);
+  listing = list_folder (moved_deep_y);
+  g_assert_cmpstr (listing, ==, "a.png");
+  g_clear_pointer (&listing, g_free);
+
+  /* A path Veil refuses is refused whatever is kept. */
+  write_kept (folders, "c/../../outside/f.png", &error);
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_UNSAFE_PATH);
+  assert_outside_untouched (fixture);
+}
+
 static void
 test_fifo_refused (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -456,6 +558,8 @@ main (int   argc,
               test_dotdot_and_absolute_refused, fixture_tear_down);
   g_test_add ("/core/confined/symlinked-folder", Fixture, NULL, fixture_set_up,
               test_symlinked_folder_refused, fixture_tear_down);
+  g_test_add ("/core/confined/kept-folders", Fixture, NULL, fixture_set_up,
+              test_kept_folders, fixture_tear_down);
   g_test_add ("/core/confined/fifo", Fixture, NULL, fixture_set_up, test_fifo_refused,
               fixture_tear_down);
   g_test_add ("/core/confined/folder-not-file", Fixture, NULL, fixture_set_up,

@@ -218,6 +218,7 @@ add_survival_pair (VeilExportPipeline *pipeline,
  * went into the survival report. */
 static gboolean
 encode_image (VeilExportPipeline      *pipeline,
+              VeilPathsFolders        *folders,
               const VeilExportJob     *job,
               const VeilDatasetImage  *image,
               const char              *source_path,
@@ -294,8 +295,8 @@ encode_image (VeilExportPipeline      *pipeline,
     }
 
   entry->output = g_strdup (pipeline->context.names->image_outputs[job->index]);
-  if (!veil_paths_write_atomic (pipeline->context.output_root, entry->output, encoded,
-                                &entry->sha256, &local_error))
+  if (!veil_paths_write_atomic_in (folders, entry->output, encoded, &entry->sha256,
+                                   &local_error))
     {
       /* A name or a path refused below OUTPUT concerns this file only. */
       if (is_fatal (local_error))
@@ -368,6 +369,7 @@ copy_input (VeilExportPipeline *pipeline,
 
 static VeilExportResult *
 run_image_job (VeilExportPipeline  *pipeline,
+               VeilPathsFolders    *folders,
                const VeilExportJob *job)
 {
   VeilDataset *dataset = pipeline->context.dataset;
@@ -413,7 +415,8 @@ run_image_job (VeilExportPipeline  *pipeline,
       guint64 pixels = acquire_pixels (pipeline, estimate_pixels (source_path, image->size));
 
       result->bytes_read = image->size;
-      encode_image (pipeline, job, image, source_path, entry, &result->sampled, &error);
+      encode_image (pipeline, folders, job, image, source_path, entry, &result->sampled,
+                    &error);
       release_pixels (pipeline, pixels);
     }
 
@@ -486,6 +489,8 @@ static gpointer
 worker_main (gpointer data)
 {
   VeilExportPipeline *pipeline = data;
+  /* This worker's output folders, opened once (see veil-paths-folders.c). */
+  g_autoptr(VeilPathsFolders) folders = veil_paths_folders_new (pipeline->context.output_root);
 
   for (;;)
     {
@@ -500,7 +505,7 @@ worker_main (gpointer data)
         break;
 
       if (pipeline->jobs[i].is_image)
-        result = run_image_job (pipeline, &pipeline->jobs[i]);
+        result = run_image_job (pipeline, folders, &pipeline->jobs[i]);
       else
         result = run_other_job (pipeline, &pipeline->jobs[i]);
       g_async_queue_push (pipeline->results, result);

@@ -20,6 +20,7 @@
 #include "veil-error.h"
 #include "veil-key.h"
 #include "veil-paths.h"
+#include "veil-paths-private.h"
 
 #define COPY_CHUNK (256 * 1024)
 
@@ -302,7 +303,8 @@ set_create_error (GError    **error,
 
 /* A file being written below the output folder: a hidden temporary file created with O_EXCL in
  * the folder (opened without following any symlink) that will hold the output, renamed over the
- * final name within that same folder. */
+ * final name within that same folder. The folder's fd belongs to the VeilPathsFolders it came
+ * from. */
 typedef struct {
   const char *relative_path;
   int dir_fd;
@@ -312,39 +314,18 @@ typedef struct {
 } AtomicFile;
 
 static gboolean
-atomic_file_open (AtomicFile  *file,
-                  const char  *root,
-                  const char  *relative_path,
-                  mode_t       mode,
-                  GError     **error)
+atomic_file_open (AtomicFile        *file,
+                  VeilPathsFolders  *folders,
+                  const char        *relative_path,
+                  mode_t             mode,
+                  GError           **error)
 {
   g_autoptr(GError) local_error = NULL;
-  int root_fd;
 
   file->relative_path = relative_path;
-  file->dir_fd = -1;
   file->fd = -1;
-
-  /* The root is the caller's choice, made as a whole path; only below it is every folder
-   * opened without following links. Made only when missing: an export writes thousands of
-   * files into one root, and making it again costs a failing mkdir and a stat per ancestor.
-   * Any failure takes the whole way, so errors read as they always did. */
-  root_fd = veil_confined_open_root (root, NULL);
-  if (root_fd < 0)
-    {
-      if (g_mkdir_with_parents (root, 0755) != 0)
-        {
-          veil_paths_set_write_error (error, root, errno);
-          return FALSE;
-        }
-      root_fd = veil_confined_open_root (root, &local_error);
-    }
-  if (root_fd >= 0)
-    {
-      file->dir_fd = veil_confined_open_parent (root_fd, relative_path, TRUE, &file->name,
-                                                &local_error);
-      close (root_fd);
-    }
+  file->dir_fd = _veil_paths_folders_open_parent (folders, relative_path, &file->name,
+                                                  &local_error);
   if (file->dir_fd < 0)
     {
       /* A path or a symlink Veil refuses fails that file; a folder that cannot be made is a
@@ -379,7 +360,6 @@ atomic_file_open (AtomicFile  *file,
   if (file->fd < 0)
     {
       set_create_error (error, relative_path, errno);
-      close (file->dir_fd);
       return FALSE;
     }
   return TRUE;
@@ -391,7 +371,6 @@ atomic_file_abandon (AtomicFile *file)
   if (file->fd >= 0)
     close (file->fd);
   unlinkat (file->dir_fd, file->temp_name, 0);
-  close (file->dir_fd);
 }
 
 /* Closes the temporary file and renames it to its final name; removes it on any failure. */
@@ -415,7 +394,6 @@ atomic_file_commit (AtomicFile  *file,
       atomic_file_abandon (file);
       return FALSE;
     }
-  close (file->dir_fd);
   return TRUE;
 }
 
@@ -426,15 +404,32 @@ veil_paths_write_atomic (const char  *root,
                          char       **out_sha256,
                          GError     **error)
 {
-  AtomicFile file;
-  const guint8 *data;
-  gsize len;
+  g_autoptr(VeilPathsFolders) folders = NULL;
 
   g_return_val_if_fail (root != NULL, FALSE);
   g_return_val_if_fail (relative_path != NULL, FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
 
-  if (!atomic_file_open (&file, root, relative_path, VEIL_PATHS_OUTPUT_MODE, error))
+  folders = _veil_paths_folders_new (root, FALSE);
+  return veil_paths_write_atomic_in (folders, relative_path, contents, out_sha256, error);
+}
+
+gboolean
+veil_paths_write_atomic_in (VeilPathsFolders  *folders,
+                            const char        *relative_path,
+                            GBytes            *contents,
+                            char             **out_sha256,
+                            GError           **error)
+{
+  AtomicFile file;
+  const guint8 *data;
+  gsize len;
+
+  g_return_val_if_fail (folders != NULL, FALSE);
+  g_return_val_if_fail (relative_path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL, FALSE);
+
+  if (!atomic_file_open (&file, folders, relative_path, VEIL_PATHS_OUTPUT_MODE, error))
     return FALSE;
 
   data = g_bytes_get_data (contents, &len);
@@ -533,6 +528,7 @@ veil_paths_copy_atomic (int            source_fd,
 {
   g_autofree guint8 *buffer = NULL;
   g_autofree char *sha256 = NULL;
+  g_autoptr(VeilPathsFolders) folders = NULL;
   struct sha256_ctx checksum;
   AtomicFile file;
   struct stat st;
@@ -569,8 +565,9 @@ veil_paths_copy_atomic (int            source_fd,
     }
 
   /* The copy is never more readable than its source (a private file stays private). */
-  if (!atomic_file_open (&file, root, relative_path, VEIL_PATHS_OUTPUT_MODE & st.st_mode & 0777,
-                         error))
+  folders = _veil_paths_folders_new (root, FALSE);
+  if (!atomic_file_open (&file, folders, relative_path,
+                         VEIL_PATHS_OUTPUT_MODE & st.st_mode & 0777, error))
     return FALSE;
 
   while (n > 0)

@@ -71,6 +71,26 @@ gboolean  veil_paths_write_atomic     (const char  *root,
                                        GBytes      *contents,
                                        char       **out_sha256,
                                        GError     **error);
+/* Folders below @root kept open between writes by one thread (an export worker), so that each
+ * output does not open the root and its folder again: see veil-paths-folders.c. A kept folder
+ * is used again only while every folder on its way from the root is still the very folder that
+ * was opened (checked without following symlinks before each write), so the guarantee of
+ * veil_paths_write_atomic() holds across writes too: a folder swapped for a symlink between two
+ * writes is refused, never written through. The root is opened (and made) at the first write
+ * and stays the folder written to. Not for use by several threads at once. */
+typedef struct _VeilPathsFolders VeilPathsFolders;
+
+VeilPathsFolders *veil_paths_folders_new  (const char       *root);
+void      veil_paths_folders_free     (VeilPathsFolders *folders);
+/* veil_paths_write_atomic() below the root of @folders. */
+gboolean  veil_paths_write_atomic_in  (VeilPathsFolders *folders,
+                                       const char       *relative_path,
+                                       GBytes           *contents,
+                                       char            **out_sha256,
+                                       GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilPathsFolders, veil_paths_folders_free)
+
 /* Copies the open regular file @source_fd (read from its current position; @source_name names
  * it in messages) byte for byte to @root/@relative_path the same way. A Veil key file, whatever
  * its name, is refused (VEIL_ERROR_UNSAFE_PATH) before anything is written. The copy's mode is
