@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <png.h>
+#include <zlib.h>
 
 #include <glib/gstdio.h>
 
@@ -270,6 +271,213 @@ test_encode (gconstpointer data)
   g_assert_cmpuint (pos, ==, len);
 }
 
+/* A PNG put together chunk by chunk, so that the direct decoder (veil-image-png-direct.c) can
+ * be given what libpng never writes: any filter on any row, IDAT split anywhere, chunks it must
+ * pass over or refuse, and damage behind a valid CRC. */
+typedef struct {
+  int         width;
+  int         height;
+  gboolean    alpha;
+  guint32     seed;
+  guint       idat_size;   /* bytes per IDAT chunk; 0: one chunk */
+  const char *before_idat; /* an extra chunk type before the IDATs, or NULL */
+  const char *after_idat;  /* ... between the IDATs and IEND */
+  guint8      bad_filter;  /* when not 0, row 1's filter byte */
+  int         extra_rows;  /* rows more (or fewer) in the zlib stream than the image has */
+  gboolean    zlib_trailing; /* bytes after the end of the zlib stream, inside IDAT */
+  gboolean    bad_adler;   /* the stream's checksum wrong (the chunk's CRC right) */
+  gboolean    bad_crc;     /* the first IDAT's CRC wrong */
+  gboolean    split_by_text; /* a tEXt chunk between two IDATs */
+  gboolean    trailing;    /* bytes after IEND */
+} Crafted;
+
+static void
+append_chunk (GByteArray   *out,
+              const char   *type,
+              const guint8 *data,
+              guint32       len,
+              gboolean      bad_crc)
+{
+  guint32 be_len = GUINT32_TO_BE (len);
+  guint32 crc = crc32 (crc32 (0L, Z_NULL, 0), (const Bytef *) type, 4);
+
+  if (len > 0)
+    crc = crc32 (crc, data, len); /* (with NULL, crc32() starts over) */
+  if (bad_crc)
+    crc ^= 1;
+  crc = GUINT32_TO_BE (crc);
+  g_byte_array_append (out, (const guint8 *) &be_len, 4);
+  g_byte_array_append (out, (const guint8 *) type, 4);
+  if (len > 0)
+    g_byte_array_append (out, data, len);
+  g_byte_array_append (out, (const guint8 *) &crc, 4);
+}
+
+static GBytes *
+make_crafted (const Crafted *c)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  GByteArray *out = g_byte_array_new ();
+  gsize row_bytes = (gsize) c->width * (c->alpha ? 4 : 3);
+  int rows = c->height + c->extra_rows;
+  gsize raw_len = (row_bytes + 1) * rows;
+  g_autofree guint8 *raw = g_malloc (raw_len);
+  uLongf z_len = compressBound (raw_len) + 8;
+  g_autofree guint8 *z = g_malloc (z_len);
+  guint8 ihdr[13];
+  guint32 be;
+
+  veil_test_fill_random (raw, raw_len, c->seed);
+  /* Every filter, on rows chosen by the same random bytes. */
+  for (int y = 0; y < rows; y++)
+    raw[(row_bytes + 1) * y] %= 5;
+  if (c->bad_filter != 0 && rows > 1)
+    raw[row_bytes + 1] = c->bad_filter;
+  g_assert_cmpint (compress2 (z, &z_len, raw, raw_len, 6), ==, Z_OK);
+  if (c->bad_adler)
+    z[z_len - 1] ^= 0x40;
+  if (c->zlib_trailing)
+    {
+      memcpy (z + z_len, "junk", 4);
+      z_len += 4;
+    }
+
+  g_byte_array_append (out, signature, sizeof signature);
+  be = GUINT32_TO_BE ((guint32) c->width);
+  memcpy (ihdr, &be, 4);
+  be = GUINT32_TO_BE ((guint32) c->height);
+  memcpy (ihdr + 4, &be, 4);
+  ihdr[8] = 8;
+  ihdr[9] = c->alpha ? 6 : 2;
+  ihdr[10] = ihdr[11] = ihdr[12] = 0;
+  append_chunk (out, "IHDR", ihdr, sizeof ihdr, FALSE);
+  if (c->before_idat != NULL)
+    append_chunk (out, c->before_idat, (const guint8 *) "\0\0\0\0\0\0\0\0\0\0\0\0", 12, FALSE);
+  {
+    gsize step = c->idat_size > 0 ? c->idat_size : z_len;
+    gboolean first = TRUE;
+
+    for (gsize pos = 0; pos < z_len; pos += step)
+      {
+        append_chunk (out, "IDAT", z + pos, (guint32) MIN (step, z_len - pos),
+                      first && c->bad_crc);
+        if (first && c->split_by_text)
+          append_chunk (out, "tEXt", (const guint8 *) "a\0b", 3, FALSE);
+        first = FALSE;
+      }
+  }
+  if (c->after_idat != NULL)
+    append_chunk (out, c->after_idat, (const guint8 *) "x\0y", 3, FALSE);
+  append_chunk (out, "IEND", NULL, 0, FALSE);
+  if (c->trailing)
+    g_byte_array_append (out, (const guint8 *) "junk", 4);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* Valid files with every filter, IDAT split in many ways and harmless ancillary chunks: the
+ * direct decoder takes them and gives libpng's pixels (through GdkPixbuf's loader). */
+static void
+test_direct_same_pixels (void)
+{
+  const Crafted valid[] = {
+    { .width = 32, .height = 32, .seed = 1 },
+    { .width = 32, .height = 32, .alpha = TRUE, .seed = 2 },
+    { .width = 1, .height = 1, .seed = 3 },
+    { .width = 1, .height = 40, .alpha = TRUE, .seed = 4 },
+    { .width = 57, .height = 3, .seed = 5, .idat_size = 1 },
+    { .width = 33, .height = 17, .seed = 6, .idat_size = 100 },
+    { .width = 20, .height = 20, .seed = 7, .before_idat = "gAMA", .after_idat = "tEXt" },
+    { .width = 20, .height = 20, .seed = 8, .before_idat = "pHYs", .after_idat = "zzZz" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    {
+      g_autoptr(GBytes) bytes = make_crafted (&valid[i]);
+      g_autofree char *name = g_strdup_printf ("direct-%u.png", i);
+      g_autofree char *path = write_file (name, bytes);
+      g_autoptr(GdkPixbuf) expected = load_with_gdk_pixbuf (path);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+      g_autoptr(VeilImage) direct = _veil_png_decode_direct (data, len);
+      g_autoptr(VeilImage) plain = _veil_png_load_plain (path);
+
+      g_test_message ("case %u", i);
+      g_assert_nonnull (direct);
+      assert_same_pixels (direct->pixbuf, expected);
+      g_assert_cmpstr (direct->format, ==, "png");
+      g_assert_null (direct->icc_profile);
+      g_assert_cmpint (direct->source_width, ==, valid[i].width);
+      g_assert_cmpint (direct->source_height, ==, valid[i].height);
+      g_assert_nonnull (plain);
+      assert_same_pixels (plain->pixbuf, expected);
+    }
+
+  /* And the files the encoder writes, as an export reads them back. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (cases[i].plain)
+      {
+        g_autoptr(GBytes) bytes = make_png (&cases[i]);
+        g_autofree char *name = g_strconcat ("direct-", cases[i].name, ".png", NULL);
+        g_autofree char *path = write_file (name, bytes);
+        g_autoptr(GdkPixbuf) expected = load_with_gdk_pixbuf (path);
+        gsize len;
+        const guint8 *data = g_bytes_get_data (bytes, &len);
+        g_autoptr(VeilImage) direct = _veil_png_decode_direct (data, len);
+
+        g_assert_nonnull (direct);
+        assert_same_pixels (direct->pixbuf, expected);
+      }
+}
+
+/* Anything unusual or damaged is left to libpng, with every check it makes: the CRCs and the
+ * zlib checksum included. */
+static void
+test_direct_refused (void)
+{
+  const Crafted refused[] = {
+    { .width = 16, .height = 16, .seed = 10, .bad_crc = TRUE },
+    { .width = 16, .height = 16, .seed = 11, .bad_adler = TRUE },
+    { .width = 16, .height = 16, .seed = 12, .bad_filter = 5 },
+    { .width = 16, .height = 16, .seed = 13, .extra_rows = 1 },
+    { .width = 16, .height = 16, .seed = 14, .extra_rows = -1 },
+    { .width = 16, .height = 16, .seed = 15, .zlib_trailing = TRUE },
+    { .width = 16, .height = 16, .seed = 16, .split_by_text = TRUE, .idat_size = 50 },
+    { .width = 16, .height = 16, .seed = 17, .trailing = TRUE },
+    { .width = 16, .height = 16, .seed = 18, .before_idat = "PLTE" },
+    { .width = 16, .height = 16, .seed = 19, .before_idat = "tRNS" },
+    { .width = 16, .height = 16, .seed = 20, .before_idat = "iCCP" },
+    { .width = 16, .height = 16, .seed = 21, .before_idat = "ABCD" },
+    { .width = 16, .height = 16, .seed = 22, .after_idat = "abcd" },
+    { .width = 16, .height = 16, .seed = 23, .after_idat = "IHDR" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GBytes) bytes = make_crafted (&refused[i]);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+      g_autoptr(VeilImage) direct = _veil_png_decode_direct (data, len);
+
+      g_test_message ("case %u", i);
+      g_assert_null (direct);
+    }
+
+  /* Cut anywhere, a valid file is refused. */
+  {
+    const Crafted good = { .width = 8, .height = 8, .seed = 30, .idat_size = 40 };
+    g_autoptr(GBytes) bytes = make_crafted (&good);
+    gsize len;
+    const guint8 *data = g_bytes_get_data (bytes, &len);
+
+    for (gsize cut = 0; cut < len; cut++)
+      g_assert_null (_veil_png_decode_direct (data, cut));
+    {
+      g_autoptr(VeilImage) whole = _veil_png_decode_direct (data, len);
+      g_assert_nonnull (whole);
+    }
+  }
+}
+
 /* The public functions take the direct path: with GdkPixbuf's PNG module disabled, a plain PNG
  * still loads and PNG output is still written, while a PNG only GdkPixbuf reads fails. (A merge
  * once dropped the two hooks in veil-image-io.c and every other test still passed.) */
@@ -329,6 +537,8 @@ main (int   argc,
     }
   g_test_add_func ("/core/image-png/refused", test_refused);
   g_test_add_func ("/core/image-png/public-path", test_public_path);
+  g_test_add_func ("/core/image-png/direct/same-pixels", test_direct_same_pixels);
+  g_test_add_func ("/core/image-png/direct/refused", test_direct_refused);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     if (cases[i].plain)
       {

@@ -259,6 +259,7 @@ VeilImage *
 _veil_png_load_plain (const char *path)
 {
   g_autofree guint8 *data = NULL;
+  VeilImage *image;
   struct stat st;
   gsize len;
   int fd;
@@ -283,7 +284,8 @@ _veil_png_load_plain (const char *path)
       return NULL;
     }
   close (fd);
-  return decode_plain (data, len);
+  image = _veil_png_decode_direct (data, len);
+  return image != NULL ? image : decode_plain (data, len);
 }
 
 static void

@@ -18,6 +18,12 @@ G_BEGIN_DECLS
  * problem): the caller then loads the file through GdkPixbuf, which also words every error. */
 VeilImage *_veil_png_load_plain   (const char  *path);
 
+/* Decodes @data (a whole PNG file in memory) without libpng when it is one of the simplest
+ * PNGs and valid in every respect (see veil-image-png-direct.c); NULL otherwise, for libpng to
+ * judge. The pixels are those _veil_png_load_plain() gives; there is no ICC profile. */
+VeilImage *_veil_png_decode_direct (const guint8 *data,
+                                    gsize         len);
+
 /* Encodes @pixels (8-bit RGB or RGBA) as PNG: IHDR, sBIT, IDAT, IEND, as GdkPixbuf's saver
  * writes them, but with compression settings chosen for throughput (see the .c). The ICC
  * profile is added by the caller. Returns the bytes (free with g_free()) in @out and @out_len;
