@@ -77,6 +77,12 @@ def test_countermeasures():
           "sharpening kernels: centre about 2.5, cross neighbours about -0.375, corners 0")
     grey = countermeasures.grayscale(np.array([[[[255, 0, 0]]]], dtype=np.uint8))
     check(grey.tolist() == [[[[76, 76, 76]]]], "grayscale is BT.601 luma in three channels")
+    framed = np.zeros((2, 32, 32, 3), dtype=np.uint8)
+    framed[:, 2:30, 2:30] = 200
+    cut = countermeasures.Plan(['crop-border'], 'native')
+    check(cut.train_images(framed).shape == (2, 28, 28, 3) and cut.train_images(framed).min() == 200
+          and cut.test_images(framed).shape == (2, 28, 28, 3),
+          "crop-border cuts a frame of 2 pixels off 32-pixel training and test pictures")
     with torch.no_grad():
         shapes = [models.build(name, 3).eval()(torch.rand(2, 3, 32, 32)).shape
                   for name in ('small', 'resnet18')]
@@ -161,12 +167,14 @@ def test_lab(work):
           and repeated['protected'] == data['protected'], "a repeated run comes from the cache")
 
     out = os.path.join(work, 'rsk.json')
-    result = run_lab(work, out, '--seed', '0', '--countermeasure', 'rsk-ff,scrape,grayscale',
+    result = run_lab(work, out, '--seed', '0', '--countermeasure',
+                     'rsk-ff,scrape,grayscale,crop-border',
                      '--no-cache')
     check(result.returncode == 0, "the lab runs with countermeasures"
           + (f" ({result.stderr[-400:]!r})" if result.returncode else ""))
     with open(out) as stream:
-        check(json.load(stream)['countermeasures'] == ['rsk-ff', 'scrape', 'grayscale'],
+        check(json.load(stream)['countermeasures'] == ['rsk-ff', 'scrape', 'grayscale',
+                                                        'crop-border'],
               "the countermeasures are reported")
 
     result = run_lab(work, out, '--seed', '0', '--countermeasure', 'train-2r')

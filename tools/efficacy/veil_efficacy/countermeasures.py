@@ -13,6 +13,10 @@ Each countermeasure is written from its paper's description:
 - scrape: what a scraper does to a downloaded photo: shrink to the training size, then save as
   JPEG at quality 75.
 - train-2r: train at twice the short side Veil assumed with --training-res.
+- crop-border: a trainer who suspects a frame (the paper's zero padding darkens a border as wide
+  as half the filter) cuts a sixteenth of each side off every training and test picture (2 pixels
+  at 32) and trains at the smaller size. Not from a paper: it checks whether protection lives in
+  the frame.
 """
 import io
 import math
@@ -21,7 +25,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-NAMES = ('none', 'jpeg10', 'grayscale', 'rsk-ff', 'scrape', 'train-2r')
+NAMES = ('none', 'jpeg10', 'grayscale', 'rsk-ff', 'scrape', 'train-2r', 'crop-border')
 
 RSK_CENTRE_MEAN = 2.5
 RSK_SPREAD = 0.1
@@ -55,6 +59,13 @@ def grayscale(images):
     luma = images.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     luma = np.clip(np.rint(luma), 0, 255).astype(np.uint8)
     return np.repeat(luma[..., None], 3, axis=-1)
+
+
+def crop_border(images):
+    """The N x H x W x 3 array without a border of max(1, side // 16) pixels on every side."""
+    _, h, w, _ = images.shape
+    border = max(1, min(h, w) // 16)
+    return np.ascontiguousarray(images[:, border:h - border, border:w - border])
 
 
 def _dct_matrix(n):
@@ -123,10 +134,16 @@ class Plan:
             images = jpeg(images, 10)
         if 'grayscale' in self.names:
             images = grayscale(images)
+        if 'crop-border' in self.names:
+            images = crop_border(images)
         return images
 
     def test_images(self, images):
-        return grayscale(images) if 'grayscale' in self.names else images
+        if 'grayscale' in self.names:
+            images = grayscale(images)
+        if 'crop-border' in self.names:
+            images = crop_border(images)
+        return images
 
     def batch_transform(self, generator):
         return RandomSharpenLowPass(generator) if 'rsk-ff' in self.names else None
