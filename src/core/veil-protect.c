@@ -61,8 +61,10 @@ veil_protect_normalisation (const VeilFilterBank *bank,
 {
   g_return_val_if_fail (bank != NULL, VEIL_NORMALISE_PHOTO);
 
-  if (training_res == VEIL_TRAINING_RES_NATIVE
-      && veil_filter_bank_get_key_kind (bank) == VEIL_KEY_KIND_SEED)
+  /* Pictures trained at their own size keep the paper's arithmetic whatever the key: its dark
+   * frame protects them measurably better (doc/EFFICACY.md, "The normalisation at the native
+   * resolution"). */
+  if (training_res == VEIL_TRAINING_RES_NATIVE)
     return VEIL_NORMALISE_PAPER;
   return VEIL_NORMALISE_PHOTO;
 }

@@ -9,9 +9,9 @@
 G_BEGIN_DECLS
 
 /* The normalisation (veil-convolve.h) protection uses with @bank at @training_res: the paper's
- * (zero padding, division by the maximum) only on the paper-exact path, a seed key at
- * VEIL_TRAINING_RES_NATIVE; the photo normalisation, which keeps borders and exposure, for
- * everything else. */
+ * (zero padding, division by the maximum) at VEIL_TRAINING_RES_NATIVE, with a seed key (the
+ * paper-exact path) or a secret key; the photo normalisation, which keeps borders and exposure,
+ * at a training resolution. */
 VeilNormalisation veil_protect_normalisation (const VeilFilterBank *bank,
                                               guint                 training_res);
 
