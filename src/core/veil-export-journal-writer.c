@@ -83,39 +83,49 @@ _veil_export_journal_open (VeilExportJournal   *journal,
   return TRUE;
 }
 
-gboolean
-_veil_export_journal_sync (VeilExportJournal  *journal,
-                           GError            **error)
+/* The lines waiting in memory, written out. A line cut short by a full disk is harmless: the
+ * journal's reader ignores an incomplete last line, and the next run starts the journal
+ * afresh. */
+static gboolean
+write_pending (VeilExportJournal  *journal,
+               GError            **error)
 {
-  if (!_veil_export_journal_flush (journal, error))
-    return FALSE;
+  gboolean written;
+  int saved_errno;
+
+  if (journal->pending == NULL || journal->pending->len == 0)
+    return TRUE;
+  written = veil_paths_write_all (journal->fd, journal->pending->str, journal->pending->len);
+  saved_errno = errno;
+  g_string_truncate (journal->pending, 0);
+  return written || journal_fail (journal, saved_errno, error);
+}
+
+static gboolean
+sync_now (VeilExportJournal  *journal,
+          GError            **error)
+{
   journal->last_sync = g_get_monotonic_time ();
   if (journal->fd >= 0 && fdatasync (journal->fd) != 0)
     return journal_fail (journal, errno, error);
   return TRUE;
 }
 
-/* A line cut short by a full disk is harmless: the journal's reader ignores an incomplete last
- * line, and the next run starts the journal afresh. */
+gboolean
+_veil_export_journal_sync (VeilExportJournal  *journal,
+                           GError            **error)
+{
+  return write_pending (journal, error) && sync_now (journal, error);
+}
+
 gboolean
 _veil_export_journal_flush (VeilExportJournal  *journal,
                             GError            **error)
 {
-  if (journal->pending != NULL && journal->pending->len > 0)
-    {
-      gboolean written = veil_paths_write_all (journal->fd, journal->pending->str,
-                                               journal->pending->len);
-
-      g_string_truncate (journal->pending, 0);
-      if (!written)
-        return journal_fail (journal, errno, error);
-    }
+  if (!write_pending (journal, error))
+    return FALSE;
   if (g_get_monotonic_time () - journal->last_sync >= JOURNAL_SYNC_INTERVAL_US)
-    {
-      journal->last_sync = g_get_monotonic_time ();
-      if (journal->fd >= 0 && fdatasync (journal->fd) != 0)
-        return journal_fail (journal, errno, error);
-    }
+    return sync_now (journal, error);
   return TRUE;
 }
 
@@ -139,8 +149,8 @@ _veil_export_journal_close (VeilExportJournal *journal)
 {
   if (journal->fd >= 0)
     {
-      _veil_export_journal_flush (journal, NULL);
-      fdatasync (journal->fd);
+      write_pending (journal, NULL);
+      sync_now (journal, NULL);
       close (journal->fd);
     }
   journal->fd = -1;
