@@ -23,7 +23,9 @@ struct _VeilAdjustPanel
   GtkAdjustment *mix_adjustment;
   GtkAdjustment *resolution_adjustment;
   GtkToggleButton *small_preset_button;
+  GtkToggleButton *sharpening_preset_button;
   GtkToggleButton *photo_preset_button;
+  GtkToggleButton *preset_buttons[VEIL_N_PRESETS]; /* the three above, by VeilPreset */
   GtkDropDown   *resolution_dropdown;
   GtkSpinButton *resolution_spin;
   GtkLabel      *mix_value_label;
@@ -49,12 +51,9 @@ sync_from_settings (VeilAdjustPanel *self)
   veil_protect_settings_read (self->settings, &params);
   self->syncing = TRUE;
 
-  gtk_toggle_button_set_active (self->small_preset_button,
-                                veil_protect_settings_is_preset (self->settings,
-                                                                 VEIL_PRESET_SMALL_IMAGES));
-  gtk_toggle_button_set_active (self->photo_preset_button,
-                                veil_protect_settings_is_preset (self->settings,
-                                                                 VEIL_PRESET_PHOTOGRAPHS));
+  for (VeilPreset preset = 0; preset < VEIL_N_PRESETS; preset++)
+    gtk_toggle_button_set_active (self->preset_buttons[preset],
+                                  veil_protect_settings_is_preset (self->settings, preset));
 
   selected = veil_resolution_choices_find (params.training_res);
   /* "Custom" stays chosen while the person types a value that happens to be in the list. */
@@ -87,22 +86,14 @@ on_settings_changed_cb (VeilAdjustPanel *self)
 }
 
 static void
-on_small_preset_clicked_cb (GtkButton       *button,
-                            VeilAdjustPanel *self)
+on_preset_clicked_cb (GtkButton       *button,
+                      VeilAdjustPanel *self)
 {
   if (self->syncing)
     return;
-  veil_protect_settings_apply_preset (self->settings, VEIL_PRESET_SMALL_IMAGES);
-  sync_from_settings (self);
-}
-
-static void
-on_photo_preset_clicked_cb (GtkButton       *button,
-                            VeilAdjustPanel *self)
-{
-  if (self->syncing)
-    return;
-  veil_protect_settings_apply_preset (self->settings, VEIL_PRESET_PHOTOGRAPHS);
+  for (VeilPreset preset = 0; preset < VEIL_N_PRESETS; preset++)
+    if (GTK_BUTTON (self->preset_buttons[preset]) == button)
+      veil_protect_settings_apply_preset (self->settings, preset);
   sync_from_settings (self);
 }
 
@@ -217,6 +208,7 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, small_preset_button);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, sharpening_preset_button);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, photo_preset_button);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_spin);
@@ -227,8 +219,7 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_switch);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_explanation);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_reason_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_small_preset_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_photo_preset_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_preset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resolution_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resolution_spin_changed_cb);
 
@@ -242,6 +233,9 @@ veil_adjust_panel_init (VeilAdjustPanel *self)
   g_autoptr(GListModel) choices = veil_resolution_choices_new_model ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->preset_buttons[VEIL_PRESET_SMALL_IMAGES] = self->small_preset_button;
+  self->preset_buttons[VEIL_PRESET_AGAINST_SHARPENING] = self->sharpening_preset_button;
+  self->preset_buttons[VEIL_PRESET_PHOTOGRAPHS] = self->photo_preset_button;
   self->syncing = TRUE;
   gtk_drop_down_set_model (self->resolution_dropdown, choices);
   self->syncing = FALSE;

@@ -7,7 +7,9 @@
 
 #include "veil-protect-settings.h"
 
-/* The paper's two settings. The photographs preset is the defaults (veil-protect-params.h). */
+/* The paper's two settings, and a larger filter for small images that keeps protecting
+ * against a trainer who sharpens and smooths (RSK+FF; doc/EFFICACY.md, "Toward protection
+ * that survives RSK+FF"). The photographs preset is the defaults (veil-protect-params.h). */
 static const struct
 {
   guint  k;
@@ -15,6 +17,7 @@ static const struct
   guint  training_res;
 } presets[] = {
   [VEIL_PRESET_SMALL_IMAGES] = { 3, 0.3, VEIL_TRAINING_RES_NATIVE },
+  [VEIL_PRESET_AGAINST_SHARPENING] = { 7, 0.12, VEIL_TRAINING_RES_NATIVE },
   [VEIL_PRESET_PHOTOGRAPHS] = { VEIL_PROTECT_DEFAULT_K, VEIL_PROTECT_DEFAULT_PB,
                                 VEIL_PROTECT_DEFAULT_TRAINING_RES },
 };
@@ -94,7 +97,7 @@ veil_protect_settings_apply_preset (GSettings  *settings,
   VeilProtectParams params;
 
   g_return_if_fail (G_IS_SETTINGS (settings));
-  g_return_if_fail (preset <= VEIL_PRESET_PHOTOGRAPHS);
+  g_return_if_fail (preset < VEIL_N_PRESETS);
 
   veil_protect_settings_read (settings, &params);
   /* The person's choice, also where it does not apply now: from Native to a preset with a
@@ -113,7 +116,7 @@ veil_protect_settings_is_preset (GSettings  *settings,
   VeilProtectParams params;
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
-  g_return_val_if_fail (preset <= VEIL_PRESET_PHOTOGRAPHS, FALSE);
+  g_return_val_if_fail (preset < VEIL_N_PRESETS, FALSE);
 
   veil_protect_settings_read (settings, &params);
   return params.k == presets[preset].k

@@ -21,8 +21,10 @@ G_BEGIN_DECLS
 #define VEIL_PROTECT_SETTINGS_DECIMALS 2
 
 typedef enum {
-  VEIL_PRESET_SMALL_IMAGES,  /* CIFAR-sized images: k = 3, p_b = 0.3, native */
-  VEIL_PRESET_PHOTOGRAPHS,   /* the paper's ImageNet setting, the defaults */
+  VEIL_PRESET_SMALL_IMAGES,        /* CIFAR-sized images: k = 3, p_b = 0.3, native */
+  VEIL_PRESET_AGAINST_SHARPENING,  /* small images, a larger filter that resists RSK+FF */
+  VEIL_PRESET_PHOTOGRAPHS,         /* the paper's ImageNet setting, the defaults */
+  VEIL_N_PRESETS
 } VeilPreset;
 
 /* The settings in @settings, brought within the limits. */

@@ -35,7 +35,7 @@ static guint n_exports;
 /* ---- The panel's controls, found as a person sees them ---------------------------------- */
 
 #define SMALL_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 0))
-#define PHOTO_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 1))
+#define PHOTO_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 2))
 #define RES_DROPDOWN  GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 0))
 #define DETAIL_SWITCH GTK_SWITCH (ui_test_panel_widget (window, GTK_TYPE_SWITCH, 0))
 

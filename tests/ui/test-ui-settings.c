@@ -29,7 +29,8 @@ static guint n_exports;
 /* ---- The panel's controls, found as a person sees them, in the panel's order ------------- */
 
 #define SMALL_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 0))
-#define PHOTO_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 1))
+#define SHARPENING_PRESET GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 1))
+#define PHOTO_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 2))
 #define BLUR_SPIN     GTK_SPIN_BUTTON (ui_test_panel_widget (window, GTK_TYPE_SPIN_BUTTON, 0))
 #define KERNEL_SPIN   GTK_SPIN_BUTTON (ui_test_panel_widget (window, GTK_TYPE_SPIN_BUTTON, 1))
 #define RES_SPIN      GTK_SPIN_BUTTON (ui_test_panel_widget (window, GTK_TYPE_SPIN_BUTTON, 2))
@@ -379,6 +380,53 @@ test_controls_around_presets (void)
   assert_export_records (&e);
 }
 
+/* Which preset buttons are pressed in: @small, @sharpening, @photo. */
+static void
+assert_presets_pressed (gboolean small,
+                        gboolean sharpening,
+                        gboolean photo)
+{
+  g_assert_cmpint (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (SMALL_PRESET)), ==, small);
+  g_assert_cmpint (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (SHARPENING_PRESET)), ==,
+                   sharpening);
+  g_assert_cmpint (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (PHOTO_PRESET)), ==, photo);
+}
+
+/* The preset against sharpening between the others and the controls: each press sets its own
+ * settings, the pressed button follows the settings, and the export records them. */
+static void
+test_against_sharpening (void)
+{
+  VeilProtectParams e;
+
+  start ();
+  assert_presets_pressed (FALSE, FALSE, TRUE);
+  ui_test_press (SHARPENING_PRESET);
+  set_expected (&e, 7, 0.12, 1.0, VEIL_TRAINING_RES_NATIVE);
+  check_step ("against sharpening preset", &e, PIXELS_CHANGE);
+  assert_presets_pressed (FALSE, TRUE, FALSE);
+
+  ui_test_press (SMALL_PRESET);
+  set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
+  check_step ("small images preset after it", &e, PIXELS_CHANGE);
+  assert_presets_pressed (TRUE, FALSE, FALSE);
+
+  ui_test_press (SHARPENING_PRESET);
+  set_expected (&e, 7, 0.12, 1.0, VEIL_TRAINING_RES_NATIVE);
+  check_step ("against sharpening preset again", &e, PIXELS_CHANGE);
+
+  drag (BLUR_SCALE, 0.2);
+  e.pb = 0.2;
+  check_step ("strength dragged to 0.2", &e, PIXELS_CHANGE);
+  assert_presets_pressed (FALSE, FALSE, FALSE);
+
+  ui_test_press (SHARPENING_PRESET);
+  e.pb = 0.12;
+  check_step ("against sharpening preset after the strength", &e, PIXELS_CHANGE);
+  assert_presets_pressed (FALSE, TRUE, FALSE);
+  assert_export_records (&e);
+}
+
 /* An even filter size typed in becomes the next odd one, everywhere. */
 static void
 test_even_size (void)
@@ -421,6 +469,7 @@ main (int    argc,
   g_test_add_func ("/ui/settings/preset-then-controls", test_preset_then_controls);
   g_test_add_func ("/ui/settings/controls-around-presets", test_controls_around_presets);
   g_test_add_func ("/ui/settings/even-size", test_even_size);
+  g_test_add_func ("/ui/settings/against-sharpening", test_against_sharpening);
   ret = g_test_run ();
 
   g_clear_pointer (&last_pixels, g_bytes_unref);
