@@ -22,10 +22,7 @@ struct _VeilAdjustPanel
   GtkAdjustment *kernel_adjustment;
   GtkAdjustment *mix_adjustment;
   GtkAdjustment *resolution_adjustment;
-  GtkToggleButton *small_preset_button;
-  GtkToggleButton *sharpening_preset_button;
-  GtkToggleButton *photo_preset_button;
-  GtkToggleButton *preset_buttons[VEIL_N_PRESETS]; /* the three above, by VeilPreset */
+  GtkToggleButton *preset_buttons[VEIL_N_PRESETS]; /* by VeilPreset */
   GtkDropDown   *resolution_dropdown;
   GtkSpinButton *resolution_spin;
   GtkLabel      *mix_value_label;
@@ -193,6 +190,18 @@ veil_adjust_panel_dispose (GObject *object)
   G_OBJECT_CLASS (veil_adjust_panel_parent_class)->dispose (object);
 }
 
+/* The template's button @name goes straight into preset_buttons[@preset]. */
+static void
+bind_preset_button (GtkWidgetClass *widget_class,
+                    const char     *name,
+                    VeilPreset      preset)
+{
+  gtk_widget_class_bind_template_child_full (widget_class, name, FALSE,
+                                             G_STRUCT_OFFSET (VeilAdjustPanel,
+                                                              preset_buttons)
+                                             + preset * sizeof (GtkToggleButton *));
+}
+
 static void
 veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
 {
@@ -207,9 +216,9 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, kernel_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_adjustment);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_adjustment);
-  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, small_preset_button);
-  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, sharpening_preset_button);
-  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, photo_preset_button);
+  bind_preset_button (widget_class, "small_preset_button", VEIL_PRESET_SMALL_IMAGES);
+  bind_preset_button (widget_class, "sharpening_preset_button", VEIL_PRESET_AGAINST_SHARPENING);
+  bind_preset_button (widget_class, "photo_preset_button", VEIL_PRESET_PHOTOGRAPHS);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_value_label);
@@ -233,9 +242,6 @@ veil_adjust_panel_init (VeilAdjustPanel *self)
   g_autoptr(GListModel) choices = veil_resolution_choices_new_model ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->preset_buttons[VEIL_PRESET_SMALL_IMAGES] = self->small_preset_button;
-  self->preset_buttons[VEIL_PRESET_AGAINST_SHARPENING] = self->sharpening_preset_button;
-  self->preset_buttons[VEIL_PRESET_PHOTOGRAPHS] = self->photo_preset_button;
   self->syncing = TRUE;
   gtk_drop_down_set_model (self->resolution_dropdown, choices);
   self->syncing = FALSE;
