@@ -23,6 +23,7 @@ sample_manifest (guint shard_index,
   const char *classes[] = { "cat", "dog", NULL };
 
   manifest->tool_version = g_strdup ("1.2.3");
+  manifest->kind = VEIL_FILTER_KIND_ECHO;
   manifest->k = 5;
   manifest->pb = 0.25;
   manifest->mix = 0.5;
@@ -89,6 +90,7 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_true (veil_manifest_same_settings (manifest, loaded, &error));
   g_assert_true (loaded->keep_detail);
+  g_assert_cmpint (loaded->kind, ==, VEIL_FILTER_KIND_ECHO);
   g_assert_cmpuint (loaded->images->len, ==, 3);
   {
     const VeilManifestEntry *entry = g_ptr_array_index (loaded->images, 2);
@@ -197,6 +199,65 @@ test_damaged (void)
       g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
       g_assert_nonnull (strstr (error->message, "m.json"));
     }
+  veil_test_rm_rf (dir);
+}
+
+/* The kind of filter: absent in manifests from before echo filters (the paper's blur), and a
+ * manifest with an unknown kind, a kind that is not a string or echo filters smaller than
+ * 5 × 5 is damaged. */
+static void
+test_filter_kinds (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  g_autoptr(VeilManifest) manifest = sample_manifest (0, 0);
+  g_autofree char *text = NULL;
+  const char *member = "\"filters\" : \"echo\",";
+  const struct { const char *replacement; gboolean valid; VeilFilterKind kind; } cases[] = {
+    { "", TRUE, VEIL_FILTER_KIND_BLUR },
+    { "\"filters\" : \"blur\",", TRUE, VEIL_FILTER_KIND_BLUR },
+    { "\"filters\" : \"echo\",", TRUE, VEIL_FILTER_KIND_ECHO },
+    { "\"filters\" : \"sharpen\",", FALSE, 0 },
+    { "\"filters\" : 1,", FALSE, 0 },
+    { "\"filters\" : null,", FALSE, 0 },
+  };
+
+  g_assert_true (veil_manifest_save (manifest, path, NULL));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, member));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) changed = g_string_new (text);
+      g_autoptr(VeilManifest) loaded = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_string_replace (changed, member, cases[i].replacement, 1);
+      g_assert_true (g_file_set_contents (path, changed->str, -1, NULL));
+      loaded = veil_manifest_load (path, &error);
+      if (cases[i].valid)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpint (loaded->kind, ==, cases[i].kind);
+        }
+      else
+        {
+          g_assert_null (loaded);
+          g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+        }
+    }
+
+  /* Echo filters need 5 × 5. */
+  {
+    g_autoptr(GString) changed = g_string_new (text);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VeilManifest) loaded = NULL;
+
+    g_assert_cmpuint (g_string_replace (changed, "\"k\" : 5,", "\"k\" : 3,", 1), ==, 1);
+    g_assert_true (g_file_set_contents (path, changed->str, -1, NULL));
+    loaded = veil_manifest_load (path, &error);
+    g_assert_null (loaded);
+    g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+  }
   veil_test_rm_rf (dir);
 }
 
@@ -449,6 +510,7 @@ typedef struct {
   void      (*change) (VeilManifest *manifest);
 } SettingCase;
 
+static void change_kind (VeilManifest *m) { m->kind = VEIL_FILTER_KIND_BLUR; }
 static void change_k (VeilManifest *m) { m->k = 7; }
 static void change_pb (VeilManifest *m) { m->pb = 0.3; }
 static void change_mix (VeilManifest *m) { m->mix = 1.0; }
@@ -462,6 +524,7 @@ static void change_classes (VeilManifest *m) { g_free (m->classes[1]);
 static void change_shard (VeilManifest *m) { m->shard_count = 3; }
 
 static const SettingCase setting_cases[] = {
+  { "kind of filter", change_kind },
   { "filter size", change_k },
   { "filter strength", change_pb },
   { "fraction protected", change_mix },
@@ -672,6 +735,7 @@ main (int    argc,
 
   g_test_add_func ("/core/manifest/round-trip", test_round_trip);
   g_test_add_func ("/core/manifest/damaged", test_damaged);
+  g_test_add_func ("/core/manifest/filter-kinds", test_filter_kinds);
   g_test_add_func ("/core/manifest/non-utf8-classes", test_non_utf8_classes);
   g_test_add_func ("/core/manifest/unsafe-entries", test_unsafe_entries);
   for (guint i = 0; i < G_N_ELEMENTS (number_cases); i++)

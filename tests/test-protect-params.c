@@ -30,6 +30,7 @@ test_defaults (void)
   g_assert_cmpfloat (params.mix, ==, 1.0);
   g_assert_cmpuint (params.training_res, ==, 224);
   g_assert_false (params.keep_detail);
+  g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_BLUR);
   g_assert_true (veil_protect_params_validate (&params, NULL));
 
   /* The export starts from the same defaults. */
@@ -198,6 +199,37 @@ test_equal (void)
   b = a;
   b.keep_detail = TRUE;
   g_assert_false (veil_protect_params_equal (&a, &b));
+  b = a;
+  b.kind = VEIL_FILTER_KIND_ECHO;
+  g_assert_false (veil_protect_params_equal (&a, &b));
+}
+
+/* Echo filters need 5 × 5: validating refuses less, clamping raises it; an unknown kind is
+ * refused, and clamped to the paper's blur. */
+static void
+test_echo (void)
+{
+  VeilProtectParams params;
+  g_autoptr(GError) error = NULL;
+
+  veil_protect_params_init_defaults (&params);
+  params.kind = VEIL_FILTER_KIND_ECHO;
+  params.k = 5;
+  g_assert_true (veil_protect_params_validate (&params, NULL));
+  params.k = 3;
+  g_assert_false (veil_protect_params_validate (&params, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "at least 5"));
+  g_clear_error (&error);
+  veil_protect_params_clamp (&params);
+  g_assert_cmpuint (params.k, ==, 5);
+  g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_ECHO);
+
+  params.kind = (VeilFilterKind) 7;
+  g_assert_false (veil_protect_params_validate (&params, &error));
+  g_assert_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT);
+  veil_protect_params_clamp (&params);
+  g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_BLUR);
 }
 
 int
@@ -217,6 +249,7 @@ main (int    argc,
   g_test_add_func ("/core/protect-params/round", test_round);
   g_test_add_func ("/core/protect-params/clamp", test_clamp);
   g_test_add_func ("/core/protect-params/equal", test_equal);
+  g_test_add_func ("/core/protect-params/echo", test_echo);
 
   return g_test_run ();
 }

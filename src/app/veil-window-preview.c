@@ -61,8 +61,9 @@ _veil_window_rebuild_bank (VeilWindow *self)
   n_classes = veil_dataset_get_n_classes (self->dataset);
   veil_protect_settings_read (self->settings, &params);
 
-  self->bank = veil_filter_bank_new (self->key, veil_dataset_get_class_names (self->dataset),
-                                     n_classes, params.k, params.pb, &error);
+  self->bank = veil_filter_bank_new_kind (self->key,
+                                          veil_dataset_get_class_names (self->dataset),
+                                          n_classes, params.kind, params.k, params.pb, &error);
   if (self->bank == NULL)
     {
       veil_window_add_toast (self, error->message);

@@ -143,9 +143,9 @@ make_bank (VeilKey             *key,
                    _("The manifest “%s” lists no classes"), display);
       return NULL;
     }
-  return veil_filter_bank_new (key, (const char * const *) manifest->classes,
-                               g_strv_length (manifest->classes), manifest->k, manifest->pb,
-                               error);
+  return veil_filter_bank_new_kind (key, (const char * const *) manifest->classes,
+                                    g_strv_length (manifest->classes), manifest->kind, manifest->k,
+                                    manifest->pb, error);
 }
 
 int

@@ -240,8 +240,9 @@ check_survival (VeilManifest        *merged,
     }
   if (merged->classes == NULL || merged->classes[0] == NULL)
     return TRUE;
-  bank = veil_filter_bank_new (key, (const char * const *) merged->classes,
-                               g_strv_length (merged->classes), merged->k, merged->pb, error);
+  bank = veil_filter_bank_new_kind (key, (const char * const *) merged->classes,
+                                    g_strv_length (merged->classes), merged->kind, merged->k,
+                                    merged->pb, error);
   if (bank == NULL)
     return FALSE;
   report = veil_survival_check_manifest (merged, input, output, bank, sample, NULL, error);

@@ -12,9 +12,10 @@
 #include "veil-cli-private.h"
 #include "veil-image-notes-text.h"
 
-/* With a secret key a class's filter depends only on the key, the class name and k, so the
- * class name alone is enough. With a seed the i-th class gets the i-th draws, so the whole
- * class list is needed: from --classes or from --dataset. */
+/* With a secret key a blur filter depends only on the key, the class name and k, so the
+ * class name alone is enough. With a seed the i-th class gets the i-th draws, and echo filters
+ * are dealt out over the classes in order, so then the whole class list is needed: from
+ * --classes or from --dataset. */
 
 #define SIDE_BY_SIDE_GAP 8
 
@@ -69,6 +70,7 @@ typedef struct {
   char              *dataset_dir;
   char              *output;
   char              *training_res;
+  char              *filters;
   int                k;
   double             pb;
   int                quality;
@@ -84,6 +86,7 @@ preview_args_clear (PreviewArgs *args)
   g_free (args->dataset_dir);
   g_free (args->output);
   g_free (args->training_res);
+  g_free (args->filters);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PreviewArgs, preview_args_clear)
@@ -106,6 +109,9 @@ parse_args (PreviewArgs   *args,
       N_("All class names, comma-separated, in any order (needed with --seed)"), N_("A,B,…") },
     { "dataset", 0, 0, G_OPTION_ARG_FILENAME, &args->dataset_dir,
       N_("Take the class names from this labeled folder"), N_("DIR") },
+    { "filters", 0, 0, G_OPTION_ARG_STRING, &args->filters,
+      N_("“blur”, the paper's filters (default), or “echo”: a faint shifted copy per class, "
+         "less visible and harder to undo by sharpening; needs K of at least 5"), N_("KIND") },
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
@@ -153,6 +159,8 @@ validate_args (PreviewArgs       *args,
     return _veil_cli_usage_error ("preview", _("give only one of --classes and --dataset"));
   params->k = args->k < 0 ? 0 : (guint) args->k;
   params->pb = args->pb;
+  if (!_veil_cli_parse_filter_kind (args->filters, &params->kind, &error))
+    return _veil_cli_usage_error ("preview", "%s", error->message);
   if (args->training_res != NULL
       && !_veil_cli_parse_training_res (args->training_res, &params->training_res, &error))
     return _veil_cli_usage_error ("preview", "%s", error->message);
@@ -176,12 +184,13 @@ validate_args (PreviewArgs       *args,
 }
 
 /* Every class name, in dataset order: from --dataset, from --classes, or the image's class
- * alone (enough with a secret key, whose filters depend only on the class name). NULL after
- * printing why. */
+ * alone (enough for a secret key's blur filters, which depend only on the class name). NULL
+ * after printing why. */
 static char **
-class_names (PreviewArgs *args,
-             VeilKey     *key,
-             int         *status)
+class_names (PreviewArgs             *args,
+             VeilKey                 *key,
+             const VeilProtectParams *params,
+             int                     *status)
 {
   g_autoptr(GError) error = NULL;
   char **classes;
@@ -211,6 +220,12 @@ class_names (PreviewArgs *args,
                                                     "classes: give --classes or --dataset"));
       return NULL;
     }
+  if (params->kind == VEIL_FILTER_KIND_ECHO)
+    {
+      *status = _veil_cli_usage_error ("preview", _("echo filters depend on all classes: give "
+                                                    "--classes or --dataset"));
+      return NULL;
+    }
   classes = g_new0 (char *, 2);
   classes[0] = g_strdup (args->class_name);
   return classes;
@@ -228,8 +243,8 @@ make_bank (VeilKey                 *key,
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilFilterBank) bank = NULL;
 
-  bank = veil_filter_bank_new (key, (const char * const *) classes, g_strv_length (classes),
-                               params->k, params->pb, &error);
+  bank = veil_filter_bank_new_kind (key, (const char * const *) classes, g_strv_length (classes),
+                                    params->kind, params->k, params->pb, &error);
   if (bank == NULL)
     {
       *status = _veil_cli_fatal (error);
@@ -364,7 +379,7 @@ veil_cli_preview_main (int    argc,
   if (status >= 0)
     return status;
 
-  classes = class_names (&args, key, &status);
+  classes = class_names (&args, key, &params, &status);
   if (classes == NULL)
     return status;
   bank = make_bank (key, classes, &params, args.class_name, &class_index, &status);

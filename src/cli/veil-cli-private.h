@@ -64,6 +64,11 @@ VeilKey *_veil_cli_key_options_load  (VeilCliKeyOptions *options,
                                       gboolean          *usage,
                                       GError           **error);
 
+/* "blur" (the paper's filters) or "echo"; NULL means blur. */
+gboolean _veil_cli_parse_filter_kind  (const char     *text,
+                                       VeilFilterKind *out,
+                                       GError        **error);
+
 /* "native" or a short side in pixels (16 or more). */
 gboolean _veil_cli_parse_training_res (const char *text,
                                        guint      *out,

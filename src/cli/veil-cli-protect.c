@@ -249,10 +249,16 @@ print_settings (const VeilProtectParams *params)
   else
     /* Translators: a training resolution, e.g. "224 px". */
     res = g_strdup_printf (_("%u px"), params->training_res);
-  /* Translators: the protection settings: filter size k × k, strength p_b, the percentage of
-   * images protected, the training resolution. */
-  printf (_("Settings: filter %u × %u, p_b %s, %.3g %% of the images protected, training "
-            "resolution %s"), params->k, params->k, pb, params->mix * 100.0, res);
+  if (params->kind == VEIL_FILTER_KIND_ECHO)
+    /* Translators: the protection settings with echo filters: filter size k × k, the echo's
+     * strength p_b, the percentage of images protected, the training resolution. */
+    printf (_("Settings: echo filter %u × %u, p_b %s, %.3g %% of the images protected, "
+              "training resolution %s"), params->k, params->k, pb, params->mix * 100.0, res);
+  else
+    /* Translators: the protection settings: filter size k × k, strength p_b, the percentage
+     * of images protected, the training resolution. */
+    printf (_("Settings: filter %u × %u, p_b %s, %.3g %% of the images protected, training "
+              "resolution %s"), params->k, params->k, pb, params->mix * 100.0, res);
   putchar ('\n');
 }
 
@@ -273,6 +279,7 @@ print_error_json (const GError *error)
 /* The command line as given: options with their defaults, then what parsing found. */
 typedef struct {
   VeilCliKeyOptions  key_options;
+  char              *filters;
   int                k;
   double             pb;
   double             mix;
@@ -294,6 +301,7 @@ static void
 protect_args_clear (ProtectArgs *args)
 {
   _veil_cli_key_options_clear (&args->key_options);
+  g_free (args->filters);
   g_free (args->training_res);
   g_free (args->format);
   g_free (args->shard);
@@ -309,6 +317,9 @@ parse_args (ProtectArgs   *args,
 {
   g_autoptr(GOptionContext) context = NULL;
   const GOptionEntry entries[] = {
+    { "filters", 0, 0, G_OPTION_ARG_STRING, &args->filters,
+      N_("“blur”, the paper's filters (default), or “echo”: a faint shifted copy per class, "
+         "less visible and harder to undo by sharpening; needs K of at least 5"), N_("KIND") },
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
@@ -376,6 +387,8 @@ validate_args (ProtectArgs        *args,
   params->mix = args->mix;
   if (argc != 3)
     return _veil_cli_usage_error ("protect", _("give an INPUT and an OUTPUT folder"));
+  if (!_veil_cli_parse_filter_kind (args->filters, &params->kind, &error))
+    return _veil_cli_usage_error ("protect", "%s", error->message);
   if (args->training_res != NULL
       && !_veil_cli_parse_training_res (args->training_res, &params->training_res, &error))
     return _veil_cli_usage_error ("protect", "%s", error->message);

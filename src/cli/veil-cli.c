@@ -197,6 +197,24 @@ _veil_cli_parse_training_res (const char *text,
   return TRUE;
 }
 
+gboolean
+_veil_cli_parse_filter_kind (const char     *text,
+                             VeilFilterKind *out,
+                             GError        **error)
+{
+  if (text == NULL || g_ascii_strcasecmp (text, "blur") == 0)
+    *out = VEIL_FILTER_KIND_BLUR;
+  else if (g_ascii_strcasecmp (text, "echo") == 0)
+    *out = VEIL_FILTER_KIND_ECHO;
+  else
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a kind of filter: give “blur” or “echo”"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 _veil_cli_shell_quote (const char *arg)
 {

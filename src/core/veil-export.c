@@ -47,6 +47,7 @@ veil_export_options_set_params (VeilExportOptions       *options,
   g_return_if_fail (options != NULL);
   g_return_if_fail (params != NULL);
 
+  options->kind = params->kind;
   options->k = params->k;
   options->pb = params->pb;
   options->mix = params->mix;
@@ -62,6 +63,7 @@ veil_export_options_get_params (const VeilExportOptions *options,
   g_return_if_fail (params != NULL);
 
   veil_protect_params_init_defaults (params);
+  params->kind = options->kind;
   params->k = options->k;
   params->pb = options->pb;
   params->mix = options->mix;
@@ -108,6 +110,7 @@ new_header (VeilDataset             *dataset,
   VeilManifest *manifest = veil_manifest_new ();
 
   manifest->tool_version = g_strdup (PACKAGE_VERSION);
+  manifest->kind = options->kind;
   manifest->k = options->k;
   manifest->pb = options->pb;
   manifest->mix = options->mix;
@@ -398,9 +401,10 @@ open_run (ExportRun  *run,
   if (!_veil_export_inspect_output (run->output_dir, options, run->manifest, run->manifest_path,
                                     run->journal_path, &run->previous, error))
     return FALSE;
-  run->bank = veil_filter_bank_new (options->key, veil_dataset_get_class_names (run->dataset),
-                                    veil_dataset_get_n_classes (run->dataset), options->k,
-                                    options->pb, error);
+  run->bank = veil_filter_bank_new_kind (options->key,
+                                         veil_dataset_get_class_names (run->dataset),
+                                         veil_dataset_get_n_classes (run->dataset), options->kind,
+                                         options->k, options->pb, error);
   if (run->bank == NULL)
     return FALSE;
 

@@ -18,6 +18,7 @@ typedef struct {
   VeilKey          *key;            /* borrowed */
   /* The protection settings (see veil-protect-params.h for their limits and defaults; p_b and
    * mix are used rounded to VEIL_PROTECT_DECIMALS decimals). */
+  VeilFilterKind    kind;
   guint             k;
   double            pb;
   double            mix;

@@ -9,6 +9,7 @@
 
 #include "veil-error.h"
 #include "veil-filter-bank.h"
+#include "veil-filter-echo.h"
 #include "veil-key.h"
 #include "veil-key-stream.h"
 #include "veil-mt19937.h"
@@ -19,6 +20,7 @@
 
 struct _VeilFilterBank {
   gatomicrefcount  ref_count;
+  VeilFilterKind   kind;
   guint            k;
   double           pb;
   VeilKeyKind      key_kind;
@@ -57,6 +59,7 @@ derive_keyed (const guint8 *secret,
 static gboolean
 check_arguments (const char * const  *class_names,
                  guint                n_classes,
+                 VeilFilterKind       kind,
                  guint                k,
                  double               pb,
                  GError             **error)
@@ -79,6 +82,20 @@ check_arguments (const char * const  *class_names,
     {
       g_set_error_literal (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
                            _("A filter bank needs at least one class"));
+      return FALSE;
+    }
+  if (kind == VEIL_FILTER_KIND_ECHO && k < VEIL_FILTER_ECHO_K_MIN)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("Echo filters need a filter size of at least %u, not %u"),
+                   VEIL_FILTER_ECHO_K_MIN, k);
+      return FALSE;
+    }
+  if (kind == VEIL_FILTER_KIND_ECHO && n_classes > veil_filter_echo_max_classes (k))
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("Echo filters of size %u can tell only %u classes apart, not %u: choose a "
+                     "larger filter size"), k, veil_filter_echo_max_classes (k), n_classes);
       return FALSE;
     }
   {
@@ -111,6 +128,19 @@ veil_filter_bank_new (VeilKey             *key,
                       double               pb,
                       GError             **error)
 {
+  return veil_filter_bank_new_kind (key, class_names, n_classes, VEIL_FILTER_KIND_BLUR, k, pb,
+                                    error);
+}
+
+VeilFilterBank *
+veil_filter_bank_new_kind (VeilKey             *key,
+                           const char * const  *class_names,
+                           guint                n_classes,
+                           VeilFilterKind       kind,
+                           guint                k,
+                           double               pb,
+                           GError             **error)
+{
   VeilFilterBank *bank;
   guint kk = k * k;
 
@@ -118,11 +148,12 @@ veil_filter_bank_new (VeilKey             *key,
   g_return_val_if_fail (class_names != NULL || n_classes == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_arguments (class_names, n_classes, k, pb, error))
+  if (!check_arguments (class_names, n_classes, kind, k, pb, error))
     return NULL;
 
   bank = g_new0 (VeilFilterBank, 1);
   g_atomic_ref_count_init (&bank->ref_count);
+  bank->kind = kind;
   bank->k = k;
   bank->pb = pb;
   bank->key_kind = veil_key_get_kind (key);
@@ -137,7 +168,11 @@ veil_filter_bank_new (VeilKey             *key,
       g_hash_table_insert (bank->index_by_name, bank->class_names[i], GUINT_TO_POINTER (i + 1));
     }
 
-  if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
+  if (kind == VEIL_FILTER_KIND_ECHO && veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
+    veil_filter_echo_derive_seed (veil_key_get_seed (key), k, pb, n_classes, bank->weights);
+  else if (kind == VEIL_FILTER_KIND_ECHO)
+    veil_filter_echo_derive_keyed (veil_key_get_secret (key), k, pb, n_classes, bank->weights);
+  else if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
     {
       /* The reference draws every class from one generator in dataset order. */
       VeilMt19937 mt;
@@ -180,6 +215,14 @@ veil_filter_bank_unref (VeilFilterBank *bank)
   explicit_bzero (bank->weights, (gsize) bank->n_classes * bank->k * bank->k * sizeof (float));
   g_free (bank->weights);
   g_free (bank);
+}
+
+VeilFilterKind
+veil_filter_bank_get_kind (const VeilFilterBank *bank)
+{
+  g_return_val_if_fail (bank != NULL, VEIL_FILTER_KIND_BLUR);
+
+  return bank->kind;
 }
 
 guint

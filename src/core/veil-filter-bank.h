@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-/* One k×k filter per class, derived from a key. Build once per (key, classes, k, p_b) and share:
+/* One k×k filter per class, derived from a key. Build once per (key, classes, kind, k, p_b) and share:
  * the bank is immutable and reference counted, safe to read from many threads.
  *
  * @class_names must be in dataset order (sorted by name, as VeilDataset gives them). With a
@@ -15,16 +15,26 @@ G_BEGIN_DECLS
  * with a secret key each class's filter depends only on the key, the class name and k, and p_b
  * scales the same draws (doc/filter-derivation.md). Errors: VEIL_ERROR_INVALID_ARGUMENT for k
  * even or outside 3…31, p_b outside (0, 1], no classes, or a class name that is NULL or given
- * twice. */
+ * twice. These are the paper's blur filters. */
 VeilFilterBank *veil_filter_bank_new        (VeilKey              *key,
                                              const char * const   *class_names,
                                              guint                 n_classes,
                                              guint                 k,
                                              double                pb,
                                              GError              **error);
+/* The same for filters of @kind. Echo filters (veil-filter-echo.h) also fail with
+ * VEIL_ERROR_INVALID_ARGUMENT below 5 × 5 or for more classes than the size can tell apart. */
+VeilFilterBank *veil_filter_bank_new_kind   (VeilKey              *key,
+                                             const char * const   *class_names,
+                                             guint                 n_classes,
+                                             VeilFilterKind        kind,
+                                             guint                 k,
+                                             double                pb,
+                                             GError              **error);
 VeilFilterBank *veil_filter_bank_ref        (VeilFilterBank       *bank);
 void            veil_filter_bank_unref      (VeilFilterBank       *bank);
 
+VeilFilterKind  veil_filter_bank_get_kind       (const VeilFilterBank *bank);
 guint           veil_filter_bank_get_k          (const VeilFilterBank *bank);
 double          veil_filter_bank_get_pb         (const VeilFilterBank *bank);
 guint           veil_filter_bank_get_n_classes  (const VeilFilterBank *bank);

@@ -22,6 +22,8 @@ veil_manifest_same_settings (const VeilManifest *a,
 
   if (g_strcmp0 (a->tool_version, b->tool_version) != 0)
     what = _("Veil version");
+  else if (a->kind != b->kind)
+    what = _("kind of filter");
   else if (a->k != b->k)
     what = _("filter size");
   else if (a->pb != b->pb)
@@ -83,6 +85,7 @@ veil_manifest_merge (GPtrArray  *shards,
   seen = g_new0 (gboolean, count);
   merged = veil_manifest_new ();
   merged->tool_version = g_strdup (first->tool_version);
+  merged->kind = first->kind;
   merged->k = first->k;
   merged->pb = first->pb;
   merged->mix = first->mix;

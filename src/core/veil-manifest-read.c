@@ -12,6 +12,7 @@
 
 #include "veil-confined.h"
 #include "veil-error.h"
+#include "veil-filter-echo.h"
 #include "veil-manifest-private.h"
 #include "veil-paths.h"
 
@@ -204,6 +205,16 @@ _veil_manifest_parse_header (JsonObject   *root,
     manifest->training_res = VEIL_TRAINING_RES_NATIVE;
   else if (get_int (parameters, "training_res", 1, G_MAXINT, &value))
     manifest->training_res = (guint) value;
+  else
+    return FALSE;
+  /* Absent in manifests written before echo filters existed: the paper's blur. */
+  text = _veil_manifest_get_string (parameters, "filters");
+  if (text == NULL && json_object_has_member (parameters, "filters"))
+    return FALSE;
+  if (text == NULL || g_strcmp0 (text, "blur") == 0)
+    manifest->kind = VEIL_FILTER_KIND_BLUR;
+  else if (g_strcmp0 (text, "echo") == 0 && manifest->k >= VEIL_FILTER_ECHO_K_MIN)
+    manifest->kind = VEIL_FILTER_KIND_ECHO;
   else
     return FALSE;
   /* Absent in manifests written before the option existed: they did not keep detail. */

@@ -107,6 +107,7 @@ _veil_manifest_build_header (JsonBuilder        *builder,
 
   json_builder_set_member_name (builder, "parameters");
   json_builder_begin_object (builder);
+  add_string (builder, "filters", manifest->kind == VEIL_FILTER_KIND_ECHO ? "echo" : "blur");
   add_int (builder, "k", manifest->k);
   /* Placeholders, replaced by the numbers' shortest exact form: see
    * _veil_manifest_node_to_data(). */

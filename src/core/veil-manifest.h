@@ -12,8 +12,8 @@ G_BEGIN_DECLS
  * interrupted export resume. The format:
  *
  *   { "format": "veil-manifest", "version": 1, "tool": {"name", "version"},
- *     "parameters": {k, pb, mix, training_res ("native" or pixels), keep_detail, format,
- *                    jpeg_quality, copy_other},
+ *     "parameters": {filters ("blur"|"echo", absent: blur), k, pb, mix, training_res ("native"
+ *                    or pixels), keep_detail, format, jpeg_quality, copy_other},
  *     "key": {"kind": "secret"|"seed", "fingerprint"},   never the key or the seed itself
  *     "classes": [...], "shard": {"index" (1-based), "count"} only in a shard's manifest,
  *     "summary": {...counts...},
@@ -70,6 +70,7 @@ typedef struct {
 
 typedef struct {
   char              *tool_version;
+  VeilFilterKind     kind;
   guint              k;
   double             pb;
   double             mix;

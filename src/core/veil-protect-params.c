@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "veil-error.h"
+#include "veil-filter-echo.h"
 #include "veil-protect-params.h"
 
 void
@@ -16,6 +17,7 @@ veil_protect_params_init_defaults (VeilProtectParams *params)
   g_return_if_fail (params != NULL);
 
   *params = (VeilProtectParams) {
+    .kind = VEIL_FILTER_KIND_BLUR,
     .k = VEIL_PROTECT_DEFAULT_K,
     .pb = VEIL_PROTECT_DEFAULT_PB,
     .mix = VEIL_PROTECT_DEFAULT_MIX,
@@ -63,6 +65,19 @@ veil_protect_params_validate (const VeilProtectParams  *params,
                    VEIL_KERNEL_SIZE_MIN, VEIL_KERNEL_SIZE_MAX, params->k);
       return FALSE;
     }
+  if (params->kind != VEIL_FILTER_KIND_BLUR && params->kind != VEIL_FILTER_KIND_ECHO)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("Unknown kind of filter %d"), (int) params->kind);
+      return FALSE;
+    }
+  if (params->kind == VEIL_FILTER_KIND_ECHO && params->k < VEIL_FILTER_ECHO_K_MIN)
+    {
+      g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
+                   _("Echo filters need a filter size of at least %u, not %u"),
+                   VEIL_FILTER_ECHO_K_MIN, params->k);
+      return FALSE;
+    }
   if (!(pb > 0.0 && pb <= 1.0))
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
@@ -94,7 +109,8 @@ veil_protect_params_equal (const VeilProtectParams *a,
 {
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
 
-  return a->k == b->k
+  return a->kind == b->kind
+         && a->k == b->k
          && veil_protect_params_round_decimal (a->pb) == veil_protect_params_round_decimal (b->pb)
          && veil_protect_params_round_decimal (a->mix) == veil_protect_params_round_decimal (b->mix)
          && a->training_res == b->training_res
@@ -111,6 +127,10 @@ veil_protect_params_clamp (VeilProtectParams *params)
   if (params->k % 2 == 0)
     params->k = params->k >= VEIL_KERNEL_SIZE_MAX ? VEIL_KERNEL_SIZE_MAX : params->k + 1;
   params->k = CLAMP (params->k, VEIL_KERNEL_SIZE_MIN, VEIL_KERNEL_SIZE_MAX);
+  if (params->kind != VEIL_FILTER_KIND_ECHO)
+    params->kind = VEIL_FILTER_KIND_BLUR;
+  else if (params->k < VEIL_FILTER_ECHO_K_MIN)
+    params->k = VEIL_FILTER_ECHO_K_MIN;
 
   veil_protect_params_round (params);
   if (!(params->pb >= smallest_pb))

@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 #define VEIL_PROTECT_DECIMALS 3
 
 typedef struct {
+  VeilFilterKind kind;    /* the paper's blur by default; echo needs k >= 5 */
   guint    k;             /* odd, VEIL_KERNEL_SIZE_MIN…VEIL_KERNEL_SIZE_MAX */
   double   pb;            /* (0, 1]: the upper bound of the random filter weights */
   double   mix;           /* [0, 1]: the fraction of images protected */
@@ -53,7 +54,7 @@ gboolean veil_protect_params_equal         (const VeilProtectParams *a,
                                             const VeilProtectParams *b);
 
 /* The nearest settings within the limits: an even k goes up to the next odd size (down at the
- * top), values outside a range go to its end, a training resolution below the minimum is the
+ * top), echo filters get at least their smallest size, values outside a range go to its end, a training resolution below the minimum is the
  * minimum. For values read from a place that cannot enforce the limits (GSettings, dconf). */
 void     veil_protect_params_clamp         (VeilProtectParams       *params);
 

@@ -15,6 +15,12 @@ typedef enum {
   VEIL_KEY_KIND_SEED,   /* the paper's integer seed: reproducible, guessable */
 } VeilKeyKind;
 
+/* The kind of class-wise filter. */
+typedef enum {
+  VEIL_FILTER_KIND_BLUR, /* the paper's: random weights below p_b and one cell set to 1 */
+  VEIL_FILTER_KIND_ECHO, /* beyond the paper: 1 at the centre, p_b at a class-wise offset */
+} VeilFilterKind;
+
 typedef enum {
   VEIL_OUTPUT_FORMAT_KEEP, /* the source's own format when it can be written, else PNG */
   VEIL_OUTPUT_FORMAT_PNG,

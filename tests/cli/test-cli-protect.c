@@ -584,6 +584,57 @@ test_native_is_the_paper (void)
   veil_test_rm_rf (base);
 }
 
+/* --filters echo: the files are the echo filters' arithmetic, the manifest says so, the
+ * survival check recognises them, a resume with the paper's blur is refused, and sizes or
+ * kinds echo filters cannot have are usage errors. */
+static void
+test_echo_filters (void)
+{
+  g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
+  g_autofree char *input = g_build_filename (base, "in", NULL);
+  g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *manifest = g_build_filename (output, "veil-manifest.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(VeilKey) key = veil_key_new_from_seed (4);
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *classes[] = { "cat", "dog" };
+  const char *files[] = { "cat/c0.png", "cat/c1.png", "dog/d0.png", "dog/d1.png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (input, files[i], NULL);
+      cli_write_png (path, 32, 30 - 2 * (int) i, 40 + i);
+    }
+  g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--seed", "4", "--filters", "echo",
+                            "-k", "7", "--pb", "0.7", "--training-res", "native", "--no-check",
+                            "-q", input, output, NULL), ==, 0);
+  bank = veil_filter_bank_new_kind (key, classes, 2, VEIL_FILTER_KIND_ECHO, 7, 0.7, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    assert_paper_arithmetic (bank, files[i][0] == 'c' ? 0 : 1, input, output, files[i]);
+  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"filters\" : \"echo\""));
+
+  g_assert_cmpint (cli_run (base, NULL, NULL, "check", "--seed", "4", "--against", input, output,
+                            NULL), ==, 0);
+  g_assert_cmpint (cli_run (base, NULL, &err, "protect", "--seed", "4", "-k", "7", "--pb", "0.7",
+                            "--training-res", "native", "--resume", "-q", input, output, NULL),
+                   !=, 0);
+  g_assert_nonnull (strstr (err, "kind of filter"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cli_run (base, NULL, &err, "protect", "--seed", "4", "--filters", "echo",
+                            "-k", "3", input, output, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "at least 5"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli_run (base, NULL, &err, "protect", "--seed", "4", "--filters", "sharpen",
+                            input, output, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "sharpen"));
+  veil_test_rm_rf (base);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -597,6 +648,7 @@ main (int    argc,
   g_test_add_func ("/cli/keys/lifecycle", test_keys);
   g_test_add_func ("/cli/keys/use", test_key_use);
   g_test_add_func ("/cli/protect/native-is-the-paper", test_native_is_the_paper);
+  g_test_add_func ("/cli/protect/echo-filters", test_echo_filters);
   for (guint i = 0; i < G_N_ELEMENTS (exit_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/cli/exit-status/%u", i);
