@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "veil-adjust-panel.h"
+#include "veil-filter-echo.h"
 #include "veil-protect-settings.h"
 #include "veil-resolution-choices.h"
 
@@ -23,6 +24,9 @@ struct _VeilAdjustPanel
   GtkAdjustment *mix_adjustment;
   GtkAdjustment *resolution_adjustment;
   GtkToggleButton *preset_buttons[VEIL_N_PRESETS]; /* by VeilPreset */
+  GtkDropDown   *kind_dropdown;    /* items in VeilFilterKind order */
+  GtkLabel      *kind_explanation;
+  GtkLabel      *blur_explanation;
   GtkDropDown   *resolution_dropdown;
   GtkSpinButton *resolution_spin;
   GtkLabel      *mix_value_label;
@@ -51,6 +55,29 @@ sync_from_settings (VeilAdjustPanel *self)
   for (VeilPreset preset = 0; preset < VEIL_N_PRESETS; preset++)
     gtk_toggle_button_set_active (self->preset_buttons[preset],
                                   veil_protect_settings_is_preset (self->settings, preset));
+
+  gtk_drop_down_set_selected (self->kind_dropdown, params.kind);
+  if (params.kind == VEIL_FILTER_KIND_ECHO)
+    {
+      gtk_label_set_label (self->kind_explanation,
+                           _("Beyond the paper: each picture gets a faint copy of itself, shifted "
+                             "differently for each class. Needs a filter size of at least 5."));
+      gtk_label_set_label (self->blur_explanation,
+                           _("How strong the shifted copy is: higher protects more strongly and "
+                             "changes the pictures more."));
+    }
+  else
+    {
+      gtk_label_set_label (self->kind_explanation,
+                           _("The paper's method: each class gets its own random blur."));
+      gtk_label_set_label (self->blur_explanation,
+                           _("How far the random filter weights reach: higher blurs more, "
+                             "protects more strongly and changes the pictures more."));
+    }
+  /* Echo filters have no 3 × 3 size: the spin button offers only what is used. */
+  gtk_adjustment_set_lower (self->kernel_adjustment,
+                            params.kind == VEIL_FILTER_KIND_ECHO ? VEIL_FILTER_ECHO_K_MIN
+                                                                 : VEIL_KERNEL_SIZE_MIN);
 
   selected = veil_resolution_choices_find (params.training_res);
   /* "Custom" stays chosen while the person types a value that happens to be in the list. */
@@ -92,6 +119,22 @@ on_preset_clicked_cb (GtkButton       *button,
     if (GTK_BUTTON (self->preset_buttons[preset]) == button)
       veil_protect_settings_apply_preset (self->settings, preset);
   sync_from_settings (self);
+}
+
+/* Through the settings' normalisation, so that choosing echo filters at 3 × 3 also raises the
+ * size to the smallest they have, in the same change. */
+static void
+on_kind_selected_cb (GtkDropDown     *dropdown,
+                     GParamSpec      *pspec,
+                     VeilAdjustPanel *self)
+{
+  VeilProtectParams params;
+
+  if (self->syncing || gtk_drop_down_get_selected (dropdown) > VEIL_FILTER_KIND_ECHO)
+    return;
+  veil_protect_settings_read (self->settings, &params);
+  params.kind = (VeilFilterKind) gtk_drop_down_get_selected (dropdown);
+  veil_protect_settings_write (self->settings, &params);
 }
 
 static void
@@ -219,6 +262,9 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
   bind_preset_button (widget_class, "small_preset_button", VEIL_PRESET_SMALL_IMAGES);
   bind_preset_button (widget_class, "sharpening_preset_button", VEIL_PRESET_AGAINST_SHARPENING);
   bind_preset_button (widget_class, "photo_preset_button", VEIL_PRESET_PHOTOGRAPHS);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, kind_explanation);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, blur_explanation);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, resolution_spin);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, mix_value_label);
@@ -229,6 +275,7 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_explanation);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_reason_label);
   gtk_widget_class_bind_template_callback (widget_class, on_preset_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resolution_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resolution_spin_changed_cb);
 

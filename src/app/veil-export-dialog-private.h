@@ -58,6 +58,7 @@ struct _VeilExportDialog
   GtkSpinButton         *quality_spin;
   AdwActionRow          *key_row;
   GtkButton             *key_button;
+  GtkLabel              *kind_label;
   GtkLabel              *k_label;
   GtkLabel              *pb_label;
   GtkLabel              *mix_label;

@@ -32,6 +32,7 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   g_autofree char *mix = NULL;
   g_autofree char *res = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *kind = NULL;
   VeilProtectParams params;
 
   veil_protect_settings_read (self->settings, &params);
@@ -72,7 +73,9 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   mix = g_strdup_printf (_("%.0f %% of the images"), params.mix * 100.0);
   res = veil_export_text_training_res (params.training_res);
   detail = veil_export_text_keep_detail (params.keep_detail);
+  kind = veil_export_text_filter_kind (params.kind);
 
+  gtk_label_set_label (self->kind_label, kind);
   gtk_label_set_label (self->k_label, k);
   gtk_label_set_label (self->pb_label, pb);
   gtk_label_set_label (self->mix_label, mix);

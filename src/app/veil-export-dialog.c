@@ -263,6 +263,7 @@ veil_export_dialog_class_init (VeilExportDialogClass *klass)
   BIND (quality_spin);
   BIND (key_row);
   BIND (key_button);
+  BIND (kind_label);
   BIND (k_label);
   BIND (pb_label);
   BIND (mix_label);

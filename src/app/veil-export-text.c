@@ -104,6 +104,14 @@ veil_export_text_training_res (guint training_res)
 }
 
 char *
+veil_export_text_filter_kind (VeilFilterKind kind)
+{
+  if (kind == VEIL_FILTER_KIND_ECHO)
+    return g_strdup (_("Echo (beyond the paper)"));
+  return g_strdup (_("Blur (the paper's)"));
+}
+
+char *
 veil_export_text_keep_detail (gboolean keep_detail)
 {
   /* Translators: whether "Keep fine detail" is used (the export dialog's "Fine Detail" row). */
@@ -137,6 +145,7 @@ veil_export_text_report (const VeilExportParams *params,
   g_autofree char *output = NULL;
   g_autofree char *res = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *kind = NULL;
 
   g_return_val_if_fail (params != NULL, NULL);
 
@@ -145,6 +154,7 @@ veil_export_text_report (const VeilExportParams *params,
   output = g_filename_display_name (params->output_dir);
   res = veil_export_text_training_res (params->training_res);
   detail = veil_export_text_keep_detail (params->keep_detail);
+  kind = veil_export_text_filter_kind (params->kind);
 
   g_string_append_printf (s, "%s\n\n", outcome_heading (outcome));
   if (error != NULL)
@@ -160,6 +170,7 @@ veil_export_text_report (const VeilExportParams *params,
     g_string_append_printf (s, _("Key: %s, fingerprint %s\n"),
                             params->key_name != NULL ? params->key_name : "",
                             params->key_fingerprint);
+  g_string_append_printf (s, _("Kind of filter: %s\n"), kind);
   g_string_append_printf (s, _("Filter size k: %u\n"), params->k);
   g_string_append_printf (s, _("Filter strength p_b: %.2f\n"), params->pb);
   g_string_append_printf (s, _("Protected fraction: %.0f %%\n"), params->mix * 100.0);

@@ -18,6 +18,7 @@ typedef struct {
   const char       *key_name;         /* NULL for a seed */
   const char       *key_fingerprint;
   gboolean          key_is_seed;
+  VeilFilterKind    kind;
   guint             k;
   double            pb;
   double            mix;
@@ -43,6 +44,8 @@ char *veil_export_text_checked      (const VeilExportProgress *progress);
 char *veil_export_text_status       (const VeilExportProgress *progress);
 /* "Training size 224 px" or "Native (as in the paper)" */
 char *veil_export_text_training_res (guint training_res);
+/* The kind of filter: "Blur (the paper's)" or "Echo (beyond the paper)" */
+char *veil_export_text_filter_kind  (VeilFilterKind kind);
 /* Whether detail-preserving protection is used: "Kept" or "Not kept" */
 char *veil_export_text_keep_detail  (gboolean keep_detail);
 

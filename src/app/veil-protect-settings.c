@@ -12,15 +12,22 @@
  * that survives RSK+FF"). The photographs preset is the defaults (veil-protect-params.h). */
 static const struct
 {
-  guint  k;
-  double pb;
-  guint  training_res;
+  VeilFilterKind kind;
+  guint          k;
+  double         pb;
+  guint          training_res;
 } presets[] = {
-  [VEIL_PRESET_SMALL_IMAGES] = { 3, 0.3, VEIL_TRAINING_RES_NATIVE },
-  [VEIL_PRESET_AGAINST_SHARPENING] = { 7, 0.12, VEIL_TRAINING_RES_NATIVE },
-  [VEIL_PRESET_PHOTOGRAPHS] = { VEIL_PROTECT_DEFAULT_K, VEIL_PROTECT_DEFAULT_PB,
-                                VEIL_PROTECT_DEFAULT_TRAINING_RES },
+  [VEIL_PRESET_SMALL_IMAGES] = { VEIL_FILTER_KIND_BLUR, 3, 0.3, VEIL_TRAINING_RES_NATIVE },
+  [VEIL_PRESET_AGAINST_SHARPENING] = { VEIL_FILTER_KIND_BLUR, 7, 0.12, VEIL_TRAINING_RES_NATIVE },
+  [VEIL_PRESET_PHOTOGRAPHS] = { VEIL_FILTER_KIND_BLUR, VEIL_PROTECT_DEFAULT_K,
+                                VEIL_PROTECT_DEFAULT_PB, VEIL_PROTECT_DEFAULT_TRAINING_RES },
 };
+
+static const char *
+kind_name (VeilFilterKind kind)
+{
+  return kind == VEIL_FILTER_KIND_ECHO ? "echo" : "blur";
+}
 
 double
 veil_protect_settings_round (double value)
@@ -44,12 +51,15 @@ void
 veil_protect_settings_read (GSettings         *settings,
                             VeilProtectParams *params)
 {
+  g_autofree char *kind = NULL;
   int k, res;
 
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (params != NULL);
 
   veil_protect_params_init_defaults (params);
+  kind = g_settings_get_string (settings, "filters");
+  params->kind = g_strcmp0 (kind, "echo") == 0 ? VEIL_FILTER_KIND_ECHO : VEIL_FILTER_KIND_BLUR;
   k = g_settings_get_int (settings, "kernel-size");
   res = g_settings_get_int (settings, "training-resolution");
   params->k = (guint) MAX (k, 0);
@@ -81,6 +91,7 @@ veil_protect_settings_write (GSettings               *settings,
   g_object_get (settings, "settings-schema", &schema, NULL);
   batch = g_settings_new_full (schema, NULL, NULL);
   g_settings_delay (batch);
+  g_settings_set_string (batch, "filters", kind_name (value.kind));
   g_settings_set_int (batch, "kernel-size", (int) value.k);
   g_settings_set_double (batch, "blur", value.pb);
   g_settings_set_double (batch, "mix", value.mix);
@@ -103,6 +114,7 @@ veil_protect_settings_apply_preset (GSettings  *settings,
   /* The person's choice, also where it does not apply now: from Native to a preset with a
    * training resolution, keeping detail comes back as it was. */
   params.keep_detail = g_settings_get_boolean (settings, "keep-detail");
+  params.kind = presets[preset].kind;
   params.k = presets[preset].k;
   params.pb = presets[preset].pb;
   params.training_res = presets[preset].training_res;
@@ -119,7 +131,8 @@ veil_protect_settings_is_preset (GSettings  *settings,
   g_return_val_if_fail (preset < VEIL_N_PRESETS, FALSE);
 
   veil_protect_settings_read (settings, &params);
-  return params.k == presets[preset].k
+  return params.kind == presets[preset].kind
+         && params.k == presets[preset].k
          && params.pb == veil_protect_settings_round (presets[preset].pb)
          && params.training_res == presets[preset].training_res;
 }

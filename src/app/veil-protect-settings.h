@@ -34,8 +34,8 @@ void     veil_protect_settings_read         (GSettings               *settings,
  * native training resolution keep_detail says nothing about the choice and is not written. */
 void     veil_protect_settings_write        (GSettings               *settings,
                                              const VeilProtectParams *params);
-/* Sets the filter size, strength and training resolution of @preset; the fraction and the
- * choice to keep fine detail stay. */
+/* Sets the kind of filter, filter size, strength and training resolution of @preset; the
+ * fraction and the choice to keep fine detail stay. */
 void     veil_protect_settings_apply_preset (GSettings               *settings,
                                              VeilPreset               preset);
 /* Whether the settings are those of @preset. */

@@ -332,7 +332,8 @@ on_parameters_changed_cb (GSettings  *settings,
                           const char *key,
                           VeilWindow *self)
 {
-  if (g_str_equal (key, "kernel-size") || g_str_equal (key, "blur") || g_str_equal (key, "mix"))
+  if (g_str_equal (key, "filters") || g_str_equal (key, "kernel-size") || g_str_equal (key, "blur")
+      || g_str_equal (key, "mix"))
     _veil_window_rebuild_bank (self);
   else if (g_str_equal (key, "training-resolution") || g_str_equal (key, "keep-detail")
            || g_str_equal (key, "model-view"))

@@ -36,7 +36,7 @@ static guint n_exports;
 
 #define SMALL_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 0))
 #define PHOTO_PRESET  GTK_BUTTON (ui_test_panel_widget (window, GTK_TYPE_TOGGLE_BUTTON, 2))
-#define RES_DROPDOWN  GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 0))
+#define RES_DROPDOWN  GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 1))
 #define DETAIL_SWITCH GTK_SWITCH (ui_test_panel_widget (window, GTK_TYPE_SWITCH, 0))
 
 typedef struct

@@ -84,9 +84,8 @@ test_bindings (void)
 
   /* The same training sizes as the adjust panel beside the preview, in the same order. */
   {
-    GtkDropDown *panel = GTK_DROP_DOWN (
-      ui_test_find_descendant (GTK_WIDGET (VEIL_WINDOW (window)->adjust_panel),
-                               GTK_TYPE_DROP_DOWN));
+    GtkDropDown *panel = GTK_DROP_DOWN (ui_test_panel_widget (VEIL_WINDOW (window),
+                                                             GTK_TYPE_DROP_DOWN, 1));
     GListModel *a = gtk_drop_down_get_model (panel);
     GListModel *b = adw_combo_row_get_model (resolution);
 

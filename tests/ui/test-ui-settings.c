@@ -36,7 +36,8 @@ static guint n_exports;
 #define RES_SPIN      GTK_SPIN_BUTTON (ui_test_panel_widget (window, GTK_TYPE_SPIN_BUTTON, 2))
 #define BLUR_SCALE    GTK_RANGE (ui_test_panel_widget (window, GTK_TYPE_SCALE, 0))
 #define MIX_SCALE     GTK_RANGE (ui_test_panel_widget (window, GTK_TYPE_SCALE, 1))
-#define RES_DROPDOWN  GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 0))
+#define KIND_DROPDOWN GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 0))
+#define RES_DROPDOWN  GTK_DROP_DOWN (ui_test_panel_widget (window, GTK_TYPE_DROP_DOWN, 1))
 
 /* ---- What a person does ------------------------------------------------------------------ */
 
@@ -78,7 +79,7 @@ choose (GtkDropDown *dropdown,
           return;
         }
     }
-  g_error ("no “%s” in the training resolution list", label);
+  g_error ("no “%s” in the list", label);
 }
 
 /* ---- What the window shows ---------------------------------------------------------------- */
@@ -107,6 +108,7 @@ panel_shows (VeilProtectParams *shown)
   const char *res = gtk_string_object_get_string (item);
 
   veil_protect_params_init_defaults (shown);
+  shown->kind = (VeilFilterKind) gtk_drop_down_get_selected (KIND_DROPDOWN);
   shown->k = (guint) gtk_spin_button_get_value_as_int (KERNEL_SPIN);
   shown->pb = g_ascii_strtod (gtk_editable_get_text (GTK_EDITABLE (BLUR_SPIN)), NULL);
   shown->mix = gtk_range_get_value (MIX_SCALE);
@@ -125,6 +127,7 @@ assert_panel_shows (const VeilProtectParams *expected)
   g_autofree char *percent = g_strdup_printf ("%.0f %%", expected->mix * 100);
 
   panel_shows (&shown);
+  g_assert_cmpint (shown.kind, ==, expected->kind);
   g_assert_cmpuint (shown.k, ==, expected->k);
   g_assert_cmpfloat_with_epsilon (shown.pb, expected->pb, 1e-9);
   g_assert_cmpfloat_with_epsilon (shown.mix, expected->mix, 1e-9);
@@ -148,7 +151,9 @@ assert_dialog_shows (VeilExportDialog        *dialog,
   g_autofree char *pb = g_strdup_printf ("p_b = %.2f", expected->pb);
   g_autofree char *mix = g_strdup_printf ("%.0f %% of the images", expected->mix * 100);
   g_autofree char *res = veil_export_text_training_res (expected->training_res);
+  g_autofree char *kind = veil_export_text_filter_kind (expected->kind);
 
+  g_assert_cmpstr (gtk_label_get_label (dialog->kind_label), ==, kind);
   g_assert_cmpstr (gtk_label_get_label (dialog->k_label), ==, k);
   g_assert_cmpstr (gtk_label_get_label (dialog->pb_label), ==, pb);
   g_assert_cmpstr (gtk_label_get_label (dialog->mix_label), ==, mix);
@@ -182,6 +187,8 @@ assert_export_records (const VeilProtectParams *expected)
   g_assert_no_error (error);
   parameters = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
                                               "parameters");
+  g_assert_cmpstr (json_object_get_string_member (parameters, "filters"), ==,
+                   expected->kind == VEIL_FILTER_KIND_ECHO ? "echo" : "blur");
   g_assert_cmpint (json_object_get_int_member (parameters, "k"), ==, expected->k);
   g_assert_cmpfloat (json_object_get_double_member (parameters, "pb"), ==, expected->pb);
   g_assert_cmpfloat (json_object_get_double_member (parameters, "mix"), ==, expected->mix);
@@ -268,6 +275,7 @@ start (void)
   VeilProtectParams e;
 
   /* A fresh start: the defaults. */
+  g_settings_reset (settings, "filters");
   g_settings_reset (settings, "kernel-size");
   g_settings_reset (settings, "blur");
   g_settings_reset (settings, "mix");
@@ -443,6 +451,49 @@ test_even_size (void)
   assert_export_records (&e);
 }
 
+/* Echo filters from the panel: chosen at 3 × 3 they start at their smallest size, 5 × 5, and
+ * the size cannot go below it; the panel explains them; the preview, the export dialog and the
+ * manifest follow; blur and a preset come back. */
+static void
+test_echo_filters (void)
+{
+  VeilProtectParams e;
+
+  start ();
+  ui_test_press (SMALL_PRESET);
+  set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
+  check_step ("small images preset", &e, PIXELS_CHANGE);
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (window->adjust_panel), "random blur"));
+
+  choose (KIND_DROPDOWN, "Echo");
+  e.kind = VEIL_FILTER_KIND_ECHO;
+  e.k = 5;
+  check_step ("echo filters chosen at 3 × 3", &e, PIXELS_CHANGE);
+  assert_presets_pressed (FALSE, FALSE, FALSE);
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (window->adjust_panel), "shifted copy"));
+
+  type_into (KERNEL_SPIN, "3");
+  check_step ("3 typed with echo filters", &e, PIXELS_SAME);
+  type_into (KERNEL_SPIN, "7");
+  e.k = 7;
+  check_step ("filter size 7 typed", &e, PIXELS_CHANGE);
+  drag (BLUR_SCALE, 0.7);
+  e.pb = 0.7;
+  check_step ("strength dragged to 0.7", &e, PIXELS_CHANGE);
+  assert_export_records (&e);
+
+  choose (KIND_DROPDOWN, "Blur");
+  e.kind = VEIL_FILTER_KIND_BLUR;
+  check_step ("blur again", &e, PIXELS_CHANGE);
+  choose (KIND_DROPDOWN, "Echo");
+  e.kind = VEIL_FILTER_KIND_ECHO;
+  check_step ("echo again", &e, PIXELS_CHANGE);
+  ui_test_press (SMALL_PRESET);
+  set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
+  check_step ("small images preset after echo filters", &e, PIXELS_CHANGE);
+  assert_presets_pressed (TRUE, FALSE, FALSE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -470,6 +521,7 @@ main (int    argc,
   g_test_add_func ("/ui/settings/controls-around-presets", test_controls_around_presets);
   g_test_add_func ("/ui/settings/even-size", test_even_size);
   g_test_add_func ("/ui/settings/against-sharpening", test_against_sharpening);
+  g_test_add_func ("/ui/settings/echo-filters", test_echo_filters);
   ret = g_test_run ();
 
   g_clear_pointer (&last_pixels, g_bytes_unref);
