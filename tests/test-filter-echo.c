@@ -83,14 +83,14 @@ test_max_classes (void)
 {
   g_assert_cmpuint (veil_filter_echo_max_classes (3), ==, 0);
   g_assert_cmpuint (veil_filter_echo_max_classes (4), ==, 0);
-  g_assert_cmpuint (veil_filter_echo_max_classes (5), ==, 9);
-  g_assert_cmpuint (veil_filter_echo_max_classes (7), ==, 22);
-  g_assert_cmpuint (veil_filter_echo_max_classes (9), ==, 39);
-  g_assert_cmpuint (veil_filter_echo_max_classes (31), ==, 490);
+  g_assert_cmpuint (veil_filter_echo_max_classes (5), ==, 5);
+  g_assert_cmpuint (veil_filter_echo_max_classes (7), ==, 12);
+  g_assert_cmpuint (veil_filter_echo_max_classes (9), ==, 21);
+  g_assert_cmpuint (veil_filter_echo_max_classes (31), ==, 252);
 }
 
 /* Every class of a full bank: the right shape, 2 to (k − 1)/2 pixels long, and no two classes
- * alike even when a trainer flips pictures left to right. */
+ * alike even when a trainer flips pictures left to right or the copies swap places. */
 static void
 check_full_bank (VeilKey *key,
                  guint    k)
@@ -98,22 +98,24 @@ check_full_bank (VeilKey *key,
   guint n = veil_filter_echo_max_classes (k);
   g_autoptr(VeilFilterBank) bank = echo_bank (key, n, k, 0.7);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  gboolean left = FALSE, right = FALSE;
+  gboolean left = FALSE, right = FALSE, up = FALSE, down = FALSE;
 
   for (guint c = 0; c < n; c++)
     {
       Offset o = echo_offset (veil_filter_bank_get_filter (bank, c), k, 0.7);
       int length = MAX (ABS (o.dx), ABS (o.dy));
-      guint flip_class = (guint) (ABS (o.dx) * 100 + o.dy + 50);
+      guint flip_class = (guint) (ABS (o.dx) * 100 + ABS (o.dy));
 
       g_assert_cmpint (length, >=, 2);
       g_assert_cmpint (length, <=, (int) k / 2);
       g_assert_true (g_hash_table_add (seen, GUINT_TO_POINTER (flip_class)));
       left |= o.dx < 0;
       right |= o.dx > 0;
+      up |= o.dy < 0;
+      down |= o.dy > 0;
     }
-  /* The side is drawn too. */
-  g_assert_true (left && right);
+  /* The quadrant is drawn too. */
+  g_assert_true (left && right && up && down);
 }
 
 static void
@@ -150,8 +152,8 @@ test_pb_keeps_offsets (void)
     }
 }
 
-/* Another key, another assignment: ten classes of 22 offsets agree by chance about once in
- * 10^13 times. */
+/* Another key, another assignment: ten classes of 12 offsets in four quadrants agree by
+ * chance about once in 10^14 times. */
 static void
 test_keys_differ (void)
 {
@@ -172,8 +174,8 @@ test_keys_differ (void)
 static void
 test_vectors (void)
 {
-  static const Offset keyed[] = { { 3, 1 }, { 0, 2 }, { 0, -3 }, { -3, -2 } };
-  static const Offset seeded[] = { { -2, 3 }, { -2, 0 }, { 0, 2 }, { -3, 1 } };
+  static const Offset keyed[] = { { -1, -3 }, { 0, -2 }, { 2, -2 }, { -3, -2 } };
+  static const Offset seeded[] = { { 2, 2 }, { 3, -3 }, { 0, -2 }, { -2, 3 } };
   g_autoptr(VeilKey) secret = counting_key ();
   g_autoptr(VeilKey) seed = veil_key_new_from_seed (0);
   g_autoptr(VeilFilterBank) keyed_bank = echo_bank (secret, 4, 7, 0.5);
@@ -212,8 +214,8 @@ static void
 test_limits (void)
 {
   expect_refused (3, 2, "at least 5");
-  expect_refused (5, 10, "larger filter size");
-  expect_refused (7, 23, "only 22 classes");
+  expect_refused (5, 6, "larger filter size");
+  expect_refused (7, 13, "only 12 classes");
 }
 
 int

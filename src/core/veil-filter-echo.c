@@ -35,7 +35,9 @@ draw_below (Draws *draws,
   return (guint) veil_mt19937_randint (draws->mt, n);
 }
 
-/* The offsets a flip cannot confuse: right half only (dx ≥ 0), rows from top to bottom. */
+/* The offsets that neither a flip nor a shift can confuse: a flip turns (dx, dy) into
+ * (−dx, dy), and a copy at −(dx, dy) is the same picture pair shifted, told apart only by which
+ * copy is fainter, which fades as p_b nears 1. So one quadrant (dx, dy ≥ 0), row by row. */
 static guint
 list_offsets (guint   k,
               Offset *offsets)
@@ -43,9 +45,9 @@ list_offsets (guint   k,
   int r = (int) k / 2;
   guint n = 0;
 
-  for (int dy = -r; dy <= r; dy++)
+  for (int dy = 0; dy <= r; dy++)
     for (int dx = 0; dx <= r; dx++)
-      if (MAX (dx, ABS (dy)) >= ECHO_MIN_LENGTH)
+      if (MAX (dx, dy) >= ECHO_MIN_LENGTH)
         {
           if (offsets != NULL)
             offsets[n] = (Offset) { dx, dy };
@@ -92,10 +94,12 @@ derive (Draws  *draws,
       float *filter = weights + (gsize) c * k * k;
       Offset offset = offsets[c];
 
-      /* Left or right makes no difference to a trainer who flips, but keeps the key's secret
-       * bigger for one who does not. */
+      /* The quadrant makes no difference to a trainer who flips and shifts, but keeps more of
+       * the key's secret from one who does not. */
       if (draw_below (draws, 2) == 1)
         offset.dx = -offset.dx;
+      if (draw_below (draws, 2) == 1)
+        offset.dy = -offset.dy;
       filter[r * k + r] = 1.0f;
       filter[(r + offset.dy) * (int) k + r + offset.dx] = (float) pb;
     }
