@@ -318,8 +318,9 @@ parse_args (ProtectArgs   *args,
   g_autoptr(GOptionContext) context = NULL;
   const GOptionEntry entries[] = {
     { "filters", 0, 0, G_OPTION_ARG_STRING, &args->filters,
-      N_("“blur”, the paper's filters (default), or “echo”: a faint shifted copy per class, "
-         "less visible and harder to undo by sharpening; needs K of at least 5"), N_("KIND") },
+      N_("“blur”, the paper's filters (default), or “echo”: a faint copy of each picture, "
+         "shifted differently for each class (beyond the paper); needs K of at least 5"),
+      N_("KIND") },
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
