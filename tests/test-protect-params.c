@@ -225,6 +225,25 @@ test_echo (void)
   g_assert_cmpuint (params.k, ==, 5);
   g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_ECHO);
 
+  /* Switching kinds: the kind's own strength, echo at 7 × 7 at least; the same kind again
+   * changes nothing. */
+  veil_protect_params_init_defaults (&params);
+  params.k = 3;
+  params.pb = 0.3;
+  veil_protect_params_set_kind (&params, VEIL_FILTER_KIND_ECHO);
+  g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_ECHO);
+  g_assert_cmpuint (params.k, ==, 7);
+  g_assert_cmpfloat (params.pb, ==, 0.7);
+  params.k = 11;
+  params.pb = 0.5;
+  veil_protect_params_set_kind (&params, VEIL_FILTER_KIND_ECHO);
+  g_assert_cmpuint (params.k, ==, 11);
+  g_assert_cmpfloat (params.pb, ==, 0.5);
+  veil_protect_params_set_kind (&params, VEIL_FILTER_KIND_BLUR);
+  g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_BLUR);
+  g_assert_cmpuint (params.k, ==, 11);
+  g_assert_cmpfloat (params.pb, ==, 0.06);
+
   params.kind = (VeilFilterKind) 7;
   g_assert_false (veil_protect_params_validate (&params, &error));
   g_assert_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT);

@@ -121,8 +121,8 @@ on_preset_clicked_cb (GtkButton       *button,
   sync_from_settings (self);
 }
 
-/* Through the settings' normalisation, so that choosing echo filters at 3 × 3 also raises the
- * size to the smallest they have, in the same change. */
+/* The strength means something else for each kind: it starts at the kind's default, and echo
+ * filters at 7 × 7 at least (veil_protect_params_set_kind()), in one change. */
 static void
 on_kind_selected_cb (GtkDropDown     *dropdown,
                      GParamSpec      *pspec,
@@ -133,7 +133,7 @@ on_kind_selected_cb (GtkDropDown     *dropdown,
   if (self->syncing || gtk_drop_down_get_selected (dropdown) > VEIL_FILTER_KIND_ECHO)
     return;
   veil_protect_settings_read (self->settings, &params);
-  params.kind = (VeilFilterKind) gtk_drop_down_get_selected (dropdown);
+  veil_protect_params_set_kind (&params, (VeilFilterKind) gtk_drop_down_get_selected (dropdown));
   veil_protect_settings_write (self->settings, &params);
 }
 

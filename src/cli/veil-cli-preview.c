@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +118,7 @@ parse_args (PreviewArgs   *args,
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
-      N_("Filter strength, 0.001 to 1 (default 0.06)"), N_("PB") },
+      N_("Filter strength, 0.001 to 1 (default 0.06; 0.7 for echo filters)"), N_("PB") },
     { "training-res", 0, 0, G_OPTION_ARG_STRING, &args->training_res,
       N_("Short side in pixels a model would train at, or “native” (default 224)"), N_("R") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &args->quality,
@@ -158,9 +160,7 @@ validate_args (PreviewArgs       *args,
     return _veil_cli_usage_error ("preview", _("give the output file with -o OUT"));
   if (args->class_list != NULL && args->dataset_dir != NULL)
     return _veil_cli_usage_error ("preview", _("give only one of --classes and --dataset"));
-  params->k = args->k < 0 ? 0 : (guint) args->k;
-  params->pb = args->pb;
-  if (!_veil_cli_parse_filter_kind (args->filters, &params->kind, &error))
+  if (!_veil_cli_set_filter_options (args->filters, args->k, args->pb, params, &error))
     return _veil_cli_usage_error ("preview", "%s", error->message);
   if (args->training_res != NULL
       && !_veil_cli_parse_training_res (args->training_res, &params->training_res, &error))
@@ -371,7 +371,7 @@ veil_cli_preview_main (int    argc,
   /* The same defaults as protect and the application. */
   veil_protect_params_init_defaults (&params);
   args.k = (int) params.k;
-  args.pb = params.pb;
+  args.pb = NAN; /* the kind's default */
   args.quality = 95;
   if (!parse_args (&args, &argc, &argv))
     return VEIL_CLI_EXIT_USAGE;

@@ -64,10 +64,13 @@ VeilKey *_veil_cli_key_options_load  (VeilCliKeyOptions *options,
                                       gboolean          *usage,
                                       GError           **error);
 
-/* "blur" (the paper's filters) or "echo"; NULL means blur. */
-gboolean _veil_cli_parse_filter_kind  (const char     *text,
-                                       VeilFilterKind *out,
-                                       GError        **error);
+/* --filters (NULL means blur), -k and --pb (NaN when not given: the kind's default strength)
+ * into @params, which holds the defaults. */
+gboolean _veil_cli_set_filter_options (const char        *filters,
+                                       int                k,
+                                       double             pb,
+                                       VeilProtectParams *params,
+                                       GError           **error);
 
 /* "native" or a short side in pixels (16 or more). */
 gboolean _veil_cli_parse_training_res (const char *text,

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -324,7 +326,7 @@ parse_args (ProtectArgs   *args,
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
-      N_("Filter strength, 0.001 to 1 (default 0.06)"), N_("PB") },
+      N_("Filter strength, 0.001 to 1 (default 0.06; 0.7 for echo filters)"), N_("PB") },
     { "mix", 0, 0, G_OPTION_ARG_DOUBLE, &args->mix,
       N_("Fraction of images to protect, 0 to 1 (default 1)"), N_("FRACTION") },
     { "training-res", 0, 0, G_OPTION_ARG_STRING, &args->training_res,
@@ -383,12 +385,10 @@ validate_args (ProtectArgs        *args,
   gboolean usage = FALSE;
 
   veil_export_options_init (options);
-  params->k = args->k < 0 ? 0 : (guint) args->k;
-  params->pb = args->pb;
   params->mix = args->mix;
   if (argc != 3)
     return _veil_cli_usage_error ("protect", _("give an INPUT and an OUTPUT folder"));
-  if (!_veil_cli_parse_filter_kind (args->filters, &params->kind, &error))
+  if (!_veil_cli_set_filter_options (args->filters, args->k, args->pb, params, &error))
     return _veil_cli_usage_error ("protect", "%s", error->message);
   if (args->training_res != NULL
       && !_veil_cli_parse_training_res (args->training_res, &params->training_res, &error))
@@ -509,7 +509,7 @@ veil_cli_protect_main (int    argc,
   /* The defaults are the application's (veil-protect-params.h); the help repeats them. */
   veil_protect_params_init_defaults (&params);
   args.k = (int) params.k;
-  args.pb = params.pb;
+  args.pb = NAN; /* the kind's default */
   args.mix = params.mix;
   args.quality = 95;
   args.check_sample = VEIL_SURVIVAL_DEFAULT_SAMPLE;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,20 +200,25 @@ _veil_cli_parse_training_res (const char *text,
 }
 
 gboolean
-_veil_cli_parse_filter_kind (const char     *text,
-                             VeilFilterKind *out,
-                             GError        **error)
+_veil_cli_set_filter_options (const char        *filters,
+                              int                k,
+                              double             pb,
+                              VeilProtectParams *params,
+                              GError           **error)
 {
-  if (text == NULL || g_ascii_strcasecmp (text, "blur") == 0)
-    *out = VEIL_FILTER_KIND_BLUR;
-  else if (g_ascii_strcasecmp (text, "echo") == 0)
-    *out = VEIL_FILTER_KIND_ECHO;
+  if (filters == NULL || g_ascii_strcasecmp (filters, "blur") == 0)
+    veil_protect_params_set_kind (params, VEIL_FILTER_KIND_BLUR);
+  else if (g_ascii_strcasecmp (filters, "echo") == 0)
+    veil_protect_params_set_kind (params, VEIL_FILTER_KIND_ECHO);
   else
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a kind of filter: give “blur” or “echo”"), text);
+                   _("“%s” is not a kind of filter: give “blur” or “echo”"), filters);
       return FALSE;
     }
+  params->k = k < 0 ? 0 : (guint) k;
+  if (!isnan (pb))
+    params->pb = pb;
   return TRUE;
 }
 

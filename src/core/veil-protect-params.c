@@ -26,6 +26,24 @@ veil_protect_params_init_defaults (VeilProtectParams *params)
   };
 }
 
+void
+veil_protect_params_set_kind (VeilProtectParams *params,
+                              VeilFilterKind     kind)
+{
+  g_return_if_fail (params != NULL);
+
+  if (params->kind == kind)
+    return;
+  params->kind = kind;
+  if (kind == VEIL_FILTER_KIND_ECHO)
+    {
+      params->pb = VEIL_PROTECT_ECHO_DEFAULT_PB;
+      params->k = MAX (params->k, VEIL_PROTECT_ECHO_DEFAULT_K);
+    }
+  else
+    params->pb = VEIL_PROTECT_DEFAULT_PB;
+}
+
 double
 veil_protect_params_round_decimal (double value)
 {

@@ -625,6 +625,18 @@ test_echo_filters (void)
   g_assert_nonnull (strstr (err, "kind of filter"));
   g_clear_pointer (&err, g_free);
 
+  /* Without --pb, echo filters get their own strength, not the blur's 0.06. */
+  {
+    g_autofree char *plain = g_build_filename (base, "plain", NULL);
+    g_autofree char *plain_manifest = g_build_filename (plain, "veil-manifest.json", NULL);
+    g_autofree char *plain_text = NULL;
+
+    g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--seed", "4", "--filters", "echo",
+                              "--no-check", "-q", input, plain, NULL), ==, 0);
+    g_assert_true (g_file_get_contents (plain_manifest, &plain_text, NULL, NULL));
+    g_assert_nonnull (strstr (plain_text, "\"pb\" : 0.7,"));
+  }
+
   g_assert_cmpint (cli_run (base, NULL, &err, "protect", "--seed", "4", "--filters", "echo",
                             "-k", "3", input, output, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "at least 5"));

@@ -451,9 +451,9 @@ test_even_size (void)
   assert_export_records (&e);
 }
 
-/* Echo filters from the panel: chosen at 3 × 3 they start at their smallest size, 5 × 5, and
- * the size cannot go below it; the panel explains them; the preview, the export dialog and the
- * manifest follow; blur and a preset come back. */
+/* Echo filters from the panel: chosen after the small images preset they start at their own
+ * strength and 7 × 7, the size cannot go below 5; the panel explains them; the preview, the
+ * export dialog and the manifest follow; blur (at its own strength) and a preset come back. */
 static void
 test_echo_filters (void)
 {
@@ -467,26 +467,30 @@ test_echo_filters (void)
 
   choose (KIND_DROPDOWN, "Echo");
   e.kind = VEIL_FILTER_KIND_ECHO;
-  e.k = 5;
+  e.k = 7;
+  e.pb = 0.7;
   check_step ("echo filters chosen at 3 × 3", &e, PIXELS_CHANGE);
   assert_presets_pressed (FALSE, FALSE, FALSE);
   g_assert_true (ui_test_shows_text (GTK_WIDGET (window->adjust_panel), "shifted copy"));
 
   type_into (KERNEL_SPIN, "3");
-  check_step ("3 typed with echo filters", &e, PIXELS_SAME);
+  e.k = 5;
+  check_step ("3 typed with echo filters: 5", &e, PIXELS_CHANGE);
   type_into (KERNEL_SPIN, "7");
   e.k = 7;
   check_step ("filter size 7 typed", &e, PIXELS_CHANGE);
-  drag (BLUR_SCALE, 0.7);
-  e.pb = 0.7;
-  check_step ("strength dragged to 0.7", &e, PIXELS_CHANGE);
+  drag (BLUR_SCALE, 0.9);
+  e.pb = 0.9;
+  check_step ("strength dragged to 0.9", &e, PIXELS_CHANGE);
   assert_export_records (&e);
 
   choose (KIND_DROPDOWN, "Blur");
   e.kind = VEIL_FILTER_KIND_BLUR;
-  check_step ("blur again", &e, PIXELS_CHANGE);
+  e.pb = 0.06;
+  check_step ("blur again, at its own strength", &e, PIXELS_CHANGE);
   choose (KIND_DROPDOWN, "Echo");
   e.kind = VEIL_FILTER_KIND_ECHO;
+  e.pb = 0.7;
   check_step ("echo again", &e, PIXELS_CHANGE);
   ui_test_press (SMALL_PRESET);
   set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
