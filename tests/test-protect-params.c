@@ -233,7 +233,7 @@ test_echo (void)
   veil_protect_params_set_kind (&params, VEIL_FILTER_KIND_ECHO);
   g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_ECHO);
   g_assert_cmpuint (params.k, ==, 7);
-  g_assert_cmpfloat (params.pb, ==, 0.7);
+  g_assert_cmpfloat (params.pb, ==, 1.0);
   params.k = 11;
   params.pb = 0.5;
   veil_protect_params_set_kind (&params, VEIL_FILTER_KIND_ECHO);

@@ -60,11 +60,13 @@ sync_from_settings (VeilAdjustPanel *self)
   if (params.kind == VEIL_FILTER_KIND_ECHO)
     {
       gtk_label_set_label (self->kind_explanation,
-                           _("Beyond the paper: each picture gets a faint copy of itself, shifted "
-                             "differently for each class. Needs a filter size of at least 5."));
+                           _("Beyond the paper: each picture gets a copy of itself on top, "
+                             "shifted differently for each class. It changes pictures less than "
+                             "a blur and holds more when a trainer sharpens them. Needs a filter "
+                             "size of at least 5."));
       gtk_label_set_label (self->blur_explanation,
-                           _("How strong the shifted copy is: higher protects more strongly and "
-                             "changes the pictures more."));
+                           _("How strong the shifted copy is, up to as strong as the picture: "
+                             "higher protects more strongly and changes the pictures more."));
     }
   else
     {

@@ -7,9 +7,9 @@
 
 #include "veil-protect-settings.h"
 
-/* The paper's two settings, and a larger filter for small images that keeps protecting
- * against a trainer who sharpens and smooths (RSK+FF; doc/EFFICACY.md, "Toward protection
- * that survives RSK+FF"). The photographs preset is the defaults (veil-protect-params.h). */
+/* The paper's two settings, and echo filters for small images that keep protecting against a
+ * trainer who sharpens and smooths (RSK+FF; doc/EFFICACY.md, "Echo filters"). The photographs
+ * preset is the defaults (veil-protect-params.h). */
 static const struct
 {
   VeilFilterKind kind;
@@ -18,7 +18,8 @@ static const struct
   guint          training_res;
 } presets[] = {
   [VEIL_PRESET_SMALL_IMAGES] = { VEIL_FILTER_KIND_BLUR, 3, 0.3, VEIL_TRAINING_RES_NATIVE },
-  [VEIL_PRESET_AGAINST_SHARPENING] = { VEIL_FILTER_KIND_BLUR, 7, 0.12, VEIL_TRAINING_RES_NATIVE },
+  [VEIL_PRESET_AGAINST_SHARPENING] = { VEIL_FILTER_KIND_ECHO, VEIL_PROTECT_ECHO_DEFAULT_K,
+                                       VEIL_PROTECT_ECHO_DEFAULT_PB, VEIL_TRAINING_RES_NATIVE },
   [VEIL_PRESET_PHOTOGRAPHS] = { VEIL_FILTER_KIND_BLUR, VEIL_PROTECT_DEFAULT_K,
                                 VEIL_PROTECT_DEFAULT_PB, VEIL_PROTECT_DEFAULT_TRAINING_RES },
 };

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   VEIL_PRESET_SMALL_IMAGES,        /* CIFAR-sized images: k = 3, p_b = 0.3, native */
-  VEIL_PRESET_AGAINST_SHARPENING,  /* small images, a larger filter that resists RSK+FF */
+  VEIL_PRESET_AGAINST_SHARPENING,  /* small images, echo filters that resist RSK+FF */
   VEIL_PRESET_PHOTOGRAPHS,         /* the paper's ImageNet setting, the defaults */
   VEIL_N_PRESETS
 } VeilPreset;

@@ -320,13 +320,13 @@ parse_args (ProtectArgs   *args,
   g_autoptr(GOptionContext) context = NULL;
   const GOptionEntry entries[] = {
     { "filters", 0, 0, G_OPTION_ARG_STRING, &args->filters,
-      N_("“blur”, the paper's filters (default), or “echo”: a faint copy of each picture, "
+      N_("“blur”, the paper's filters (default), or “echo”: a copy of each picture on top, "
          "shifted differently for each class (beyond the paper); needs K of at least 5"),
       N_("KIND") },
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },
     { "pb", 0, 0, G_OPTION_ARG_DOUBLE, &args->pb,
-      N_("Filter strength, 0.001 to 1 (default 0.06; 0.7 for echo filters)"), N_("PB") },
+      N_("Filter strength, 0.001 to 1 (default 0.06; 1 for echo filters)"), N_("PB") },
     { "mix", 0, 0, G_OPTION_ARG_DOUBLE, &args->mix,
       N_("Fraction of images to protect, 0 to 1 (default 1)"), N_("FRACTION") },
     { "training-res", 0, 0, G_OPTION_ARG_STRING, &args->training_res,

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* Echo filters (beyond the paper, doc/filter-derivation.md section 8): each class's k×k filter
- * is 1 at the centre and p_b at one other cell, so a picture gets a faint copy of itself shifted
+ * is 1 at the centre and p_b at one other cell, so a picture gets a copy of itself, shifted
  * by the class's offset. Offsets are 2 to (k − 1)/2 pixels long and no two classes share one, not
  * even mirrored left to right (a trainer flips pictures) or reversed (the same two copies,
  * shifted), which needs k ≥ 5 and limits how many classes a size can tell apart. */

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 /* Echo filters' p_b is the strength of the shifted copy, not a bound on random weights: the
  * efficacy lab's setting (doc/EFFICACY.md), and the smallest size that tells ten classes
  * apart. */
-#define VEIL_PROTECT_ECHO_DEFAULT_PB 0.7
+#define VEIL_PROTECT_ECHO_DEFAULT_PB 1.0
 #define VEIL_PROTECT_ECHO_DEFAULT_K  7u
 
 /* A training resolution is VEIL_TRAINING_RES_NATIVE or a short side in this range. */

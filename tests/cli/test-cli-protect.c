@@ -634,7 +634,7 @@ test_echo_filters (void)
     g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--seed", "4", "--filters", "echo",
                               "--no-check", "-q", input, plain, NULL), ==, 0);
     g_assert_true (g_file_get_contents (plain_manifest, &plain_text, NULL, NULL));
-    g_assert_nonnull (strstr (plain_text, "\"pb\" : 0.7,"));
+    g_assert_nonnull (strstr (plain_text, "\"pb\" : 1,"));
   }
 
   g_assert_cmpint (cli_run (base, NULL, &err, "protect", "--seed", "4", "--filters", "echo",

@@ -410,7 +410,8 @@ test_against_sharpening (void)
   start ();
   assert_presets_pressed (FALSE, FALSE, TRUE);
   ui_test_press (SHARPENING_PRESET);
-  set_expected (&e, 7, 0.12, 1.0, VEIL_TRAINING_RES_NATIVE);
+  set_expected (&e, 7, 1.0, 1.0, VEIL_TRAINING_RES_NATIVE);
+  e.kind = VEIL_FILTER_KIND_ECHO;
   check_step ("against sharpening preset", &e, PIXELS_CHANGE);
   assert_presets_pressed (FALSE, TRUE, FALSE);
 
@@ -420,7 +421,8 @@ test_against_sharpening (void)
   assert_presets_pressed (TRUE, FALSE, FALSE);
 
   ui_test_press (SHARPENING_PRESET);
-  set_expected (&e, 7, 0.12, 1.0, VEIL_TRAINING_RES_NATIVE);
+  set_expected (&e, 7, 1.0, 1.0, VEIL_TRAINING_RES_NATIVE);
+  e.kind = VEIL_FILTER_KIND_ECHO;
   check_step ("against sharpening preset again", &e, PIXELS_CHANGE);
 
   drag (BLUR_SCALE, 0.2);
@@ -429,7 +431,7 @@ test_against_sharpening (void)
   assert_presets_pressed (FALSE, FALSE, FALSE);
 
   ui_test_press (SHARPENING_PRESET);
-  e.pb = 0.12;
+  e.pb = 1.0;
   check_step ("against sharpening preset after the strength", &e, PIXELS_CHANGE);
   assert_presets_pressed (FALSE, TRUE, FALSE);
   assert_export_records (&e);
@@ -468,9 +470,10 @@ test_echo_filters (void)
   choose (KIND_DROPDOWN, "Echo");
   e.kind = VEIL_FILTER_KIND_ECHO;
   e.k = 7;
-  e.pb = 0.7;
+  e.pb = 1.0;
   check_step ("echo filters chosen at 3 × 3", &e, PIXELS_CHANGE);
-  assert_presets_pressed (FALSE, FALSE, FALSE);
+  /* The preset against sharpening is these echo filters, at the native size. */
+  assert_presets_pressed (FALSE, TRUE, FALSE);
   g_assert_true (ui_test_shows_text (GTK_WIDGET (window->adjust_panel), "shifted copy"));
 
   type_into (KERNEL_SPIN, "3");
@@ -490,7 +493,7 @@ test_echo_filters (void)
   check_step ("blur again, at its own strength", &e, PIXELS_CHANGE);
   choose (KIND_DROPDOWN, "Echo");
   e.kind = VEIL_FILTER_KIND_ECHO;
-  e.pb = 0.7;
+  e.pb = 1.0;
   check_step ("echo again", &e, PIXELS_CHANGE);
   ui_test_press (SMALL_PRESET);
   set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
