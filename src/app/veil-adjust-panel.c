@@ -61,9 +61,9 @@ sync_from_settings (VeilAdjustPanel *self)
     {
       gtk_label_set_label (self->kind_explanation,
                            _("Beyond the paper: each picture gets a copy of itself on top, "
-                             "shifted differently for each class. It changes pictures less than "
-                             "a blur and holds more when a trainer sharpens them. Needs a filter "
-                             "size of at least 5."));
+                             "shifted differently for each class. Against a trainer who sharpens "
+                             "the pictures it holds as much as a blur that changes them far more. "
+                             "Needs a filter size of at least 5."));
       gtk_label_set_label (self->blur_explanation,
                            _("How strong the shifted copy is, up to as strong as the picture: "
                              "higher protects more strongly and changes the pictures more."));
