@@ -22,8 +22,10 @@ VeilFilterBank *veil_filter_bank_new        (VeilKey              *key,
                                              guint                 k,
                                              double                pb,
                                              GError              **error);
-/* The same for filters of @kind. Echo filters (veil-filter-echo.h) also fail with
- * VEIL_ERROR_INVALID_ARGUMENT below 5 × 5 or for more classes than the size can tell apart. */
+/* The same for filters of @kind. Echo filters (veil-filter-echo.h) are dealt out over the
+ * classes in order, so with either kind of key a class's echo depends on the class list; they
+ * also fail with VEIL_ERROR_INVALID_ARGUMENT below 5 × 5 or for more classes than the size can
+ * tell apart. */
 VeilFilterBank *veil_filter_bank_new_kind   (VeilKey              *key,
                                              const char * const   *class_names,
                                              guint                 n_classes,
