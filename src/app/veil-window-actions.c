@@ -8,6 +8,7 @@
 #include "veil-window-private.h"
 
 #include "veil-export-dialog.h"
+#include "veil-protect-settings.h"
 
 #define ZOOM_STEP 1.25
 
@@ -47,6 +48,14 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+small_images_preset_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  veil_protect_settings_apply_preset (VEIL_WINDOW (widget)->settings, VEIL_PRESET_SMALL_IMAGES);
+}
+
+static void
 zoom_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -70,6 +79,8 @@ _veil_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-samples", NULL, open_samples_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-scan", NULL, cancel_scan_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.use-small-images-preset", NULL,
+                                   small_images_preset_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-100", NULL, zoom_action);

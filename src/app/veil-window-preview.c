@@ -274,6 +274,7 @@ on_preview_updated_cb (VeilPreviewJob *job,
     update_captions (self, image_is_protected (self));
   update_info (self);
   _veil_window_update_zoom_label (self);
+  _veil_window_hint_small_pictures (self, width, height);
 }
 
 static void

@@ -68,6 +68,8 @@ struct _VeilWindow
   GtkSingleSelection   *class_selection;
   GtkSingleSelection   *image_selection;  /* over a VeilImageModel of the selected class */
   VeilImageItem        *selected_image;
+  gboolean              small_hint_done;  /* the folder's first picture was judged
+                                           * (veil-window-small-hint.c) */
 
   /* Protection and preview. */
   VeilKey              *key;              /* the active key, or a session key for previews */
@@ -105,6 +107,11 @@ void     _veil_window_rebuild_bank       (VeilWindow *self);
 /* The selected image or the view size changed. */
 void     _veil_window_update_preview     (VeilWindow *self);
 void     _veil_window_update_zoom_label  (VeilWindow *self);
+
+/* veil-window-small-hint.c */
+void     _veil_window_hint_small_pictures (VeilWindow *self,
+                                           int         width,
+                                           int         height);
 
 /* veil-window-actions.c */
 void     _veil_window_class_actions_init (GtkWidgetClass *widget_class);

@@ -501,6 +501,64 @@ test_echo_filters (void)
   assert_presets_pressed (TRUE, FALSE, FALSE);
 }
 
+/* The button labelled @label in the window, wherever it is (a toast's, here); NULL if none. */
+static GtkButton *
+find_button (const char *label)
+{
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *button = ui_test_find_nth_descendant (GTK_WIDGET (window), GTK_TYPE_BUTTON, i);
+
+      if (button == NULL)
+        return NULL;
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0)
+        return GTK_BUTTON (button);
+    }
+}
+
+static gboolean
+no_hint_button (gpointer data)
+{
+  return find_button ("Use Small Images") == NULL;
+}
+
+/* A folder of 32-pixel pictures opened with the photo settings: a toast says so, once, and its
+ * button applies the small images preset; the sample photos, which hold a 64-pixel thumbnail,
+ * get no such toast, nor does the same folder again. */
+static void
+test_small_pictures_hint (void)
+{
+  g_autofree char *small = ui_test_make_dataset (2, 3, 32, 32);
+  GtkButton *button;
+  VeilProtectParams e;
+
+  start ();
+  g_assert_null (find_button ("Use Small Images"));
+  _veil_window_select_class (window, 0);
+  _veil_window_select_image (window, 3);
+  ui_test_wait_preview (window);
+  g_assert_cmpstr (veil_image_item_get_display_name (window->selected_image), ==,
+                   "marigold-thumb.jpg");
+  g_assert_null (find_button ("Use Small Images"));
+  ui_test_open_and_wait (window, small);
+  g_assert_true (ui_test_shows_text (GTK_WIDGET (window), "(32 × 32 pixels)"));
+  button = find_button ("Use Small Images");
+  g_assert_nonnull (button);
+  g_clear_pointer (&last_pixels, g_bytes_unref);
+  last_pixels = protected_pixels ();
+  ui_test_press (button);
+  set_expected (&e, 3, 0.3, 1.0, VEIL_TRAINING_RES_NATIVE);
+  check_step ("the toast's button", &e, PIXELS_CHANGE);
+  assert_presets_pressed (TRUE, FALSE, FALSE);
+  ui_test_wait_until (no_hint_button, NULL, 10000, "the toast to go");
+
+  /* Photo settings again on the same folder: said once is enough. */
+  ui_test_press (PHOTO_PRESET);
+  ui_test_wait_preview (window);
+  g_assert_null (find_button ("Use Small Images"));
+  veil_test_rm_rf (small);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -529,6 +587,8 @@ main (int    argc,
   g_test_add_func ("/ui/settings/even-size", test_even_size);
   g_test_add_func ("/ui/settings/against-sharpening", test_against_sharpening);
   g_test_add_func ("/ui/settings/echo-filters", test_echo_filters);
+  /* Last: it opens another folder. */
+  g_test_add_func ("/ui/settings/small-pictures-hint", test_small_pictures_hint);
   ret = g_test_run ();
 
   g_clear_pointer (&last_pixels, g_bytes_unref);
