@@ -225,14 +225,14 @@ test_echo (void)
   g_assert_cmpuint (params.k, ==, 5);
   g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_ECHO);
 
-  /* Switching kinds: the kind's own strength, echo at 7 × 7 at least; the same kind again
+  /* Switching kinds: the kind's own strength, echo at 9 × 9 at least; the same kind again
    * changes nothing. */
   veil_protect_params_init_defaults (&params);
   params.k = 3;
   params.pb = 0.3;
   veil_protect_params_set_kind (&params, VEIL_FILTER_KIND_ECHO);
   g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_ECHO);
-  g_assert_cmpuint (params.k, ==, 7);
+  g_assert_cmpuint (params.k, ==, 9);
   g_assert_cmpfloat (params.pb, ==, 1.0);
   params.k = 11;
   params.pb = 0.5;

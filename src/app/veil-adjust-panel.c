@@ -124,7 +124,7 @@ on_preset_clicked_cb (GtkButton       *button,
 }
 
 /* The strength means something else for each kind: it starts at the kind's default, and echo
- * filters at 7 × 7 at least (veil_protect_params_set_kind()), in one change. */
+ * filters at 9 × 9 at least (veil_protect_params_set_kind()), in one change. */
 static void
 on_kind_selected_cb (GtkDropDown     *dropdown,
                      GParamSpec      *pspec,

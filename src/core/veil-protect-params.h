@@ -17,11 +17,10 @@ G_BEGIN_DECLS
 #define VEIL_PROTECT_DEFAULT_MIX          1.0
 #define VEIL_PROTECT_DEFAULT_TRAINING_RES 224u
 
-/* Echo filters' p_b is the strength of the shifted copy, not a bound on random weights: the
- * efficacy lab's setting (doc/EFFICACY.md), and the smallest size that tells ten classes
- * apart. */
+/* Echo filters' p_b is the strength of the shifted copy, not a bound on random weights. The
+ * efficacy lab's setting for them (doc/EFFICACY.md, "Echo filters"). */
 #define VEIL_PROTECT_ECHO_DEFAULT_PB 1.0
-#define VEIL_PROTECT_ECHO_DEFAULT_K  7u
+#define VEIL_PROTECT_ECHO_DEFAULT_K  9u
 
 /* A training resolution is VEIL_TRAINING_RES_NATIVE or a short side in this range. */
 #define VEIL_TRAINING_RES_MIN 16u
@@ -45,7 +44,8 @@ void     veil_protect_params_init_defaults (VeilProtectParams       *params);
 
 /* Switches @params to filters of @kind. p_b means something else for each kind, so it becomes
  * the kind's default (VEIL_PROTECT_DEFAULT_PB or VEIL_PROTECT_ECHO_DEFAULT_PB), and echo filters
- * get at least VEIL_PROTECT_ECHO_DEFAULT_K. Nothing changes when @kind is already chosen. */
+ * get at least VEIL_PROTECT_ECHO_DEFAULT_K (smaller ones held less in the lab). Nothing changes
+ * when @kind is already chosen. */
 void     veil_protect_params_set_kind      (VeilProtectParams       *params,
                                             VeilFilterKind           kind);
 
