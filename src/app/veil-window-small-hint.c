@@ -16,6 +16,27 @@
 /* Pictures up to this short side are "small": the paper's CIFAR-10 setting is for 32 pixels. */
 #define SMALL_PICTURE_SIDE 64
 
+static void
+on_toast_dismissed_cb (AdwToast   *toast,
+                       VeilWindow *self)
+{
+  g_clear_object (&self->small_hint_toast);
+}
+
+/* Once the settings no longer assume photos (a preset or the training resolution changed to
+ * Native), the toast would be wrong: it goes. */
+void
+_veil_window_small_hint_settings_changed (VeilWindow *self)
+{
+  VeilProtectParams params;
+
+  if (self->small_hint_toast == NULL)
+    return;
+  veil_protect_settings_read (self->settings, &params);
+  if (params.training_res == VEIL_TRAINING_RES_NATIVE)
+    adw_toast_dismiss (self->small_hint_toast);
+}
+
 void
 _veil_window_hint_small_pictures (VeilWindow *self,
                                   int         width,
@@ -39,5 +60,8 @@ _veil_window_hint_small_pictures (VeilWindow *self,
   adw_toast_set_button_label (toast, _("Use Small Images"));
   adw_toast_set_action_name (toast, "win.use-small-images-preset");
   adw_toast_set_timeout (toast, 0);
+  g_clear_object (&self->small_hint_toast);
+  self->small_hint_toast = g_object_ref (toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
