@@ -75,7 +75,7 @@ derive (Draws  *draws,
   g_autofree Offset *offsets = g_new (Offset, n);
   int r = (int) k / 2;
 
-  g_return_if_fail (n_classes <= n);
+  g_return_if_fail (n > 0 && n_classes <= n);
 
   list_offsets (k, offsets);
   /* Fisher–Yates, from the last position down: a uniformly random order of the offsets. */
@@ -103,7 +103,8 @@ derive (Draws  *draws,
       filter[r * k + r] = 1.0f;
       filter[(r + offset.dy) * (int) k + r + offset.dx] = (float) pb;
     }
-  memset (offsets, 0, sizeof (Offset) * n);
+  /* The order comes from the key: with it the filters could be undone. */
+  explicit_bzero (offsets, sizeof (Offset) * n);
 }
 
 void
