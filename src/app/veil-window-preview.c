@@ -391,5 +391,5 @@ _veil_window_preview_dispose (VeilWindow *self)
   g_clear_pointer (&self->bank, veil_filter_bank_unref);
   g_clear_pointer (&self->key, veil_key_unref);
   g_clear_pointer (&self->seed_mix, g_free);
-  g_clear_object (&self->small_hint_toast);
+  g_clear_weak_pointer (&self->small_hint_toast);
 }

@@ -70,7 +70,7 @@ struct _VeilWindow
   VeilImageItem        *selected_image;
   gboolean              small_hint_done;  /* the folder's first picture was judged
                                            * (veil-window-small-hint.c) */
-  AdwToast             *small_hint_toast; /* while it is shown */
+  AdwToast             *small_hint_toast; /* weak, while it is shown */
 
   /* Protection and preview. */
   VeilKey              *key;              /* the active key, or a session key for previews */
@@ -113,6 +113,7 @@ void     _veil_window_update_zoom_label  (VeilWindow *self);
 void     _veil_window_hint_small_pictures (VeilWindow *self,
                                            int         width,
                                            int         height);
+void     _veil_window_small_hint_reset   (VeilWindow *self);
 void     _veil_window_small_hint_settings_changed (VeilWindow *self);
 
 /* veil-window-actions.c */

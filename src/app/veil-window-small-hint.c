@@ -16,11 +16,28 @@
 /* Pictures up to this short side are "small": the paper's CIFAR-10 setting is for 32 pixels. */
 #define SMALL_PICTURE_SIDE 64
 
+/* The overlay owns the toast and keeps it through its hiding animation; the window only points
+ * at it while it is shown (a reference of ours dropped on "dismissed" freed it mid-animation). */
 static void
 on_toast_dismissed_cb (AdwToast   *toast,
                        VeilWindow *self)
 {
-  g_clear_object (&self->small_hint_toast);
+  g_clear_weak_pointer (&self->small_hint_toast);
+}
+
+static void
+dismiss_toast (VeilWindow *self)
+{
+  if (self->small_hint_toast != NULL)
+    adw_toast_dismiss (self->small_hint_toast);
+}
+
+/* A new folder is judged on its own first picture; a toast about the previous one goes. */
+void
+_veil_window_small_hint_reset (VeilWindow *self)
+{
+  self->small_hint_done = FALSE;
+  dismiss_toast (self);
 }
 
 /* Once the settings no longer assume photos (a preset or the training resolution changed to
@@ -34,7 +51,7 @@ _veil_window_small_hint_settings_changed (VeilWindow *self)
     return;
   veil_protect_settings_read (self->settings, &params);
   if (params.training_res == VEIL_TRAINING_RES_NATIVE)
-    adw_toast_dismiss (self->small_hint_toast);
+    dismiss_toast (self);
 }
 
 void
@@ -60,8 +77,7 @@ _veil_window_hint_small_pictures (VeilWindow *self,
   adw_toast_set_button_label (toast, _("Use Small Images"));
   adw_toast_set_action_name (toast, "win.use-small-images-preset");
   adw_toast_set_timeout (toast, 0);
-  g_clear_object (&self->small_hint_toast);
-  self->small_hint_toast = g_object_ref (toast);
+  g_set_weak_pointer (&self->small_hint_toast, toast);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

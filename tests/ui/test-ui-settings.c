@@ -568,6 +568,13 @@ test_small_pictures_hint (void)
   g_assert_nonnull (find_button ("Use Small Images"));
   ui_test_press (SHARPENING_PRESET);
   ui_test_wait_until (no_hint_button, NULL, 10000, "the toast to go after a native preset");
+
+  /* A toast about one folder goes when another folder is opened. */
+  ui_test_press (PHOTO_PRESET);
+  ui_test_open_and_wait (window, small);
+  g_assert_nonnull (find_button ("Use Small Images"));
+  ui_test_open_and_wait (window, g_getenv ("VEIL_SAMPLES_DIR"));
+  ui_test_wait_until (no_hint_button, NULL, 10000, "the toast to go with its folder");
   veil_test_rm_rf (small);
 }
 
