@@ -8,7 +8,6 @@
 #include "veil-window-private.h"
 
 #include "veil-export-dialog.h"
-#include "veil-protect-settings.h"
 
 #define ZOOM_STEP 1.25
 
@@ -52,7 +51,7 @@ small_images_preset_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
 {
-  veil_protect_settings_apply_preset (VEIL_WINDOW (widget)->settings, VEIL_PRESET_SMALL_IMAGES);
+  _veil_window_use_small_images_preset (VEIL_WINDOW (widget));
 }
 
 static void

@@ -350,7 +350,7 @@ _veil_window_set_dataset (VeilWindow  *self,
   g_clear_object (&self->class_store);
   g_clear_pointer (&self->dataset, veil_dataset_unref);
   self->dataset = veil_dataset_ref (dataset);
-  _veil_window_small_hint_reset (self);
+  self->small_hint_done = FALSE;
 
   /* One small object per class; images get objects only when the grid shows them. */
   self->class_store = g_list_store_new (VEIL_TYPE_CLASS_ITEM);

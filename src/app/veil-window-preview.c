@@ -338,10 +338,7 @@ on_parameters_changed_cb (GSettings  *settings,
     _veil_window_rebuild_bank (self);
   else if (g_str_equal (key, "training-resolution") || g_str_equal (key, "keep-detail")
            || g_str_equal (key, "model-view"))
-    {
-      _veil_window_update_preview (self);
-      _veil_window_small_hint_settings_changed (self);
-    }
+    _veil_window_update_preview (self);
   else if (g_str_equal (key, "active-key") || g_str_equal (key, "use-seed")
            || g_str_equal (key, "seed"))
     {
@@ -391,5 +388,4 @@ _veil_window_preview_dispose (VeilWindow *self)
   g_clear_pointer (&self->bank, veil_filter_bank_unref);
   g_clear_pointer (&self->key, veil_key_unref);
   g_clear_pointer (&self->seed_mix, g_free);
-  g_clear_weak_pointer (&self->small_hint_toast);
 }

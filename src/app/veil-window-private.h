@@ -70,7 +70,6 @@ struct _VeilWindow
   VeilImageItem        *selected_image;
   gboolean              small_hint_done;  /* the folder's first picture was judged
                                            * (veil-window-small-hint.c) */
-  AdwToast             *small_hint_toast; /* weak, while it is shown */
 
   /* Protection and preview. */
   VeilKey              *key;              /* the active key, or a session key for previews */
@@ -113,8 +112,7 @@ void     _veil_window_update_zoom_label  (VeilWindow *self);
 void     _veil_window_hint_small_pictures (VeilWindow *self,
                                            int         width,
                                            int         height);
-void     _veil_window_small_hint_reset   (VeilWindow *self);
-void     _veil_window_small_hint_settings_changed (VeilWindow *self);
+void     _veil_window_use_small_images_preset (VeilWindow *self);
 
 /* veil-window-actions.c */
 void     _veil_window_class_actions_init (GtkWidgetClass *widget_class);
