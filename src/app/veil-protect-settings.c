@@ -24,12 +24,6 @@ static const struct
                                 VEIL_PROTECT_DEFAULT_PB, VEIL_PROTECT_DEFAULT_TRAINING_RES },
 };
 
-static const char *
-kind_name (VeilFilterKind kind)
-{
-  return kind == VEIL_FILTER_KIND_ECHO ? "echo" : "blur";
-}
-
 double
 veil_protect_settings_round (double value)
 {
@@ -60,7 +54,9 @@ veil_protect_settings_read (GSettings         *settings,
 
   veil_protect_params_init_defaults (params);
   kind = g_settings_get_string (settings, "filters");
-  params->kind = g_strcmp0 (kind, "echo") == 0 ? VEIL_FILTER_KIND_ECHO : VEIL_FILTER_KIND_BLUR;
+  /* The schema allows only the two names; anything else (dconf edited by hand) is blur. */
+  if (!veil_filter_kind_from_string (kind, &params->kind))
+    params->kind = VEIL_FILTER_KIND_BLUR;
   k = g_settings_get_int (settings, "kernel-size");
   res = g_settings_get_int (settings, "training-resolution");
   params->k = (guint) MAX (k, 0);
@@ -92,7 +88,7 @@ veil_protect_settings_write (GSettings               *settings,
   g_object_get (settings, "settings-schema", &schema, NULL);
   batch = g_settings_new_full (schema, NULL, NULL);
   g_settings_delay (batch);
-  g_settings_set_string (batch, "filters", kind_name (value.kind));
+  g_settings_set_string (batch, "filters", veil_filter_kind_to_string (value.kind));
   g_settings_set_int (batch, "kernel-size", (int) value.k);
   g_settings_set_double (batch, "blur", value.pb);
   g_settings_set_double (batch, "mix", value.mix);

@@ -206,10 +206,11 @@ _veil_cli_set_filter_options (const char        *filters,
                               VeilProtectParams *params,
                               GError           **error)
 {
-  if (filters == NULL || g_ascii_strcasecmp (filters, "blur") == 0)
-    veil_protect_params_set_kind (params, VEIL_FILTER_KIND_BLUR);
-  else if (g_ascii_strcasecmp (filters, "echo") == 0)
-    veil_protect_params_set_kind (params, VEIL_FILTER_KIND_ECHO);
+  g_autofree char *name = g_ascii_strdown (filters != NULL ? filters : "blur", -1);
+  VeilFilterKind kind;
+
+  if (veil_filter_kind_from_string (name, &kind))
+    veil_protect_params_set_kind (params, kind);
   else
     {
       g_set_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT,

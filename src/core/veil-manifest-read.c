@@ -14,6 +14,7 @@
 #include "veil-error.h"
 #include "veil-filter-echo.h"
 #include "veil-manifest-private.h"
+#include "veil-protect-params.h"
 #include "veil-paths.h"
 
 /* Reading a manifest, and the parsing of headers and entries the journal shares. */
@@ -211,11 +212,10 @@ _veil_manifest_parse_header (JsonObject   *root,
   text = _veil_manifest_get_string (parameters, "filters");
   if (text == NULL && json_object_has_member (parameters, "filters"))
     return FALSE;
-  if (text == NULL || g_strcmp0 (text, "blur") == 0)
-    manifest->kind = VEIL_FILTER_KIND_BLUR;
-  else if (g_strcmp0 (text, "echo") == 0 && manifest->k >= VEIL_FILTER_ECHO_K_MIN)
-    manifest->kind = VEIL_FILTER_KIND_ECHO;
-  else
+  manifest->kind = VEIL_FILTER_KIND_BLUR;
+  if (text != NULL && !veil_filter_kind_from_string (text, &manifest->kind))
+    return FALSE;
+  if (manifest->kind == VEIL_FILTER_KIND_ECHO && manifest->k < VEIL_FILTER_ECHO_K_MIN)
     return FALSE;
   /* Absent in manifests written before the option existed: they did not keep detail. */
   manifest->keep_detail = json_object_get_boolean_member_with_default (parameters, "keep_detail",

@@ -12,6 +12,7 @@
 #include "veil-error.h"
 #include "veil-paths.h"
 #include "veil-manifest-private.h"
+#include "veil-protect-params.h"
 
 /* Writing a manifest: JSON with numbers in their shortest exact form, saved durably. */
 
@@ -107,7 +108,7 @@ _veil_manifest_build_header (JsonBuilder        *builder,
 
   json_builder_set_member_name (builder, "parameters");
   json_builder_begin_object (builder);
-  add_string (builder, "filters", manifest->kind == VEIL_FILTER_KIND_ECHO ? "echo" : "blur");
+  add_string (builder, "filters", veil_filter_kind_to_string (manifest->kind));
   add_int (builder, "k", manifest->k);
   /* Placeholders, replaced by the numbers' shortest exact form: see
    * _veil_manifest_node_to_data(). */

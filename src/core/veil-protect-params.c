@@ -26,6 +26,25 @@ veil_protect_params_init_defaults (VeilProtectParams *params)
   };
 }
 
+const char *
+veil_filter_kind_to_string (VeilFilterKind kind)
+{
+  return kind == VEIL_FILTER_KIND_ECHO ? "echo" : "blur";
+}
+
+gboolean
+veil_filter_kind_from_string (const char     *text,
+                              VeilFilterKind *out)
+{
+  if (g_strcmp0 (text, "blur") == 0)
+    *out = VEIL_FILTER_KIND_BLUR;
+  else if (g_strcmp0 (text, "echo") == 0)
+    *out = VEIL_FILTER_KIND_ECHO;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 void
 veil_protect_params_set_kind (VeilProtectParams *params,
                               VeilFilterKind     kind)

@@ -42,6 +42,12 @@ typedef struct {
 /* Fills @params with the defaults above. */
 void     veil_protect_params_init_defaults (VeilProtectParams       *params);
 
+/* The kind's name in manifests, settings and on the command line: "blur" or "echo". */
+const char *veil_filter_kind_to_string   (VeilFilterKind           kind);
+/* The kind named @text exactly; FALSE for NULL or any other text. */
+gboolean    veil_filter_kind_from_string (const char              *text,
+                                          VeilFilterKind          *out);
+
 /* Switches @params to filters of @kind. p_b means something else for each kind, so it becomes
  * the kind's default (VEIL_PROTECT_DEFAULT_PB or VEIL_PROTECT_ECHO_DEFAULT_PB), and echo filters
  * get at least VEIL_PROTECT_ECHO_DEFAULT_K (smaller ones held less in the lab). Nothing changes
