@@ -543,6 +543,20 @@ assert_paper_arithmetic (VeilFilterBank *bank,
                      stride, expected + (gsize) y * stride, stride);
 }
 
+/* Two classes of small pictures of different sizes, as CIFAR-like input. */
+static const char * const small_files[] = { "cat/c0.png", "cat/c1.png", "dog/d0.png",
+                                            "dog/d1.png" };
+
+static void
+write_small_pictures (const char *input)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (small_files); i++)
+    {
+      g_autofree char *path = g_build_filename (input, small_files[i], NULL);
+      cli_write_png (path, 32, 30 - 2 * (int) i, 40 + i);
+    }
+}
+
 /* Small pictures trained at their own size ("native") get the paper's arithmetic with a secret
  * key too, not only with a seed key: the efficacy lab measured less protection with the photo
  * normalisation there. Checked on the files veil-cli writes. */
@@ -553,13 +567,7 @@ test_native_is_the_paper (void)
   g_autofree char *input = g_build_filename (base, "in", NULL);
   g_autofree char *file = g_build_filename (base, "k.key", NULL);
   const char *classes[] = { "cat", "dog" };
-  const char *files[] = { "cat/c0.png", "cat/c1.png", "dog/d0.png", "dog/d1.png" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (input, files[i], NULL);
-      cli_write_png (path, 32, 30 - 2 * (int) i, 40 + i);
-    }
+  write_small_pictures (input);
   g_assert_cmpint (cli_run (base, NULL, NULL, "keygen", "mine", NULL), ==, 0);
   g_assert_cmpint (cli_run (base, NULL, NULL, "keys", "export", "mine", file, NULL), ==, 0);
 
@@ -578,8 +586,8 @@ test_native_is_the_paper (void)
       g_assert_no_error (error);
       bank = veil_filter_bank_new (key, classes, 2, 3, 0.3, &error);
       g_assert_no_error (error);
-      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-        assert_paper_arithmetic (bank, files[i][0] == 'c' ? 0 : 1, input, output, files[i]);
+      for (guint i = 0; i < G_N_ELEMENTS (small_files); i++)
+        assert_paper_arithmetic (bank, small_files[i][0] == 'c' ? 0 : 1, input, output, small_files[i]);
     }
   veil_test_rm_rf (base);
 }
@@ -600,20 +608,14 @@ test_echo_filters (void)
   g_autoptr(VeilFilterBank) bank = NULL;
   g_autoptr(GError) error = NULL;
   const char *classes[] = { "cat", "dog" };
-  const char *files[] = { "cat/c0.png", "cat/c1.png", "dog/d0.png", "dog/d1.png" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (input, files[i], NULL);
-      cli_write_png (path, 32, 30 - 2 * (int) i, 40 + i);
-    }
+  write_small_pictures (input);
   g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--seed", "4", "--filters", "echo",
                             "-k", "7", "--pb", "0.7", "--training-res", "native", "--no-check",
                             "-q", input, output, NULL), ==, 0);
   bank = veil_filter_bank_new_kind (key, classes, 2, VEIL_FILTER_KIND_ECHO, 7, 0.7, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    assert_paper_arithmetic (bank, files[i][0] == 'c' ? 0 : 1, input, output, files[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (small_files); i++)
+    assert_paper_arithmetic (bank, small_files[i][0] == 'c' ? 0 : 1, input, output, small_files[i]);
   g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"filters\" : \"echo\""));
 
