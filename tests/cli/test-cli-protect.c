@@ -587,7 +587,8 @@ test_native_is_the_paper (void)
       bank = veil_filter_bank_new (key, classes, 2, 3, 0.3, &error);
       g_assert_no_error (error);
       for (guint i = 0; i < G_N_ELEMENTS (small_files); i++)
-        assert_paper_arithmetic (bank, small_files[i][0] == 'c' ? 0 : 1, input, output, small_files[i]);
+        assert_paper_arithmetic (bank, small_files[i][0] == 'c' ? 0 : 1, input, output,
+                                 small_files[i]);
     }
   veil_test_rm_rf (base);
 }
