@@ -82,14 +82,15 @@ static void
 test_max_classes (void)
 {
   g_assert_cmpuint (veil_filter_echo_max_classes (3), ==, 0);
-  g_assert_cmpuint (veil_filter_echo_max_classes (4), ==, 0);
-  g_assert_cmpuint (veil_filter_echo_max_classes (5), ==, 5);
-  g_assert_cmpuint (veil_filter_echo_max_classes (7), ==, 12);
-  g_assert_cmpuint (veil_filter_echo_max_classes (9), ==, 21);
-  g_assert_cmpuint (veil_filter_echo_max_classes (31), ==, 252);
+  g_assert_cmpuint (veil_filter_echo_max_classes (5), ==, 0);
+  g_assert_cmpuint (veil_filter_echo_max_classes (6), ==, 0);
+  g_assert_cmpuint (veil_filter_echo_max_classes (7), ==, 7);
+  g_assert_cmpuint (veil_filter_echo_max_classes (9), ==, 16);
+  g_assert_cmpuint (veil_filter_echo_max_classes (11), ==, 27);
+  g_assert_cmpuint (veil_filter_echo_max_classes (31), ==, 247);
 }
 
-/* Every class of a full bank: the right shape, 2 to (k − 1)/2 pixels long, and no two classes
+/* Every class of a full bank: the right shape, 3 to (k − 1)/2 pixels long, and no two classes
  * alike even when a trainer flips pictures left to right or the copies swap places. */
 static void
 check_full_bank (VeilKey *key,
@@ -106,7 +107,7 @@ check_full_bank (VeilKey *key,
       int length = MAX (ABS (o.dx), ABS (o.dy));
       guint flip_class = (guint) (ABS (o.dx) * 100 + ABS (o.dy));
 
-      g_assert_cmpint (length, >=, 2);
+      g_assert_cmpint (length, >=, 3);
       g_assert_cmpint (length, <=, (int) k / 2);
       g_assert_true (g_hash_table_add (seen, GUINT_TO_POINTER (flip_class)));
       left |= o.dx < 0;
@@ -124,7 +125,7 @@ test_full_banks (void)
   g_autoptr(VeilKey) secret = counting_key ();
   g_autoptr(VeilKey) seed = veil_key_new_from_seed (3);
 
-  for (guint k = 5; k <= 11; k += 2)
+  for (guint k = 7; k <= 13; k += 2)
     {
       check_full_bank (secret, k);
       check_full_bank (seed, k);
@@ -136,36 +137,36 @@ static void
 test_pb_keeps_offsets (void)
 {
   g_autoptr(VeilKey) key = counting_key ();
-  g_autoptr(VeilFilterBank) weak = echo_bank (key, 10, 7, 0.3);
-  g_autoptr(VeilFilterBank) strong = echo_bank (key, 10, 7, 0.9);
-  g_autoptr(VeilFilterBank) again = echo_bank (key, 10, 7, 0.9);
+  g_autoptr(VeilFilterBank) weak = echo_bank (key, 10, 9, 0.3);
+  g_autoptr(VeilFilterBank) strong = echo_bank (key, 10, 9, 0.9);
+  g_autoptr(VeilFilterBank) again = echo_bank (key, 10, 9, 0.9);
 
   for (guint c = 0; c < 10; c++)
     {
-      Offset a = echo_offset (veil_filter_bank_get_filter (weak, c), 7, 0.3);
-      Offset b = echo_offset (veil_filter_bank_get_filter (strong, c), 7, 0.9);
+      Offset a = echo_offset (veil_filter_bank_get_filter (weak, c), 9, 0.3);
+      Offset b = echo_offset (veil_filter_bank_get_filter (strong, c), 9, 0.9);
 
       g_assert_cmpint (a.dx, ==, b.dx);
       g_assert_cmpint (a.dy, ==, b.dy);
-      g_assert_cmpmem (veil_filter_bank_get_filter (strong, c), 49 * sizeof (float),
-                       veil_filter_bank_get_filter (again, c), 49 * sizeof (float));
+      g_assert_cmpmem (veil_filter_bank_get_filter (strong, c), 81 * sizeof (float),
+                       veil_filter_bank_get_filter (again, c), 81 * sizeof (float));
     }
 }
 
-/* Another key, another assignment: ten classes of 12 offsets in four quadrants agree by
- * chance about once in 10^14 times. */
+/* Another key, another assignment: ten classes of 16 offsets in four quadrants agree by
+ * chance about once in 10^17 times. */
 static void
 test_keys_differ (void)
 {
   g_autoptr(VeilKey) a = counting_key ();
   g_autoptr(VeilKey) b = veil_key_new_random ("other", NULL);
-  g_autoptr(VeilFilterBank) bank_a = echo_bank (a, 10, 7, 0.7);
-  g_autoptr(VeilFilterBank) bank_b = echo_bank (b, 10, 7, 0.7);
+  g_autoptr(VeilFilterBank) bank_a = echo_bank (a, 10, 9, 0.7);
+  g_autoptr(VeilFilterBank) bank_b = echo_bank (b, 10, 9, 0.7);
   gboolean differ = FALSE;
 
   for (guint c = 0; c < 10; c++)
     differ |= memcmp (veil_filter_bank_get_filter (bank_a, c),
-                      veil_filter_bank_get_filter (bank_b, c), 49 * sizeof (float)) != 0;
+                      veil_filter_bank_get_filter (bank_b, c), 81 * sizeof (float)) != 0;
   g_assert_true (differ);
 }
 
@@ -174,17 +175,17 @@ test_keys_differ (void)
 static void
 test_vectors (void)
 {
-  static const Offset keyed[] = { { -1, -3 }, { 0, -2 }, { 2, -2 }, { -3, -2 } };
-  static const Offset seeded[] = { { 2, 2 }, { 3, -3 }, { 0, -2 }, { -2, 3 } };
+  static const Offset keyed[] = { { -2, -3 }, { 0, -4 }, { 4, 0 }, { -3, 0 } };
+  static const Offset seeded[] = { { -4, 0 }, { 0, -3 }, { 2, 3 }, { -3, -3 } };
   g_autoptr(VeilKey) secret = counting_key ();
   g_autoptr(VeilKey) seed = veil_key_new_from_seed (0);
-  g_autoptr(VeilFilterBank) keyed_bank = echo_bank (secret, 4, 7, 0.5);
-  g_autoptr(VeilFilterBank) seeded_bank = echo_bank (seed, 4, 7, 0.5);
+  g_autoptr(VeilFilterBank) keyed_bank = echo_bank (secret, 4, 9, 0.5);
+  g_autoptr(VeilFilterBank) seeded_bank = echo_bank (seed, 4, 9, 0.5);
 
   for (guint c = 0; c < 4; c++)
     {
-      Offset a = echo_offset (veil_filter_bank_get_filter (keyed_bank, c), 7, 0.5);
-      Offset b = echo_offset (veil_filter_bank_get_filter (seeded_bank, c), 7, 0.5);
+      Offset a = echo_offset (veil_filter_bank_get_filter (keyed_bank, c), 9, 0.5);
+      Offset b = echo_offset (veil_filter_bank_get_filter (seeded_bank, c), 9, 0.5);
 
       g_assert_cmpint (a.dx, ==, keyed[c].dx);
       g_assert_cmpint (a.dy, ==, keyed[c].dy);
@@ -213,9 +214,9 @@ expect_refused (guint       k,
 static void
 test_limits (void)
 {
-  expect_refused (3, 2, "at least 5");
-  expect_refused (5, 6, "larger filter size");
-  expect_refused (7, 13, "only 12 classes");
+  expect_refused (5, 2, "at least 7");
+  expect_refused (7, 8, "larger filter size");
+  expect_refused (9, 17, "only 16 classes");
 }
 
 int

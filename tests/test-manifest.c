@@ -24,7 +24,7 @@ sample_manifest (guint shard_index,
 
   manifest->tool_version = g_strdup ("1.2.3");
   manifest->kind = VEIL_FILTER_KIND_ECHO;
-  manifest->k = 5;
+  manifest->k = 7;
   manifest->pb = 0.25;
   manifest->mix = 0.5;
   manifest->training_res = 224;
@@ -204,7 +204,7 @@ test_damaged (void)
 
 /* The kind of filter: absent in manifests from before echo filters (the paper's blur), and a
  * manifest with an unknown kind, a kind that is not a string or echo filters smaller than
- * 5 × 5 is damaged. */
+ * 7 × 7 is damaged. */
 static void
 test_filter_kinds (void)
 {
@@ -246,13 +246,13 @@ test_filter_kinds (void)
         }
     }
 
-  /* Echo filters need 5 × 5. */
+  /* Echo filters need 7 × 7. */
   {
     g_autoptr(GString) changed = g_string_new (text);
     g_autoptr(GError) error = NULL;
     g_autoptr(VeilManifest) loaded = NULL;
 
-    g_assert_cmpuint (g_string_replace (changed, "\"k\" : 5,", "\"k\" : 3,", 1), ==, 1);
+    g_assert_cmpuint (g_string_replace (changed, "\"k\" : 7,", "\"k\" : 5,", 1), ==, 1);
     g_assert_true (g_file_set_contents (path, changed->str, -1, NULL));
     loaded = veil_manifest_load (path, &error);
     g_assert_null (loaded);
@@ -511,7 +511,7 @@ typedef struct {
 } SettingCase;
 
 static void change_kind (VeilManifest *m) { m->kind = VEIL_FILTER_KIND_BLUR; }
-static void change_k (VeilManifest *m) { m->k = 7; }
+static void change_k (VeilManifest *m) { m->k = 9; }
 static void change_pb (VeilManifest *m) { m->pb = 0.3; }
 static void change_mix (VeilManifest *m) { m->mix = 1.0; }
 static void change_res (VeilManifest *m) { m->training_res = VEIL_TRAINING_RES_NATIVE; }

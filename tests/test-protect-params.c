@@ -204,7 +204,7 @@ test_equal (void)
   g_assert_false (veil_protect_params_equal (&a, &b));
 }
 
-/* Echo filters need 5 × 5: validating refuses less, clamping raises it; an unknown kind is
+/* Echo filters need 7 × 7: validating refuses less, clamping raises it; an unknown kind is
  * refused, and clamped to the paper's blur. */
 static void
 test_echo (void)
@@ -214,15 +214,15 @@ test_echo (void)
 
   veil_protect_params_init_defaults (&params);
   params.kind = VEIL_FILTER_KIND_ECHO;
-  params.k = 5;
+  params.k = 7;
   g_assert_true (veil_protect_params_validate (&params, NULL));
-  params.k = 3;
+  params.k = 5;
   g_assert_false (veil_protect_params_validate (&params, &error));
   g_assert_error (error, VEIL_ERROR, VEIL_ERROR_INVALID_ARGUMENT);
-  g_assert_nonnull (strstr (error->message, "at least 5"));
+  g_assert_nonnull (strstr (error->message, "at least 7"));
   g_clear_error (&error);
   veil_protect_params_clamp (&params);
-  g_assert_cmpuint (params.k, ==, 5);
+  g_assert_cmpuint (params.k, ==, 7);
   g_assert_cmpint (params.kind, ==, VEIL_FILTER_KIND_ECHO);
 
   /* Switching kinds: the kind's own strength, echo at 9 × 9 at least; the same kind again

@@ -63,7 +63,7 @@ sync_from_settings (VeilAdjustPanel *self)
                            _("Beyond the paper: each picture gets a copy of itself on top, "
                              "shifted differently for each class. Against a trainer who sharpens "
                              "the pictures it holds as much as a blur that changes them far more. "
-                             "Needs a filter size of at least 5."));
+                             "Needs a filter size of at least 7."));
       gtk_label_set_label (self->blur_explanation,
                            _("How strong the shifted copy is, up to as strong as the picture: "
                              "higher protects more strongly and changes the pictures more."));

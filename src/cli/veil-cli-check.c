@@ -143,9 +143,7 @@ make_bank (VeilKey             *key,
                    _("The manifest “%s” lists no classes"), display);
       return NULL;
     }
-  return veil_filter_bank_new_kind (key, (const char * const *) manifest->classes,
-                                    g_strv_length (manifest->classes), manifest->kind, manifest->k,
-                                    manifest->pb, error);
+  return veil_manifest_new_filter_bank (manifest, key, error);
 }
 
 int

@@ -240,9 +240,7 @@ check_survival (VeilManifest        *merged,
     }
   if (merged->classes == NULL || merged->classes[0] == NULL)
     return TRUE;
-  bank = veil_filter_bank_new_kind (key, (const char * const *) merged->classes,
-                                    g_strv_length (merged->classes), merged->kind, merged->k,
-                                    merged->pb, error);
+  bank = veil_manifest_new_filter_bank (merged, key, error);
   if (bank == NULL)
     return FALSE;
   report = veil_survival_check_manifest (merged, input, output, bank, sample, NULL, error);

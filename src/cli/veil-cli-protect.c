@@ -321,7 +321,7 @@ parse_args (ProtectArgs   *args,
   const GOptionEntry entries[] = {
     { "filters", 0, 0, G_OPTION_ARG_STRING, &args->filters,
       N_("“blur”, the paper's filters (default), or “echo”: a copy of each picture on top, "
-         "shifted differently for each class (beyond the paper); needs K of at least 5"),
+         "shifted differently for each class (beyond the paper); needs K of at least 7"),
       N_("KIND") },
     { "kernel-size", 'k', 0, G_OPTION_ARG_INT, &args->k,
       N_("Filter size, odd, 3 to 31 (default 9)"), N_("K") },

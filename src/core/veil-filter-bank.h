@@ -24,7 +24,7 @@ VeilFilterBank *veil_filter_bank_new        (VeilKey              *key,
                                              GError              **error);
 /* The same for filters of @kind. Echo filters (veil-filter-echo.h) are dealt out over the
  * classes in order, so with either kind of key a class's echo depends on the class list; they
- * also fail with VEIL_ERROR_INVALID_ARGUMENT below 5 × 5 or for more classes than the size can
+ * also fail with VEIL_ERROR_INVALID_ARGUMENT below 7 × 7 or for more classes than the size can
  * tell apart. */
 VeilFilterBank *veil_filter_bank_new_kind   (VeilKey              *key,
                                              const char * const   *class_names,

@@ -134,6 +134,14 @@ gboolean      veil_manifest_same_settings  (const VeilManifest *a,
 VeilManifest *veil_manifest_merge (GPtrArray *shards,
                                    GError   **error);
 
+/* The filter bank the export was made with, from @key (whose fingerprint the caller has
+ * compared with the manifest's) and the recorded classes (at least one), kind, k and p_b.
+ * VEIL_ERROR_MANIFEST when the manifest records filters this version of Veil derives
+ * differently. */
+VeilFilterBank *veil_manifest_new_filter_bank (const VeilManifest  *manifest,
+                                               VeilKey             *key,
+                                               GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilManifest, veil_manifest_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VeilManifestEntry, veil_manifest_entry_free)
 

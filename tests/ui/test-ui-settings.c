@@ -458,7 +458,7 @@ test_even_size (void)
 }
 
 /* Echo filters from the panel: chosen after the small images preset they start at their own
- * strength and 9 × 9, the size cannot go below 5; the panel explains them; the preview, the
+ * strength and 9 × 9, the size cannot go below 7; the panel explains them; the preview, the
  * export dialog and the manifest follow; blur (at its own strength) and a preset come back. */
 static void
 test_echo_filters (void)
@@ -480,9 +480,12 @@ test_echo_filters (void)
   assert_presets_pressed (FALSE, TRUE, FALSE);
   g_assert_true (ui_test_shows_text (GTK_WIDGET (window->adjust_panel), "shifted copy"));
 
-  type_into (KERNEL_SPIN, "3");
-  e.k = 5;
-  check_step ("3 typed with echo filters: 5", &e, PIXELS_ANY);
+  type_into (KERNEL_SPIN, "5");
+  e.k = 7;
+  check_step ("5 typed with echo filters: 7", &e, PIXELS_ANY);
+  type_into (KERNEL_SPIN, "11");
+  e.k = 11;
+  check_step ("filter size 11 typed", &e, PIXELS_ANY);
   type_into (KERNEL_SPIN, "7");
   e.k = 7;
   check_step ("filter size 7 typed", &e, PIXELS_ANY);
