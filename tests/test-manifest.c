@@ -204,7 +204,7 @@ test_damaged (void)
 
 /* The kind of filter: absent in manifests from before echo filters (the paper's blur), and a
  * manifest with an unknown kind, a kind that is not a string or echo filters smaller than
- * 7 × 7 is damaged. */
+ * 7 × 7 (5 × 5 from Veil 0.2.0) is damaged. */
 static void
 test_filter_kinds (void)
 {
@@ -246,17 +246,64 @@ test_filter_kinds (void)
         }
     }
 
-  /* Echo filters need 7 × 7. */
+  /* Echo filters need 7 × 7; Veil 0.2.0 made them from 5 × 5, and its manifests still load
+   * (verify needs nothing more), but their filters are not rebuilt: version 2 deals other
+   * offsets. */
   {
-    g_autoptr(GString) changed = g_string_new (text);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(VeilManifest) loaded = NULL;
+    const struct { const char *version; const char *k; gboolean valid; } sizes[] = {
+      { "1.2.3", "5", FALSE },
+      { "0.2.0", "5", TRUE },
+      { "0.2.0", "3", FALSE },
+    };
 
-    g_assert_cmpuint (g_string_replace (changed, "\"k\" : 7,", "\"k\" : 5,", 1), ==, 1);
-    g_assert_true (g_file_set_contents (path, changed->str, -1, NULL));
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(GString) changed = g_string_new (text);
+        g_autofree char *k = g_strdup_printf ("\"k\" : %s,", sizes[i].k);
+        g_autofree char *version = g_strdup_printf ("\"version\" : \"%s\"", sizes[i].version);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(VeilManifest) loaded = NULL;
+        g_autoptr(VeilKey) key = veil_key_new_from_seed (1);
+        g_autoptr(VeilFilterBank) bank = NULL;
+
+        g_assert_cmpuint (g_string_replace (changed, "\"k\" : 7,", k, 1), ==, 1);
+        g_assert_cmpuint (g_string_replace (changed, "\"version\" : \"1.2.3\"", version, 1),
+                          ==, 1);
+        g_assert_true (g_file_set_contents (path, changed->str, -1, NULL));
+        loaded = veil_manifest_load (path, &error);
+        if (!sizes[i].valid)
+          {
+            g_assert_null (loaded);
+            g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+            continue;
+          }
+        g_assert_no_error (error);
+        bank = veil_manifest_new_filter_bank (loaded, key, &error);
+        g_assert_null (bank);
+        g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+        g_assert_nonnull (strstr (error->message, "Veil 0.2.0"));
+      }
+  }
+
+  /* This version's echo filters are rebuilt as the bank of the recorded settings. */
+  {
+    g_autoptr(VeilManifest) loaded = NULL;
+    g_autoptr(VeilKey) key = veil_key_new_from_seed (1);
+    g_autoptr(VeilFilterBank) bank = NULL;
+    g_autoptr(VeilFilterBank) expected = NULL;
+    const char *classes[] = { "cat", "dog" };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
     loaded = veil_manifest_load (path, &error);
-    g_assert_null (loaded);
-    g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+    g_assert_no_error (error);
+    bank = veil_manifest_new_filter_bank (loaded, key, &error);
+    g_assert_no_error (error);
+    expected = veil_filter_bank_new_kind (key, classes, 2, VEIL_FILTER_KIND_ECHO, 7, 0.25, &error);
+    g_assert_no_error (error);
+    for (guint c = 0; c < 2; c++)
+      g_assert_cmpmem (veil_filter_bank_get_filter (bank, c), 49 * sizeof (float),
+                       veil_filter_bank_get_filter (expected, c), 49 * sizeof (float));
   }
   veil_test_rm_rf (dir);
 }

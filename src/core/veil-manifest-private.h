@@ -55,6 +55,13 @@ char     *_veil_manifest_node_to_data (JsonNode                *root,
                                        gboolean                 pretty,
                                        gsize                   *out_length);
 
+/* Echo filters as a given version of Veil made them (veil-manifest-filters.c) */
+
+/* Whether @tool_version derived echo filters as this version does. */
+gboolean  _veil_manifest_echo_is_current (const char      *tool_version);
+/* The smallest echo filter @tool_version made: smaller ones in its manifest mean damage. */
+guint     _veil_manifest_echo_k_min      (const char      *tool_version);
+
 /* Reading (veil-manifest-read.c) */
 
 /* VEIL_ERROR_MANIFEST naming @path and saying @what is wrong; returns FALSE. */

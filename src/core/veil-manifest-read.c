@@ -12,7 +12,6 @@
 
 #include "veil-confined.h"
 #include "veil-error.h"
-#include "veil-filter-echo.h"
 #include "veil-manifest-private.h"
 #include "veil-protect-params.h"
 #include "veil-paths.h"
@@ -215,7 +214,8 @@ _veil_manifest_parse_header (JsonObject   *root,
   manifest->kind = VEIL_FILTER_KIND_BLUR;
   if (text != NULL && !veil_filter_kind_from_string (text, &manifest->kind))
     return FALSE;
-  if (manifest->kind == VEIL_FILTER_KIND_ECHO && manifest->k < VEIL_FILTER_ECHO_K_MIN)
+  if (manifest->kind == VEIL_FILTER_KIND_ECHO
+      && manifest->k < _veil_manifest_echo_k_min (manifest->tool_version))
     return FALSE;
   /* Absent in manifests written before the option existed: they did not keep detail. */
   manifest->keep_detail = json_object_get_boolean_member_with_default (parameters, "keep_detail",
