@@ -120,7 +120,7 @@ veil_filter_echo_derive_keyed (const guint8 *secret,
   guint8 zero = 0, k_byte = (guint8) k;
   Draws draws = { NULL, NULL };
 
-  /* context = "veil-echo-v1" 0x00 k(1 byte) */
+  /* context = "veil-echo-v2" 0x00 k(1 byte) */
   g_byte_array_append (context, (const guint8 *) ECHO_CONTEXT, strlen (ECHO_CONTEXT));
   g_byte_array_append (context, &zero, 1);
   g_byte_array_append (context, &k_byte, 1);
