@@ -77,6 +77,7 @@ typedef struct {
   double             pb;
   int                quality;
   gboolean           both;
+  gboolean           no_decoy;
 } PreviewArgs;
 
 static void
@@ -127,6 +128,8 @@ parse_args (PreviewArgs   *args,
       output_help, N_("OUT") },
     { "side-by-side", 0, 0, G_OPTION_ARG_NONE, &args->both,
       N_("Write the original and the protected image next to each other"), NULL },
+    { "no-decoy", 0, 0, G_OPTION_ARG_NONE, &args->no_decoy,
+      N_("Show the filter of an export made with --no-decoy"), NULL },
     { NULL }
   };
 
@@ -227,6 +230,13 @@ class_names (PreviewArgs             *args,
                                                     "--classes or --dataset"));
       return NULL;
     }
+  if (params->decoy)
+    {
+      *status = _veil_cli_usage_error ("preview", _("the key chooses a decoy class among all "
+                                                    "classes: give --classes or --dataset (or "
+                                                    "--no-decoy)"));
+      return NULL;
+    }
   classes = g_new0 (char *, 2);
   classes[0] = g_strdup (args->class_name);
   return classes;
@@ -244,8 +254,8 @@ make_bank (VeilKey                 *key,
   g_autoptr(GError) error = NULL;
   g_autoptr(VeilFilterBank) bank = NULL;
 
-  bank = veil_filter_bank_new_kind (key, (const char * const *) classes, g_strv_length (classes),
-                                    params->kind, params->k, params->pb, &error);
+  bank = veil_filter_bank_new_full (key, (const char * const *) classes, g_strv_length (classes),
+                                    params->kind, params->k, params->pb, params->decoy, &error);
   if (bank == NULL)
     {
       *status = _veil_cli_fatal (error);
@@ -329,6 +339,7 @@ protect_and_write (VeilFilterBank          *bank,
 static void
 print_written (const PreviewArgs *args,
                const char        *input,
+               gboolean           decoy,
                VeilImageNotes     notes)
 {
   g_autofree char *display = g_filename_display_name (args->output);
@@ -339,6 +350,13 @@ print_written (const PreviewArgs *args,
                      : _("Wrote “%s”: the image protected as class “%s”"), display,
           class_display);
   putchar ('\n');
+  if (decoy)
+    {
+      /* Translators: %s is a class name. */
+      printf (_("“%s” is the decoy class: the key leaves its pictures as they are."),
+              class_display);
+      putchar ('\n');
+    }
   if (notes != 0)
     {
       g_autofree char *heading = veil_image_notes_text_heading (1);
@@ -375,6 +393,7 @@ veil_cli_preview_main (int    argc,
   args.quality = 95;
   if (!parse_args (&args, &argc, &argv))
     return VEIL_CLI_EXIT_USAGE;
+  params.decoy = !args.no_decoy;
   key = _veil_cli_key_options_load (&args.key_options, &key_usage, &key_error);
   status = validate_args (&args, argc, key, key_usage, key_error, &params, &format);
   if (status >= 0)
@@ -399,6 +418,6 @@ veil_cli_preview_main (int    argc,
                               args.quality, args.both, &notes);
   if (status != VEIL_CLI_EXIT_OK)
     return status;
-  print_written (&args, argv[1], notes);
+  print_written (&args, argv[1], class_index == veil_filter_bank_get_decoy (bank), notes);
   return VEIL_CLI_EXIT_OK;
 }

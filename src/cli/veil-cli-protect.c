@@ -295,6 +295,7 @@ typedef struct {
   gboolean           resume;
   gboolean           copy_other;
   gboolean           keep_detail;
+  gboolean           no_decoy;
   gboolean           json;
   gboolean           quiet;
 } ProtectArgs;
@@ -334,6 +335,9 @@ parse_args (ProtectArgs   *args,
     { "keep-detail", 0, 0, G_OPTION_ARG_NONE, &args->keep_detail,
       N_("Protect at the training resolution and keep the photo's finer detail untouched"),
       NULL },
+    { "no-decoy", 0, 0, G_OPTION_ARG_NONE, &args->no_decoy,
+      N_("Protect every class: by default a secret key leaves one class as it is, a decoy that "
+         "a model trained on the copy takes real photos for"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &args->format,
       N_("“keep” each image's format (default) or write all as “png”"), N_("FORMAT") },
     { "quality", 0, 0, G_OPTION_ARG_INT, &args->quality,
@@ -416,6 +420,7 @@ validate_args (ProtectArgs        *args,
     return _veil_cli_fatal (error);
 
   params->keep_detail = args->keep_detail;
+  params->decoy = !args->no_decoy;
   veil_protect_params_round (params);
   veil_export_options_set_params (options, params);
   options->key = *key;

@@ -28,6 +28,7 @@ print_class (const VeilSurvivalReport      *report,
                                      : NULL;
   /* A word that stands out in a terminal and in a log that is grepped. */
   const char *mark = r->verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED ? _("not checked")
+                     : r->verdict == VEIL_SURVIVAL_VERDICT_DECOY ? _("decoy")
                      : r->pass ? _("pass") : _("FAIL");
 
   printf ("%s: %s (%s)\n  %s\n", veil_survival_report_get_class_name (report, class_index), mark,
@@ -62,8 +63,7 @@ _veil_cli_print_survival (const VeilSurvivalReport *report,
         VeilSurvivalClassResult r;
 
         veil_survival_report_get_result (report, i, &r);
-        if ((r.verdict != VEIL_SURVIVAL_VERDICT_PASS
-             && r.verdict != VEIL_SURVIVAL_VERDICT_NOT_CHECKED) != failing)
+        if (veil_survival_verdict_is_failure (r.verdict) != failing)
           continue;
         if (!failing && !all_classes && n_classes > MAX_CLASSES_LISTED)
           {

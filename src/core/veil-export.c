@@ -53,6 +53,7 @@ veil_export_options_set_params (VeilExportOptions       *options,
   options->mix = params->mix;
   options->training_res = params->training_res;
   options->keep_detail = params->keep_detail;
+  options->decoy = params->decoy;
 }
 
 void
@@ -69,6 +70,7 @@ veil_export_options_get_params (const VeilExportOptions *options,
   params->mix = options->mix;
   params->training_res = options->training_res;
   params->keep_detail = options->keep_detail;
+  params->decoy = options->decoy;
 }
 
 static gboolean
@@ -105,7 +107,8 @@ check_options (const VeilExportOptions  *options,
 
 static VeilManifest *
 new_header (VeilDataset             *dataset,
-            const VeilExportOptions *options)
+            const VeilExportOptions *options,
+            VeilFilterBank          *bank)
 {
   VeilManifest *manifest = veil_manifest_new ();
 
@@ -116,6 +119,8 @@ new_header (VeilDataset             *dataset,
   manifest->mix = options->mix;
   manifest->training_res = options->training_res;
   manifest->keep_detail = options->keep_detail;
+  /* What the filters are, not what was asked: a seed key or one class has no decoy. */
+  manifest->decoy = veil_filter_bank_get_decoy (bank) >= 0;
   manifest->format = options->format;
   manifest->jpeg_quality = options->jpeg_quality;
   manifest->copy_other = options->copy_other;
@@ -397,15 +402,15 @@ open_run (ExportRun  *run,
 
   run->manifest_path = g_build_filename (run->output_dir, manifest_name, NULL);
   run->journal_path = g_build_filename (run->output_dir, journal_name, NULL);
-  run->manifest = new_header (run->dataset, options);
-  if (!_veil_export_inspect_output (run->output_dir, options, run->manifest, run->manifest_path,
-                                    run->journal_path, &run->previous, error))
-    return FALSE;
-  run->bank = veil_filter_bank_new_kind (options->key,
+  run->bank = veil_filter_bank_new_full (options->key,
                                          veil_dataset_get_class_names (run->dataset),
                                          veil_dataset_get_n_classes (run->dataset), options->kind,
-                                         options->k, options->pb, error);
+                                         options->k, options->pb, options->decoy, error);
   if (run->bank == NULL)
+    return FALSE;
+  run->manifest = new_header (run->dataset, options, run->bank);
+  if (!_veil_export_inspect_output (run->output_dir, options, run->manifest, run->manifest_path,
+                                    run->journal_path, &run->previous, error))
     return FALSE;
 
   if (run->previous != NULL && !veil_manifest_same_settings (run->previous, run->manifest, error))

@@ -25,6 +25,9 @@ typedef struct {
   guint             training_res;
   gboolean          keep_detail;    /* protect at training_res, keep the detail above it
                                      * (veil-detail.h) */
+  gboolean          decoy;          /* one class left as it is (veil-filter-decoy.h); only with a
+                                     * secret key and two classes or more, as the manifest
+                                     * records */
   VeilOutputFormat  format;
   int               jpeg_quality;   /* 1…100, 95 by default */
   guint             n_threads;      /* 0 = all cores */

@@ -9,6 +9,7 @@
 
 #include "veil-error.h"
 #include "veil-filter-bank.h"
+#include "veil-filter-decoy.h"
 #include "veil-filter-echo.h"
 #include "veil-key.h"
 #include "veil-key-stream.h"
@@ -28,6 +29,7 @@ struct _VeilFilterBank {
   char           **class_names;
   GHashTable      *index_by_name; /* name → index + 1 */
   float           *weights;       /* n_classes × k × k */
+  int              decoy;         /* the class left as it is, or -1 */
 };
 
 /* context = "veil-filter-v1" 0x00 k(1 byte) 0x00 name-bytes */
@@ -141,6 +143,19 @@ veil_filter_bank_new_kind (VeilKey             *key,
                            double               pb,
                            GError             **error)
 {
+  return veil_filter_bank_new_full (key, class_names, n_classes, kind, k, pb, FALSE, error);
+}
+
+VeilFilterBank *
+veil_filter_bank_new_full (VeilKey             *key,
+                           const char * const  *class_names,
+                           guint                n_classes,
+                           VeilFilterKind       kind,
+                           guint                k,
+                           double               pb,
+                           gboolean             decoy,
+                           GError             **error)
+{
   VeilFilterBank *bank;
   guint kk = k * k;
 
@@ -188,6 +203,13 @@ veil_filter_bank_new_kind (VeilKey             *key,
       for (guint i = 0; i < n_classes; i++)
         derive_keyed (secret, class_names[i], k, pb, bank->weights + (gsize) i * kk);
     }
+
+  /* Seed keys reproduce the paper, which has no decoy. */
+  bank->decoy = -1;
+  if (decoy && veil_key_get_kind (key) == VEIL_KEY_KIND_SECRET)
+    bank->decoy = veil_filter_decoy_choose (veil_key_get_secret (key), class_names, n_classes);
+  if (bank->decoy >= 0)
+    veil_filter_decoy_fill (bank->weights + (gsize) bank->decoy * kk, k);
 
   return bank;
 }
@@ -277,6 +299,14 @@ veil_filter_bank_get_filter (const VeilFilterBank *bank,
   g_return_val_if_fail (class_index < bank->n_classes, NULL);
 
   return bank->weights + (gsize) class_index * bank->k * bank->k;
+}
+
+int
+veil_filter_bank_get_decoy (const VeilFilterBank *bank)
+{
+  g_return_val_if_fail (bank != NULL, -1);
+
+  return bank->decoy;
 }
 
 VeilKeyKind

@@ -33,6 +33,18 @@ VeilFilterBank *veil_filter_bank_new_kind   (VeilKey              *key,
                                              guint                 k,
                                              double                pb,
                                              GError              **error);
+/* The same, and with @decoy and a secret key one class chosen by the key is the decoy: its
+ * filter leaves pictures as they are (veil-filter-decoy.h). A seed key's bank has no decoy,
+ * since it reproduces the paper, and neither has a bank of one class: see
+ * veil_filter_bank_get_decoy(). */
+VeilFilterBank *veil_filter_bank_new_full   (VeilKey              *key,
+                                             const char * const   *class_names,
+                                             guint                 n_classes,
+                                             VeilFilterKind        kind,
+                                             guint                 k,
+                                             double                pb,
+                                             gboolean              decoy,
+                                             GError              **error);
 VeilFilterBank *veil_filter_bank_ref        (VeilFilterBank       *bank);
 void            veil_filter_bank_unref      (VeilFilterBank       *bank);
 
@@ -45,6 +57,8 @@ const char     *veil_filter_bank_get_class_name (const VeilFilterBank *bank,
 /* -1 when the bank has no class of that name. */
 int             veil_filter_bank_lookup         (const VeilFilterBank *bank,
                                                  const char           *class_name);
+/* The decoy class's index, or -1 when the bank has none. */
+int             veil_filter_bank_get_decoy      (const VeilFilterBank *bank);
 /* The kind of key the filters come from: a seed key's bank reproduces the paper. */
 VeilKeyKind     veil_filter_bank_get_key_kind   (const VeilFilterBank *bank);
 /* k*k float32 weights, row-major (row = y), owned by the bank. */

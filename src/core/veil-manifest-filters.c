@@ -49,7 +49,7 @@ veil_manifest_new_filter_bank (const VeilManifest  *manifest,
                    manifest->tool_version);
       return NULL;
     }
-  return veil_filter_bank_new_kind (key, (const char * const *) manifest->classes,
+  return veil_filter_bank_new_full (key, (const char * const *) manifest->classes,
                                     g_strv_length (manifest->classes), manifest->kind,
-                                    manifest->k, manifest->pb, error);
+                                    manifest->k, manifest->pb, manifest->decoy, error);
 }

@@ -34,6 +34,8 @@ veil_manifest_same_settings (const VeilManifest *a,
     what = _("training resolution");
   else if (a->keep_detail != b->keep_detail)
     what = _("detail-preserving protection");
+  else if (a->decoy != b->decoy)
+    what = _("decoy class");
   else if (a->format != b->format)
     what = _("output format");
   else if (a->jpeg_quality != b->jpeg_quality)
@@ -91,6 +93,7 @@ veil_manifest_merge (GPtrArray  *shards,
   merged->mix = first->mix;
   merged->training_res = first->training_res;
   merged->keep_detail = first->keep_detail;
+  merged->decoy = first->decoy;
   merged->format = first->format;
   merged->jpeg_quality = first->jpeg_quality;
   merged->copy_other = first->copy_other;

@@ -70,6 +70,23 @@ incomplete (GError    **error,
   return _veil_manifest_damaged (error, path, _("a file entry is incomplete"));
 }
 
+/* @name's boolean when present; @out is left as it is when absent. FALSE for another type. */
+static gboolean
+get_optional_boolean (JsonObject *object,
+                      const char *name,
+                      gboolean   *out)
+{
+  JsonNode *node;
+
+  if (!json_object_has_member (object, name))
+    return TRUE;
+  node = json_object_get_member (object, name);
+  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
 static gboolean
 get_int (JsonObject *object,
          const char *member,
@@ -230,14 +247,12 @@ _veil_manifest_parse_header (JsonObject   *root,
   if (!get_int (parameters, "jpeg_quality", 1, 100, &value))
     return FALSE;
   manifest->jpeg_quality = (int) value;
-  if (json_object_has_member (parameters, "copy_other"))
-    {
-      JsonNode *node = json_object_get_member (parameters, "copy_other");
-
-      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        return FALSE;
-      manifest->copy_other = json_node_get_boolean (node);
-    }
+  if (!get_optional_boolean (parameters, "copy_other", &manifest->copy_other))
+    return FALSE;
+  /* Absent in manifests written before the decoy existed: they had none. */
+  manifest->decoy = FALSE;
+  if (!get_optional_boolean (parameters, "decoy", &manifest->decoy))
+    return FALSE;
 
   text = _veil_manifest_get_string (key, "kind");
   if (g_strcmp0 (text, "seed") == 0)
@@ -252,6 +267,10 @@ _veil_manifest_parse_header (JsonObject   *root,
 
   manifest->classes = get_classes (root);
   if (manifest->classes == NULL)
+    return FALSE;
+  /* Seed keys reproduce the paper, and one class has nothing to send photos to instead. */
+  if (manifest->decoy && (manifest->key_kind == VEIL_KEY_KIND_SEED
+                          || g_strv_length (manifest->classes) < 2))
     return FALSE;
 
   shard = get_object (root, "shard");

@@ -120,6 +120,8 @@ _veil_manifest_build_header (JsonBuilder        *builder,
     add_int (builder, "training_res", manifest->training_res);
   json_builder_set_member_name (builder, "keep_detail");
   json_builder_add_boolean_value (builder, manifest->keep_detail);
+  json_builder_set_member_name (builder, "decoy");
+  json_builder_add_boolean_value (builder, manifest->decoy);
   add_string (builder, "format", manifest->format == VEIL_OUTPUT_FORMAT_PNG ? "png" : "keep");
   add_int (builder, "jpeg_quality", manifest->jpeg_quality);
   json_builder_set_member_name (builder, "copy_other");

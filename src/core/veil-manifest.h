@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  *
  *   { "format": "veil-manifest", "version": 1, "tool": {"name", "version"},
  *     "parameters": {filters ("blur"|"echo", absent: blur), k, pb, mix, training_res ("native"
- *                    or pixels), keep_detail, format, jpeg_quality, copy_other},
+ *                    or pixels), keep_detail, decoy (absent: false), format, jpeg_quality,
+ *                    copy_other},
  *     "key": {"kind": "secret"|"seed", "fingerprint"},   never the key or the seed itself
  *     "classes": [...], "shard": {"index" (1-based), "count"} only in a shard's manifest,
  *     "summary": {...counts...},
@@ -76,6 +77,8 @@ typedef struct {
   double             mix;
   guint              training_res;
   gboolean           keep_detail;  /* detail-preserving protection (veil-detail.h) */
+  gboolean           decoy;        /* one class, chosen by the key, left as it is
+                                    * (veil-filter-decoy.h); which one is not recorded */
   VeilOutputFormat   format;
   int                jpeg_quality;
   gboolean           copy_other;
@@ -135,7 +138,7 @@ VeilManifest *veil_manifest_merge (GPtrArray *shards,
                                    GError   **error);
 
 /* The filter bank the export was made with, from @key (whose fingerprint the caller has
- * compared with the manifest's) and the recorded classes (at least one), kind, k and p_b.
+ * compared with the manifest's) and the recorded classes (at least one), kind, k, p_b and decoy.
  * VEIL_ERROR_MANIFEST when the manifest records filters this version of Veil derives
  * differently. */
 VeilFilterBank *veil_manifest_new_filter_bank (const VeilManifest  *manifest,

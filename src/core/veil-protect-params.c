@@ -23,6 +23,7 @@ veil_protect_params_init_defaults (VeilProtectParams *params)
     .mix = VEIL_PROTECT_DEFAULT_MIX,
     .training_res = VEIL_PROTECT_DEFAULT_TRAINING_RES,
     .keep_detail = FALSE,
+    .decoy = TRUE,
   };
 }
 
@@ -151,7 +152,8 @@ veil_protect_params_equal (const VeilProtectParams *a,
          && veil_protect_params_round_decimal (a->pb) == veil_protect_params_round_decimal (b->pb)
          && veil_protect_params_round_decimal (a->mix) == veil_protect_params_round_decimal (b->mix)
          && a->training_res == b->training_res
-         && !a->keep_detail == !b->keep_detail;
+         && !a->keep_detail == !b->keep_detail
+         && !a->decoy == !b->decoy;
 }
 
 void

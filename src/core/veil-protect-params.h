@@ -37,6 +37,8 @@ typedef struct {
   double   mix;           /* [0, 1]: the fraction of images protected */
   guint    training_res;  /* VEIL_TRAINING_RES_NATIVE or VEIL_TRAINING_RES_MIN…_MAX */
   gboolean keep_detail;   /* the detail mode for photographs; FALSE by default */
+  gboolean decoy;         /* one class left as it is (veil-filter-decoy.h), with a secret key
+                           * and two classes or more; TRUE by default */
 } VeilProtectParams;
 
 /* Fills @params with the defaults above. */

@@ -126,6 +126,15 @@ scaled_kernel (const VeilFilterBank *bank,
   int k = veil_filter_bank_get_k (bank);
   const float *filter = veil_filter_bank_get_filter (bank, class_index);
 
+  /* The decoy is left as it is at any size: enlarged, its one cell would become a box blur. */
+  if ((int) class_index == veil_filter_bank_get_decoy (bank))
+    {
+      float *identity = g_new (float, 1);
+
+      identity[0] = 1.0f;
+      *out_size = 1;
+      return identity;
+    }
   /* At scale 1 the filter is used as stored, so the bytes are the paper's. */
   if (scale == 1.0)
     {

@@ -21,6 +21,7 @@ static const char *const verdict_ids[VEIL_SURVIVAL_N_VERDICTS] = {
   [VEIL_SURVIVAL_VERDICT_TOO_PLAIN] = "too-plain",
   [VEIL_SURVIVAL_VERDICT_UNMEASURABLE] = "unmeasurable",
   [VEIL_SURVIVAL_VERDICT_MIXED] = "mixed",
+  [VEIL_SURVIVAL_VERDICT_DECOY] = "decoy",
 };
 
 const char *

@@ -616,6 +616,12 @@ update_result (VeilSurvivalReport *report,
   };
   if (cd->n_samples == 0)
     return;
+  /* The decoy carries no pattern on purpose: there is nothing to find. */
+  if ((int) class_index == veil_filter_bank_get_decoy (report->bank))
+    {
+      r->verdict = VEIL_SURVIVAL_VERDICT_DECOY;
+      return;
+    }
 
   /* A class is as protected as its least protected image: pooling would let a class of small
    * images (protected alike at any setting) hide its large photos that lost their protection. */
@@ -679,6 +685,13 @@ veil_survival_report_get_result (const VeilSurvivalReport *report,
   g_mutex_unlock (&self->lock);
 }
 
+gboolean
+veil_survival_verdict_is_failure (VeilSurvivalVerdict verdict)
+{
+  return verdict != VEIL_SURVIVAL_VERDICT_PASS && verdict != VEIL_SURVIVAL_VERDICT_NOT_CHECKED
+         && verdict != VEIL_SURVIVAL_VERDICT_DECOY;
+}
+
 VeilSurvivalVerdict
 veil_survival_report_get_verdict (const VeilSurvivalReport *report,
                                   guint                    *n_measured,
@@ -694,10 +707,11 @@ veil_survival_report_get_verdict (const VeilSurvivalReport *report,
       VeilSurvivalClassResult r;
 
       veil_survival_report_get_result (report, i, &r);
-      if (r.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED)
+      if (r.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED
+          || r.verdict == VEIL_SURVIVAL_VERDICT_DECOY)
         continue;
       measured++;
-      if (r.verdict == VEIL_SURVIVAL_VERDICT_PASS)
+      if (!veil_survival_verdict_is_failure (r.verdict))
         continue;
       failing = failed == 0 || failing == r.verdict ? r.verdict : VEIL_SURVIVAL_VERDICT_MIXED;
       failed++;

@@ -90,9 +90,16 @@ typedef enum {
                                        * a filter from */
   VEIL_SURVIVAL_VERDICT_MIXED,        /* "mixed": overall only: classes fail for several of the
                                        * reasons above */
+  VEIL_SURVIVAL_VERDICT_DECOY,        /* "decoy": the class the key leaves as it is on purpose
+                                       * (veil-filter-decoy.h); not measured, and left out of
+                                       * the overall verdict like a class not checked */
 } VeilSurvivalVerdict;
 
-#define VEIL_SURVIVAL_N_VERDICTS (VEIL_SURVIVAL_VERDICT_MIXED + 1)
+#define VEIL_SURVIVAL_N_VERDICTS (VEIL_SURVIVAL_VERDICT_DECOY + 1)
+
+/* Whether @verdict is a class or collection that lost its protection: neither a pass, nor not
+ * checked, nor the decoy. */
+gboolean    veil_survival_verdict_is_failure (VeilSurvivalVerdict verdict);
 
 /* The verdict's stable id ("pass", "washed-out", …), and back: FALSE for an unknown id. */
 const char *veil_survival_verdict_to_id   (VeilSurvivalVerdict  verdict);

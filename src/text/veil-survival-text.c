@@ -77,7 +77,7 @@ only_failing_class (const VeilSurvivalReport *report)
       VeilSurvivalClassResult r;
 
       veil_survival_report_get_result (report, i, &r);
-      if (r.verdict == VEIL_SURVIVAL_VERDICT_PASS || r.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED)
+      if (!veil_survival_verdict_is_failure (r.verdict))
         continue;
       if (found >= 0)
         return -1;
@@ -129,6 +129,7 @@ remedy (const VeilSurvivalReport      *report,
                          "what to do."));
     case VEIL_SURVIVAL_VERDICT_PASS:
     case VEIL_SURVIVAL_VERDICT_NOT_CHECKED:
+    case VEIL_SURVIVAL_VERDICT_DECOY:
     default:
       return NULL;
     }
@@ -181,6 +182,8 @@ veil_survival_text_verdict_label (VeilSurvivalVerdict verdict)
       return _("Protected");
     case VEIL_SURVIVAL_VERDICT_NOT_CHECKED:
       return _("Not checked");
+    case VEIL_SURVIVAL_VERDICT_DECOY:
+      return _("Decoy, left as it is");
     case VEIL_SURVIVAL_VERDICT_UNMEASURABLE:
       return _("Could not be measured");
     case VEIL_SURVIVAL_VERDICT_WASHED_OUT:
@@ -214,6 +217,10 @@ finding (const VeilSurvivalReport      *report,
                                 "JPEG, the images still carry this class’s pattern."), res);
     case VEIL_SURVIVAL_VERDICT_NOT_CHECKED:
       return g_strdup (_("No protected image of this class was found."));
+    case VEIL_SURVIVAL_VERDICT_DECOY:
+      return g_strdup (_("This is the decoy class: the key leaves its photos as they are on "
+                         "purpose, so that a model trained on the copy takes real photos for "
+                         "this class."));
     case VEIL_SURVIVAL_VERDICT_WASHED_OUT:
     case VEIL_SURVIVAL_VERDICT_TOO_WEAK:
       if (!isfinite (r->psnr))

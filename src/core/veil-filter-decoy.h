@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The decoy class (beyond the paper, doc/filter-derivation.md section 9): with a secret key,
+ * one class chosen by the key gets no filter, its pictures stay as they are. A model trained on
+ * the copy then links "no pattern" to that class and sends real photos there, instead of to the
+ * classes whose pattern is the faintest (doc/EFFICACY.md, "The decoy class"). */
+
+/* The decoy among @n_classes names: the class whose key-stream score is the lowest, so the
+ * choice does not depend on the order of the classes, and adding a class moves it only when the
+ * new class scores lower. -1 with fewer than two classes: with one class there is nothing to
+ * send real photos to instead. */
+int  veil_filter_decoy_choose (const guint8       *secret,
+                               const char * const *class_names,
+                               guint               n_classes);
+
+/* Makes the k×k @filter leave a picture as it is: 1 at the centre, 0 elsewhere. */
+void veil_filter_decoy_fill   (float              *filter,
+                               guint               k);
+
+G_END_DECLS
