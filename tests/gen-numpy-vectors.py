@@ -123,6 +123,24 @@ def keyed_mix_draw(secret, relative_path):
     return stream.next_double()
 
 
+def keyed_decoy(secret, class_names):
+    """Section 9: the lowest first stream value of "veil-decoy-v1" 0x00 name; the first class
+    keeps a tie; no decoy (-1) below two classes."""
+    if len(class_names) < 2:
+        return -1
+    scores = [KeyStream(secret, b"veil-decoy-v1\x00" + name.encode("utf-8")).next_uint64()
+              for name in class_names]
+    return scores.index(min(scores))
+
+
+DECOY_CLASS_LISTS = (
+    ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
+    ["cat", "dog"],
+    ["only"],
+    ["", "Ünïcode class", "n01440764"],
+)
+
+
 def keyed_vectors():
     secrets = [bytes(range(32)), hashlib.sha256(b"veil test key").digest()]
     stream = KeyStream(secrets[0], b"test context")
@@ -134,12 +152,16 @@ def keyed_vectors():
         },
         "filters": [],
         "mix": [],
+        "decoy": [],
     }
     for secret in secrets:
         for name, k, pb in (("cat", 3, 0.3), ("dog", 3, 0.3), ("n01440764", 9, 0.06),
                             ("Ünïcode class", 31, 1.0), ("", 5, 0.5)):
             out["filters"].append({"secret": secret.hex(), "class": name, "k": k, "pb": pb,
                                    "weights": keyed_filter(secret, name, k, pb)})
+        for names in DECOY_CLASS_LISTS:
+            out["decoy"].append({"secret": secret.hex(), "classes": names,
+                                 "decoy": keyed_decoy(secret, names)})
         for path in ("cat/0001.png", "dog/nested/ä b.jpg", "x"):
             out["mix"].append({"secret": secret.hex(), "path": path,
                                "draw": keyed_mix_draw(secret, path).hex()})

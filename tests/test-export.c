@@ -236,10 +236,10 @@ test_threads_and_shards (void)
     merged = veil_manifest_merge (manifests, &error);
     g_assert_no_error (error);
     g_assert_null (merged->survival);
-    bank = veil_filter_bank_new (key, veil_dataset_get_class_names (dataset),
-                                 veil_dataset_get_n_classes (dataset), options.k, options.pb,
-                                 &error);
+    /* The bank as "veil-cli merge" rebuilds it: from the merged manifest. */
+    bank = veil_manifest_new_filter_bank (merged, key, &error);
     g_assert_no_error (error);
+    g_assert_cmpint (veil_filter_bank_get_decoy (bank), >=, 0);
     survival = veil_survival_check_manifest (merged, root, shared, bank, options.survival_sample,
                                              NULL, &error);
     g_assert_no_error (error);
@@ -370,7 +370,7 @@ test_survival (void)
                                                        "all_pass"), ==, expect_pass);
       in_report = survival_json (survival);
 
-      bank = veil_filter_bank_new (key, classes, G_N_ELEMENTS (classes), 9, 0.06, &error);
+      bank = veil_manifest_new_filter_bank (manifest, key, &error);
       g_assert_no_error (error);
       from_disk = veil_survival_check_manifest (manifest, root, output, bank, 8, NULL, &error);
       g_assert_no_error (error);
@@ -386,6 +386,141 @@ test_survival (void)
 
         g_assert_cmpstr (rewritten, ==, in_manifest);
       }
+    }
+  veil_test_rm_rf (base);
+}
+
+/* How far the protected @output is from a picture of @input changed only in brightness: the
+ * largest difference after the least-squares gain. */
+static double
+distance_from_gain (const char *input,
+                    const char *output)
+{
+  g_autoptr(GdkPixbuf) in = gdk_pixbuf_new_from_file (input, NULL);
+  g_autoptr(GdkPixbuf) out = gdk_pixbuf_new_from_file (output, NULL);
+  int width = gdk_pixbuf_get_width (in), height = gdk_pixbuf_get_height (in);
+  double xy = 0, xx = 0, gain, largest = 0;
+
+  g_assert_nonnull (in);
+  g_assert_nonnull (out);
+  g_assert_cmpint (gdk_pixbuf_get_width (out), ==, width);
+  g_assert_cmpint (gdk_pixbuf_get_height (out), ==, height);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      gain = pass == 1 ? xy / xx : 0.0;
+      for (int y = 0; y < height; y++)
+        {
+          const guint8 *a = gdk_pixbuf_read_pixels (in) + (gsize) y * gdk_pixbuf_get_rowstride (in);
+          const guint8 *b = gdk_pixbuf_read_pixels (out)
+                            + (gsize) y * gdk_pixbuf_get_rowstride (out);
+
+          for (int x = 0; x < width * 3; x++)
+            if (pass == 0)
+              {
+                xy += (double) a[x] * b[x];
+                xx += (double) a[x] * a[x];
+              }
+            else
+              largest = MAX (largest, fabs (b[x] - gain * a[x]));
+        }
+    }
+  return largest;
+}
+
+/* The decoy class: with a secret key one class's photos come out as they went in (but for
+ * brightness), the others are filtered; the manifest says there is a decoy but not which, check
+ * and merge rebuild it from the manifest, the survival check names it without calling it a
+ * failure, and a resume cannot switch it. A seed key and --no-decoy have none. */
+static void
+test_decoy (void)
+{
+  static const char *classes[] = { "birds", "boats", "trees" };
+  g_autofree char *base = veil_test_make_tmpdir ("veil-export-XXXXXX");
+  g_autofree char *root = g_build_filename (base, "in", NULL);
+  g_autoptr(VeilDataset) dataset = NULL;
+  g_autoptr(VeilKey) key = test_key ();
+  g_autoptr(VeilKey) seed = veil_key_new_from_seed (3);
+  VeilExportOptions options;
+  struct { const char *name; VeilKey *key; gboolean decoy; gboolean expect; } runs[] = {
+    { "default", key, TRUE, TRUE },
+    { "no-decoy", key, FALSE, FALSE },
+    { "seed", seed, TRUE, FALSE },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/photo.jpg", root, classes[c]);
+
+      write_photo (path, 600, 400, 200 + c);
+    }
+  dataset = scan (root);
+
+  for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+    {
+      g_autofree char *output = g_build_filename (base, runs[r].name, NULL);
+      g_autofree char *manifest_path = g_build_filename (output, VEIL_MANIFEST_NAME, NULL);
+      g_autofree char *manifest_text = NULL;
+      g_autoptr(VeilExportReport) report = NULL;
+      g_autoptr(VeilManifest) manifest = NULL;
+      g_autoptr(VeilFilterBank) bank = NULL;
+      g_autoptr(GError) error = NULL;
+      const VeilSurvivalReport *survival;
+      int decoy;
+
+      veil_export_options_init (&options);
+      options.key = runs[r].key;
+      options.decoy = runs[r].decoy;
+      options.format = VEIL_OUTPUT_FORMAT_PNG;
+      report = export (dataset, output, &options);
+
+      manifest = veil_manifest_load (manifest_path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (manifest->decoy, ==, runs[r].expect);
+      g_assert_true (g_file_get_contents (manifest_path, &manifest_text, NULL, NULL));
+      g_assert_nonnull (strstr (manifest_text, runs[r].expect ? "\"decoy\" : true"
+                                                              : "\"decoy\" : false"));
+      bank = veil_manifest_new_filter_bank (manifest, runs[r].key, &error);
+      g_assert_no_error (error);
+      decoy = veil_filter_bank_get_decoy (bank);
+      g_assert_cmpint (decoy >= 0, ==, runs[r].expect);
+
+      survival = veil_export_report_get_survival (report);
+      g_assert_nonnull (survival);
+      g_assert_true (veil_survival_report_get_all_pass (survival));
+      for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
+        {
+          g_autofree char *in = g_strdup_printf ("%s/%s/photo.jpg", root, classes[c]);
+          g_autofree char *out = g_strdup_printf ("%s/%s/photo.png", output, classes[c]);
+          double distance = distance_from_gain (in, out);
+          VeilSurvivalClassResult result;
+
+          veil_survival_report_get_result (survival, c, &result);
+          g_test_message ("%s %s: %.1f from the input", runs[r].name, classes[c], distance);
+          if ((int) c == decoy)
+            {
+              g_assert_cmpfloat (distance, <=, 1.0);
+              g_assert_cmpint (result.verdict, ==, VEIL_SURVIVAL_VERDICT_DECOY);
+              g_assert_false (veil_survival_verdict_is_failure (result.verdict));
+            }
+          else
+            {
+              g_assert_cmpfloat (distance, >, 10.0);
+              g_assert_cmpint (result.verdict, ==, VEIL_SURVIVAL_VERDICT_PASS);
+            }
+        }
+
+      /* Resuming with the other choice would mix two kinds of export in one folder. */
+      if (runs[r].key == key)
+        {
+          g_autoptr(VeilExportReport) resumed = NULL;
+
+          options.resume = TRUE;
+          options.decoy = !options.decoy;
+          resumed = veil_export_run (dataset, output, &options, NULL, NULL, NULL, &error);
+          g_assert_null (resumed);
+          g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+          g_assert_nonnull (strstr (error->message, "decoy"));
+        }
     }
   veil_test_rm_rf (base);
 }
@@ -704,6 +839,7 @@ main (int    argc,
     }
   g_test_add_func ("/core/export/threads-and-shards", test_threads_and_shards);
   g_test_add_func ("/core/export/survival", test_survival);
+  g_test_add_func ("/core/export/decoy", test_decoy);
   g_test_add_func ("/core/export/survival-off-and-small", test_survival_off_and_small);
   g_test_add_func ("/core/export/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/core/export/cancel-while-checking", test_cancel_while_checking);

@@ -243,6 +243,73 @@ assert_same_filter (const VeilFilterBank *a,
                    veil_filter_bank_get_filter (b, ib), k * k * sizeof (float));
 }
 
+/* The decoy (doc/filter-derivation.md section 9): the class the vectors name, in the given order
+ * and reversed; its filter leaves a picture as it is and every other class keeps the filter it
+ * has without a decoy. A seed key has none, nor has a bank of one class. */
+static void
+test_decoy_vectors (void)
+{
+  g_autoptr(JsonNode) root = load_vectors ("keyed-vectors.json");
+  JsonArray *cases = json_object_get_array_member (json_node_get_object (root), "decoy");
+  g_autoptr(VeilKey) seed = veil_key_new_from_seed (0);
+
+  g_assert_cmpuint (json_array_get_length (cases), >, 0);
+  for (guint c = 0; c < json_array_get_length (cases); c++)
+    {
+      JsonObject *o = json_array_get_object_element (cases, c);
+      JsonArray *list = json_object_get_array_member (o, "classes");
+      guint n = json_array_get_length (list);
+      int expected = (int) json_object_get_int_member (o, "decoy");
+      g_autofree const char **names = g_new0 (const char *, n + 1);
+      g_autofree const char **reversed = g_new0 (const char *, n + 1);
+      guint8 secret[VEIL_KEY_SECRET_LENGTH];
+      g_autoptr(VeilKey) key = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          names[i] = json_array_get_string_element (list, i);
+          reversed[n - 1 - i] = names[i];
+        }
+      secret_from_hex (json_object_get_string_member (o, "secret"), secret);
+      key = veil_key_new_from_secret ("vector", secret, NULL);
+      for (guint order = 0; order < 2; order++)
+        {
+          const char **these = order == 0 ? names : reversed;
+          g_autoptr(VeilFilterBank) with = veil_filter_bank_new_full (key, these, n,
+                                                                      VEIL_FILTER_KIND_BLUR, 5,
+                                                                      0.3, TRUE, &error);
+          g_autoptr(VeilFilterBank) without = make_bank (key, these, n, 5, 0.3);
+          g_autoptr(VeilFilterBank) seeded = veil_filter_bank_new_full (seed, these, n,
+                                                                        VEIL_FILTER_KIND_BLUR, 5,
+                                                                        0.3, TRUE, &error);
+          int decoy;
+
+          g_assert_no_error (error);
+          decoy = veil_filter_bank_get_decoy (with);
+          g_assert_cmpint (veil_filter_bank_get_decoy (without), ==, -1);
+          g_assert_cmpint (veil_filter_bank_get_decoy (seeded), ==, -1);
+          if (expected < 0)
+            {
+              g_assert_cmpint (decoy, ==, -1);
+              continue;
+            }
+          g_assert_cmpint (decoy, >=, 0);
+          g_assert_cmpstr (these[decoy], ==, names[expected]);
+          for (guint i = 0; i < n; i++)
+            {
+              const float *w = veil_filter_bank_get_filter (with, i);
+
+              if ((int) i != decoy)
+                assert_same_filter (with, i, without, i);
+              else
+                for (guint j = 0; j < 25; j++)
+                  g_assert_cmpfloat (w[j], ==, j == 12 ? 1.0f : 0.0f);
+            }
+        }
+    }
+}
+
 static void
 test_keyed_determinism (void)
 {
@@ -482,6 +549,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/key-stream/vectors", test_keyed_stream_vectors);
   g_test_add_func ("/core/filter-bank/keyed/vectors", test_keyed_filter_vectors);
   g_test_add_func ("/core/filter-bank/keyed/determinism", test_keyed_determinism);
+  g_test_add_func ("/core/filter-bank/decoy/vectors", test_decoy_vectors);
   g_test_add_func ("/core/filter-bank/keyed/class-independence", test_keyed_class_independence);
   g_test_add_func ("/core/filter-bank/keyed/pb-scaling", test_keyed_pb_scaling);
   for (guint i = 0; i < G_N_ELEMENTS (shape_cases); i++)

@@ -29,6 +29,7 @@ sample_manifest (guint shard_index,
   manifest->mix = 0.5;
   manifest->training_res = 224;
   manifest->keep_detail = TRUE;
+  manifest->decoy = TRUE;
   manifest->format = VEIL_OUTPUT_FORMAT_PNG;
   manifest->jpeg_quality = 90;
   manifest->copy_other = TRUE;
@@ -90,6 +91,7 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_true (veil_manifest_same_settings (manifest, loaded, &error));
   g_assert_true (loaded->keep_detail);
+  g_assert_true (loaded->decoy);
   g_assert_cmpint (loaded->kind, ==, VEIL_FILTER_KIND_ECHO);
   g_assert_cmpuint (loaded->images->len, ==, 3);
   {
@@ -198,6 +200,61 @@ test_damaged (void)
       g_assert_null (manifest);
       g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
       g_assert_nonnull (strstr (error->message, "m.json"));
+    }
+  veil_test_rm_rf (dir);
+}
+
+/* The decoy: absent in manifests from before it existed (none), and a manifest that records one
+ * for a seed key or a single class, or not as a boolean, is damaged. The bank rebuilt from a
+ * manifest has a decoy exactly when the manifest says so. */
+static void
+test_decoy (void)
+{
+  g_autofree char *dir = veil_test_make_tmpdir ("veil-manifest-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  g_autoptr(VeilManifest) manifest = sample_manifest (0, 0);
+  g_autofree char *text = NULL;
+  const char *member = "\"decoy\" : true,";
+  const struct { const char *from, *to; gboolean valid, decoy; } cases[] = {
+    { member, member, TRUE, TRUE },
+    { member, "", TRUE, FALSE },
+    { member, "\"decoy\" : false,", TRUE, FALSE },
+    { member, "\"decoy\" : \"yes\",", FALSE, FALSE },
+    { member, "\"decoy\" : 1,", FALSE, FALSE },
+    { "\"kind\" : \"secret\"", "\"kind\" : \"seed\"", FALSE, FALSE },
+    { "\"dog\"", "\"cat\"", FALSE, FALSE },
+  };
+  guint8 secret[VEIL_KEY_SECRET_LENGTH] = { 7 };
+  g_autoptr(VeilKey) key = veil_key_new_from_secret ("test", secret, NULL);
+
+  manifest->kind = VEIL_FILTER_KIND_BLUR;
+  g_assert_true (veil_manifest_save (manifest, path, NULL));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, member));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) changed = g_string_new (text);
+      g_autoptr(VeilManifest) loaded = NULL;
+      g_autoptr(VeilFilterBank) bank = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_string_replace (changed, cases[i].from, cases[i].to, 1);
+      /* One class: the list ["cat", "cat"] would be a repeated class, so drop the second. */
+      if (g_str_equal (cases[i].to, "\"cat\""))
+        g_assert_cmpuint (g_string_replace (changed, ",\n    \"cat\"\n", "\n", 1), ==, 1);
+      g_assert_true (g_file_set_contents (path, changed->str, -1, NULL));
+      loaded = veil_manifest_load (path, &error);
+      if (!cases[i].valid)
+        {
+          g_assert_null (loaded);
+          g_assert_error (error, VEIL_ERROR, VEIL_ERROR_MANIFEST);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpint (loaded->decoy, ==, cases[i].decoy);
+      bank = veil_manifest_new_filter_bank (loaded, key, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (veil_filter_bank_get_decoy (bank) >= 0, ==, cases[i].decoy);
     }
   veil_test_rm_rf (dir);
 }
@@ -563,6 +620,7 @@ static void change_pb (VeilManifest *m) { m->pb = 0.3; }
 static void change_mix (VeilManifest *m) { m->mix = 1.0; }
 static void change_res (VeilManifest *m) { m->training_res = VEIL_TRAINING_RES_NATIVE; }
 static void change_keep_detail (VeilManifest *m) { m->keep_detail = FALSE; }
+static void change_decoy (VeilManifest *m) { m->decoy = FALSE; }
 static void change_format (VeilManifest *m) { m->format = VEIL_OUTPUT_FORMAT_KEEP; }
 static void change_key (VeilManifest *m) { g_free (m->key_fingerprint);
                                            m->key_fingerprint = g_strdup ("other"); }
@@ -577,6 +635,7 @@ static const SettingCase setting_cases[] = {
   { "fraction protected", change_mix },
   { "training resolution", change_res },
   { "detail-preserving protection", change_keep_detail },
+  { "decoy class", change_decoy },
   { "output format", change_format },
   { "key", change_key },
   { "class list", change_classes },
@@ -783,6 +842,7 @@ main (int    argc,
   g_test_add_func ("/core/manifest/round-trip", test_round_trip);
   g_test_add_func ("/core/manifest/damaged", test_damaged);
   g_test_add_func ("/core/manifest/filter-kinds", test_filter_kinds);
+  g_test_add_func ("/core/manifest/decoy", test_decoy);
   g_test_add_func ("/core/manifest/non-utf8-classes", test_non_utf8_classes);
   g_test_add_func ("/core/manifest/unsafe-entries", test_unsafe_entries);
   for (guint i = 0; i < G_N_ELEMENTS (number_cases); i++)

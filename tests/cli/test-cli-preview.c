@@ -115,42 +115,95 @@ test_equals_export (void)
   veil_test_rm_rf (base);
 }
 
-/* With a secret key the class name alone decides the filter; --side-by-side puts the
- * original on the left and the protected image on the right. */
+/* Whether @a and @b hold the same pixels. */
+static gboolean
+same_pixels (GdkPixbuf *a,
+             GdkPixbuf *b)
+{
+  int row = gdk_pixbuf_get_width (b) * gdk_pixbuf_get_n_channels (b);
+
+  for (int y = 0; y < gdk_pixbuf_get_height (b); y++)
+    if (memcmp (gdk_pixbuf_read_pixels (a) + (gsize) y * gdk_pixbuf_get_rowstride (a),
+                gdk_pixbuf_read_pixels (b) + (gsize) y * gdk_pixbuf_get_rowstride (b), row) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* With a secret key the key chooses a decoy class among all classes, so the preview needs the
+ * class list, equals the export for every class, and says which class is the decoy (whose
+ * pictures come out as they went in). With --no-decoy the class name alone decides the filter.
+ * --side-by-side puts the original on the left and the protected image on the right. */
 static void
 test_side_by_side (void)
 {
+  static const char *images[] = { "cat/c1.png", "dog/d0.png", "eel/e0.png" };
   g_autofree char *base = veil_test_make_tmpdir ("veil-cli-XXXXXX");
   g_autofree char *input = make_tree (base);
   g_autofree char *output = g_build_filename (base, "out", NULL);
+  g_autofree char *output_all = g_build_filename (base, "out-all", NULL);
   g_autofree char *key = g_build_filename (base, "k.key", NULL);
   g_autofree char *image = g_build_filename (input, "cat", "c1.png", NULL);
-  g_autofree char *exported = g_build_filename (output, "cat", "c1.png", NULL);
   g_autofree char *both = g_build_filename (base, "both.png", NULL);
   g_autofree char *jpeg = g_build_filename (base, "p.jpg", NULL);
-  g_autoptr(GdkPixbuf) reference = NULL;
+  g_autofree char *err = NULL;
   g_autoptr(GdkPixbuf) original = NULL;
   g_autoptr(GdkPixbuf) shown = NULL;
   g_autofree char *data = NULL;
+  guint n_decoys = 0;
   gsize len;
 
   g_assert_cmpint (cli_run (base, NULL, NULL, "keygen", "k", NULL), ==, 0);
   g_assert_cmpint (cli_run (base, NULL, NULL, "keys", "export", "k", key, NULL), ==, 0);
   g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--key-file", key, "-q", input, output,
                             NULL), ==, 0);
-  reference = load (exported);
-  original = load (image);
+  g_assert_cmpint (cli_run (base, NULL, NULL, "protect", "--key-file", key, "--no-decoy", "-q",
+                            input, output_all, NULL), ==, 0);
 
-  g_assert_cmpint (cli_run (base, NULL, NULL, "preview", image, "--class", "cat", "--key", "k",
-                            "--side-by-side", "-o", both, NULL), ==, 0);
-  shown = load (both);
-  g_assert_cmpint (gdk_pixbuf_get_width (shown), >, 2 * WIDTH);
-  assert_same_pixels (shown, 0, original);
-  assert_same_pixels (shown, gdk_pixbuf_get_width (shown) - WIDTH, reference);
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    {
+      g_autofree char *in = g_build_filename (input, images[i], NULL);
+      g_autofree char *exported = g_build_filename (output, images[i], NULL);
+      g_autofree char *class_name = g_path_get_dirname (images[i]);
+      g_autofree char *out = NULL;
+      g_autoptr(GdkPixbuf) reference = load (exported);
+      g_autoptr(GdkPixbuf) source = load (in);
+      gboolean is_decoy = same_pixels (reference, source);
+
+      g_assert_cmpint (cli_run (base, &out, NULL, "preview", in, "--class", class_name, "--key",
+                                "k", "--dataset", input, "--side-by-side", "-o", both, NULL),
+                       ==, 0);
+      shown = load (both);
+      g_assert_cmpint (gdk_pixbuf_get_width (shown), >, 2 * WIDTH);
+      assert_same_pixels (shown, 0, source);
+      assert_same_pixels (shown, gdk_pixbuf_get_width (shown) - WIDTH, reference);
+      g_clear_object (&shown);
+      g_assert_cmpint (strstr (out, "is the decoy class") != NULL, ==, is_decoy);
+      n_decoys += is_decoy;
+    }
+  g_assert_cmpuint (n_decoys, ==, 1);
+
+  /* Without the class list the decoy is unknown: refused, not guessed. */
+  g_assert_cmpint (cli_run (base, NULL, &err, "preview", image, "--class", "cat", "--key", "k",
+                            "-o", jpeg, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--no-decoy"));
+  g_assert_false (g_file_test (jpeg, G_FILE_TEST_EXISTS));
+
+  {
+    g_autofree char *exported = g_build_filename (output_all, "cat", "c1.png", NULL);
+    g_autoptr(GdkPixbuf) reference = load (exported);
+
+    original = load (image);
+    g_assert_cmpint (cli_run (base, NULL, NULL, "preview", image, "--class", "cat", "--key", "k",
+                              "--no-decoy", "--side-by-side", "-o", both, NULL), ==, 0);
+    shown = load (both);
+    assert_same_pixels (shown, 0, original);
+    assert_same_pixels (shown, gdk_pixbuf_get_width (shown) - WIDTH, reference);
+    g_assert_false (same_pixels (reference, original));
+  }
 
   /* The output's format follows its name. */
   g_assert_cmpint (cli_run (base, NULL, NULL, "preview", image, "--class", "cat", "--key", "k",
-                            "-o", jpeg, NULL), ==, 0);
+                            "--no-decoy", "-o", jpeg, NULL), ==, 0);
   g_assert_true (g_file_get_contents (jpeg, &data, &len, NULL));
   g_assert_cmpuint (len, >, 3);
   g_assert_cmpmem (data, 3, "\xff\xd8\xff", 3);
