@@ -240,7 +240,9 @@ format_resume_command (int    argc,
 
 /* The settings this run protects with, before it starts: what the manifest will record. */
 static void
-print_settings (const VeilProtectParams *params)
+print_settings (const VeilProtectParams *params,
+                VeilKey                 *key,
+                guint                    n_classes)
 {
   g_autofree char *res = NULL;
   char pb[G_ASCII_DTOSTR_BUF_SIZE];
@@ -262,6 +264,16 @@ print_settings (const VeilProtectParams *params)
     printf (_("Settings: filter %u × %u, p_b %s, %.3g %% of the images protected, training "
               "resolution %s"), params->k, params->k, pb, params->mix * 100.0, res);
   putchar ('\n');
+  /* The same rule as the filter bank's: only a secret key and two classes or more. */
+  if (!params->decoy)
+    printf ("%s\n", _("Decoy: none, every class is protected (--no-decoy)"));
+  else if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
+    printf ("%s\n", _("Decoy: none, a seed key reproduces the paper, which has none"));
+  else if (n_classes < 2)
+    printf ("%s\n", _("Decoy: none, there is only one class"));
+  else
+    printf ("%s\n", _("Decoy: one class, chosen by the key, is left as it is (which one stays "
+                       "secret)"));
 }
 
 static void
@@ -535,7 +547,7 @@ veil_cli_protect_main (int    argc,
     }
 
   if (!args.json)
-    print_settings (&params);
+    print_settings (&params, key, veil_dataset_get_n_classes (dataset));
   run_export (dataset, argv[2], &options, args.json, args.quiet, &run);
   report = run.report;
   if (report == NULL)
