@@ -264,16 +264,23 @@ print_settings (const VeilProtectParams *params,
     printf (_("Settings: filter %u × %u, p_b %s, %.3g %% of the images protected, training "
               "resolution %s"), params->k, params->k, pb, params->mix * 100.0, res);
   putchar ('\n');
-  /* The same rule as the filter bank's: only a secret key and two classes or more. */
-  if (!params->decoy)
-    printf ("%s\n", _("Decoy: none, every class is protected (--no-decoy)"));
-  else if (veil_key_get_kind (key) == VEIL_KEY_KIND_SEED)
-    printf ("%s\n", _("Decoy: none, a seed key reproduces the paper, which has none"));
-  else if (n_classes < 2)
-    printf ("%s\n", _("Decoy: none, there is only one class"));
-  else
-    printf ("%s\n", _("Decoy: one class, chosen by the key, is left as it is (which one stays "
-                       "secret)"));
+  switch (veil_filter_decoy_plan (params->decoy, veil_key_get_kind (key), n_classes))
+    {
+    case VEIL_DECOY_TURNED_OFF:
+      printf ("%s\n", _("Decoy: none, every class is protected (--no-decoy)"));
+      break;
+    case VEIL_DECOY_SEED_KEY:
+      printf ("%s\n", _("Decoy: none, a seed key reproduces the paper, which has none"));
+      break;
+    case VEIL_DECOY_ONE_CLASS:
+      printf ("%s\n", _("Decoy: none, there is only one class"));
+      break;
+    case VEIL_DECOY_CHOSEN:
+    default:
+      printf ("%s\n", _("Decoy: one class, chosen by the key, is left as it is (which one "
+                         "stays secret)"));
+      break;
+    }
 }
 
 static void

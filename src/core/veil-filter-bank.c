@@ -204,9 +204,8 @@ veil_filter_bank_new_full (VeilKey             *key,
         derive_keyed (secret, class_names[i], k, pb, bank->weights + (gsize) i * kk);
     }
 
-  /* Seed keys reproduce the paper, which has no decoy. */
   bank->decoy = -1;
-  if (decoy && veil_key_get_kind (key) == VEIL_KEY_KIND_SECRET)
+  if (veil_filter_decoy_plan (decoy, veil_key_get_kind (key), n_classes) == VEIL_DECOY_CHOSEN)
     bank->decoy = veil_filter_decoy_choose (veil_key_get_secret (key), class_names, n_classes);
   if (bank->decoy >= 0)
     veil_filter_decoy_fill (bank->weights + (gsize) bank->decoy * kk, k);

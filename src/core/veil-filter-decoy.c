@@ -28,6 +28,20 @@ score (const guint8 *secret,
   return veil_key_stream_next_uint64 (stream);
 }
 
+VeilDecoyPlan
+veil_filter_decoy_plan (gboolean    wanted,
+                        VeilKeyKind key_kind,
+                        guint       n_classes)
+{
+  if (!wanted)
+    return VEIL_DECOY_TURNED_OFF;
+  if (key_kind == VEIL_KEY_KIND_SEED)
+    return VEIL_DECOY_SEED_KEY;
+  if (n_classes < 2)
+    return VEIL_DECOY_ONE_CLASS;
+  return VEIL_DECOY_CHOSEN;
+}
+
 int
 veil_filter_decoy_choose (const guint8       *secret,
                           const char * const *class_names,

@@ -7,6 +7,7 @@
 #include "veil-key.h"
 #include "veil-key-store.h"
 #include "veil-filter-bank.h"
+#include "veil-filter-decoy.h"
 #include "veil-mix.h"
 #include "veil-convolve.h"
 #include "veil-detail.h"
