@@ -277,8 +277,8 @@ print_settings (const VeilProtectParams *params,
       break;
     case VEIL_DECOY_CHOSEN:
     default:
-      printf ("%s\n", _("Decoy: one class, chosen by the key, is left as it is (which one "
-                         "stays secret)"));
+      printf ("%s\n", _("Decoy: one class, chosen by the key, is left as it is (the check "
+                         "below names it)"));
       break;
     }
 }

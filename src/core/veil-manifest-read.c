@@ -12,6 +12,7 @@
 
 #include "veil-confined.h"
 #include "veil-error.h"
+#include "veil-filter-decoy.h"
 #include "veil-manifest-private.h"
 #include "veil-protect-params.h"
 #include "veil-paths.h"
@@ -268,9 +269,9 @@ _veil_manifest_parse_header (JsonObject   *root,
   manifest->classes = get_classes (root);
   if (manifest->classes == NULL)
     return FALSE;
-  /* Seed keys reproduce the paper, and one class has nothing to send photos to instead. */
-  if (manifest->decoy && (manifest->key_kind == VEIL_KEY_KIND_SEED
-                          || g_strv_length (manifest->classes) < 2))
+  if (manifest->decoy && veil_filter_decoy_plan (TRUE, manifest->key_kind,
+                                                 g_strv_length (manifest->classes))
+                           != VEIL_DECOY_CHOSEN)
     return FALSE;
 
   shard = get_object (root, "shard");

@@ -78,7 +78,7 @@ typedef struct {
   guint              training_res;
   gboolean           keep_detail;  /* detail-preserving protection (veil-detail.h) */
   gboolean           decoy;        /* one class, chosen by the key, left as it is
-                                    * (veil-filter-decoy.h); which one is not recorded */
+                                    * (veil-filter-decoy.h) */
   VeilOutputFormat   format;
   int                jpeg_quality;
   gboolean           copy_other;
