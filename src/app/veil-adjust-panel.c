@@ -8,6 +8,7 @@
 
 #include "veil-adjust-panel.h"
 #include "veil-filter-echo.h"
+#include "veil-key-list.h"
 #include "veil-protect-settings.h"
 #include "veil-resolution-choices.h"
 
@@ -36,6 +37,10 @@ struct _VeilAdjustPanel
   GtkSwitch     *detail_switch;
   GtkLabel      *detail_explanation;
   GtkLabel      *detail_reason_label;
+  GtkWidget     *decoy_row;
+  GtkSwitch     *decoy_switch;
+  GtkLabel      *decoy_explanation;
+  GtkLabel      *decoy_reason_label;
 };
 
 G_DEFINE_FINAL_TYPE (VeilAdjustPanel, veil_adjust_panel, GTK_TYPE_WIDGET)
@@ -48,6 +53,7 @@ sync_from_settings (VeilAdjustPanel *self)
   VeilProtectParams params;
   g_autofree char *percent = NULL;
   guint selected;
+  gboolean use_seed;
 
   veil_protect_settings_read (self->settings, &params);
   self->syncing = TRUE;
@@ -95,6 +101,11 @@ sync_from_settings (VeilAdjustPanel *self)
   gtk_widget_set_sensitive (self->detail_row, params.training_res != VEIL_TRAINING_RES_NATIVE);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_reason_label),
                           params.training_res == VEIL_TRAINING_RES_NATIVE);
+
+  /* Seed keys reproduce the paper and never have a decoy; the switch keeps its choice. */
+  use_seed = veil_key_list_get_use_seed (veil_key_list_get_default ());
+  gtk_widget_set_sensitive (self->decoy_row, !use_seed);
+  gtk_widget_set_visible (GTK_WIDGET (self->decoy_reason_label), use_seed);
 
   /* Translators: a percentage, e.g. "80 %". */
   percent = g_strdup_printf (_("%.0f %%"), params.mix * 100.0);
@@ -276,6 +287,10 @@ veil_adjust_panel_class_init (VeilAdjustPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_switch);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_explanation);
   gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, detail_reason_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, decoy_row);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, decoy_switch);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, decoy_explanation);
+  gtk_widget_class_bind_template_child (widget_class, VeilAdjustPanel, decoy_reason_label);
   gtk_widget_class_bind_template_callback (widget_class, on_preset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resolution_selected_cb);
@@ -316,8 +331,16 @@ veil_adjust_panel_init (VeilAdjustPanel *self)
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->detail_switch),
                                   GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
                                   self->detail_explanation, self->detail_reason_label, NULL, -1);
+  g_settings_bind (self->settings, "decoy", self->decoy_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->decoy_switch),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  self->decoy_explanation, self->decoy_reason_label, NULL, -1);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  /* The key's kind decides whether there can be a decoy. */
+  g_signal_connect_object (veil_key_list_get_default (), "active-key-changed",
+                           G_CALLBACK (on_settings_changed_cb), self, G_CONNECT_SWAPPED);
   sync_from_settings (self);
 }
 

@@ -64,6 +64,7 @@ struct _VeilExportDialog
   GtkLabel              *mix_label;
   GtkLabel              *res_label;
   GtkLabel              *detail_label;
+  GtkLabel              *decoy_label;
   VeilExportView        *view;
 };
 

@@ -33,6 +33,7 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   g_autofree char *res = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *kind = NULL;
+  g_autofree char *decoy = NULL;
   VeilProtectParams params;
 
   veil_protect_settings_read (self->settings, &params);
@@ -74,6 +75,12 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   res = veil_export_text_training_res (params.training_res);
   detail = veil_export_text_keep_detail (params.keep_detail);
   kind = veil_export_text_filter_kind (params.kind);
+  /* The dataset comes after construction (veil_export_dialog_new()). */
+  if (self->dataset != NULL)
+    decoy = veil_export_text_decoy (
+      veil_export_decoy_for (params.decoy,
+                             key != NULL && veil_key_get_kind (key) == VEIL_KEY_KIND_SEED,
+                             veil_dataset_get_n_classes (self->dataset)));
 
   gtk_label_set_label (self->kind_label, kind);
   gtk_label_set_label (self->k_label, k);
@@ -81,6 +88,7 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   gtk_label_set_label (self->mix_label, mix);
   gtk_label_set_label (self->res_label, res);
   gtk_label_set_label (self->detail_label, detail);
+  gtk_label_set_label (self->decoy_label, decoy != NULL ? decoy : "");
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->quality_row),
                             adw_combo_row_get_selected (self->format_row) == 0);

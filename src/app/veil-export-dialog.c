@@ -269,6 +269,7 @@ veil_export_dialog_class_init (VeilExportDialogClass *klass)
   BIND (mix_label);
   BIND (res_label);
   BIND (detail_label);
+  BIND (decoy_label);
   BIND (view);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_key_button_clicked_cb);
@@ -335,6 +336,7 @@ veil_export_dialog_new (GtkWindow   *parent,
                        "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
                        NULL);
   self->dataset = veil_dataset_ref (dataset);
+  _veil_export_dialog_update_parameters (self);
   _veil_export_dialog_offer_last_folder (self);
 
   n_images = veil_dataset_get_n_images (dataset);

@@ -118,6 +118,37 @@ veil_export_text_keep_detail (gboolean keep_detail)
   return g_strdup (keep_detail ? _("Kept") : _("Not kept"));
 }
 
+VeilExportDecoy
+veil_export_decoy_for (gboolean decoy,
+                       gboolean key_is_seed,
+                       guint    n_classes)
+{
+  /* The rules of veil_filter_bank_new_full() and veil_filter_decoy_choose(). */
+  if (key_is_seed)
+    return VEIL_EXPORT_DECOY_NONE_SEED;
+  if (n_classes < 2)
+    return VEIL_EXPORT_DECOY_NONE_ONE_CLASS;
+  return decoy ? VEIL_EXPORT_DECOY_ON : VEIL_EXPORT_DECOY_OFF;
+}
+
+char *
+veil_export_text_decoy (VeilExportDecoy decoy)
+{
+  /* Translators: whether one class is left as it is (the export dialog's "Decoy Class" row). */
+  switch (decoy)
+    {
+    case VEIL_EXPORT_DECOY_ON:
+      return g_strdup (_("On"));
+    case VEIL_EXPORT_DECOY_NONE_SEED:
+      return g_strdup (_("None (integer seed keys have none)"));
+    case VEIL_EXPORT_DECOY_NONE_ONE_CLASS:
+      return g_strdup (_("None (a single class has none)"));
+    case VEIL_EXPORT_DECOY_OFF:
+    default:
+      return g_strdup (_("Off"));
+    }
+}
+
 static const char *
 outcome_heading (VeilExportOutcome outcome)
 {
@@ -146,6 +177,7 @@ veil_export_text_report (const VeilExportParams *params,
   g_autofree char *res = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *kind = NULL;
+  g_autofree char *decoy = NULL;
 
   g_return_val_if_fail (params != NULL, NULL);
 
@@ -155,6 +187,7 @@ veil_export_text_report (const VeilExportParams *params,
   res = veil_export_text_training_res (params->training_res);
   detail = veil_export_text_keep_detail (params->keep_detail);
   kind = veil_export_text_filter_kind (params->kind);
+  decoy = veil_export_text_decoy (params->decoy);
 
   g_string_append_printf (s, "%s\n\n", outcome_heading (outcome));
   if (error != NULL)
@@ -176,6 +209,8 @@ veil_export_text_report (const VeilExportParams *params,
   g_string_append_printf (s, _("Protected fraction: %.0f %%\n"), params->mix * 100.0);
   g_string_append_printf (s, _("Training resolution: %s\n"), res);
   g_string_append_printf (s, _("Fine detail: %s\n"), detail);
+  /* Which class is not said: the report may be shared, and the decoy is the key's secret. */
+  g_string_append_printf (s, _("Decoy class: %s\n"), decoy);
   if (params->format == VEIL_OUTPUT_FORMAT_PNG)
     g_string_append (s, _("Format: PNG\n"));
   else

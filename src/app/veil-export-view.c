@@ -350,15 +350,27 @@ new_class_row (const VeilSurvivalReport      *report,
   g_autofree char *line = veil_survival_text_class (report, class_index);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon;
+  const char *icon_name = "emblem-ok-symbolic";
+  const char *style = "success";
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                  veil_survival_report_get_class_name (report, class_index));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), line);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  icon = gtk_image_new_from_icon_name (result->pass ? "emblem-ok-symbolic"
-                                                    : "dialog-warning-symbolic");
-  gtk_widget_add_css_class (icon, result->pass ? "success" : "warning");
+  /* The decoy is left as it is on purpose: neither a pass nor a failure. */
+  if (result->verdict == VEIL_SURVIVAL_VERDICT_DECOY)
+    {
+      icon_name = "dialog-information-symbolic";
+      style = "dim-label";
+    }
+  else if (veil_survival_verdict_is_failure (result->verdict))
+    {
+      icon_name = "dialog-warning-symbolic";
+      style = "warning";
+    }
+  icon = gtk_image_new_from_icon_name (icon_name);
+  gtk_widget_add_css_class (icon, style);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   veil_survival_text_verdict_label (result->verdict),
@@ -377,9 +389,12 @@ new_details_row (const VeilSurvivalReport *report)
   for (guint i = 0; i < veil_survival_report_get_n_classes (report); i++)
     {
       g_autofree char *figures = veil_survival_text_class_details (report, i);
+      VeilSurvivalClassResult result;
       GtkWidget *row;
 
-      if (figures == NULL)
+      /* The decoy is not measured: it has no figures to show. */
+      veil_survival_report_get_result (report, i, &result);
+      if (figures == NULL || result.verdict == VEIL_SURVIVAL_VERDICT_DECOY)
         continue;
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -432,7 +447,7 @@ show_survival (VeilExportView           *self,
   if (n_failed > 0)
     show_survival_headline (self, report, n_failed);
 
-  /* Failing classes first. */
+  /* Failing classes first; the decoy is not one. */
   n = veil_survival_report_get_n_classes (report);
   for (int failing = 1; failing >= 0; failing--)
     for (guint i = 0; i < n; i++)
@@ -440,7 +455,8 @@ show_survival (VeilExportView           *self,
         VeilSurvivalClassResult result;
 
         veil_survival_report_get_result (report, i, &result);
-        if (result.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED || result.pass == failing)
+        if (result.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED
+            || veil_survival_verdict_is_failure (result.verdict) != failing)
           continue;
         add_survival_row (self, new_class_row (report, i, &result));
       }

@@ -66,6 +66,8 @@ veil_protect_settings_read (GSettings         *settings,
   normalize (params);
   params->keep_detail = g_settings_get_boolean (settings, "keep-detail")
                         && params->training_res != VEIL_TRAINING_RES_NATIVE;
+  /* As chosen: the filter bank leaves it out where it cannot apply (a seed key, one class). */
+  params->decoy = g_settings_get_boolean (settings, "decoy");
 }
 
 void
@@ -95,6 +97,7 @@ veil_protect_settings_write (GSettings               *settings,
   g_settings_set_int (batch, "training-resolution", (int) value.training_res);
   if (value.training_res != VEIL_TRAINING_RES_NATIVE)
     g_settings_set_boolean (batch, "keep-detail", value.keep_detail);
+  g_settings_set_boolean (batch, "decoy", value.decoy);
   g_settings_apply (batch);
 }
 
@@ -107,6 +110,7 @@ veil_protect_settings_apply_preset (GSettings  *settings,
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (preset < VEIL_N_PRESETS);
 
+  /* The decoy is not a matter of strength: it stays as the person set it (read gives it). */
   veil_protect_settings_read (settings, &params);
   /* The person's choice, also where it does not apply now: from Native to a preset with a
    * training resolution, keeping detail comes back as it was. */

@@ -15,7 +15,11 @@ G_BEGIN_DECLS
  *
  * Keeping fine detail is the person's choice ("keep-detail") but only applies above a training
  * resolution: read gives keep_detail TRUE only where it applies, never with Native, and the
- * choice itself is kept for when a training resolution is chosen again. */
+ * choice itself is kept for when a training resolution is chosen again.
+ *
+ * The decoy class ("decoy") is read as chosen: whether the key can have one (not a seed key,
+ * two classes or more) is the filter bank's to say (veil_filter_bank_get_decoy()). Presets
+ * leave it alone: it is not a matter of strength. */
 
 /* The decimals the application keeps p_b and the fraction at. */
 #define VEIL_PROTECT_SETTINGS_DECIMALS 2
@@ -35,7 +39,7 @@ void     veil_protect_settings_read         (GSettings               *settings,
 void     veil_protect_settings_write        (GSettings               *settings,
                                              const VeilProtectParams *params);
 /* Sets the kind of filter, filter size, strength and training resolution of @preset; the
- * fraction and the choice to keep fine detail stay. */
+ * fraction, the choice to keep fine detail and the decoy stay. */
 void     veil_protect_settings_apply_preset (GSettings               *settings,
                                              VeilPreset               preset);
 /* Whether the settings are those of @preset. */

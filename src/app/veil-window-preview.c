@@ -61,9 +61,11 @@ _veil_window_rebuild_bank (VeilWindow *self)
   n_classes = veil_dataset_get_n_classes (self->dataset);
   veil_protect_settings_read (self->settings, &params);
 
-  self->bank = veil_filter_bank_new_kind (self->key,
+  /* Built as the export builds it, decoy included, so the preview is what the export writes. */
+  self->bank = veil_filter_bank_new_full (self->key,
                                           veil_dataset_get_class_names (self->dataset),
-                                          n_classes, params.kind, params.k, params.pb, &error);
+                                          n_classes, params.kind, params.k, params.pb,
+                                          params.decoy, &error);
   if (self->bank == NULL)
     {
       veil_window_add_toast (self, error->message);
@@ -119,6 +121,35 @@ get_training_res (VeilWindow *self)
   return params.training_res;
 }
 
+/* Whether the selected image is of the class the key leaves as it is. */
+static gboolean
+image_is_decoy (VeilWindow *self)
+{
+  return self->bank != NULL && self->selected_image != NULL
+         && (int) veil_image_item_get_class_index (self->selected_image)
+            == veil_filter_bank_get_decoy (self->bank);
+}
+
+/* Without a word, the two identical sides of a decoy photo would look like a bug. */
+static void
+update_decoy_note (VeilWindow *self)
+{
+  gboolean decoy = image_is_decoy (self);
+
+  if (decoy)
+    {
+      const char *name = veil_filter_bank_get_class_name (
+        self->bank, veil_image_item_get_class_index (self->selected_image));
+      /* Translators: %s is a class name. */
+      g_autofree char *text = g_strdup_printf (_("“%s” is the decoy class: the key leaves its "
+                                                 "photos as they are, so that a model trained "
+                                                 "on the copy takes real photos for it."), name);
+
+      gtk_label_set_label (self->decoy_note_label, text);
+    }
+  gtk_widget_set_visible (self->decoy_note, decoy);
+}
+
 static void
 update_captions (VeilWindow *self,
                  gboolean    protect)
@@ -129,19 +160,27 @@ update_captions (VeilWindow *self,
   g_autofree char *protected_text = NULL;
   g_autofree char *difference = NULL;
   double gain = veil_preview_job_get_difference_gain (self->preview_job);
+  gboolean decoy = protect && image_is_decoy (self);
 
   if (model_view)
     {
       /* Translators: %u is the training resolution in pixels. */
       original = g_strdup_printf (_("Original, as a model sees it (%u px)"), res);
-      protected_text = protect ? g_strdup_printf (_("Protected, as a model sees it (%u px)"), res)
-                               : g_strdup (_("Left unprotected (outside the protected fraction)"));
+      if (decoy)
+        /* Translators: %u is the training resolution in pixels. */
+        protected_text = g_strdup_printf (_("Decoy class, left as it is (%u px)"), res);
+      else if (protect)
+        protected_text = g_strdup_printf (_("Protected, as a model sees it (%u px)"), res);
+      else
+        protected_text = g_strdup (_("Left unprotected (outside the protected fraction)"));
     }
   else
     {
       original = g_strdup (_("Original"));
-      protected_text = g_strdup (protect ? _("Protected")
-                                         : _("Left unprotected (outside the protected fraction)"));
+      protected_text = g_strdup (decoy     ? _("Decoy class, left as it is")
+                                 : protect ? _("Protected")
+                                           : _("Left unprotected (outside the protected "
+                                               "fraction)"));
     }
   /* Translators: the difference view's caption; %.0f is how much it is amplified. */
   difference = g_strdup_printf (_("Difference, amplified ×%.0f"), gain > 0 ? gain : 1.0);
@@ -168,7 +207,10 @@ update_info (VeilWindow *self)
           double scale = veil_protect_scale_factor (res, width, height);
 
           g_string_append_printf (info, " · %d × %d px", width, height);
-          if (scale > 1.0 && self->bank != NULL && params.keep_detail)
+          /* The decoy note says what happens to this photo: no filter at all. */
+          if (image_is_decoy (self))
+            g_string_append (info, _(" · no filter (decoy class)"));
+          else if (scale > 1.0 && self->bank != NULL && params.keep_detail)
             {
               /* Translators: how a large photo is protected with "Keep fine detail". */
               g_string_append_printf (info, _(" · protected at %u px, finer detail kept as it "
@@ -237,6 +279,7 @@ _veil_window_update_preview (VeilWindow *self)
   if (self->selected_image == NULL)
     {
       veil_preview_job_set_image (self->preview_job, NULL, 0, 0);
+      update_decoy_note (self);
       update_info (self);
       return;
     }
@@ -253,6 +296,7 @@ _veil_window_update_preview (VeilWindow *self)
                                    g_settings_get_boolean (self->settings, "model-view"));
   gtk_spinner_start (self->preview_spinner);
   update_captions (self, protect);
+  update_decoy_note (self);
   update_info (self);
 }
 
@@ -334,7 +378,7 @@ on_parameters_changed_cb (GSettings  *settings,
                           VeilWindow *self)
 {
   if (g_str_equal (key, "filters") || g_str_equal (key, "kernel-size") || g_str_equal (key, "blur")
-      || g_str_equal (key, "mix"))
+      || g_str_equal (key, "mix") || g_str_equal (key, "decoy"))
     _veil_window_rebuild_bank (self);
   else if (g_str_equal (key, "training-resolution") || g_str_equal (key, "keep-detail")
            || g_str_equal (key, "model-view"))

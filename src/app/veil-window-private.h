@@ -53,6 +53,8 @@ struct _VeilWindow
   AdwSqueezer          *compare_squeezer;
   GtkSpinner           *preview_spinner;
   GtkLabel             *preview_info_label;
+  GtkWidget            *decoy_note;       /* over a photo of the decoy class */
+  GtkLabel             *decoy_note_label;
   GtkLabel             *zoom_label;
   GtkGridView          *image_grid;
 

@@ -137,6 +137,8 @@ veil_window_class_init (VeilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, compare_squeezer);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, preview_spinner);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, preview_info_label);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, decoy_note);
+  gtk_widget_class_bind_template_child (widget_class, VeilWindow, decoy_note_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, zoom_label);
   gtk_widget_class_bind_template_child (widget_class, VeilWindow, image_grid);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);

@@ -12,7 +12,8 @@
 /* Saves the main window with the sample set open, in light and dark style, to
  * $G_TEST_BUILDDIR/screenshots/ (the metainfo's screenshots, data/screenshots/main-window.png
  * and main-window-dark.png, are copied from there). It shows what a person sees once set up: a
- * named key chosen, a photograph of the second class selected. */
+ * named key chosen, a photograph of the second class selected (or of the third, when the key
+ * makes the second the decoy class, whose photos are left as they are). */
 
 #define KEY_NAME "Holiday photos"
 #define CLASS_INDEX 1  /* "nature" */
@@ -61,6 +62,7 @@ test_screenshots (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   AdwStyleManager *style = adw_style_manager_get_default ();
   VeilWindow *window;
+  guint class_index = CLASS_INDEX;
 
   if (samples == NULL || !g_file_test (samples, G_FILE_TEST_IS_DIR))
     {
@@ -92,10 +94,14 @@ test_screenshots (void)
   ui_test_open_and_wait (window, samples);
   g_assert_false (window->key_is_temporary);
   g_assert_cmpstr (veil_key_get_name (window->key), ==, KEY_NAME);
-  _veil_window_select_class (window, CLASS_INDEX);
+  /* The screenshot shows protection at work. */
+  if ((int) class_index == veil_filter_bank_get_decoy (window->bank))
+    class_index++;
+  _veil_window_select_class (window, class_index);
   _veil_window_select_image (window, IMAGE_INDEX);
   ui_test_wait_preview (window);
-  g_assert_cmpuint (veil_image_item_get_class_index (window->selected_image), ==, CLASS_INDEX);
+  g_assert_cmpuint (veil_image_item_get_class_index (window->selected_image), ==, class_index);
+  g_assert_false (gtk_widget_get_visible (window->decoy_note));
   ui_test_wait_until (thumbnails_done, NULL, UI_TEST_TIMEOUT_S * 1000, "the thumbnails");
 
   dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",

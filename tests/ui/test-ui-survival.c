@@ -17,6 +17,7 @@
 #include "veil-dataset.h"
 #include "veil-export-dialog.h"
 #include "veil-export.h"
+#include "veil-filter-bank.h"
 #include "veil-image-item.h"
 #include "veil-key-list.h"
 #include "veil-survival.h"
@@ -68,24 +69,25 @@ write_detailed (const char *path,
   g_assert_no_error (error);
 }
 
-/* birds and cats: small detailed pictures; boats: large smooth photos. */
+/* The folder @name under the test's folder, with a class for each of @classes: "boats" and
+ * "ships" of large smooth photos, the others of small detailed pictures. */
 static char *
-make_dataset (void)
+make_dataset (const char         *name,
+              const char * const *classes)
 {
-  const char *classes[] = { "birds", "boats", "cats" };
-  char *root = g_build_filename (tmpdir, "mixed", NULL);
+  char *root = g_build_filename (tmpdir, name, NULL);
 
-  for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
+  for (guint c = 0; classes[c] != NULL; c++)
     {
       g_autofree char *dir = g_build_filename (root, classes[c], NULL);
 
       g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
       for (guint i = 0; i < 3; i++)
         {
-          g_autofree char *name = g_strdup_printf ("img%u.png", i);
-          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *file = g_strdup_printf ("img%u.png", i);
+          g_autofree char *path = g_build_filename (dir, file, NULL);
 
-          if (g_str_equal (classes[c], "boats"))
+          if (g_str_equal (classes[c], "boats") || g_str_equal (classes[c], "ships"))
             write_smooth (path, 720, 540, i);
           else
             write_detailed (path, 64, 48, c * 10 + i);
@@ -131,7 +133,7 @@ first_class_row (GtkWidget *widget)
     {
       const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
 
-      if (g_strv_contains ((const char *[]) { "birds", "boats", "cats", NULL }, title))
+      if (g_strv_contains ((const char *[]) { "birds", "boats", "cats", "ships", NULL }, title))
         return title;
     }
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
@@ -181,37 +183,11 @@ has_warning_icon (GtkWidget *widget)
   return FALSE;
 }
 
-/* The dialog as it looks, to $G_TEST_BUILDDIR/screenshots/@name for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
-                                           ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                                           "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  /* Laid out and drawn first: a widget waiting for its allocation cannot be snapshotted. */
-  ui_test_wait_frames (widget, 2, "the window to be drawn before its screenshot");
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
-}
-
 static void
 test_failure_is_headline (void)
 {
-  g_autofree char *input = make_dataset ();
+  g_autofree char *input = make_dataset ("mixed", (const char *[]) { "birds", "boats", "cats",
+                                                                    NULL });
   g_autofree char *output = g_build_filename (tmpdir, "mixed-protected", NULL);
   g_autofree char *manifest_path = g_build_filename (output, VEIL_MANIFEST_NAME, NULL);
   g_autofree char *manifest = NULL;
@@ -230,6 +206,9 @@ test_failure_is_headline (void)
   g_settings_set_int (settings, "kernel-size", 3);
   g_settings_set_double (settings, "blur", 0.3);
   g_settings_set_double (settings, "mix", 1.0);
+  /* Every class carries a pattern to check: the random test key could make "boats" the decoy,
+   * left as it is and never failing (test_decoy_is_not_failing covers that). */
+  g_settings_set_boolean (settings, "decoy", FALSE);
   ui_test_use_key ("Survival test");
   veil_window_open_folder (VEIL_WINDOW (window), folder);
   UI_TEST_WAIT_FOR (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
@@ -277,7 +256,122 @@ test_failure_is_headline (void)
   g_assert_nonnull (strstr (text, "boats: Not protected."));
   g_assert_nonnull (strstr (text, "dB from the originals"));
 
-  save_screenshot (dialog, "export-survival-failed.png");
+  ui_test_save_screenshot (dialog, "export-survival-failed.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_wait_no_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog to close");
+}
+
+/* The icon that says a class row's verdict (the row's own, hidden icon has none). */
+static const char *
+verdict_icon (GtkWidget *row,
+              gboolean  *warning)
+{
+  GtkWidget *image;
+
+  for (guint i = 0; (image = ui_test_find_nth_descendant (row, GTK_TYPE_IMAGE, i)) != NULL; i++)
+    if (gtk_widget_get_visible (image) && gtk_image_get_icon_name (GTK_IMAGE (image)) != NULL)
+      {
+        *warning = gtk_widget_has_css_class (image, "warning");
+        return gtk_image_get_icon_name (GTK_IMAGE (image));
+      }
+  return NULL;
+}
+
+/* The decoy class, left as it is on purpose, is no class that would not stay protected:
+ * neither counted, nor listed among the failing ones, nor marked with a warning, and its row
+ * says what it is. "birds" are small pictures that keep their pattern, "boats" and "ships"
+ * large photos that lose it at the native setting: whichever class the key makes the decoy,
+ * one fails at least, and the check measures the two others. */
+static void
+test_decoy_is_not_failing (void)
+{
+  const char *classes[] = { "birds", "boats", "ships", NULL };
+  g_autofree char *input = make_dataset ("decoy", classes);
+  g_autofree char *output = g_build_filename (tmpdir, "decoy-protected", NULL);
+  g_autofree char *headline = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GFile) folder = g_file_new_for_path (input);
+  g_autoptr(GFile) out_file = g_file_new_for_path (output);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(VeilKey) key = NULL;
+  g_autoptr(VeilFilterBank) bank = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog, *survival_group, *decoy_row;
+  const char *decoy_name, *first;
+  gboolean warning = TRUE;
+  guint n_failing;
+  int decoy;
+
+  g_settings_set_int (settings, "training-resolution", 0);
+  g_settings_set_int (settings, "kernel-size", 3);
+  g_settings_set_double (settings, "blur", 0.3);
+  g_settings_set_double (settings, "mix", 1.0);
+  g_settings_set_boolean (settings, "decoy", TRUE);
+  ui_test_use_key ("Survival test");
+
+  /* Which class the key makes the decoy, as the export will. */
+  key = veil_key_list_dup_active_key (veil_key_list_get_default ());
+  bank = veil_filter_bank_new_full (key, classes, 3, VEIL_FILTER_KIND_BLUR, 3, 0.3, TRUE,
+                                    &error);
+  g_assert_no_error (error);
+  decoy = veil_filter_bank_get_decoy (bank);
+  if (decoy < 0)
+    g_error ("a secret key and three classes without a decoy");
+  decoy_name = classes[decoy];
+  n_failing = decoy == 0 ? 2 : 1;
+  g_test_message ("the decoy is “%s”", decoy_name);
+
+  veil_window_open_folder (VEIL_WINDOW (window), folder);
+  UI_TEST_WAIT_FOR (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
+                    && g_str_equal (veil_dataset_get_root (veil_window_get_dataset (
+                                      VEIL_WINDOW (window))), input),
+                    UI_TEST_TIMEOUT_S, "the folder to open");
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the dataset page to be drawn");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
+  g_assert_true (veil_export_dialog_set_output_folder (VEIL_EXPORT_DIALOG (dialog), out_file));
+  g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
+  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
+  g_assert_cmpuint (veil_export_dialog_get_state (VEIL_EXPORT_DIALOG (dialog)), ==,
+                    VEIL_EXPORT_DIALOG_STATE_COMPLETE);
+  ui_test_wait_frames (dialog, 2, "the summary to be drawn");
+
+  /* Counted: the two classes that carry a pattern, and only those that lose it. */
+  headline = g_strdup_printf ("%u of 2 checked classes would not stay protected", n_failing);
+  g_assert_true (maps_text (dialog, headline));
+  g_assert_true (maps_text (dialog, n_failing == 1 ? "1 Class Would Not Stay Protected"
+                                                   : "2 Classes Would Not Stay Protected"));
+
+  /* Listed after the failing classes, with a neutral icon and what it is in words. */
+  survival_group = find_group (dialog, "Will the Protection Survive Training?");
+  g_assert_nonnull (survival_group);
+  first = first_class_row (survival_group);
+  g_assert_cmpstr (first, !=, decoy_name);
+  decoy_row = ui_test_find_row (survival_group, ADW_TYPE_ACTION_ROW, decoy_name);
+  g_assert_nonnull (decoy_row);
+  g_assert_true (comes_before (ui_test_find_row (survival_group, ADW_TYPE_ACTION_ROW, first),
+                               decoy_row));
+  g_assert_cmpstr (verdict_icon (decoy_row, &warning), ==, "dialog-information-symbolic");
+  g_assert_false (warning);
+  g_assert_true (maps_text (decoy_row, "This is the decoy class"));
+  for (guint c = 1; c < 3; c++)
+    if ((int) c != decoy)
+      {
+        GtkWidget *row = ui_test_find_row (survival_group, ADW_TYPE_ACTION_ROW, classes[c]);
+
+        g_assert_cmpstr (verdict_icon (row, &warning), ==, "dialog-warning-symbolic");
+        g_assert_true (warning);
+      }
+
+  text = veil_export_dialog_dup_report_text (VEIL_EXPORT_DIALOG (dialog));
+  line = g_strdup_printf ("%s: Decoy, left as it is.", decoy_name);
+  g_assert_nonnull (strstr (text, line));
+  g_assert_nonnull (strstr (text, "Decoy class: On\n"));
+
+  /* After the crossfade from the progress page. */
+  ui_test_wait_ms (500);
+  ui_test_save_screenshot (dialog, "export-survival-decoy.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
   ui_test_wait_no_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog to close");
 }
@@ -407,6 +501,7 @@ main (int argc, char **argv)
   ui_test_wait_mapped (GTK_WIDGET (window), "the main window");
 
   g_test_add_func ("/ui/survival/failure-is-headline", test_failure_is_headline);
+  g_test_add_func ("/ui/survival/decoy-is-not-failing", test_decoy_is_not_failing);
   g_test_add_func ("/ui/survival/model-view-is-checked-shrink",
                    test_model_view_is_checked_shrink);
 

@@ -213,6 +213,30 @@ ui_test_press (GtkButton *button)
   g_signal_handler_disconnect (button, id);
 }
 
+typedef struct
+{
+  GtkSwitch *sw;
+  gboolean   before;
+} Flip;
+
+static gboolean
+flipped (gpointer data)
+{
+  Flip *flip = data;
+
+  return gtk_switch_get_active (flip->sw) != flip->before;
+}
+
+void
+ui_test_flip (GtkSwitch *sw)
+{
+  Flip state = { sw, gtk_switch_get_active (sw) };
+
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (sw)));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (sw)));
+  ui_test_wait_until (flipped, &state, UI_TEST_TIMEOUT_S * 1000, "the switch to flip");
+}
+
 GtkWidget *
 ui_test_find_row (GtkWidget  *widget,
                   GType       type,
@@ -392,4 +416,32 @@ ui_test_download (GdkTexture *texture)
 
   gdk_texture_download (texture, data, stride);
   return g_bytes_new_take (data, stride * height);
+}
+
+void
+ui_test_save_screenshot (GtkWidget  *widget,
+                         const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
+                                           ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                           "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  /* Laid out and drawn first: a widget waiting for its allocation cannot be snapshotted. */
+  ui_test_wait_frames (widget, 2, "the widget to be drawn before its screenshot");
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
 }

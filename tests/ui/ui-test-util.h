@@ -79,6 +79,9 @@ void        ui_test_use_key         (const char  *name);
 /* Clicks @button as Space or Enter on it does (it must be sensitive), and waits for its
  * "clicked", which comes a moment later. */
 void        ui_test_press           (GtkButton   *button);
+/* Space on the focused switch @sw (it must be sensitive); waits for it to flip, at the end of
+ * its animation. */
+void        ui_test_flip            (GtkSwitch   *sw);
 /* The first AdwPreferencesRow of @type (or a subtype) under @widget titled @title, or NULL. */
 GtkWidget  *ui_test_find_row        (GtkWidget   *widget,
                                      GType        type,
@@ -96,6 +99,9 @@ void        ui_test_open_and_wait   (VeilWindow  *window,
                                      const char  *path);
 /* Waits for the preview to settle (no decode or update pending). */
 void        ui_test_wait_preview    (VeilWindow  *window);
+/* @widget as it looks, to $G_TEST_BUILDDIR/screenshots/@name for a person to look at. */
+void        ui_test_save_screenshot (GtkWidget   *widget,
+                                     const char  *name);
 /* The texture's pixels as RGBA bytes. */
 GBytes     *ui_test_download        (GdkTexture  *texture);
 
