@@ -78,9 +78,9 @@ _veil_export_dialog_update_parameters (VeilExportDialog *self)
   /* The dataset comes after construction (veil_export_dialog_new()). */
   if (self->dataset != NULL)
     decoy = veil_export_text_decoy (
-      veil_export_decoy_for (params.decoy,
-                             key != NULL && veil_key_get_kind (key) == VEIL_KEY_KIND_SEED,
-                             veil_dataset_get_n_classes (self->dataset)));
+      veil_filter_decoy_plan (params.decoy,
+                              key != NULL ? veil_key_get_kind (key) : VEIL_KEY_KIND_SECRET,
+                              veil_dataset_get_n_classes (self->dataset)));
 
   gtk_label_set_label (self->kind_label, kind);
   gtk_label_set_label (self->k_label, k);

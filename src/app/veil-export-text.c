@@ -118,32 +118,19 @@ veil_export_text_keep_detail (gboolean keep_detail)
   return g_strdup (keep_detail ? _("Kept") : _("Not kept"));
 }
 
-VeilExportDecoy
-veil_export_decoy_for (gboolean decoy,
-                       gboolean key_is_seed,
-                       guint    n_classes)
-{
-  /* The rules of veil_filter_bank_new_full() and veil_filter_decoy_choose(). */
-  if (key_is_seed)
-    return VEIL_EXPORT_DECOY_NONE_SEED;
-  if (n_classes < 2)
-    return VEIL_EXPORT_DECOY_NONE_ONE_CLASS;
-  return decoy ? VEIL_EXPORT_DECOY_ON : VEIL_EXPORT_DECOY_OFF;
-}
-
 char *
-veil_export_text_decoy (VeilExportDecoy decoy)
+veil_export_text_decoy (VeilDecoyPlan decoy)
 {
   /* Translators: whether one class is left as it is (the export dialog's "Decoy Class" row). */
   switch (decoy)
     {
-    case VEIL_EXPORT_DECOY_ON:
+    case VEIL_DECOY_CHOSEN:
       return g_strdup (_("On"));
-    case VEIL_EXPORT_DECOY_NONE_SEED:
+    case VEIL_DECOY_SEED_KEY:
       return g_strdup (_("None (integer seed keys have none)"));
-    case VEIL_EXPORT_DECOY_NONE_ONE_CLASS:
+    case VEIL_DECOY_ONE_CLASS:
       return g_strdup (_("None (a single class has none)"));
-    case VEIL_EXPORT_DECOY_OFF:
+    case VEIL_DECOY_TURNED_OFF:
     default:
       return g_strdup (_("Off"));
     }

@@ -4,20 +4,13 @@
 #include <gio/gio.h>
 
 #include "veil-export.h"
+#include "veil-filter-decoy.h"
 #include "veil-survival.h"
 
 G_BEGIN_DECLS
 
 /* The words the export dialog shows while an export runs and after it ends. Kept apart from
  * the dialog's widgets so the same text goes into the window, the saved report and the tests. */
-
-/* What an export does about the decoy class (veil-filter-decoy.h). */
-typedef enum {
-  VEIL_EXPORT_DECOY_OFF,             /* turned off by the person */
-  VEIL_EXPORT_DECOY_ON,
-  VEIL_EXPORT_DECOY_NONE_SEED,       /* an integer seed key reproduces the paper: never one */
-  VEIL_EXPORT_DECOY_NONE_ONE_CLASS,  /* one class: nothing to take real photos for instead */
-} VeilExportDecoy;
 
 /* What an export was asked to do; strings are owned by the caller. */
 typedef struct {
@@ -32,7 +25,7 @@ typedef struct {
   double            mix;
   guint             training_res;
   gboolean          keep_detail;
-  VeilExportDecoy   decoy;
+  VeilDecoyPlan     decoy;            /* what the export's filter bank does */
   VeilOutputFormat  format;
   int               jpeg_quality;
 } VeilExportParams;
@@ -57,13 +50,8 @@ char *veil_export_text_training_res (guint training_res);
 char *veil_export_text_filter_kind  (VeilFilterKind kind);
 /* Whether detail-preserving protection is used: "Kept" or "Not kept" */
 char *veil_export_text_keep_detail  (gboolean keep_detail);
-/* What the export's filter bank will do when @decoy is asked for, by the rules of
- * veil_filter_bank_new_full(): said before the export builds its bank. */
-VeilExportDecoy veil_export_decoy_for (gboolean decoy,
-                                       gboolean key_is_seed,
-                                       guint    n_classes);
 /* "On", "Off", "None (integer seed keys have none)", … */
-char *veil_export_text_decoy        (VeilExportDecoy decoy);
+char *veil_export_text_decoy        (VeilDecoyPlan decoy);
 
 /* The whole outcome as plain text for "Save Report": parameters, counts, each failed file with
  * its reason, and @extra (the survival report, may be NULL). @report is NULL when the export

@@ -327,7 +327,8 @@ append_classes (GString                  *s,
       g_autofree char *figures = NULL;
 
       veil_survival_report_get_result (report, i, &r);
-      if (r.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED || r.pass == failing)
+      if (r.verdict == VEIL_SURVIVAL_VERDICT_NOT_CHECKED
+          || veil_survival_verdict_is_failure (r.verdict) != failing)
         continue;
       text = veil_survival_text_class (report, i);
       g_string_append_printf (s, "  %s: %s. %s\n", veil_survival_report_get_class_name (report, i),

@@ -38,7 +38,7 @@ static guint n_exports;
 /* ---- The export dialog and the manifest ------------------------------------------------- */
 
 static void
-dialog_shows (VeilExportDecoy expected)
+dialog_shows (VeilDecoyPlan expected)
 {
   VeilExportDialog *dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_autofree char *shown = veil_export_text_decoy (expected);
@@ -51,8 +51,8 @@ dialog_shows (VeilExportDecoy expected)
 /* An export from the dialog records whether it has a decoy class, @recorded, and the report
  * says @expected. */
 static void
-export_records (VeilExportDecoy expected,
-                gboolean        recorded)
+export_records (VeilDecoyPlan expected,
+                gboolean      recorded)
 {
   VeilExportDialog *dialog = ui_test_open_export_dialog (GTK_WIDGET (window));
   g_autofree char *name = g_strdup_printf ("out-%u", n_exports++);
@@ -113,12 +113,12 @@ screenshot_dialog (const char *name)
 
 /* The person's choice is @chosen; the export will do @expected. */
 static void
-check_step (const char      *what,
-            gboolean         chosen,
-            VeilExportDecoy  expected)
+check_step (const char    *what,
+            gboolean       chosen,
+            VeilDecoyPlan  expected)
 {
   GtkSwitch *sw = DECOY_SWITCH;
-  gboolean seed = expected == VEIL_EXPORT_DECOY_NONE_SEED;
+  gboolean seed = expected == VEIL_DECOY_SEED_KEY;
   g_autofree char *step = g_strdup_printf ("the window to show step “%s”", what);
 
   g_test_message ("step: %s", what);
@@ -130,7 +130,7 @@ check_step (const char      *what,
                     && ui_test_shows_text (GTK_WIDGET (window->adjust_panel), SEED_REASON) == seed
                     && window->bank != NULL
                     && (veil_filter_bank_get_decoy (window->bank) >= 0)
-                       == (expected == VEIL_EXPORT_DECOY_ON),
+                       == (expected == VEIL_DECOY_CHOSEN),
                     UI_TEST_TIMEOUT_S, step);
   /* The preview works with the window's filters. */
   ui_test_wait_preview (window);
@@ -148,7 +148,7 @@ start (void)
   g_settings_reset (settings, "decoy");
   g_settings_set_boolean (settings, "use-seed", FALSE);
   ui_test_wait_preview (window);
-  check_step ("the defaults", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("the defaults", TRUE, VEIL_DECOY_CHOSEN);
 }
 
 /* Switch first, then the presets: none changes the choice. */
@@ -157,21 +157,21 @@ test_switch_then_presets (void)
 {
   start ();
   ui_test_flip (DECOY_SWITCH);
-  check_step ("switch off", FALSE, VEIL_EXPORT_DECOY_OFF);
+  check_step ("switch off", FALSE, VEIL_DECOY_TURNED_OFF);
   ui_test_press (SMALL_PRESET);
-  check_step ("small images preset", FALSE, VEIL_EXPORT_DECOY_OFF);
+  check_step ("small images preset", FALSE, VEIL_DECOY_TURNED_OFF);
   ui_test_press (SHARPENING_PRESET);
-  check_step ("against sharpening preset", FALSE, VEIL_EXPORT_DECOY_OFF);
-  export_records (VEIL_EXPORT_DECOY_OFF, FALSE);
+  check_step ("against sharpening preset", FALSE, VEIL_DECOY_TURNED_OFF);
+  export_records (VEIL_DECOY_TURNED_OFF, FALSE);
 
   ui_test_flip (DECOY_SWITCH);
-  check_step ("switch on", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("switch on", TRUE, VEIL_DECOY_CHOSEN);
   ui_test_press (PHOTO_PRESET);
-  check_step ("photographs preset", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("photographs preset", TRUE, VEIL_DECOY_CHOSEN);
   screenshot_dialog ("decoy-export-on.png");
   ui_test_press (SMALL_PRESET);
-  check_step ("small images preset again", TRUE, VEIL_EXPORT_DECOY_ON);
-  export_records (VEIL_EXPORT_DECOY_ON, TRUE);
+  check_step ("small images preset again", TRUE, VEIL_DECOY_CHOSEN);
+  export_records (VEIL_DECOY_CHOSEN, TRUE);
 }
 
 /* Presets first, then the switch between them. */
@@ -180,17 +180,17 @@ test_presets_then_switch (void)
 {
   start ();
   ui_test_press (SHARPENING_PRESET);
-  check_step ("against sharpening preset", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("against sharpening preset", TRUE, VEIL_DECOY_CHOSEN);
   ui_test_press (SMALL_PRESET);
-  check_step ("small images preset", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("small images preset", TRUE, VEIL_DECOY_CHOSEN);
   ui_test_flip (DECOY_SWITCH);
-  check_step ("switch off after the presets", FALSE, VEIL_EXPORT_DECOY_OFF);
+  check_step ("switch off after the presets", FALSE, VEIL_DECOY_TURNED_OFF);
   ui_test_press (PHOTO_PRESET);
-  check_step ("photographs preset with the switch off", FALSE, VEIL_EXPORT_DECOY_OFF);
+  check_step ("photographs preset with the switch off", FALSE, VEIL_DECOY_TURNED_OFF);
   ui_test_flip (DECOY_SWITCH);
-  check_step ("switch on with the photographs preset", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("switch on with the photographs preset", TRUE, VEIL_DECOY_CHOSEN);
   ui_test_press (SHARPENING_PRESET);
-  check_step ("against sharpening preset with the switch on", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("against sharpening preset with the switch on", TRUE, VEIL_DECOY_CHOSEN);
 }
 
 /* An integer seed reproduces the paper: no decoy whatever the switch says, the switch cannot
@@ -200,16 +200,16 @@ test_seed_key (void)
 {
   start ();
   g_settings_set_boolean (settings, "use-seed", TRUE);
-  check_step ("integer seed", TRUE, VEIL_EXPORT_DECOY_NONE_SEED);
+  check_step ("integer seed", TRUE, VEIL_DECOY_SEED_KEY);
   scroll_to_end (GTK_WIDGET (window->adjust_panel));
   ui_test_save_screenshot (GTK_WIDGET (window->adjust_panel), "decoy-panel-seed.png");
   screenshot_dialog ("decoy-export-seed.png");
   ui_test_press (SMALL_PRESET);
-  check_step ("small images preset with the seed", TRUE, VEIL_EXPORT_DECOY_NONE_SEED);
-  export_records (VEIL_EXPORT_DECOY_NONE_SEED, FALSE);
+  check_step ("small images preset with the seed", TRUE, VEIL_DECOY_SEED_KEY);
+  export_records (VEIL_DECOY_SEED_KEY, FALSE);
 
   g_settings_set_boolean (settings, "use-seed", FALSE);
-  check_step ("the secret key again", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("the secret key again", TRUE, VEIL_DECOY_CHOSEN);
 }
 
 /* ---- The preview of a decoy photo ------------------------------------------------------- */
@@ -276,7 +276,7 @@ test_preview_note (void)
   ui_test_save_screenshot (GTK_WIDGET (window), "decoy-preview.png");
 
   ui_test_flip (DECOY_SWITCH);
-  check_step ("switch off on the decoy's photo", FALSE, VEIL_EXPORT_DECOY_OFF);
+  check_step ("switch off on the decoy's photo", FALSE, VEIL_DECOY_TURNED_OFF);
   change_off = protected_change ();
   g_assert_false (gtk_widget_get_visible (window->decoy_note));
   g_assert_cmpstr (window->compare_view->captions[1], ==, "Protected");
@@ -287,7 +287,7 @@ test_preview_note (void)
   g_assert_cmpfloat (change_decoy, <, change_off);
 
   ui_test_flip (DECOY_SWITCH);
-  check_step ("switch on again", TRUE, VEIL_EXPORT_DECOY_ON);
+  check_step ("switch on again", TRUE, VEIL_DECOY_CHOSEN);
   g_assert_true (gtk_widget_get_visible (window->decoy_note));
 }
 

@@ -368,6 +368,15 @@ test_decoy_is_not_failing (void)
   line = g_strdup_printf ("%s: Decoy, left as it is.", decoy_name);
   g_assert_nonnull (strstr (text, line));
   g_assert_nonnull (strstr (text, "Decoy class: On\n"));
+  /* In the saved report too the failing classes come first. */
+  for (guint c = 1; c < 3; c++)
+    if ((int) c != decoy)
+      {
+        g_autofree char *failing = g_strdup_printf ("%s: Not protected.", classes[c]);
+
+        g_assert_nonnull (strstr (text, failing));
+        g_assert_true (strstr (text, failing) < strstr (text, line));
+      }
 
   /* After the crossfade from the progress page. */
   ui_test_wait_ms (500);
