@@ -196,7 +196,7 @@ veil_export_text_report (const VeilExportParams *params,
   g_string_append_printf (s, _("Protected fraction: %.0f %%\n"), params->mix * 100.0);
   g_string_append_printf (s, _("Training resolution: %s\n"), res);
   g_string_append_printf (s, _("Fine detail: %s\n"), detail);
-  /* Which class is not said: the report may be shared, and the decoy is the key's secret. */
+  /* Whether there is one; the survival check below names it. */
   g_string_append_printf (s, _("Decoy class: %s\n"), decoy);
   if (params->format == VEIL_OUTPUT_FORMAT_PNG)
     g_string_append (s, _("Format: PNG\n"));
