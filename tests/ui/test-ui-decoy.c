@@ -295,7 +295,6 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *samples = g_getenv ("VEIL_SAMPLES_DIR");
   int ret;
 
   home = ui_test_make_private_home ("veil-ui-decoy-XXXXXX");
@@ -305,15 +304,8 @@ main (int    argc,
       g_test_skip ("no display");
       return 77;
     }
-  g_assert_nonnull (samples);
-
   settings = g_settings_new (APP_ID);
-  window = ui_test_start_app (&app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  ui_test_use_key ("Decoy test");
-  ui_test_open_and_wait (window, samples);
-  adw_flap_set_reveal_flap (window->flap, TRUE);
-  ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");
+  window = ui_test_open_samples_window (&app, "Decoy test");
 
   g_test_add_func ("/ui/decoy/switch-then-presets", test_switch_then_presets);
   g_test_add_func ("/ui/decoy/presets-then-switch", test_presets_then_switch);
@@ -321,8 +313,7 @@ main (int    argc,
   g_test_add_func ("/ui/decoy/preview-note", test_preview_note);
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_wait_ms (50);
+  ui_test_close_window (window);
   g_clear_object (&settings);
   g_clear_object (&app);
   veil_test_rm_rf (home);

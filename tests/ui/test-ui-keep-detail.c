@@ -356,7 +356,6 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *samples = g_getenv ("VEIL_SAMPLES_DIR");
   int ret;
 
   home = ui_test_make_private_home ("veil-ui-keep-detail-XXXXXX");
@@ -366,23 +365,15 @@ main (int    argc,
       g_test_skip ("no display");
       return 77;
     }
-  g_assert_nonnull (samples);
-
   settings = g_settings_new (APP_ID);
-  window = ui_test_start_app (&app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  ui_test_use_key ("Keep detail test");
-  ui_test_open_and_wait (window, samples);
-  adw_flap_set_reveal_flap (window->flap, TRUE);
-  ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");
+  window = ui_test_open_samples_window (&app, "Keep detail test");
 
   g_test_add_func ("/ui/keep-detail/switch-then-preset", test_switch_then_preset);
   g_test_add_func ("/ui/keep-detail/preset-then-switch", test_preset_then_switch);
   g_test_add_func ("/ui/keep-detail/preview-at-full-size", test_preview_at_full_size);
   ret = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_wait_ms (50);
+  ui_test_close_window (window);
   g_clear_object (&settings);
   g_clear_object (&app);
   veil_test_rm_rf (home);

@@ -587,7 +587,6 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *samples = g_getenv ("VEIL_SAMPLES_DIR");
   int ret;
 
   home = ui_test_make_private_home ("veil-ui-settings-XXXXXX");
@@ -597,14 +596,7 @@ main (int    argc,
       g_test_skip ("no display");
       return 77;
     }
-  g_assert_nonnull (samples);
-
-  window = ui_test_start_app (&app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  ui_test_use_key ("Settings test");
-  ui_test_open_and_wait (window, samples);
-  adw_flap_set_reveal_flap (window->flap, TRUE);
-  ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");
+  window = ui_test_open_samples_window (&app, "Settings test");
 
   g_test_add_func ("/ui/settings/preset-then-controls", test_preset_then_controls);
   g_test_add_func ("/ui/settings/controls-around-presets", test_controls_around_presets);
@@ -616,8 +608,7 @@ main (int    argc,
   ret = g_test_run ();
 
   g_clear_pointer (&last_pixels, g_bytes_unref);
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_wait_ms (50);
+  ui_test_close_window (window);
   g_clear_object (&app);
   veil_test_rm_rf (home);
   g_free (home);

@@ -406,6 +406,30 @@ ui_test_open_and_wait (VeilWindow *window,
   ui_test_wait_preview (window);
 }
 
+VeilWindow *
+ui_test_open_samples_window (VeilApplication **app_out,
+                             const char       *key_name)
+{
+  const char *samples = g_getenv ("VEIL_SAMPLES_DIR");
+  VeilWindow *window;
+
+  g_assert_nonnull (samples);
+  window = ui_test_start_app (app_out);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  ui_test_use_key (key_name);
+  ui_test_open_and_wait (window, samples);
+  adw_flap_set_reveal_flap (window->flap, TRUE);
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the adjust panel to be drawn");
+  return window;
+}
+
+void
+ui_test_close_window (VeilWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_wait_ms (50);
+}
+
 GBytes *
 ui_test_download (GdkTexture *texture)
 {

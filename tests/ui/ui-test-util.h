@@ -97,6 +97,12 @@ char       *ui_test_make_dataset    (guint        n_classes,
 /* Opens @path and waits until the first image's preview is on screen. */
 void        ui_test_open_and_wait   (VeilWindow  *window,
                                      const char  *path);
+/* The application's window, 1200 × 800, on the bundled samples ($VEIL_SAMPLES_DIR) with a new
+ * key named @key_name and the adjust panel shown: where the settings tests start. */
+VeilWindow *ui_test_open_samples_window (VeilApplication **app_out,
+                                         const char       *key_name);
+/* Closes @window and lets it go. */
+void        ui_test_close_window    (VeilWindow  *window);
 /* Waits for the preview to settle (no decode or update pending). */
 void        ui_test_wait_preview    (VeilWindow  *window);
 /* @widget as it looks, to $G_TEST_BUILDDIR/screenshots/@name for a person to look at. */
