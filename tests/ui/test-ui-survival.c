@@ -183,6 +183,31 @@ has_warning_icon (GtkWidget *widget)
   return FALSE;
 }
 
+/* Opens @folder (at @input) in the window, exports it to @out_file from the export dialog and
+ * waits for the export to complete; the dialog stays open on its summary. */
+static GtkWidget *
+export_folder (GFile      *folder,
+               const char *input,
+               GFile      *out_file)
+{
+  GtkWidget *dialog;
+
+  veil_window_open_folder (VEIL_WINDOW (window), folder);
+  UI_TEST_WAIT_FOR (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
+                    && g_str_equal (veil_dataset_get_root (veil_window_get_dataset (
+                                      VEIL_WINDOW (window))), input),
+                    UI_TEST_TIMEOUT_S, "the folder to open");
+  ui_test_wait_frames (GTK_WIDGET (window), 2, "the dataset page to be drawn");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
+  g_assert_true (veil_export_dialog_set_output_folder (VEIL_EXPORT_DIALOG (dialog), out_file));
+  g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
+  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
+  g_assert_cmpuint (veil_export_dialog_get_state (VEIL_EXPORT_DIALOG (dialog)), ==,
+                    VEIL_EXPORT_DIALOG_STATE_COMPLETE);
+  return dialog;
+}
+
 static void
 test_failure_is_headline (void)
 {
@@ -210,20 +235,7 @@ test_failure_is_headline (void)
    * left as it is and never failing (test_decoy_is_not_failing covers that). */
   g_settings_set_boolean (settings, "decoy", FALSE);
   ui_test_use_key ("Survival test");
-  veil_window_open_folder (VEIL_WINDOW (window), folder);
-  UI_TEST_WAIT_FOR (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
-                    && g_str_equal (veil_dataset_get_root (veil_window_get_dataset (
-                                      VEIL_WINDOW (window))), input),
-                    UI_TEST_TIMEOUT_S, "the folder to open");
-  ui_test_wait_frames (GTK_WIDGET (window), 2, "the dataset page to be drawn");
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
-  g_assert_true (veil_export_dialog_set_output_folder (VEIL_EXPORT_DIALOG (dialog), out_file));
-  g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
-  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
-  g_assert_cmpuint (veil_export_dialog_get_state (VEIL_EXPORT_DIALOG (dialog)), ==,
-                    VEIL_EXPORT_DIALOG_STATE_COMPLETE);
+  dialog = export_folder (folder, input, out_file);
   /* maps_text() reads what is mapped: the summary page once its crossfade has drawn. */
   ui_test_wait_frames (dialog, 2, "the summary to be drawn");
 
@@ -322,19 +334,7 @@ test_decoy_is_not_failing (void)
   n_failing = decoy == 0 ? 2 : 1;
   g_test_message ("the decoy is “%s”", decoy_name);
 
-  veil_window_open_folder (VEIL_WINDOW (window), folder);
-  UI_TEST_WAIT_FOR (veil_window_get_dataset (VEIL_WINDOW (window)) != NULL
-                    && g_str_equal (veil_dataset_get_root (veil_window_get_dataset (
-                                      VEIL_WINDOW (window))), input),
-                    UI_TEST_TIMEOUT_S, "the folder to open");
-  ui_test_wait_frames (GTK_WIDGET (window), 2, "the dataset page to be drawn");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
-  dialog = ui_test_wait_toplevel (VEIL_TYPE_EXPORT_DIALOG, "the export dialog");
-  g_assert_true (veil_export_dialog_set_output_folder (VEIL_EXPORT_DIALOG (dialog), out_file));
-  g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
-  UI_TEST_WAIT_FOR (ui_test_export_finished (dialog), 90, "the export to end");
-  g_assert_cmpuint (veil_export_dialog_get_state (VEIL_EXPORT_DIALOG (dialog)), ==,
-                    VEIL_EXPORT_DIALOG_STATE_COMPLETE);
+  dialog = export_folder (folder, input, out_file);
   ui_test_wait_frames (dialog, 2, "the summary to be drawn");
 
   /* Counted: the two classes that carry a pattern, and only those that lose it. */
