@@ -501,6 +501,9 @@ test_decoy (void)
               g_assert_cmpfloat (distance, <=, 1.0);
               g_assert_cmpint (result.verdict, ==, VEIL_SURVIVAL_VERDICT_DECOY);
               g_assert_false (veil_survival_verdict_is_failure (result.verdict));
+              /* Measured like every class, so its figures are facts, not a blank. */
+              g_assert_cmpuint (result.n_samples, ==, 1);
+              g_assert_false (isnan (result.psnr_mean));
             }
           else
             {

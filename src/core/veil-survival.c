@@ -616,12 +616,6 @@ update_result (VeilSurvivalReport *report,
   };
   if (cd->n_samples == 0)
     return;
-  /* The decoy carries no pattern on purpose: there is nothing to find. */
-  if ((int) class_index == veil_filter_bank_get_decoy (report->bank))
-    {
-      r->verdict = VEIL_SURVIVAL_VERDICT_DECOY;
-      return;
-    }
 
   /* A class is as protected as its least protected image: pooling would let a class of small
    * images (protected alike at any setting) hide its large photos that lost their protection. */
@@ -630,6 +624,13 @@ update_result (VeilSurvivalReport *report,
                                              / (cd->sse / FIXED_ONE))
                              : INFINITY;
   r->n_weak = cd->n_weak;
+  /* The decoy carries no pattern on purpose: its figures say how close it stayed, and there is
+   * no filter to find. */
+  if ((int) class_index == veil_filter_bank_get_decoy (report->bank))
+    {
+      r->verdict = VEIL_SURVIVAL_VERDICT_DECOY;
+      return;
+    }
 
   if (cd->ata != NULL && !cd->overflow)
     {
