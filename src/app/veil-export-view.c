@@ -392,7 +392,8 @@ new_details_row (const VeilSurvivalReport *report)
       VeilSurvivalClassResult result;
       GtkWidget *row;
 
-      /* The decoy is not measured: it has no figures to show. */
+      /* The decoy's figures (how close it stayed to its originals) are in the manifest and in
+       * "veil-cli check"; here, beside the protection limit, they would read as a failure. */
       veil_survival_report_get_result (report, i, &result);
       if (figures == NULL || result.verdict == VEIL_SURVIVAL_VERDICT_DECOY)
         continue;
